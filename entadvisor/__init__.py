@@ -1,0 +1,56 @@
+"""entadvisor: a rules-based adviser for deploying an ENT in primary schools.
+
+Public API::
+
+    from entadvisor import load_answers, evaluate
+    advice = evaluate(load_answers("reponses.yaml"))
+    print(advice.achat.procedure, advice.contrat.duree_mois)
+
+Names are imported lazily so that ``entadvisor --help`` stays fast; experta itself is imported by
+``entadvisor._experta`` only (a compatibility shim for Python ≥ 3.10).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Advice",
+    "Answers",
+    "EntreeInvalide",
+    "__version__",
+    "evaluate",
+    "load_answers",
+    "load_knowledge",
+    "parse_answers",
+]
+
+_LAZY = {
+    "Advice": "entadvisor.advice",
+    "Answers": "entadvisor.answers",
+    "load_answers": "entadvisor.answers",
+    "parse_answers": "entadvisor.answers",
+    "EntreeInvalide": "entadvisor.errors",
+    "evaluate": "entadvisor.engine",
+    "load_knowledge": "entadvisor.knowledge",
+}
+
+if TYPE_CHECKING:
+    from .advice import Advice
+    from .answers import Answers, load_answers, parse_answers
+    from .engine import evaluate
+    from .errors import EntreeInvalide
+    from .knowledge import load_knowledge
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'entadvisor' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,3 @@
+from entadvisor.cli import main
+
+main()

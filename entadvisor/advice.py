@@ -1,0 +1,214 @@
+"""The advice: what the engine concludes, with its explanation. Its JSON is a public contract.
+
+Every front end (terminal text, JSON, HTML report, batch table) reads this model and nothing else.
+Keys and values follow shared ANSWERS.md; fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Voie = Literal["centrale_achat", "groupement_commandes", "procedure_propre"]
+Procedure = Literal[
+    "sans_publicite",
+    "mapa",
+    "appel_offres_ouvert",
+    "appel_offres_restreint",
+    "procedure_avec_negociation",
+    "dialogue_competitif",
+]
+FormatExperimentation = Literal["classes", "ecoles_pilotes", "classes_puis_ecoles_pilotes"]
+Statut = Literal["ok", "en_cours", "a_faire", "attention"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Raison(_Model):
+    """One reason for a conclusion: the sentence, the rule that gave it and the texts it applies."""
+
+    regle: str
+    texte: str
+    references: list[str] = []
+
+
+class Alternative(_Model):
+    procedure: str
+    raison: str
+
+
+class VoieEcartee(_Model):
+    voie: str
+    raison: str
+
+
+class Achat(_Model):
+    acheteur: str
+    """Who buys, in words (e.g. « la commune », « l'EPCI compétent », « le coordonnateur du groupement »)."""
+    voie: Voie
+    procedure: Procedure | None
+    publicite: str | None
+    coordonnateur: str | None = None
+    alternatives: list[Alternative] = []
+    voies_ecartees: list[VoieEcartee] = []
+    raisons: list[Raison] = []
+    references: list[str] = []
+
+
+class Seuil(_Model):
+    nom: str
+    libelle: str
+    valeur: float
+    connu: bool
+    en_vigueur_depuis: dt.date | None
+    reference: str
+
+
+class DetailValeur(_Model):
+    eleves: int
+    eleves_estimes: bool
+    prix_eleve_an_ht: float
+    prix_par_defaut: bool
+    annees: float
+    """Years of service counted: the whole contract, renewals included (R2121-1)."""
+    couts_ponctuels_ht: float
+    perimetre: str
+    """What the count covers (one buyer, all members of a groupement, ...)."""
+    formule: str
+
+
+class ValeurEstimee(_Model):
+    montant_ht: float
+    detail: DetailValeur
+    tranche: Literal["sous_dispense", "mapa", "mapa_publicite", "formalisee"]
+    seuils: list[Seuil] = []
+    raisons: list[Raison] = []
+
+
+class Experimentation(_Model):
+    recommandee: bool
+    format: FormatExperimentation | None
+    duree_mois: int | None = None
+    ecoles_pilotes: int | None = None
+    classes_volontaires: int | None = None
+    deroulement: list[str] = []
+    vehicule: str | None = None
+    raisons: list[Raison] = []
+
+
+class Phase(_Model):
+    phase: Literal["deploiement", "observation", "renouvellement"]
+    libelle: str
+    debut: dt.date
+    fin: dt.date
+
+
+class Contrat(_Model):
+    forme: str
+    libelle_forme: str
+    duree_mois: int
+    duree_max_mois: int
+    reconductions: int
+    structure: str
+    """In words, e.g. « 1 an ferme + 3 reconductions annuelles »."""
+    debut: dt.date
+    fin: dt.date
+    phases: list[Phase]
+    duree_depassee: bool
+    duree_necessaire_mois: int
+    raisons: list[Raison] = []
+
+
+class Etape(_Model):
+    etape: str
+    libelle: str
+    debut: dt.date
+    fin: dt.date
+    jalon: bool = False
+
+
+class Calendrier(_Model):
+    rentree_visee: int
+    rentree_retenue: int
+    atteignable: bool
+    lancement: dt.date
+    notification: dt.date
+    ouverture: dt.date
+    lancement_renouvellement: dt.date
+    vote_budget_avant: dt.date
+
+
+class Preparation(_Model):
+    """One key success factor of the guide (or another readiness point), assessed from the answers."""
+
+    code: str
+    facteur: str
+    statut: Statut
+    constat: str
+    action: str
+    regle: str
+
+
+class Vigilance(_Model):
+    code: str
+    message: str
+    regle: str | None = None
+
+
+class Trace(_Model):
+    regle: str
+    titre: str
+    faits: dict[str, Any]
+    references: list[str]
+
+
+class Parametre(_Model):
+    nom: str
+    libelle: str
+    valeur: Any
+    en_vigueur_depuis: dt.date | None
+    reference: str
+    lien: str | None = None
+    article: str | None = None
+    nature: str
+    connu: bool = True
+
+
+class BaseDeConnaissances(_Model):
+    version: str
+    regles: int
+    source: str
+
+
+class Advice(_Model):
+    """Everything the engine concludes for one answer file."""
+
+    version_format: Literal[1] = 1
+    nom_projet: str | None
+    date_analyse: dt.date
+    """The date of the analysis (today unless given); the calendar's feasibility is judged from it."""
+    date_parametres: dt.date
+    """The date at which the parameters (thresholds) are read: the planned launch if answered, else the analysis date."""
+    achat: Achat
+    valeur_estimee: ValeurEstimee
+    experimentation: Experimentation
+    contrat: Contrat
+    calendrier_synthese: Calendrier
+    calendrier: list[Etape]
+    preparation: list[Preparation]
+    vigilance: list[Vigilance]
+    trace: list[Trace]
+    parametres: list[Parametre]
+    base_de_connaissances: BaseDeConnaissances
+    reponses: dict[str, Any]
+    """The answers as given (validated), for the report's annex and for re-evaluation."""
+    sensibilite: list[dict[str, Any]] | None = None
+    """What would change the advice (filled by the what-if analysis when asked)."""
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The advice as JSON: identical for identical inputs, byte for byte."""
+        return self.model_dump_json(indent=indent)

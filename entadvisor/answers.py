@@ -1,0 +1,423 @@
+"""The answer file: the facts of one ENT project, as a questionnaire collects them.
+
+The keys, types and values are a public contract (shared ANSWERS.md). Answer files are data only:
+YAML is read with the safe loader, with no anchors or aliases and a bounded size; JSON with the
+standard library. Every problem is reported as :class:`EntreeInvalide`, in French, with the file,
+the key, the line where possible and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import EntreeInvalide, Probleme
+
+TAILLE_MAX_OCTETS = 256 * 1024
+"""An answer file is a few hundred bytes; anything above this is refused before parsing."""
+
+FORMAT_VERSION = 1
+
+Porteur = Literal["commune", "epci", "syndicat_scolaire", "syndicat_mixte", "departement", "autre"]
+CompetenceScolaire = Literal["communes", "intercommunalite"]
+Degres = Literal["premier_degre", "premier_et_second_degre"]
+EntExistant = Literal["aucun", "partiel", "generalise"]
+Usages = Literal["faibles", "moyens", "avances"]
+Equipement = Literal["insuffisant", "correct", "bon"]
+Convention = Literal["signee", "en_cours", "aucune"]
+OffreMutualisee = Literal["centrale_achat", "groupement_existant", "aucune", "ne_sait_pas"]
+Besoin = Literal["standard", "adaptations", "specifique"]
+
+_OUI = {"oui", "o", "vrai", "true", "yes", "y"}
+_NON = {"non", "n", "faux", "false", "no"}
+
+
+class Answers(BaseModel):
+    """The answers of one project. Field names are the answer keys and the fact fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    version: Literal[1] = Field(1, description="Version du format du fichier de réponses.")
+    nom_projet: str | None = Field(None, max_length=200, description="Nom du projet, repris dans le rapport.")
+    porteur: Porteur = Field(description="Qui porte le projet.")
+    competence_scolaire: CompetenceScolaire = Field(
+        description="Qui détient la compétence scolaire sur le périmètre."
+    )
+    nombre_communes: int = Field(ge=1, le=40_000, description="Communes dont les écoles sont concernées.")
+    service_marches: bool = Field(description="L'acheteur dispose d'un service des marchés.")
+    communes_partenaires_interessees: bool = Field(
+        False, description="D'autres acheteurs souhaitent acheter ensemble."
+    )
+    nombre_ecoles: int = Field(ge=1, le=60_000, description="Écoles publiques concernées.")
+    nombre_classes: int = Field(ge=1, le=400_000, description="Classes concernées.")
+    nombre_eleves: int | None = Field(None, ge=1, le=7_000_000, description="Élèves concernés.")
+    degres: Degres = Field(description="Premier degré seul, ou aussi collèges et lycées.")
+    ent_existant: EntExistant = Field(description="ENT existant aujourd'hui.")
+    fin_contrat_actuel: dt.date | None = Field(None, description="Fin du contrat de l'ENT existant.")
+    usages_numeriques: Usages = Field(description="Pratiques numériques actuelles des enseignants.")
+    equipement_ecoles: Equipement = Field(description="Équipement et connectivité des écoles.")
+    autorite_academique_associee: bool = Field(description="DASEN, IEN ou DANE associés au projet.")
+    convention_partenariat: Convention = Field(description="Convention de partenariat avec l'Éducation nationale.")
+    comite_pilotage: bool = Field(description="Un comité de pilotage existe.")
+    dpo_associe: bool = Field(description="Le DPO de la collectivité est associé.")
+    accompagnement_prevu: bool = Field(description="Formation, assistance et animation sont prévues.")
+    offre_mutualisee: OffreMutualisee = Field(description="Offre d'ENT mutualisée que l'acheteur peut rejoindre.")
+    besoin: Besoin = Field(description="Nature du besoin.")
+    specifications_precises: bool | None = Field(
+        None, description="Le besoin peut être spécifié précisément (si le besoin n'est pas standard)."
+    )
+    prix_eleve_an_ht: float | None = Field(
+        None, gt=0, le=1000, description="Prix en € HT par élève et par an (devis ou estimation)."
+    )
+    couts_ponctuels_ht: float = Field(
+        0, ge=0, le=100_000_000, description="Coûts ponctuels en € HT : paramétrage, reprise de données, formation."
+    )
+    rentree_visee: int = Field(ge=2000, le=2100, description="Rentrée à laquelle l'ENT (ou son pilote) doit ouvrir.")
+    date_lancement: dt.date | None = Field(None, description="Date prévue de lancement de la consultation.")
+
+    @field_validator(
+        "service_marches",
+        "communes_partenaires_interessees",
+        "autorite_academique_associee",
+        "comite_pilotage",
+        "dpo_associe",
+        "accompagnement_prevu",
+        "specifications_precises",
+        mode="before",
+    )
+    @classmethod
+    def _oui_non(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            mot = value.strip().lower()
+            if mot in _OUI:
+                return True
+            if mot in _NON:
+                return False
+            raise ValueError("oui_non")
+        if isinstance(value, bool) or value is None:
+            return value
+        raise ValueError("oui_non")
+
+    @field_validator("nombre_communes", "nombre_ecoles", "nombre_classes", "nombre_eleves", "rentree_visee",
+                     mode="before")
+    @classmethod
+    def _entier(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("entier")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("entier")
+        return value
+
+    @model_validator(mode="after")
+    def _coherence(self) -> Answers:
+        if self.nombre_classes < self.nombre_ecoles:
+            raise ValueError(
+                f"coherence:nombre_classes:il y a moins de classes ({self.nombre_classes}) que d'écoles "
+                f"({self.nombre_ecoles}) ; chaque école compte au moins une classe"
+            )
+        if self.nombre_eleves is not None:
+            moyenne = self.nombre_eleves / self.nombre_classes
+            if not 5 <= moyenne <= 35:
+                raise ValueError(
+                    f"coherence:nombre_eleves:{self.nombre_eleves} élèves pour {self.nombre_classes} classes "
+                    f"font {moyenne:.1f} élèves par classe en moyenne ; attendu entre 5 et 35"
+                )
+        if self.fin_contrat_actuel is not None and self.ent_existant == "aucun":
+            raise ValueError(
+                "coherence:fin_contrat_actuel:une date de fin de contrat est donnée alors que « ent_existant » "
+                "vaut « aucun » ; retirez-la ou indiquez l'ENT existant (« partiel » ou « generalise »)"
+            )
+        if self.nombre_communes > 1 and self.porteur == "commune" and self.competence_scolaire == "communes":
+            pass  # an RPI or several communes: a groupement is likely; the rules decide
+        return self
+
+
+FIELDS: tuple[str, ...] = tuple(Answers.model_fields)
+REQUIRED: tuple[str, ...] = tuple(name for name, f in Answers.model_fields.items() if f.is_required())
+
+
+def allowed_values(field: str) -> tuple[Any, ...] | None:
+    """The allowed values of a categorical field, or None."""
+    annotation = Answers.model_fields[field].annotation
+    args = getattr(annotation, "__args__", None)
+    if getattr(annotation, "__origin__", None) is Literal:
+        return tuple(args or ())
+    return None
+
+
+def _describe_allowed(field: str) -> str:
+    values = allowed_values(field)
+    if values:
+        return "valeurs permises : " + ", ".join(f"« {v} »" for v in values)
+    info = Answers.model_fields[field]
+    annotation = str(info.annotation)
+    bornes = []
+    for meta in info.metadata:
+        for attr, mot in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                bornes.append(f"{mot} {getattr(meta, attr)}")
+        if getattr(meta, "max_length", None) is not None:
+            bornes.append(f"au plus {meta.max_length} caractères")
+    if "bool" in annotation:
+        return "attendu : oui ou non (true/false)"
+    if "date" in annotation:
+        return "attendu : une date au format AAAA-MM-JJ, par exemple 2027-01-15"
+    if "int" in annotation:
+        return "attendu : un nombre entier" + (" " + " et ".join(bornes) if bornes else "")
+    if "float" in annotation:
+        return "attendu : un nombre" + (" " + " et ".join(bornes) if bornes else "")
+    if "str" in annotation:
+        return "attendu : un texte" + (", " + " et ".join(bornes) if bornes else "")
+    return ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"« {value} »"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str, int]) -> Probleme:
+    loc = [str(part) for part in error.get("loc", ())]
+    kind = error.get("type", "")
+    ctx_message = str(error.get("ctx", {}).get("error", "")) if error.get("ctx") else ""
+    if kind == "value_error" and ctx_message.startswith("coherence:"):
+        _, champ, texte = ctx_message.split(":", 2)
+        return Probleme(f"valeurs incohérentes : {texte}.", champ, lines.get(champ))
+    field = loc[0] if loc else None
+    line = lines.get(field) if field else None
+    if kind == "missing":
+        return Probleme(f"réponse obligatoire absente ; {_describe_allowed(field)}.", field, None)
+    if kind == "extra_forbidden":
+        proches = difflib.get_close_matches(field or "", FIELDS, n=1, cutoff=0.6)
+        suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else " ; clés permises : voir `entadvisor schema`."
+        return Probleme(f"clé inconnue{suggestion}", field, line)
+    found = _shown(data.get(field)) if field else ""
+    allowed = _describe_allowed(field) if field in Answers.model_fields else ""
+    if kind == "value_error" and "oui_non" in ctx_message:
+        return Probleme(f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line)
+    if kind == "value_error" and "entier" in ctx_message:
+        return Probleme(f"{found} n'est pas un nombre entier ; {allowed}.", field, line)
+    if kind == "literal_error" and field == "version":
+        return Probleme(f"version {found} inconnue ; ce logiciel lit la version {FORMAT_VERSION}.", field, line)
+    if kind == "literal_error":
+        proches = difflib.get_close_matches(str(data.get(field)), [str(v) for v in allowed_values(field) or ()], n=1)
+        suggestion = f" Vouliez-vous dire « {proches[0]} » ?" if proches else ""
+        return Probleme(f"{found} n'est pas une valeur permise ; {allowed}.{suggestion}", field, line)
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "string_too_long"}:
+        return Probleme(f"{found} est hors des bornes ; {allowed}.", field, line)
+    return Probleme(f"{found} ne convient pas ; {allowed or 'valeur invalide'}.", field, line)
+
+
+def validate_answers(data: Any, source: str | None = None, lines: dict[str, int] | None = None) -> Answers:
+    """Validate a mapping of answers; raise :class:`EntreeInvalide` with every problem, in French."""
+    if not isinstance(data, dict):
+        raise EntreeInvalide(
+            source,
+            "le fichier doit contenir une table de réponses « clé: valeur » (par exemple « nombre_ecoles: 3 »), "
+            f"pas {_type_name(data)}.",
+        )
+    lines = lines or {}
+    bad_keys = [k for k in data if not isinstance(k, str)]
+    if bad_keys:
+        raise EntreeInvalide(source, f"les clés doivent être des textes ; trouvé {_shown(bad_keys[0])}.")
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        problems = [_french_problem(err, data, lines) for err in exc.errors()]
+        problems.sort(key=lambda p: (p.ligne is None, p.ligne or 0, p.champ or ""))
+        raise EntreeInvalide(source, problems) from None
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "un document vide"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, str):
+        return "un simple texte"
+    return f"une valeur de type {type(value).__name__}"
+
+
+# --- reading files -------------------------------------------------------------------------------
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    loader = _LOADER(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            raise EntreeInvalide(
+                source, Probleme(f"YAML mal formé : {_yaml_problem(exc)}.", None, line)
+            ) from None
+        except yaml.YAMLError as exc:
+            raise EntreeInvalide(source, f"YAML illisible : {exc}.") from None
+        if node is None:
+            return None, {}
+        _refuse_aliases(node, source)
+        lines: dict[str, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    lines.setdefault(key_node.value, key_node.start_mark.line + 1)
+        try:
+            data = loader.construct_document(node)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise EntreeInvalide(
+                source,
+                Probleme(f"valeur YAML non reconnue : {_yaml_problem(exc)}.", None, mark.line + 1 if mark else None),
+            ) from None
+        except (TypeError, ValueError) as exc:  # e.g. an unhashable key, an impossible date
+            raise EntreeInvalide(source, f"valeur YAML non reconnue : {exc}.") from None
+        return data, lines
+    finally:
+        loader.dispose()
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "deux-points inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "could not find expected ':'": "deux-points « : » attendu après la clé",
+    "found character '\\t' that cannot start any token": "tabulation interdite ; indentez avec des espaces",
+    "found duplicate anchor": "ancre en double",
+    "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
+    "found undefined alias": "alias non défini",
+}
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc)
+    for english, french in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return french
+    return problem
+
+
+def _refuse_aliases(root: yaml.Node, source: str) -> None:
+    """Anchors and aliases are refused: an answer file has no use for them (and they allow 'billion laughs')."""
+    seen: set[int] = set()
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if id(node) in seen or count > 10_000:
+            raise EntreeInvalide(
+                source,
+                Probleme("les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
+                         None, node.start_mark.line + 1),
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag.startswith("tag:yaml.org,2002:") is False:
+            raise EntreeInvalide(
+                source, Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, node.start_mark.line + 1)
+            )
+
+
+def _json_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EntreeInvalide(source, Probleme(f"JSON mal formé : {exc.msg} (colonne {exc.colno}).", None, exc.lineno)) from None
+    except RecursionError:
+        raise EntreeInvalide(source, "JSON trop profondément imbriqué.") from None
+    lines: dict[str, int] = {}
+    if isinstance(data, dict):
+        for number, line in enumerate(text.splitlines(), start=1):
+            for key in re.findall(r'"([^"\\]+)"\s*:', line):
+                lines.setdefault(key, number)
+    return data, lines
+
+
+def parse_answers(text: str, source: str = "<réponses>", *, format: str = "yaml") -> Answers:
+    """Parse and validate the text of an answer file (``format`` is ``yaml`` or ``json``)."""
+    data, lines = (_json_mapping if format == "json" else _yaml_mapping)(text, source)
+    return validate_answers(data, source, lines)
+
+
+def read_answers_text(path: str | os.PathLike[str]) -> str:
+    """Read an answer file's text, refusing unreadable, oversized and non-UTF-8 files in French."""
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(TAILLE_MAX_OCTETS + 1)
+    except FileNotFoundError:
+        raise EntreeInvalide(source, "fichier introuvable.") from None
+    except IsADirectoryError:
+        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de réponses.") from None
+    except PermissionError:
+        raise EntreeInvalide(source, "lecture refusée (droits insuffisants).") from None
+    except OSError as exc:
+        raise EntreeInvalide(source, f"fichier illisible ({exc.strerror or exc}).") from None
+    if len(raw) > TAILLE_MAX_OCTETS:
+        raise EntreeInvalide(
+            source, f"fichier trop volumineux (plus de {TAILLE_MAX_OCTETS // 1024} Kio) pour un fichier de réponses."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise EntreeInvalide(
+            source, Probleme("le fichier n'est pas encodé en UTF-8 ; enregistrez-le en UTF-8.", None, line)
+        ) from None
+
+
+def load_answers(path: str | os.PathLike[str]) -> Answers:
+    """Load and validate an answer file (``.yaml``, ``.yml`` or ``.json``)."""
+    text = read_answers_text(path)
+    format = "json" if str(path).lower().endswith(".json") else "yaml"
+    return parse_answers(text, str(path), format=format)
+
+
+# --- writing files -------------------------------------------------------------------------------
+
+
+def answers_to_yaml(data: dict[str, Any]) -> str:
+    """Serialise answers (a full model dump or a partial mapping) in the order of the model."""
+    ordered = {key: data[key] for key in FIELDS if key in data and data[key] is not None}
+    ordered.update({k: v for k, v in data.items() if k not in ordered and v is not None})
+    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write a text file atomically: a temporary file in the same folder, then a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def save_answers(data: dict[str, Any] | Answers, path: str | os.PathLike[str]) -> None:
+    """Save answers (complete or not) as a YAML answer file, atomically."""
+    mapping = data.model_dump(mode="json", exclude_none=True) if isinstance(data, Answers) else dict(data)
+    mapping.setdefault("version", FORMAT_VERSION)
+    write_atomic(path, answers_to_yaml(mapping))
