@@ -66,11 +66,15 @@ class Answers(BaseModel):
     usages_numeriques: Usages = Field(description="Pratiques numériques actuelles des enseignants.")
     equipement_ecoles: Equipement = Field(description="Équipement et connectivité des écoles.")
     autorite_academique_associee: bool = Field(description="DASEN, IEN ou DANE associés au projet.")
-    convention_partenariat: Convention = Field(description="Convention de partenariat avec l'Éducation nationale.")
+    convention_partenariat: Convention = Field(
+        description="Convention de partenariat avec l'Éducation nationale."
+    )
     comite_pilotage: bool = Field(description="Un comité de pilotage existe.")
     dpo_associe: bool = Field(description="Le DPO de la collectivité est associé.")
     accompagnement_prevu: bool = Field(description="Formation, assistance et animation sont prévues.")
-    offre_mutualisee: OffreMutualisee = Field(description="Offre d'ENT mutualisée que l'acheteur peut rejoindre.")
+    offre_mutualisee: OffreMutualisee = Field(
+        description="Offre d'ENT mutualisée que l'acheteur peut rejoindre."
+    )
     besoin: Besoin = Field(description="Nature du besoin.")
     specifications_precises: bool | None = Field(
         None, description="Le besoin peut être spécifié précisément (si le besoin n'est pas standard)."
@@ -79,9 +83,14 @@ class Answers(BaseModel):
         None, gt=0, le=1000, description="Prix en € HT par élève et par an (devis ou estimation)."
     )
     couts_ponctuels_ht: float = Field(
-        0, ge=0, le=100_000_000, description="Coûts ponctuels en € HT : paramétrage, reprise de données, formation."
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Coûts ponctuels en € HT : paramétrage, reprise de données, formation.",
     )
-    rentree_visee: int = Field(ge=2000, le=2100, description="Rentrée à laquelle l'ENT (ou son pilote) doit ouvrir.")
+    rentree_visee: int = Field(
+        ge=2000, le=2100, description="Rentrée à laquelle l'ENT (ou son pilote) doit ouvrir."
+    )
     date_lancement: dt.date | None = Field(None, description="Date prévue de lancement de la consultation.")
 
     @field_validator(
@@ -107,8 +116,9 @@ class Answers(BaseModel):
             return value
         raise ValueError("oui_non")
 
-    @field_validator("nombre_communes", "nombre_ecoles", "nombre_classes", "nombre_eleves", "rentree_visee",
-                     mode="before")
+    @field_validator(
+        "nombre_communes", "nombre_ecoles", "nombre_classes", "nombre_eleves", "rentree_visee", mode="before"
+    )
     @classmethod
     def _entier(cls, value: Any) -> Any:
         if isinstance(value, bool):
@@ -198,18 +208,28 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
         return Probleme(f"réponse obligatoire absente ; {_describe_allowed(field)}.", field, None)
     if kind == "extra_forbidden":
         proches = difflib.get_close_matches(field or "", FIELDS, n=1, cutoff=0.6)
-        suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else " ; clés permises : voir `entadvisor schema`."
+        suggestion = (
+            f" ; vouliez-vous dire « {proches[0]} » ?"
+            if proches
+            else " ; clés permises : voir `entadvisor schema`."
+        )
         return Probleme(f"clé inconnue{suggestion}", field, line)
     found = _shown(data.get(field)) if field else ""
     allowed = _describe_allowed(field) if field in Answers.model_fields else ""
     if kind == "value_error" and "oui_non" in ctx_message:
-        return Probleme(f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line)
+        return Probleme(
+            f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line
+        )
     if kind == "value_error" and "entier" in ctx_message:
         return Probleme(f"{found} n'est pas un nombre entier ; {allowed}.", field, line)
     if kind == "literal_error" and field == "version":
-        return Probleme(f"version {found} inconnue ; ce logiciel lit la version {FORMAT_VERSION}.", field, line)
+        return Probleme(
+            f"version {found} inconnue ; ce logiciel lit la version {FORMAT_VERSION}.", field, line
+        )
     if kind == "literal_error":
-        proches = difflib.get_close_matches(str(data.get(field)), [str(v) for v in allowed_values(field) or ()], n=1)
+        proches = difflib.get_close_matches(
+            str(data.get(field)), [str(v) for v in allowed_values(field) or ()], n=1
+        )
         suggestion = f" Vouliez-vous dire « {proches[0]} » ?" if proches else ""
         return Probleme(f"{found} n'est pas une valeur permise ; {allowed}.{suggestion}", field, line)
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "string_too_long"}:
@@ -279,7 +299,9 @@ def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
             mark = getattr(exc, "problem_mark", None)
             raise EntreeInvalide(
                 source,
-                Probleme(f"valeur YAML non reconnue : {_yaml_problem(exc)}.", None, mark.line + 1 if mark else None),
+                Probleme(
+                    f"valeur YAML non reconnue : {_yaml_problem(exc)}.", None, mark.line + 1 if mark else None
+                ),
             ) from None
         except (TypeError, ValueError) as exc:  # e.g. an unhashable key, an impossible date
             raise EntreeInvalide(source, f"valeur YAML non reconnue : {exc}.") from None
@@ -317,8 +339,11 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
         if id(node) in seen or count > 10_000:
             raise EntreeInvalide(
                 source,
-                Probleme("les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
-                         None, node.start_mark.line + 1),
+                Probleme(
+                    "les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
+                    None,
+                    node.start_mark.line + 1,
+                ),
             )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -328,7 +353,8 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
             stack.extend(node.value)
         elif isinstance(node, yaml.ScalarNode) and node.tag.startswith("tag:yaml.org,2002:") is False:
             raise EntreeInvalide(
-                source, Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, node.start_mark.line + 1)
+                source,
+                Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, node.start_mark.line + 1),
             )
 
 
@@ -336,7 +362,9 @@ def _json_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EntreeInvalide(source, Probleme(f"JSON mal formé : {exc.msg} (colonne {exc.colno}).", None, exc.lineno)) from None
+        raise EntreeInvalide(
+            source, Probleme(f"JSON mal formé : {exc.msg} (colonne {exc.colno}).", None, exc.lineno)
+        ) from None
     except RecursionError:
         raise EntreeInvalide(source, "JSON trop profondément imbriqué.") from None
     lines: dict[str, int] = {}
@@ -369,7 +397,8 @@ def read_answers_text(path: str | os.PathLike[str]) -> str:
         raise EntreeInvalide(source, f"fichier illisible ({exc.strerror or exc}).") from None
     if len(raw) > TAILLE_MAX_OCTETS:
         raise EntreeInvalide(
-            source, f"fichier trop volumineux (plus de {TAILLE_MAX_OCTETS // 1024} Kio) pour un fichier de réponses."
+            source,
+            f"fichier trop volumineux (plus de {TAILLE_MAX_OCTETS // 1024} Kio) pour un fichier de réponses.",
         )
     try:
         return raw.decode("utf-8-sig")

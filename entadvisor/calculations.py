@@ -1,0 +1,172 @@
+"""Pure calculations used by the rules: estimated value, school-calendar dates, contract sizing.
+
+No experta here and no parameter lookup: every number comes in as an argument, so each function
+can be unit-tested on its own and read by a reviewer next to the article it applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+JOUR_RENTREE = (9, 1)
+"""The rentrée is taken as 1 September: a service must be ready then, and a contract ends on 31 August."""
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` moved by a whole number of months (the day is clamped to the month's last day)."""
+    index = date.year * 12 + (date.month - 1) + months
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    last_day = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(date.day, last_day))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (end exclusive): 2027-09-01 → 2031-09-01 is 48."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+def rentree(annee: int) -> dt.date:
+    return dt.date(annee, *JOUR_RENTREE)
+
+
+def fin_annee_scolaire(annee_rentree: int) -> dt.date:
+    """Last day of the school year that starts at the rentrée of ``annee_rentree``: 31 August of the next year."""
+    return rentree(annee_rentree + 1) - dt.timedelta(days=1)
+
+
+def estimated_pupils(classes: int, pupils_per_class: float) -> int:
+    """Pupils estimated from the classes when the count is unknown."""
+    return int(round(classes * pupils_per_class))
+
+
+def estimated_value(pupils: int, price: float, years: float, one_off: float) -> float:
+    """Estimated value of the need, € HT (CCP R2121-1): pupils × price × years of the whole duration + one-off costs."""
+    return round(pupils * price * years + one_off, 2)
+
+
+def size_category(schools: int, small_max: int, large_above: int) -> str:
+    """``petit`` up to ``small_max`` schools, ``grand`` above ``large_above``, ``moyen`` in between."""
+    if schools <= small_max:
+        return "petit"
+    if schools > large_above:
+        return "grand"
+    return "moyen"
+
+
+def pilot_schools(schools: int, share: float, minimum: int) -> int:
+    """Number of pilot schools: about ``share`` of the schools, at least ``minimum``, never all of them."""
+    wanted = max(minimum, math.ceil(schools * share))
+    return max(1, min(wanted, schools - 1)) if schools > 1 else 1
+
+
+def near_thresholds(value: float, thresholds: dict[str, float], margin: float) -> list[str]:
+    """Names of the thresholds within ``margin`` (relative) of ``value``, on either side."""
+    return [
+        name
+        for name, threshold in thresholds.items()
+        if threshold > 0 and abs(value - threshold) <= margin * threshold
+    ]
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Contract sizing in school years (the renewal phase is sized later, in months, from the procedure)."""
+
+    annees_experimentation: int
+    annees_generalisation: int
+    annees_observation: int
+    annees_contrat: int
+    duree_max_mois: int
+
+    @property
+    def annees_deploiement(self) -> int:
+        return self.annees_experimentation + self.annees_generalisation
+
+
+def size_contract(
+    experimentation: bool,
+    generalisation_years: int,
+    observation_wanted: int,
+    observation_min: int,
+    renewal_years: int,
+    max_months: int,
+) -> Sizing:
+    """Fit deployment + observation + renewal in whole school years, within the legal maximum when possible.
+
+    Observation is the wanted length when it fits, else shortened down to its minimum; when even the
+    minimum does not fit, the contract is the legal maximum and the overflow is reported by the rules.
+    """
+    deployment = (1 if experimentation else 0) + generalisation_years
+    max_years = max_months // 12
+    for observation in range(observation_wanted, observation_min - 1, -1):
+        total = deployment + observation + renewal_years
+        if total <= max_years:
+            return Sizing(1 if experimentation else 0, generalisation_years, observation, total, max_months)
+    observation = max(observation_min, max_years - deployment - renewal_years)
+    return Sizing(
+        1 if experimentation else 0, generalisation_years, max(observation, 0), max_years, max_months
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Backward planning from a rentrée."""
+
+    rentree_visee: int
+    rentree_retenue: int
+    atteignable: bool
+    preparation: dt.date
+    lancement: dt.date
+    notification: dt.date
+    ouverture: dt.date
+
+
+def backward_plan(
+    rentree_visee: int,
+    analysis: dt.date,
+    launch: dt.date | None,
+    lead_months: int,
+    preparation_months: int,
+    setup_months: int,
+) -> Plan:
+    """Work back from the target rentrée: opening ⇐ notification ⇐ launch ⇐ preparation.
+
+    The target is reachable when the preparation can start on or after the analysis date (or, when
+    the launch date is given, when launch + lead time reaches the notification deadline). When it is
+    not, the first reachable rentrée is planned instead.
+    """
+    year = rentree_visee
+    first = True
+    while True:
+        opening = rentree(year)
+        notification = add_months(opening, -setup_months)
+        if launch is not None:
+            lancement = launch
+            ok = add_months(launch, lead_months) <= notification
+        else:
+            lancement = add_months(notification, -lead_months)
+            ok = add_months(lancement, -preparation_months) >= analysis
+        if ok or year > rentree_visee + 50:
+            return Plan(
+                rentree_visee=rentree_visee,
+                rentree_retenue=year,
+                atteignable=first and ok,
+                preparation=add_months(lancement, -preparation_months),
+                lancement=lancement,
+                notification=notification if launch is None else add_months(launch, lead_months),
+                ouverture=opening,
+            )
+        first = False
+        year += 1
+
+
+def budget_deadline(year: int, renewal_years: list[int], usual: str, renewal: str) -> dt.date:
+    """Deadline for voting the budget of ``year`` (CGCT L1612-2): « MM-JJ », later in a renewal year."""
+    month, day = (int(part) for part in (renewal if year in renewal_years else usual).split("-"))
+    return dt.date(year, month, day)

@@ -1,0 +1,282 @@
+"""The ``entadvisor`` command: a thin layer that parses options, calls the library and prints.
+
+Every user-facing word is French. Bad input is an :class:`EntreeInvalide`, printed as
+``Erreur : …`` on stderr with exit code 1; misuse of the command exits with 2 (click's usage
+errors); an interrupted questionnaire exits with 130. Heavy modules (pydantic, experta, jinja2)
+are imported inside the commands so that ``entadvisor --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _french_usage_errors() -> None:
+    """click's own usage messages are English; these are the ones a user meets."""
+    click.exceptions.UsageError.__str__ = lambda self: self.message  # type: ignore[method-assign]
+
+
+class FrenchGroup(click.Group):
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] COMMANDE [ARGUMENTS]...", prefix="Usage : ")
+
+
+def handle_errors(function: F) -> F:
+    """Turn bad input into « Erreur : … » and exit 1, never a traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import EntreeInvalide
+
+        try:
+            return function(*args, **kwargs)
+        except EntreeInvalide as exc:
+            click.echo(f"Erreur : {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class DateType(click.ParamType):
+    name = "AAAA-MM-JJ"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ (par exemple 2027-01-15).", param, ctx)
+
+
+DATE = DateType()
+
+option_date = click.option(
+    "--date-analyse",
+    "date_analyse",
+    type=DATE,
+    default=None,
+    help="Date de l'analyse (par défaut : aujourd'hui). Les seuils sont ceux en vigueur à la date de lancement "
+    "prévue si elle est donnée, sinon à cette date.",
+)
+option_regles = click.option(
+    "--regles",
+    "regles",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Dossier d'une base de connaissances modifiée (règles et paramètres) à la place de celle fournie.",
+)
+
+
+def _knowledge(regles: Path | None) -> Any:
+    from .knowledge import load_knowledge
+
+    return load_knowledge(regles)
+
+
+@click.group(cls=FrenchGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="entadvisor %(version)s", help="Affiche la version.")
+def main() -> None:
+    """Conseil pour déployer un ENT (espace numérique de travail) dans les écoles du premier degré.
+
+    À partir des réponses d'un questionnaire, le système expert recommande une voie et une procédure
+    d'achat, une éventuelle phase d'expérimentation, la durée et la structure du contrat, un calendrier
+    et les points de préparation du guide ; chaque conclusion est justifiée par les règles appliquées
+    et leurs références juridiques.
+
+    Le conseil est une aide : la décision et son contrôle juridique appartiennent à l'acheteur.
+    """
+    _french_usage_errors()
+
+
+# --- conseil, regles, schema, demo (knowledge base and engine) -------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Affiche le conseil au format JSON (voir le README).")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Écrit aussi le rapport HTML pour les élus dans ce fichier.",
+)
+@click.option(
+    "--sensibilite", is_flag=True, help="Ajoute ce qui changerait le conseil (analyse de sensibilité)."
+)
+@option_date
+@option_regles
+@handle_errors
+def conseil(
+    fichier: Path,
+    as_json: bool,
+    html: Path | None,
+    sensibilite: bool,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
+    from .answers import load_answers
+    from .engine import evaluate
+    from .text import advice_text
+
+    answers = load_answers(fichier)
+    advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
+    if html is not None:
+        from .report import write_report
+
+        write_report(advice, html)
+        click.echo(f"Rapport écrit : {html}", err=True)
+    if as_json:
+        click.echo(advice.to_json())
+    else:
+        click.echo(advice_text(advice))
+
+
+@main.command(context_settings=CONTEXT)
+@option_regles
+@handle_errors
+def regles(regles: Path | None) -> None:
+    """Liste les règles de la base de connaissances (identifiant, titre, références)."""
+    knowledge = _knowledge(regles)
+    click.echo(
+        f"Base de connaissances {knowledge.version} — {len(knowledge.rules)} règles ({knowledge.source})\n"
+    )
+    current = None
+    for rule in knowledge.rules:
+        if rule.module != current:
+            current = rule.module
+            click.echo(f"[{current}]")
+        click.echo(f"  {rule.id:<34} {rule.titre}")
+        click.echo(f"  {'':<34} {' ; '.join(rule.references)}")
+
+
+@main.command(context_settings=CONTEXT)
+def schema() -> None:
+    """Affiche le schéma JSON (JSON Schema) d'un fichier de réponses."""
+    import json
+
+    from .answers import Answers
+
+    click.echo(json.dumps(Answers.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--exemple",
+    default="ville-12-ecoles",
+    show_default=True,
+    help="Nom d'un exemple de questionnaires/examples (sans extension).",
+)
+@option_date
+@handle_errors
+def demo(exemple: str, date_analyse: dt.date | None) -> None:
+    """Donne le conseil pour un exemple fourni (une ville d'une douzaine d'écoles)."""
+    from .answers import load_answers
+    from .engine import evaluate
+    from .knowledge import examples_folder
+    from .text import advice_text
+
+    folder = examples_folder()
+    path = folder / f"{exemple}.yaml"
+    if not path.exists():
+        noms = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        raise click.BadParameter(
+            f"exemple inconnu « {exemple} » ; exemples : {noms}.", param_hint="--exemple"
+        )
+    click.echo(f"Exemple : {path.name}\n", err=True)
+    click.echo(advice_text(evaluate(load_answers(path), as_of=date_analyse)))
+
+
+# --- questionnaire (issue 3) -----------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--sortie",
+    "sortie",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help="Fichier de réponses à écrire (YAML, ou JSON si le nom finit par .json). Par défaut : "
+    "reponses-ent.yaml dans le dossier courant, ou le fichier repris.",
+)
+@click.option(
+    "--reprendre",
+    "reprendre",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help="Reprend un fichier de réponses commencé, à la première question sans réponse.",
+)
+@click.option(
+    "--remplacer",
+    is_flag=True,
+    help="Remplace le fichier de réponses s'il existe déjà, sans demander de confirmation.",
+)
+@click.option(
+    "--questionnaire",
+    "questionnaire_fichier",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help="Fichier de questionnaire modifié, à la place de celui fourni.",
+)
+@option_date
+@option_regles
+@handle_errors
+def questionnaire(
+    sortie: Path | None,
+    reprendre: Path | None,
+    remplacer: bool,
+    questionnaire_fichier: Path | None,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Pose les questions du projet dans le terminal, puis donne le conseil.
+
+    Chaque question est numérotée par section ; tapez ? pour savoir pourquoi elle est posée, < pour
+    revenir à la question précédente, Entrée pour garder la valeur proposée entre crochets. Un
+    récapitulatif permet de modifier n'importe quelle réponse avant le conseil.
+
+    Les réponses sont enregistrées après chacune d'elles. Ctrl-C interrompt le questionnaire (code
+    de sortie 130) et indique la commande pour le reprendre avec --reprendre. Un fichier existant
+    n'est jamais remplacé sans confirmation.
+
+    Sans terminal, les réponses peuvent être données sur l'entrée standard, une par ligne : les
+    questions s'affichent sur la sortie d'erreur et le conseil sur la sortie standard.
+    """
+    from .terminal import lancer_questionnaire
+
+    code = lancer_questionnaire(
+        sortie=sortie,
+        reprendre=reprendre,
+        remplacer=remplacer,
+        date_analyse=date_analyse,
+        regles=regles,
+        questionnaire=questionnaire_fichier,
+    )
+    if code:
+        sys.exit(code)
+
+
+# --- evaluer (issue 4) -----------------------------------------------------------------------------
+
+# --- rapport (issue 5) -----------------------------------------------------------------------------
+
+# --- verifier (issue 6) ----------------------------------------------------------------------------

@@ -1,0 +1,211 @@
+"""The inference engine: experta forward chaining over the facts of one project, with a trace.
+
+One engine per process, built once from the knowledge base and reset for each case (building the
+Rete network is the costly part; see shared EXPERTA.md §2.3). The agenda strategy is deterministic
+(salience, then recency, then rule name, with exact removal), so the firing order and therefore
+the trace do not depend on ``PYTHONHASHSEED``. A runaway knowledge base is stopped with an error.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ._experta import DepthStrategy, Fact, FastReteMatcher, KnowledgeEngine, Rule, unfreeze
+from .advice import Advice
+from .answers import Answers, validate_answers
+from .facts import Contexte, Projet, Seuils
+from .parameters import ParameterValue
+
+MAX_FIRINGS = 2_000
+"""A case fires about a hundred rules; far more means a rule loops on its own conclusion."""
+
+SEUILS = {
+    "dispense": "seuil_dispense",
+    "publicite": "seuil_publicite_mapa",
+    "europeen": "seuil_europeen",
+    "innovant": "seuil_achat_innovant",
+}
+
+
+class RunawayRules(RuntimeError):
+    """The knowledge base fired more rules than any real case needs: a rule is looping."""
+
+
+class EvaluationError(RuntimeError):
+    """The knowledge base did not conclude on a question it must answer (an incomplete rule base)."""
+
+
+class StableDepthStrategy(DepthStrategy):
+    """Salience, then recency, then rule name (A..Z); activations are removed exactly.
+
+    experta 1.9.4's DepthStrategy breaks ties by hash order and can leave stale activations on
+    the agenda after a retraction (shared EXPERTA.md §2.5 and §3, items 2 and 3).
+    """
+
+    def get_key(self, act: Any) -> tuple[Any, ...]:
+        facts = sorted((f["__factid__"] for f in act.facts), reverse=True)
+        name = (*(-ord(c) for c in act.rule.__name__), 1)
+        return (act.rule.salience, facts, name)
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        for act in removed:
+            act.key = self.get_key(act)
+            try:
+                agenda.activations.remove(act)
+            except ValueError:
+                pass  # already fired
+        for act in added:
+            act.key = self.get_key(act)
+            bisect.insort(agenda.activations, act)
+
+
+class Moteur(KnowledgeEngine):
+    """The engine: rules are attached by :mod:`entadvisor.knowledge` as class attributes."""
+
+    __strategy__ = StableDepthStrategy
+    __matcher__ = FastReteMatcher
+
+    def __init__(self, knowledge: Any) -> None:
+        self.knowledge = knowledge
+        self._metas = {rule._wrapped.__name__: rule._entadvisor for rule in self._rules_of_class()}
+        self._reset_case_state()
+        super().__init__()
+
+    @classmethod
+    def _rules_of_class(cls) -> list[Any]:
+        return [
+            value for value in vars(cls).values() if isinstance(value, Rule) and hasattr(value, "_entadvisor")
+        ]
+
+    def _reset_case_state(self) -> None:
+        self.trace: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.parametres: dict[str, ParameterValue] = {}
+        self.used_parameters: set[str] = set()
+        self._current: Any = None
+
+    # --- used by the rules ---------------------------------------------------------------------
+
+    def param(self, nom: str) -> Any:
+        """The value of a parameter at the parameter date; the advice lists every parameter read."""
+        self.used_parameters.add(nom)
+        return self.parametres[nom].valeur
+
+    def conclure(self, fait: Fact, texte: str | None = None) -> None:
+        """Declare a derived fact (other rules chain on it) and record why, under the firing rule."""
+        self.declare(fait)
+        if texte:
+            self.noter("raison", sujet=type(fait).__name__, texte=texte)
+
+    def noter(self, kind: str, **payload: Any) -> None:
+        """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
+        meta = self._current
+        payload["kind"] = kind
+        payload["regle"] = meta.id if meta else None
+        payload["references"] = list(meta.references) if meta else []
+        self.notes.append(payload)
+
+    # --- one case ------------------------------------------------------------------------------
+
+    def run_case(self, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> None:
+        self._reset_case_state()
+        self.parametres = self.knowledge.parameters.at(parameter_date)
+        self.reset()
+        seuils = {key: self.parametres[name] for key, name in SEUILS.items()}
+        self.declare(
+            Projet(**answers.model_dump()),
+            Seuils(
+                **{key: float(value.valeur) for key, value in seuils.items()},
+                **{f"{key}_connu": value.connu for key, value in seuils.items()},
+                marge=float(self.parametres["marge_seuil_proche"].valeur),
+            ),
+            Contexte(date_analyse=as_of, date_parametres=parameter_date),
+        )
+        self.used_parameters.update((*SEUILS.values(), "marge_seuil_proche"))
+        self.run()
+
+    def run(self, steps: int | None = None) -> None:  # type: ignore[override]
+        """experta 1.9.4's loop, with a structured trace and a guard against runaway rules."""
+        limit = MAX_FIRINGS if steps is None else steps
+        self.running = True
+        try:
+            while self.running:
+                if self.facts.added or self.facts.removed:  # nothing to match when the last rule only noted
+                    added, removed = self.get_activations()
+                    self.strategy.update_agenda(self.agenda, added, removed)
+                activation = self.agenda.get_next()
+                if activation is None:
+                    break
+                if len(self.trace) >= limit:
+                    raise RunawayRules(
+                        f"plus de {limit} règles déclenchées ; dernière : {activation.rule.__name__}"
+                    )
+                function_name = activation.rule._wrapped.__name__
+                meta = self._metas[function_name]
+                self._current = meta
+                self.trace.append({"meta": meta, "facts": _facts_used(meta.faits, activation.facts)})
+                context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
+                activation.rule(self, **context)
+                self._current = None
+        finally:
+            self.running = False
+
+    def derived(self) -> dict[str, list[dict[str, Any]]]:
+        """Facts present after the run, by class name, as plain dicts."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for fact in self.facts.values():
+            values = {k: unfreeze(v) for k, v in fact.as_dict().items() if not str(k).startswith("__")}
+            found.setdefault(type(fact).__name__, []).append(values)
+        return found
+
+
+def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
+    """The fields a rule read, fact by fact (all fields of a fact matched without constraints)."""
+    used: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        name = type(fact).__name__
+        if name == "InitialFact":
+            continue
+        keys = fields.get(name) or [k for k in fact if isinstance(k, str) and not k.startswith("__")]
+        chosen = used.setdefault(name, {})
+        for key in keys:
+            if key in fact:
+                chosen[key] = unfreeze(fact[key])
+    return used
+
+
+def evaluate(
+    answers: Answers | dict[str, Any],
+    *,
+    as_of: dt.date | None = None,
+    knowledge: Any = None,
+    sensibilite: bool = False,
+) -> Advice:
+    """Evaluate one project: the advice with its explanation. Pure: same inputs, same JSON.
+
+    ``as_of`` is the date of the analysis (default: today). The thresholds are those in force at
+    the planned launch of the consultation when it is answered, else at the analysis date.
+    ``knowledge`` is a :class:`~entadvisor.knowledge.Knowledge`, a folder, or None for the bundled one.
+    """
+    from .knowledge import Knowledge, load_knowledge
+    from .synthesis import build_advice
+
+    if not isinstance(knowledge, Knowledge):
+        knowledge = load_knowledge(Path(knowledge) if knowledge is not None else None)
+    if not isinstance(answers, Answers):
+        answers = validate_answers(answers)
+    as_of = as_of or dt.date.today()
+    parameter_date = answers.date_lancement or as_of
+    engine = knowledge.engine()
+    engine.run_case(answers, as_of, parameter_date)
+    advice = build_advice(engine, answers, as_of, parameter_date)
+    if sensibilite:
+        from .sensitivity import sensitivity
+
+        advice = advice.model_copy(
+            update={"sensibilite": sensitivity(answers, as_of=as_of, knowledge=knowledge)}
+        )
+    return advice

@@ -1,0 +1,226 @@
+"""The vocabulary of the knowledge base: fact classes, salience strata and the ``regle`` decorator.
+
+Rule modules (``rules/*.py``) import everything they need from here::
+
+    from entadvisor.facts import Projet, Voie, Strate, regle, MATCH, NOT, L
+
+Facts are flat (no inheritance between fact classes: experta matches the exact class) and hold
+plain hashable values only. Input facts are declared by the engine from validated answers and
+parameters; every other fact is derived by a rule, through :meth:`Moteur.conclure`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._experta import AND, AS, MATCH, NOT, OR, TEST, Fact, L, P, Rule, W
+
+__all__ = [
+    "AND",
+    "AS",
+    "MATCH",
+    "NOT",
+    "OR",
+    "TEST",
+    "Acheteur",
+    "Contexte",
+    "Duree",
+    "Effectif",
+    "Experimentation",
+    "FacteurExperimentation",
+    "FormatExperimentation",
+    "L",
+    "OffreRetenue",
+    "P",
+    "Passation",
+    "Planning",
+    "Prix",
+    "Projet",
+    "Regle",
+    "Seuils",
+    "Strate",
+    "Taille",
+    "Tranche",
+    "ValeurEstimee",
+    "Voie",
+    "W",
+    "regle",
+]
+
+
+# --- input facts (declared by the engine) ----------------------------------------------------------
+
+
+class Projet(Fact):
+    """The validated answers; one field per answer key (absent optional answers are ``None``)."""
+
+
+class Seuils(Fact):
+    """The thresholds in force at the parameter date, and whether each value is known at that date."""
+
+
+class Contexte(Fact):
+    """Dates of the analysis: ``date_analyse`` and ``date_parametres``."""
+
+
+# --- derived facts ---------------------------------------------------------------------------------
+
+
+class Effectif(Fact):
+    """Pupils counted (``eleves``) and whether the count was estimated from the classes."""
+
+
+class Prix(Fact):
+    """Price per pupil and per year, € HT, and whether it is the default assumption."""
+
+
+class Taille(Fact):
+    """Size of the perimeter: ``categorie`` petit / moyen / grand."""
+
+
+class Acheteur(Fact):
+    """Who buys: ``nature``, ``libelle``, ``porte_pour_autres``, ``plusieurs_competents``."""
+
+
+class OffreRetenue(Fact):
+    """The mutualised offer the buyer can use: centrale_achat / groupement_existant / aucune."""
+
+
+class Voie(Fact):
+    """The purchasing route: ``voie`` and ``procedure_requise`` (False through a centrale or an existing groupement)."""
+
+
+class FacteurExperimentation(Fact):
+    """One reason to start with an experimentation (``facteur``)."""
+
+
+class Experimentation(Fact):
+    """Whether an experimentation is recommended (``recommandee``) and why (``motif``)."""
+
+
+class FormatExperimentation(Fact):
+    """Design of the experimentation: ``format``, ``duree_mois``, ``ecoles_pilotes``."""
+
+
+class Duree(Fact):
+    """Contract sizing in school years: deployment, observation, total."""
+
+
+class ValeurEstimee(Fact):
+    """Estimated value of the need (``montant``), € HT, whole duration."""
+
+
+class Tranche(Fact):
+    """Where the estimated value stands against the thresholds."""
+
+
+class Passation(Fact):
+    """How the contract is awarded: ``procedure`` (None when the route needs none) and lead times."""
+
+
+class Planning(Fact):
+    """Backward planning from the rentrée: dates and feasibility."""
+
+
+class Contrat(Fact):
+    """The contract: form, dates, phases."""
+
+
+# --- salience strata ---------------------------------------------------------------------------------
+
+
+class Strate(enum.IntEnum):
+    """Each derivation level fires after the one above it is complete (experta has no truth maintenance)."""
+
+    NORMALISATION = 100
+    ACHETEUR = 90
+    OFFRE = 85
+    VOIE = 80
+    FACTEURS = 75
+    EXCEPTIONS_EXPERIMENTATION = 72
+    EXPERIMENTATION = 70
+    FORMAT = 65
+    DUREE = 60
+    VALEUR = 50
+    TRANCHE = 45
+    PROCEDURE = 40
+    PLANNING = 35
+    CONTRAT = 30
+    PREPARATION = 20
+    VIGILANCE = 10
+
+
+# --- rules -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Regle:
+    """What the knowledge base says about one rule, for the trace, the report and ``entadvisor regles``."""
+
+    id: str
+    titre: str
+    references: tuple[str, ...]
+    explication: str
+    module: str
+    salience: int
+    faits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each fact class of the rule's patterns, the fields the rule reads (shown in the trace)."""
+
+
+def regle(
+    id: str,
+    titre: str,
+    *patterns: Any,
+    references: Iterable[str],
+    explication: str,
+    strate: Strate,
+) -> Callable[[Callable[..., None]], Rule]:
+    """Declare a rule: its id, French title, references, explanation and experta patterns.
+
+    The decorated function is the right-hand side; it receives the engine and the bindings it
+    names, and concludes through ``moteur.conclure`` / ``moteur.noter``.
+    """
+
+    def decorate(function: Callable[..., None]) -> Rule:
+        name = "r_" + id.replace("-", "_").lower()
+        function.__name__ = function.__qualname__ = name
+        module = function.__module__.rsplit(".", 1)[-1]
+        meta = Regle(
+            id=id,
+            titre=titre,
+            references=tuple(references),
+            explication=explication,
+            module=module,
+            salience=int(strate),
+            faits=_fields_read(patterns),
+        )
+        rule = Rule(*patterns, salience=int(strate))(function)
+        rule._entadvisor = meta  # type: ignore[attr-defined]
+        return rule
+
+    return decorate
+
+
+def _fields_read(patterns: Iterable[Any]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+
+    def walk(item: Any) -> None:
+        if isinstance(item, Fact):
+            keys = {str(k) for k in item if not str(k).startswith("__")}
+            found.setdefault(type(item).__name__, set()).update(keys)
+        elif isinstance(item, (list, tuple)) or type(item).__name__ in {
+            "AND",
+            "OR",
+            "NOT",
+            "EXISTS",
+            "FORALL",
+        }:
+            for sub in item:
+                walk(sub)
+
+    for pattern in patterns:
+        walk(pattern)
+    return {name: tuple(sorted(keys)) for name, keys in sorted(found.items())}

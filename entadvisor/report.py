@@ -1,0 +1,706 @@
+"""The advice report for elected officials: one self-contained HTML file, and its PDF.
+
+:func:`render_report` turns an :class:`~entadvisor.advice.Advice` into HTML with the templates of
+the ``reports/`` folder: inline CSS and SVG, no JavaScript, no external request, system fonts,
+French formatting. It reasons about nothing: every conclusion comes from the advice; this module
+only words it (labels of ``reports/libelles.yaml``), groups it and draws it (:mod:`.charts`).
+
+:func:`write_report` writes the file atomically; :func:`write_pdf` prints it through the headless
+Chromium of the machine (Playwright when importable, else the Chromium command line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import __version__, formatting
+from .advice import Advice, Parametre
+from .answers import write_atomic
+from .charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
+from .errors import EntreeInvalide
+
+TEMPLATE = "advice.html.j2"
+
+TITRES: dict[str, str] = {
+    "contexte": "Contexte et situation actuelle",
+    "achat": "Voie et procédure d'achat",
+    "experimentation": "Expérimentation",
+    "contrat": "Durée et forme du contrat",
+    "calendrier": "Calendrier",
+    "preparation": "Préparation : les facteurs clés de succès",
+    "vigilance": "Points de vigilance",
+    "questions": "Réponses aux questions clés du guide",
+    "pourquoi": "Pourquoi ces recommandations ?",
+    "sensibilite": "Ce qui changerait le conseil",
+    "deliberation": "Proposition de délibération",
+    "annexes": "Annexes",
+}
+"""Section ids and titles, in the order of the report (``sensibilite`` only when computed)."""
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+class NavigateurIntrouvable(EntreeInvalide):
+    """The PDF cannot be printed: no Chromium on this machine, or it failed. The message says what to do."""
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+def reports_folder() -> Path:
+    """The folder of the report templates: the knowledge base's if it says, else the wheel's or the repo's."""
+    try:
+        from .knowledge import reports_folder as knowledge_reports_folder
+    except ImportError:
+        knowledge_reports_folder = None
+    if knowledge_reports_folder is not None:
+        return Path(knowledge_reports_folder())
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_kb" / "reports", here.parent / "reports"):
+        if (candidate / TEMPLATE).is_file():
+            return candidate
+    raise EntreeInvalide(
+        str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
+    )
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_fr(value: Any) -> str:
+    date = _as_date(value)
+    if date is None:
+        raise ValueError(f"date attendue, trouvé {value!r}")
+    return formatting.date_fr(date)
+
+
+def _nombre(value: float) -> str:
+    value = float(value)
+    return formatting.nombre(value, 0 if value.is_integer() else 2)
+
+
+def _annees(value: float) -> str:
+    """``4`` → ``4 ans``; ``1`` → ``1 an``; ``2.5`` → ``2,5 ans``."""
+    value = float(value)
+    if value.is_integer():
+        n = int(value)
+        return f"{n} an{'s' if n > 1 else ''}"
+    return f"{formatting.nombre(value, 1)} ans"
+
+
+def upper_first(text: str) -> str:
+    """Capitalise the first letter only (``la commune`` → ``La commune``)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def lower_first(text: str) -> str:
+    """Lower the first letter unless it starts an acronym: ``Des écoles`` → ``des écoles``; ``ENT`` stays."""
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        montant=formatting.montant,
+        nombre=_nombre,
+        date_fr=_date_fr,
+        mois_annee=formatting.mois_annee,
+        annee_scolaire=formatting.annee_scolaire,
+        duree_mois=formatting.duree_mois,
+        pourcentage=formatting.pourcentage,
+        annees=_annees,
+        upper_first=upper_first,
+        lower_first=lower_first,
+    )
+    return env
+
+
+@functools.lru_cache(maxsize=4)
+def _libelles(folder: Path) -> dict[str, Any]:
+    path = folder / "libelles.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EntreeInvalide(str(path), f"libellés du rapport illisibles : {exc}") from None
+    if not isinstance(data, dict):
+        raise EntreeInvalide(str(path), "les libellés du rapport doivent être une table YAML.")
+    return data
+
+
+@functools.lru_cache(maxsize=4)
+def _css(folder: Path) -> str:
+    return (folder / "style.css").read_text(encoding="utf-8").strip()
+
+
+# --- presentation data ---------------------------------------------------------------------------
+
+
+_CODES = {
+    "Code de l'éducation": "Code de l'éducation",
+    "CCP": "Code de la commande publique (CCP)",
+    "CGCT": "Code général des collectivités territoriales (CGCT)",
+    "RGPD": "Règlement général sur la protection des données (RGPD)",
+}
+_ARTICLE = re.compile(r"\b([LRD])\.?\s?(\d{3,4}(?:-\d+)+)")
+_ARTICLE_RGPD = re.compile(r"art(?:icle)?\.?\s*(\d+)", re.IGNORECASE)
+_LETTRES = {"L": 0, "R": 1, "D": 2}
+
+
+def _code_of(part: str) -> str | None:
+    lowered = part.lower().replace("’", "'")
+    if lowered.startswith("code de l'éducation") or lowered.startswith("code de l'education"):
+        return "Code de l'éducation"
+    for code in ("CCP", "CGCT", "RGPD"):
+        if part.startswith(code):
+            return code
+    return None
+
+
+def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
+    if article.startswith("art. "):
+        return (9, (int(article[5:]),))
+    return (_LETTRES.get(article[0], 3), tuple(int(n) for n in article[1:].split("-")))
+
+
+def textes_cites(
+    references: Iterable[str], resumes: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Group references by code and article, each with its plain-words summary; the rest apart.
+
+    ``"CCP art. L2113-6 et L2113-7"`` gives two CCP articles; a part naming no article of a known
+    code (``"décret 2025-1386 du 29 décembre 2025"``) goes to the second list, unchanged.
+    """
+    articles: dict[str, set[str]] = {code: set() for code in _CODES}
+    autres: list[str] = []
+    for reference in references:
+        for part in (p.strip() for p in reference.split(";")):
+            if not part:
+                continue
+            code = _code_of(part)
+            if code == "RGPD":
+                found = [f"art. {n}" for n in _ARTICLE_RGPD.findall(part)]
+            elif code is not None:
+                found = [letter + number for letter, number in _ARTICLE.findall(part)]
+            else:
+                found = []
+            if code is None or not found:
+                if part not in autres:
+                    autres.append(part)
+                continue
+            articles[code].update(found)
+    groupes = []
+    for code, code_long in _CODES.items():
+        if not articles[code]:
+            continue
+        rows = []
+        for article in sorted(articles[code], key=_article_key):
+            cite = article if article.startswith("art. ") else f"art. {article}"
+            rows.append({"cite": cite, "resume": resumes.get(f"{code} {article}")})
+        groupes.append({"code": code, "code_long": code_long, "articles": rows})
+    return groupes, autres
+
+
+def _type_seuil(nom: str) -> str | None:
+    """Which kind of threshold a parameter name is (dispense, publicity, EU), or None."""
+    if "dispense" in nom:
+        return "dispense"
+    if "publicite" in nom:
+        return "publicite"
+    if "formalis" in nom or "europ" in nom or nom.endswith("_ue"):
+        return "europeen"
+    return None
+
+
+def _oui_non(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+class Vue:
+    """What the templates show besides the advice: labels, grouped tables and the charts.
+
+    Only wording and layout happen here (the sentences themselves are in ``reports/phrases.j2``);
+    every conclusion is read from the advice.
+    """
+
+    def __init__(self, advice: Advice, libelles: dict[str, Any], css: str) -> None:
+        self.advice = advice
+        self.L = libelles
+        self.css = Markup(css)
+        self.version_outil = __version__
+        self.titres = TITRES
+        porteur = advice.reponses.get("porteur", "autre")
+        self.porteur: str = porteur if porteur in libelles["assemblees"] else "autre"
+        self.titre = advice.nom_projet or "Déploiement d'un espace numérique de travail dans les écoles"
+        self.sections = [
+            {"id": key, "titre": title}
+            for key, title in TITRES.items()
+            if key != "sensibilite" or advice.sensibilite is not None
+        ]
+        self._tables()
+        self._charts()
+
+    # -- words for values -----------------------------------------------------------------------
+
+    def reponse(self, key: str) -> str:
+        """An answer as words (« oui », « Dans une partie des écoles », « 8 000 € HT »…)."""
+        return self.valeur_reponse(key, self.advice.reponses.get(key))
+
+    def valeur_reponse(self, key: str, value: Any) -> str:
+        if value is None:
+            return "non renseigné"
+        if isinstance(value, bool):
+            return _oui_non(value)
+        labels = self.L["valeurs"].get(key)
+        if labels and str(value) in labels:
+            return str(labels[str(value)])
+        if key in ("prix_eleve_an_ht", "couts_ponctuels_ht") and isinstance(value, int | float):
+            return formatting.montant(value)
+        if key == "rentree_visee":
+            return f"rentrée {value} (année scolaire {formatting.annee_scolaire(int(value))})"
+        date = _as_date(value)
+        if date is not None:
+            return formatting.date_fr(date)
+        if isinstance(value, int | float):
+            return _nombre(value)
+        return str(value)
+
+    def valeur_fait(self, key: str, value: Any) -> str:
+        """A fact used by a rule, as words; amounts, durations and dates in French."""
+        if key in self.L["questions"]:
+            return self.valeur_reponse(key, value)
+        if isinstance(value, bool):
+            return _oui_non(value)
+        if isinstance(value, int | float):
+            if key.endswith("_ht") or key.startswith("seuil") or key in ("montant_ht", "valeur"):
+                return formatting.montant(value)
+            if key.endswith("_mois"):
+                return formatting.duree_mois(int(value))
+            return _nombre(value)
+        date = _as_date(value)
+        if date is not None:
+            return formatting.date_fr(date)
+        if isinstance(value, list | tuple):
+            return ", ".join(self.valeur_fait(key, v) for v in value) or "aucun"
+        if isinstance(value, dict):
+            return " ; ".join(
+                f"{self.libelle_fait(str(k))} : {self.valeur_fait(str(k), v)}" for k, v in value.items()
+            )
+        if value is None:
+            return "non renseigné"
+        for labels in (self.L["voies"], self.L["procedures"], self.L["tranches"]):
+            if str(value) in labels:
+                return str(labels[str(value)])
+        return str(value)
+
+    def libelle_fait(self, key: str) -> str:
+        """The label of an answer key or of a derived fact; unknown keys are shown with spaces."""
+        return str(self.L["questions"].get(key) or self.L["faits"].get(key) or key.replace("_", " "))
+
+    def procedure(self, code: str | None) -> str:
+        if code is None:
+            return "aucune procédure propre"
+        return str(self.L["procedures"].get(code, code.replace("_", " ")))
+
+    def parametre(self, nom: str) -> Parametre | None:
+        """A parameter used by the advice, by name, or None."""
+        return next((p for p in self.advice.parametres if p.nom == nom), None)
+
+    @staticmethod
+    def mois_entre(debut: dt.date, fin: dt.date) -> int:
+        """Whole months from ``debut`` to ``fin`` inclusive (1 Sept. → 31 Aug. = 12)."""
+        end = fin + dt.timedelta(days=1)
+        return (end.year - debut.year) * 12 + end.month - debut.month + (1 if end.day > debut.day else 0)
+
+    @staticmethod
+    def separateur(loop: Any) -> str:
+        """Between the items of an enumeration in a template loop: ``, `` then `` et `` before the last."""
+        if loop.last:
+            return ""
+        return " et " if loop.revindex == 2 else ", "
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    def _tables(self) -> None:
+        advice, L = self.advice, self.L
+        montant = advice.valeur_estimee.montant_ht
+        self.seuils = [
+            {
+                "libelle": s.libelle,
+                "valeur": s.valeur,
+                "en_vigueur_depuis": s.en_vigueur_depuis,
+                "connu": s.connu,
+                "reference": s.reference,
+                "position": "atteint ou dépassé" if montant >= s.valeur else "en dessous",
+            }
+            for s in sorted(advice.valeur_estimee.seuils, key=lambda s: s.valeur)
+        ]
+        self.options_ecartees = [
+            {"option": str(L["voies"].get(v.voie, v.voie.replace("_", " "))), "raison": v.raison}
+            for v in advice.achat.voies_ecartees
+        ] + [{"option": self.procedure(x.procedure), "raison": x.raison} for x in advice.achat.alternatives]
+
+        categories = L["categories_etapes"]
+        self.etapes = [
+            {
+                "libelle": etape.libelle,
+                "categorie": "Jalon" if etape.jalon else categories[self._categorie(etape.etape)]["libelle"],
+                "debut": etape.debut,
+                "fin": etape.fin,
+                "jalon": etape.jalon,
+            }
+            for etape in advice.calendrier
+        ]
+        self.trace = [
+            {
+                "regle": t.regle,
+                "titre": t.titre,
+                "faits": [
+                    {"libelle": self.libelle_fait(k), "valeur": self.valeur_fait(k, v)}
+                    for k, v in t.faits.items()
+                ],
+                "references": t.references,
+            }
+            for t in advice.trace
+        ]
+        self.textes, self.autres_textes = textes_cites(_all_references(advice), L["articles"])
+
+        ordre = list(L["questions"])
+        keys = [k for k in ordre if k in advice.reponses] + sorted(
+            k for k in advice.reponses if k not in ordre
+        )
+        self.reponses = [
+            {"libelle": self.libelle_fait(k), "valeur": self.valeur_reponse(k, advice.reponses[k])}
+            for k in keys
+            if k != "version"
+        ]
+        self.parametres = [self._ligne_parametre(p) for p in advice.parametres]
+        self.sensibilite = self._sensibilite()
+
+    def _sensibilite(self) -> list[dict[str, Any]]:
+        """The what-if items grouped by recommendation (achat, experimentation, contrat, then others)."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for item in self.advice.sensibilite or []:
+            question = item["question"]
+            groups.setdefault(str(item["recommandation"]), []).append(
+                {"phrase": item["phrase"], "question": self.libelle_fait(question) if question else None}
+            )
+        known = self.L["recommandations"]
+        order = [k for k in known if k in groups] + sorted(k for k in groups if k not in known)
+        return [{"code": k, "libelle": known.get(k, upper_first(k)), "items": groups[k]} for k in order]
+
+    def _categorie(self, etape: str) -> str:
+        table = self.L["etapes_categories"]
+        if etape in table:
+            return str(table[etape])
+        for key in sorted(table, key=len, reverse=True):
+            if etape.startswith(key) or etape.endswith(key):
+                return str(table[key])
+        return "preparation"
+
+    def _ligne_parametre(self, p: Parametre) -> dict[str, Any]:
+        depuis = formatting.date_fr(p.en_vigueur_depuis) if p.en_vigueur_depuis else "—"
+        if not p.connu:
+            depuis += " (valeur non connue à la date retenue : dernière valeur connue)"
+        reference = p.reference
+        if p.article and p.article not in reference:
+            reference = f"{p.article} — {reference}"
+        nature = {"loi": "texte", "heuristique": "pratique"}.get(p.nature, p.nature)
+        return {
+            "libelle": p.libelle,
+            "valeur": valeur_parametre(p.nom, p.valeur),
+            "depuis": depuis,
+            "nature": nature,
+            "reference": reference,
+            "lien": p.lien,
+        }
+
+    # -- charts ---------------------------------------------------------------------------------
+
+    def _charts(self) -> None:
+        advice, L = self.advice, self.L
+        types = L["seuils_types"]
+        graph_seuils: list[SeuilGraphique] = []
+        zones = [str(types["debut"]["zone"])]
+        for s in sorted(advice.valeur_estimee.seuils, key=lambda s: s.valeur):
+            kind = _type_seuil(s.nom)
+            if kind is None or kind not in types:
+                continue  # other thresholds (innovative purchase…) are in the table only
+            graph_seuils.append(SeuilGraphique(s.nom, str(types[kind]["court"]), s.valeur, s.connu))
+            zones.append(str(types[kind]["zone"]))
+        self.svg_seuils = Markup(
+            seuils_svg(
+                advice.valeur_estimee.montant_ht,
+                graph_seuils,
+                zones,
+                titre="Valeur estimée du besoin et seuils de procédure",
+                prefix="fig-seuils",
+            )
+        )
+
+        categories = L["categories_etapes"]
+        barres = [
+            Barre(
+                e.libelle,
+                e.debut,
+                e.fin,
+                motif=str(categories[self._categorie(e.etape)]["motif"]),
+                jalon=e.jalon,
+            )
+            for e in advice.calendrier
+        ]
+        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon}
+        legende = [Legende(str(v["motif"]), str(v["libelle"])) for k, v in categories.items() if k in used]
+        if any(e.jalon for e in advice.calendrier):
+            legende.append(Legende("jalon", "jalon (date clé)"))
+        self.svg_gantt = Markup(
+            gantt_svg(
+                barres,
+                titre="Calendrier du projet par année scolaire",
+                prefix="fig-gantt",
+                legende=legende,
+                date_analyse=advice.date_analyse,
+            )
+            if barres
+            else ""
+        )
+        motifs = {"deploiement": "points", "observation": "rayures", "renouvellement": "quadrillage"}
+        phases = [
+            Barre(str(L["phases"].get(p.phase, p.phase)), p.debut, p.fin, motif=motifs.get(p.phase, "plein"))
+            for p in advice.contrat.phases
+        ]
+        self.svg_phases = Markup(
+            gantt_svg(phases, titre="Phases du contrat par année scolaire", prefix="fig-phases")
+            if phases
+            else ""
+        )
+
+
+def _all_references(advice: Advice) -> list[str]:
+    """Every legal reference the advice cites, in order of appearance (duplicates kept)."""
+    references: list[str] = list(advice.achat.references)
+    for raisons in (
+        advice.achat.raisons,
+        advice.valeur_estimee.raisons,
+        advice.experimentation.raisons,
+        advice.contrat.raisons,
+    ):
+        for raison in raisons:
+            references += raison.references
+    for trace in advice.trace:
+        references += trace.references
+    references += [s.reference for s in advice.valeur_estimee.seuils]
+    references += [p.article for p in advice.parametres if p.article]
+    return references
+
+
+def valeur_parametre(nom: str, valeur: Any) -> str:
+    """A parameter's value in words, its unit guessed from its name (``seuil_*`` → euros, ``*_mois``…)."""
+    if isinstance(valeur, bool):
+        return _oui_non(valeur)
+    if isinstance(valeur, int | float):
+        if nom.startswith("seuil") or nom.startswith("prix") or nom.endswith("_ht"):
+            return formatting.montant(valeur)
+        if nom.endswith("_mois"):
+            return f"{_nombre(valeur)} mois"
+        if "annees" in nom:
+            return f"{_nombre(valeur)} année{'s' if valeur > 1 else ''} scolaire{'s' if valeur > 1 else ''}"
+        if nom.startswith("part_"):
+            return formatting.pourcentage(float(valeur))
+        if nom.endswith("_ecoles"):
+            return f"{_nombre(valeur)} école{'s' if valeur > 1 else ''}"
+        if "eleves" in nom:
+            return f"{_nombre(valeur)} élèves"
+        return _nombre(valeur)
+    if isinstance(valeur, str) and re.fullmatch(r"\d{2}-\d{2}", valeur):
+        month, day = (int(x) for x in valeur.split("-"))
+        return f"{'1er' if day == 1 else day} {formatting.MOIS[month - 1]}"
+    if isinstance(valeur, list | tuple):
+        return ", ".join(str(v) for v in valeur)
+    return str(valeur)
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def render_report(advice: Advice, *, folder: Path | None = None) -> str:
+    """The report for one advice, as a complete HTML document (a str); same advice, same bytes."""
+    folder = Path(folder) if folder is not None else reports_folder()
+    env = _environment(folder)
+    vue = Vue(advice, _libelles(folder), _css(folder))
+    return env.get_template(TEMPLATE).render(advice=advice, L=vue.L, vue=vue)
+
+
+def write_report(advice: Advice, path: str | os.PathLike[str]) -> None:
+    """Render the report and write it atomically (a temporary file, then a rename)."""
+    write_atomic(path, render_report(advice))
+
+
+def find_chromium(explicit: str | None = None) -> str | None:
+    """The Chromium executable: ``explicit``, ``$CHROMIUM``, ``/usr/bin/chromium``, or one on the PATH."""
+    for candidate in (
+        explicit,
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+_AIDE_CHROMIUM = (
+    "Le PDF est imprimé par le navigateur Chromium installé sur la machine. Installez-le "
+    "(Debian ou Ubuntu : « apt-get install chromium ») puis, de préférence, son pilote Python "
+    "(« pip install playwright », sans lancer « playwright install »). Le rapport HTML, lui, est écrit "
+    "et peut être imprimé en PDF depuis n'importe quel navigateur."
+)
+
+
+def write_pdf(
+    html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str], *, chromium: str | None = None
+) -> None:
+    """Print an HTML report to an A4, tagged PDF with bookmarks, through headless Chromium.
+
+    Uses Playwright (``page.pdf``) when it is importable, else the Chromium command line
+    (``--print-to-pdf``). Requests other than ``file:`` and ``data:`` are refused. The PDF is
+    written atomically. Raises :class:`NavigateurIntrouvable` (a French message saying how to
+    install Chromium) when there is no browser or printing fails.
+    """
+    html, pdf = Path(html_path).resolve(), Path(pdf_path)
+    if not html.is_file():
+        raise EntreeInvalide(str(html_path), "rapport HTML introuvable.")
+    executable = find_chromium(chromium)
+    if executable is None:
+        raise NavigateurIntrouvable(str(pdf_path), f"Chromium est introuvable. {_AIDE_CHROMIUM}")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{pdf.name}.", suffix=".tmp", dir=pdf.parent)
+    os.close(fd)
+    try:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            _pdf_cli(executable, html, Path(temporary), str(pdf_path))
+        else:
+            _pdf_playwright(executable, html, Path(temporary), str(pdf_path))
+        if Path(temporary).stat().st_size == 0:
+            raise NavigateurIntrouvable(str(pdf_path), f"Chromium n'a produit aucun PDF. {_AIDE_CHROMIUM}")
+        os.replace(temporary, pdf)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _pdf_playwright(executable: str, html: Path, target: Path, label: str) -> None:
+    from playwright.sync_api import Error, sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, headless=True, args=list(CHROMIUM_FLAGS))
+            try:
+                page = browser.new_page(locale="fr-FR")
+                page.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(("file:", "data:", "about:"))
+                        else route.abort()
+                    ),
+                )
+                page.goto(html.as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=str(target),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    tagged=True,
+                    outline=True,
+                    display_header_footer=False,
+                )
+            finally:
+                browser.close()
+    except Error as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise NavigateurIntrouvable(
+            label, f"Chromium n'a pas pu imprimer le PDF ({message}). {_AIDE_CHROMIUM}"
+        ) from None
+
+
+def _pdf_cli(executable: str, html: Path, target: Path, label: str) -> None:
+    profile = tempfile.mkdtemp(prefix="entadvisor-chromium-")
+    try:
+        command = [
+            executable,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+            f"--print-to-pdf={target}",
+            html.as_uri(),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise NavigateurIntrouvable(
+                label, f"Chromium n'a pas pu imprimer le PDF ({exc}). {_AIDE_CHROMIUM}"
+            ) from None
+        if result.returncode != 0 or not target.is_file():
+            raise NavigateurIntrouvable(
+                label, f"Chromium a échoué (code {result.returncode}). {_AIDE_CHROMIUM}"
+            )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+__all__ = [
+    "NavigateurIntrouvable",
+    "find_chromium",
+    "render_report",
+    "reports_folder",
+    "write_pdf",
+    "write_report",
+]

@@ -1,0 +1,329 @@
+"""Le calendrier : rétroplanning depuis la rentrée visée, étapes du guide, budget, renouvellement.
+
+Facteur clé de succès du guide : « planifier les différentes étapes du projet en prenant en compte le
+calendrier scolaire, le calendrier des collectivités et le temps de passation des marchés publics ».
+Prêt au 1er septembre ⇒ notification vers le 1er juin (paramétrage, import des comptes, formation des
+directeurs) ⇒ lancement au plus tard à la notification moins le délai de la procédure ⇒ préparation
+avant. Si la rentrée visée n'est plus atteignable à la date de l'analyse, le conseil le dit et
+planifie la première rentrée atteignable. Le budget primitif est voté avant le 15 avril (30 avril
+l'année du renouvellement des conseils) ; les crédits doivent figurer au budget de l'année de la
+notification (CGCT L1612-2).
+
+Limites : les jours fériés, les calendriers de zone et les délais de transmission au contrôle de
+légalité ne sont pas modélisés ; les dates sont indicatives, au mois près.
+"""
+
+import datetime as dt
+
+from entadvisor import calculations as calc
+from entadvisor.facts import (
+    MATCH,
+    Contexte,
+    Contrat,
+    Duree,
+    FormatExperimentation,
+    Passation,
+    Planning,
+    Projet,
+    Strate,
+    Voie,
+    regle,
+)
+from entadvisor.formatting import annee_scolaire, date_fr
+
+GUIDE_ETAPES = "Guide ENT premier degré : initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation"
+GUIDE_CALENDRIER = "Guide ENT premier degré, facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »"
+L1612_2 = "CGCT art. L1612-2 (date limite de vote du budget primitif)"
+
+
+@regle(
+    "CAL-RETROPLANNING",
+    "Rétroplanning depuis la rentrée visée",
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    Projet(rentree_visee=MATCH.rentree, date_lancement=MATCH.lancement),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[GUIDE_CALENDRIER, L1612_2],
+    explication="Ouverture à la rentrée ⇐ notification environ trois mois avant ⇐ lancement au plus tard à la notification moins le délai de la procédure ⇐ préparation.",
+    strate=Strate.PLANNING,
+)
+def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
+    plan = calc.backward_plan(
+        rentree, analyse, lancement, delai, preparation, moteur.param("mise_en_service_mois")
+    )
+    budget = calc.budget_deadline(
+        plan.notification.year,
+        list(moteur.param("annees_renouvellement_municipal")),
+        moteur.param("date_limite_budget"),
+        moteur.param("date_limite_budget_annee_renouvellement"),
+    )
+    texte = (
+        f"Pour ouvrir le {date_fr(plan.ouverture)}, notifier vers le {date_fr(plan.notification)}, lancer la consultation "
+        f"au plus tard le {date_fr(plan.lancement)} et commencer la préparation le {date_fr(plan.preparation)}."
+    )
+    moteur.conclure(
+        Planning(
+            rentree_visee=plan.rentree_visee,
+            rentree_retenue=plan.rentree_retenue,
+            atteignable=plan.atteignable,
+            preparation=plan.preparation,
+            lancement=plan.lancement,
+            notification=plan.notification,
+            ouverture=plan.ouverture,
+            vote_budget_avant=budget,
+        ),
+        texte,
+    )
+
+
+@regle(
+    "CAL-RENTREE-INATTEIGNABLE",
+    "La rentrée visée n'est plus atteignable",
+    Planning(atteignable=False, rentree_visee=MATCH.visee, rentree_retenue=MATCH.retenue),
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    references=[GUIDE_CALENDRIER],
+    explication="Quand la préparation et la procédure ne tiennent plus avant la rentrée visée, le conseil le dit et retient la première rentrée atteignable.",
+    strate=Strate.VIGILANCE,
+)
+def rentree_inatteignable(moteur, visee, retenue, delai, preparation):
+    moteur.noter(
+        "vigilance",
+        code="rentree_inatteignable",
+        message=(
+            f"La rentrée {visee} n'est plus atteignable : il faut environ {preparation} mois de préparation, {delai} mois de "
+            f"procédure et {moteur.param('mise_en_service_mois')} mois de mise en service. La première rentrée atteignable est "
+            f"celle de {retenue} ; le calendrier ci-dessous la retient."
+        ),
+    )
+
+
+@regle(
+    "CAL-BUDGET",
+    "Inscrire les crédits au budget de l'année de notification",
+    Planning(vote_budget_avant=MATCH.budget, notification=MATCH.notification),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[L1612_2, "CGCT art. L2311-3 (autorisations de programme et crédits de paiement)"],
+    explication="Les crédits de la première année doivent figurer au budget de l'année de notification, voté avant le 15 avril (30 avril l'année du renouvellement) ; un engagement pluriannuel peut passer par des AP/CP.",
+    strate=Strate.PREPARATION,
+)
+def budget(moteur, budget, notification, analyse):
+    texte = (
+        f"Inscrivez les crédits au budget {notification.year}, voté au plus tard le {date_fr(budget)} ; "
+        "pour un engagement sur plusieurs années, une autorisation de programme avec crédits de paiement (AP/CP) peut servir."
+    )
+    if budget < analyse:
+        texte += f" Le budget {notification.year} est déjà voté : il faudra une décision modificative."
+    moteur.noter("raison", sujet="Planning", texte=texte)
+    moteur.noter(
+        "etape",
+        etape="budget",
+        libelle=f"Vote du budget {notification.year} (crédits de l'ENT)",
+        debut=budget,
+        fin=budget,
+        jalon=True,
+    )
+
+
+def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
+    debut = max(debut, analyse) if not jalon else debut
+    moteur.noter("etape", etape=code, libelle=libelle, debut=debut, fin=max(fin, debut), jalon=jalon)
+
+
+@regle(
+    "CAL-ETAPES-GUIDE",
+    "Les étapes du guide, de l'initiative à la pérennisation",
+    Planning(preparation=MATCH.p, lancement=MATCH.l, notification=MATCH.n, ouverture=MATCH.o),
+    Contrat(
+        debut=MATCH.debut,
+        fin=MATCH.fin,
+        fin_deploiement=MATCH.fin_deploiement,
+        debut_renouvellement=MATCH.debut_renouvellement,
+    ),
+    Duree(annees_experimentation=MATCH.exp),
+    Passation(procedure=MATCH.procedure),
+    Voie(voie=MATCH.voie, existant=MATCH.existant),
+    Projet(convention_partenariat=MATCH.convention, comite_pilotage=MATCH.copil),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[GUIDE_ETAPES, GUIDE_CALENDRIER],
+    explication="Chaque étape structurante du guide reçoit des dates : partenariat et convention, comité de pilotage, préparation, consultation, mise en service, déploiement, évaluation annuelle, pérennisation.",
+    strate=Strate.PREPARATION,
+)
+def etapes(
+    moteur,
+    p,
+    l,
+    n,
+    o,
+    debut,
+    fin,
+    fin_deploiement,
+    debut_renouvellement,
+    exp,
+    procedure,
+    voie,
+    existant,
+    convention,
+    copil,
+    analyse,
+):
+    a = analyse
+    _etape(
+        moteur,
+        "etat_des_lieux",
+        "Initiative et état des lieux (écoles, équipement, usages)",
+        calc.add_months(p, -3),
+        calc.add_months(p, -1),
+        a,
+    )
+    convention_libelle = {
+        "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
+        "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
+        "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
+    }[convention]
+    _etape(moteur, "convention", convention_libelle, calc.add_months(p, -2), p, a)
+    _etape(
+        moteur,
+        "comite_pilotage",
+        "Comité de pilotage (en place)" if copil else "Installer le comité de pilotage",
+        calc.add_months(p, -1),
+        calc.add_months(p, -1),
+        a,
+        jalon=not copil,
+    )
+    if voie == "groupement_commandes" and not existant:
+        _etape(
+            moteur,
+            "groupement",
+            "Convention constitutive du groupement, délibérée par chaque membre",
+            p,
+            calc.add_months(p, 3),
+            a,
+        )
+    if procedure is None:
+        _etape(moteur, "preparation", "Expression des besoins et délibération d'adhésion", p, l, a)
+        _etape(moteur, "passation", "Adhésion et commande", l, n, a)
+    else:
+        _etape(
+            moteur,
+            "preparation",
+            "Préparation de la consultation (besoins, cahier des charges, délibérations)",
+            p,
+            l,
+            a,
+        )
+        _etape(moteur, "passation", "Consultation, analyse des offres et notification", l, n, a)
+    _etape(
+        moteur,
+        "mise_en_service",
+        "Mise en service : paramétrage, comptes, formation des directeurs",
+        n,
+        o - dt.timedelta(days=1),
+        a,
+    )
+    generalisation_debut = calc.rentree(debut.year + exp)
+    _etape(
+        moteur,
+        "generalisation",
+        "Généralisation à toutes les écoles",
+        generalisation_debut,
+        fin_deploiement,
+        a,
+    )
+    annee = debut.year
+    while calc.rentree(annee + 1) <= fin:
+        juin = dt.date(annee + 1, 5, 1)
+        _etape(
+            moteur,
+            f"evaluation_{annee}",
+            f"Évaluation des usages {annee_scolaire(annee)} et comité de pilotage",
+            juin,
+            dt.date(annee + 1, 6, 30),
+            a,
+        )
+        annee += 1
+    _etape(
+        moteur,
+        "perennisation",
+        "Pérennisation : animation, assistance aux utilisateurs, développement des usages",
+        fin_deploiement + dt.timedelta(days=1),
+        fin,
+        a,
+    )
+
+
+@regle(
+    "CAL-ETAPES-EXPERIMENTATION",
+    "Les étapes de l'expérimentation",
+    FormatExperimentation(format=MATCH.format, duree_mois=MATCH.mois),
+    Planning(ouverture=MATCH.o),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[GUIDE_ETAPES, "Guide ENT premier degré, « Organisation du déploiement »"],
+    explication="L'expérimentation commence à la rentrée, s'évalue en mai-juin et le comité de pilotage décide de la généralisation pour la rentrée suivante.",
+    strate=Strate.PREPARATION,
+)
+def etapes_experimentation(moteur, format, mois, o, analyse):
+    libelle = {
+        "classes": "Expérimentation dans des classes volontaires (un trimestre)",
+        "ecoles_pilotes": "Expérimentation dans les écoles pilotes",
+        "classes_puis_ecoles_pilotes": "Expérimentation : classes volontaires, puis écoles pilotes",
+    }[format]
+    _etape(moteur, "experimentation", libelle, o, calc.add_months(o, mois) - dt.timedelta(days=1), analyse)
+    _etape(
+        moteur,
+        "decision_generalisation",
+        "Bilan de l'expérimentation et décision de généralisation en comité de pilotage",
+        dt.date(o.year + 1, 5, 1),
+        dt.date(o.year + 1, 6, 30),
+        analyse,
+    )
+
+
+@regle(
+    "CAL-RENOUVELLEMENT",
+    "Lancer le renouvellement à temps",
+    Contrat(
+        debut_renouvellement=MATCH.debut_r,
+        lancement_renouvellement=MATCH.lancement_r,
+        notification_renouvellement=MATCH.notification_r,
+        fin=MATCH.fin,
+    ),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[
+        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT pour assurer la continuité du service »",
+        "TA Lyon, 11 juillet 2025",
+    ],
+    explication="Le marché suivant se prépare, se passe et se notifie avant la fin du contrat, avec une période de transition : la date de lancement est calculée dès aujourd'hui.",
+    strate=Strate.PREPARATION,
+)
+def renouvellement(moteur, debut_r, lancement_r, notification_r, fin, analyse):
+    _etape(
+        moteur,
+        "renouvellement_preparation",
+        "Renouvellement : préparation du marché suivant",
+        debut_r,
+        lancement_r,
+        analyse,
+    )
+    _etape(
+        moteur,
+        "renouvellement_passation",
+        "Renouvellement : consultation et notification",
+        lancement_r,
+        notification_r,
+        analyse,
+    )
+    _etape(
+        moteur,
+        "renouvellement_transition",
+        "Renouvellement : transition et reprise des données",
+        notification_r,
+        fin,
+        analyse,
+    )
+    moteur.noter(
+        "raison",
+        sujet="Contrat",
+        texte=(
+            f"Commencez à préparer le marché suivant le {date_fr(debut_r)} et lancez-le au plus tard le {date_fr(lancement_r)}, "
+            f"pour notifier le {date_fr(notification_r)} et organiser la transition avant la fin du contrat le {date_fr(fin)}."
+        ),
+    )

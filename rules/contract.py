@@ -1,0 +1,244 @@
+"""La durée et la structure du contrat : déploiement, observation des usages, renouvellement.
+
+Question clé du guide : « La durée du marché d'ENT – s'il y a lieu – est-elle bien dimensionnée pour
+contenir une phase de déploiement, une phase d'observation des usages et une phase de renouvellement
+de marché ? »
+
+Un accord-cadre à bons de commande convient à un ENT (effectifs variables, généralisation
+progressive) ; il fixe un maximum (R2162-4) et dure au plus quatre ans pour un pouvoir adjudicateur,
+sauf exception dûment justifiée (L2125-1) ; « 1 an ferme + 3 reconductions annuelles » est la forme
+usuelle, la reconduction étant tacite sauf stipulation contraire et s'imposant au titulaire (R2112-4).
+Le contrat commence à une rentrée et finit un 31 août. Déploiement = expérimentation (une année
+scolaire s'il y en a une) + généralisation (une année, deux au-delà de 20 écoles) ; observation ≥ une
+année scolaire pleine (deux souhaitées) ; renouvellement = préparation + passation du marché suivant
++ transition. Quand les phases ne tiennent pas dans le maximum légal, le conseil le dit
+(``duree_depassee``) et propose des remèdes, sans jamais tronquer en silence.
+
+Limites : les marchés ordinaires de plus de quatre ans (L2112-5) et les exceptions de L2125-1 ne sont
+proposés que comme remèdes, jamais retenus d'office.
+"""
+
+import datetime as dt
+
+from entadvisor import calculations as calc
+from entadvisor.facts import (
+    MATCH,
+    TEST,
+    Contrat,
+    Duree,
+    Experimentation,
+    L,
+    Passation,
+    Planning,
+    Projet,
+    Strate,
+    Taille,
+    Voie,
+    regle,
+)
+from entadvisor.formatting import date_fr
+
+L2125_1 = "CCP art. L2125-1 (accord-cadre : quatre ans au plus, sauf exception justifiée)"
+R2162_4 = "CCP art. R2162-4 (accord-cadre : montant maximal obligatoire)"
+R2112_4 = "CCP art. R2112-4 (reconduction tacite, qui s'impose au titulaire)"
+GUIDE = "Guide ENT premier degré, question clé sur la durée du marché (déploiement, observation des usages, renouvellement)"
+TA_LYON = (
+    "TA Lyon, 11 juillet 2025, Région Auvergne-Rhône-Alpes (prolonger un accord-cadre échu est irrégulier)"
+)
+
+
+@regle(
+    "CTR-DUREE",
+    "Dimensionner la durée en années scolaires",
+    Experimentation(recommandee=MATCH.exp),
+    Taille(categorie=MATCH.taille),
+    references=[GUIDE, L2125_1],
+    explication=(
+        "Durée = déploiement (expérimentation éventuelle + généralisation) + observation des usages (deux années souhaitées, "
+        "une au moins) + une année de renouvellement, dans la limite de quatre ans."
+    ),
+    strate=Strate.DUREE,
+)
+def duree(moteur, exp, taille):
+    generalisation = moteur.param(
+        "generalisation_annees_grand_perimetre" if taille == "grand" else "generalisation_annees"
+    )
+    sizing = calc.size_contract(
+        experimentation=exp,
+        generalisation_years=generalisation,
+        observation_wanted=moteur.param("observation_annees_souhaitees"),
+        observation_min=moteur.param("observation_annees_minimum"),
+        renewal_years=1,
+        max_months=moteur.param("duree_max_accord_cadre_mois"),
+    )
+    moteur.conclure(
+        Duree(
+            annees_experimentation=sizing.annees_experimentation,
+            annees_generalisation=sizing.annees_generalisation,
+            annees_deploiement=sizing.annees_deploiement,
+            annees_observation=sizing.annees_observation,
+            annees_contrat=sizing.annees_contrat,
+        ),
+        f"Déploiement sur {sizing.annees_deploiement} année(s) scolaire(s)"
+        + (" (expérimentation comprise)" if exp else "")
+        + f", observation des usages sur {sizing.annees_observation} année(s), puis renouvellement : "
+        f"{sizing.annees_contrat} années au total.",
+    )
+
+
+def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
+    debut = calc.rentree(rentree)
+    fin = calc.fin_annee_scolaire(rentree + annees - 1)
+    fin_deploiement = calc.fin_annee_scolaire(rentree + deploiement - 1)
+    transition = moteur.param("transition_mois")
+    renouvellement_mois = preparation + delai + transition
+    lendemain = fin + dt.timedelta(days=1)
+    debut_renouvellement = calc.add_months(lendemain, -renouvellement_mois)
+    observation_min = moteur.param("observation_annees_minimum")
+    observation_mois = calc.months_between(fin_deploiement + dt.timedelta(days=1), debut_renouvellement)
+    necessaire = deploiement * 12 + observation_min * 12 + renouvellement_mois
+    maximum = moteur.param("duree_max_accord_cadre_mois")
+    return Contrat(
+        forme=forme,
+        debut=debut,
+        fin=fin,
+        duree_mois=annees * 12,
+        duree_max_mois=maximum,
+        reconductions=annees - 1,
+        fin_deploiement=fin_deploiement,
+        debut_renouvellement=debut_renouvellement,
+        lancement_renouvellement=calc.add_months(lendemain, -(delai + transition)),
+        notification_renouvellement=calc.add_months(lendemain, -transition),
+        observation_mois=observation_mois,
+        duree_necessaire_mois=max(necessaire, annees * 12),
+        duree_depassee=observation_mois < observation_min * 12 or necessaire > maximum,
+    )
+
+
+@regle(
+    "CTR-ACCORD-CADRE",
+    "Accord-cadre à bons de commande, 1 an ferme + reconductions",
+    Voie(voie=~L("centrale_achat")),
+    Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
+    Planning(rentree_retenue=MATCH.rentree),
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    references=[R2162_4, L2125_1, R2112_4, GUIDE],
+    explication=(
+        "Un accord-cadre à bons de commande, avec un maximum couvrant la généralisation, suit des effectifs variables et "
+        "une généralisation progressive ; il commence à une rentrée, finit un 31 août et ne dépasse pas quatre ans."
+    ),
+    strate=Strate.CONTRAT,
+)
+def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
+    contrat = _contrat(moteur, "accord_cadre_bons_commande", annees, deploiement, rentree, delai, preparation)
+    moteur.conclure(
+        contrat,
+        f"Accord-cadre à bons de commande de {annees} ans (1 an ferme puis {annees - 1} reconductions annuelles tacites), "
+        f"du {date_fr(contrat['debut'])} au {date_fr(contrat['fin'])}, avec un montant maximal qui couvre la généralisation.",
+    )
+
+
+@regle(
+    "CTR-ADHESION-CENTRALE",
+    "Adhésion à la centrale, sur la même durée",
+    Voie(voie="centrale_achat"),
+    Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
+    Planning(rentree_retenue=MATCH.rentree),
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    references=["CCP art. L2113-4", L2125_1, GUIDE],
+    explication="Par une centrale d'achat, les mêmes phases s'appliquent à l'adhésion ; le marché de la centrale doit les couvrir.",
+    strate=Strate.CONTRAT,
+)
+def adhesion_centrale(moteur, annees, deploiement, rentree, delai, preparation):
+    contrat = _contrat(moteur, "adhesion_centrale_achat", annees, deploiement, rentree, delai, preparation)
+    moteur.conclure(
+        contrat,
+        f"Adhésion à la centrale sur {annees} ans, du {date_fr(contrat['debut'])} au {date_fr(contrat['fin'])} : vérifiez que "
+        "le marché de la centrale court sur toute cette période, sinon prévoyez le relais à son renouvellement.",
+    )
+
+
+@regle(
+    "CTR-DUREE-DEPASSEE",
+    "Les phases ne tiennent pas dans la durée légale",
+    Contrat(duree_depassee=True, duree_necessaire_mois=MATCH.necessaire, duree_max_mois=MATCH.maximum),
+    Duree(annees_experimentation=MATCH.exp),
+    references=[
+        L2125_1,
+        "CCP art. L2112-5 (marché ordinaire : durée justifiée, remise en concurrence périodique)",
+        GUIDE,
+    ],
+    explication=(
+        "Quand déploiement, observation minimale et renouvellement dépassent le maximum légal, le conseil le dit et propose "
+        "des remèdes : commencer le pilote plus tôt, raccourcir l'observation, ou justifier une durée exceptionnelle."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def duree_depassee(moteur, necessaire, maximum, exp):
+    remedes = []
+    if exp:
+        remedes.append(
+            "mener l'expérimentation sur un trimestre ou la commencer dès la notification, avant la rentrée"
+        )
+    remedes += [
+        "préparer le marché suivant pendant l'observation des usages, pour raccourcir la phase de renouvellement",
+        f"justifier une durée exceptionnelle au-delà de {maximum // 12} ans (L2125-1 : objet, investissements à amortir), "
+        "ou passer un marché ordinaire d'une durée justifiée (L2112-5)",
+    ]
+    moteur.noter(
+        "vigilance",
+        code="duree_depassee",
+        message=(
+            f"Le déploiement, une année d'observation et le renouvellement demandent {necessaire} mois, plus que les "
+            f"{maximum} mois d'un accord-cadre : l'observation des usages serait trop courte. Remèdes possibles : "
+            + " ; ".join(remedes)
+            + "."
+        ),
+    )
+
+
+@regle(
+    "CTR-REVERSIBILITE",
+    "Réversibilité et export des données dans le CCTP",
+    Contrat(fin=MATCH.fin),
+    references=[TA_LYON, "SDET (schéma directeur des ENT) : import et export des données"],
+    explication=(
+        "Un trou de service ne se comble pas en prolongeant un accord-cadre échu : le cahier des charges exige la "
+        "réversibilité, l'export des données au format du SDET et une assistance à la transition."
+    ),
+    strate=Strate.PREPARATION,
+)
+def reversibilite(moteur, fin):
+    moteur.noter(
+        "raison",
+        sujet="Contrat",
+        texte=(
+            "Exigez dans le cahier des charges la réversibilité, l'export des comptes et des données au format du SDET et une "
+            f"assistance à la transition : au {date_fr(fin)}, un accord-cadre échu ne peut pas être prolongé (TA Lyon, 2025)."
+        ),
+    )
+
+
+@regle(
+    "CTR-CONTINUITE-CONTRAT-ACTUEL",
+    "Le contrat actuel finit avant l'ouverture du nouvel ENT",
+    Projet(fin_contrat_actuel=MATCH.fin_actuel & ~L(None)),
+    Planning(ouverture=MATCH.ouverture),
+    TEST(lambda fin_actuel, ouverture: (ouverture - fin_actuel).days > 1),
+    references=[
+        TA_LYON,
+        "CCP art. R2122-3 (pas de marché sans concurrence pour une exclusivité artificielle)",
+    ],
+    explication="Si le contrat actuel finit avant l'ouverture du nouvel ENT, le service s'interrompt ; il ne peut pas être prolongé après son terme.",
+    strate=Strate.VIGILANCE,
+)
+def continuite(moteur, fin_actuel, ouverture):
+    moteur.noter(
+        "vigilance",
+        code="continuite_service",
+        message=(
+            f"Le contrat actuel finit le {date_fr(fin_actuel)}, avant l'ouverture prévue du nouvel ENT le {date_fr(ouverture)} : "
+            "le service serait interrompu. Lancez la consultation plus tôt, ou faites jouer une reconduction du contrat actuel "
+            "avant son terme s'il en reste une ; un contrat échu ne se prolonge pas."
+        ),
+    )

@@ -1,0 +1,256 @@
+"""Le périmètre et la valeur estimée du besoin.
+
+Question : combien d'élèves, à quel prix, sur quelle durée — et où la valeur estimée se place-t-elle
+par rapport aux seuils en vigueur à la date de lancement ?
+
+La valeur estimée se calcule sur la durée totale du contrat, reconductions comprises, tous lots et
+tous membres d'un groupement confondus (CCP art. R2121-1 à R2121-9) ; scinder le besoin pour rester
+sous un seuil est irrégulier. L'expérimentation et la généralisation du même ENT forment un seul besoin.
+
+Limites : le prix par élève est une hypothèse tant qu'aucun devis n'est connu ; les comptes parents
+et enseignants ne sont pas comptés à part (un prix « par élève » les inclut d'ordinaire).
+"""
+
+from entadvisor import calculations as calc
+from entadvisor.facts import (
+    MATCH,
+    TEST,
+    Duree,
+    Effectif,
+    L,
+    Prix,
+    Projet,
+    Seuils,
+    Strate,
+    Taille,
+    Tranche,
+    ValeurEstimee,
+    Voie,
+    regle,
+)
+from entadvisor.formatting import montant, pourcentage
+
+R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
+
+
+@regle(
+    "VAL-ELEVES-DONNES",
+    "Effectif d'élèves donné",
+    Projet(nombre_eleves=MATCH.eleves & ~L(None)),
+    references=[R2121],
+    explication="L'effectif d'élèves donné dans les réponses sert au calcul de la valeur estimée.",
+    strate=Strate.NORMALISATION,
+)
+def eleves_donnes(moteur, eleves):
+    moteur.conclure(Effectif(eleves=eleves, estime=False))
+
+
+@regle(
+    "VAL-ELEVES-ESTIMES",
+    "Effectif d'élèves estimé à partir des classes",
+    Projet(nombre_eleves=None, nombre_classes=MATCH.classes),
+    references=[R2121],
+    explication="Sans effectif connu, il est estimé à partir du nombre de classes et d'un effectif moyen par classe ; l'avis le signale.",
+    strate=Strate.NORMALISATION,
+)
+def eleves_estimes(moteur, classes):
+    par_classe = moteur.param("eleves_par_classe")
+    eleves = calc.estimated_pupils(classes, par_classe)
+    moteur.conclure(
+        Effectif(eleves=eleves, estime=True),
+        f"L'effectif n'est pas connu : {eleves} élèves sont estimés ({classes} classes × {par_classe} élèves en moyenne).",
+    )
+    moteur.noter(
+        "vigilance",
+        code="eleves_estimes",
+        message=(
+            f"L'effectif d'élèves est estimé ({eleves} élèves pour {classes} classes, à {par_classe} élèves par classe). "
+            "Remplacez-le par l'effectif réel (base élèves ONDE, directeurs d'école) : il fait la valeur estimée du besoin."
+        ),
+    )
+
+
+@regle(
+    "VAL-PRIX-DONNE",
+    "Prix par élève donné",
+    Projet(prix_eleve_an_ht=MATCH.prix & ~L(None)),
+    references=[R2121],
+    explication="Le prix par élève et par an donné (devis, marché comparable) sert au calcul de la valeur estimée.",
+    strate=Strate.NORMALISATION,
+)
+def prix_donne(moteur, prix):
+    moteur.conclure(Prix(prix=float(prix), par_defaut=False))
+
+
+@regle(
+    "VAL-PRIX-DEFAUT",
+    "Prix par élève par défaut (hypothèse)",
+    Projet(prix_eleve_an_ht=None),
+    references=[
+        R2121,
+        "Ordres de grandeur : 3 à 5 € par élève et par an (2014), environ 1 à 3 € (2019-2022)",
+    ],
+    explication="Sans prix connu, un prix par élève et par an par défaut est retenu comme hypothèse, à remplacer par un devis.",
+    strate=Strate.NORMALISATION,
+)
+def prix_defaut(moteur):
+    prix = float(moteur.param("prix_eleve_an_ht_defaut"))
+    moteur.conclure(
+        Prix(prix=prix, par_defaut=True), f"Prix retenu par hypothèse : {montant(prix)} par élève et par an."
+    )
+    moteur.noter(
+        "vigilance",
+        code="prix_par_defaut",
+        message=(
+            f"Le prix par élève ({montant(prix)} par an) est une hypothèse. Demandez des devis ou consultez des marchés "
+            "comparables (centrale d'achat, collectivités voisines) : la procédure dépend de ce prix."
+        ),
+    )
+
+
+@regle(
+    "VAL-TAILLE",
+    "Taille du périmètre",
+    Projet(nombre_ecoles=MATCH.ecoles),
+    references=[
+        "Guide ENT premier degré : « le nombre d'écoles à équiper et la structure de la collectivité peuvent avoir un impact sur la durée de certaines étapes »"
+    ],
+    explication="Le nombre d'écoles classe le périmètre en petit, moyen ou grand ; la taille règle le format de l'expérimentation et la durée de la généralisation.",
+    strate=Strate.NORMALISATION,
+)
+def taille(moteur, ecoles):
+    petit = moteur.param("petit_acheteur_ecoles")
+    grand = moteur.param("grand_perimetre_ecoles")
+    moteur.conclure(Taille(categorie=calc.size_category(ecoles, petit, grand)))
+
+
+@regle(
+    "VAL-MONTANT",
+    "Valeur estimée du besoin sur toute la durée",
+    Effectif(eleves=MATCH.eleves),
+    Prix(prix=MATCH.prix),
+    Duree(annees_contrat=MATCH.annees),
+    Projet(couts_ponctuels_ht=MATCH.ponctuels),
+    Voie(voie=MATCH.voie),
+    references=[
+        R2121,
+        "CCP art. R2121-6 (unité fonctionnelle)",
+        "CCP art. R2121-8 (accord-cadre : montant maximal sur toute la durée)",
+    ],
+    explication=(
+        "Valeur estimée = élèves × prix par élève et par an × années du contrat (reconductions comprises) + coûts ponctuels ; "
+        "pour un groupement, le besoin de tous les membres est additionné."
+    ),
+    strate=Strate.VALEUR,
+)
+def montant_estime(moteur, eleves, prix, annees, ponctuels, voie):
+    valeur = calc.estimated_value(eleves, prix, annees, ponctuels)
+    texte = (
+        f"{eleves} élèves × {montant(prix)} × {annees} ans"
+        + (f" + {montant(ponctuels)} de coûts ponctuels" if ponctuels else "")
+        + f" = {montant(valeur)}, sur toute la durée du contrat, reconductions comprises."
+    )
+    if voie == "groupement_commandes":
+        texte += " Le besoin de tous les membres du groupement est additionné : la procédure se choisit sur ce total."
+    moteur.conclure(ValeurEstimee(montant=valeur), texte)
+
+
+@regle(
+    "VAL-TRANCHE-SOUS-DISPENSE",
+    "Valeur sous le seuil de dispense",
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(dispense=MATCH.dispense),
+    TEST(lambda v, dispense: v < dispense),
+    references=["CCP art. R2122-8"],
+    explication="La valeur estimée est inférieure au seuil de dispense de publicité et de mise en concurrence en vigueur à la date de lancement.",
+    strate=Strate.TRANCHE,
+)
+def sous_dispense(moteur, v, dispense):
+    moteur.conclure(
+        Tranche(tranche="sous_dispense"),
+        f"{montant(v)} est inférieur au seuil de dispense de {montant(dispense)}.",
+    )
+
+
+@regle(
+    "VAL-TRANCHE-MAPA",
+    "Valeur entre le seuil de dispense et le seuil de publicité",
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(dispense=MATCH.dispense, publicite=MATCH.publicite, europeen=MATCH.europeen),
+    TEST(lambda v, dispense, publicite, europeen: dispense <= v < min(publicite, europeen)),
+    references=["CCP art. R2122-8", "CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    explication="La valeur estimée atteint le seuil de dispense sans atteindre le seuil de publicité au BOAMP ou dans un JAL.",
+    strate=Strate.TRANCHE,
+)
+def tranche_mapa(moteur, v, dispense, publicite):
+    moteur.conclure(
+        Tranche(tranche="mapa"),
+        f"{montant(v)} atteint le seuil de dispense ({montant(dispense)}) mais reste sous le seuil de publicité de {montant(publicite)}.",
+    )
+
+
+@regle(
+    "VAL-TRANCHE-MAPA-PUBLICITE",
+    "Valeur entre le seuil de publicité et le seuil européen",
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(publicite=MATCH.publicite, europeen=MATCH.europeen),
+    TEST(lambda v, publicite, europeen: publicite <= v < europeen),
+    references=["CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    explication="La valeur estimée atteint le seuil de publicité au BOAMP ou dans un JAL sans atteindre le seuil européen.",
+    strate=Strate.TRANCHE,
+)
+def tranche_mapa_publicite(moteur, v, publicite, europeen):
+    moteur.conclure(
+        Tranche(tranche="mapa_publicite"),
+        f"{montant(v)} atteint le seuil de publicité ({montant(publicite)}) mais reste sous le seuil européen de {montant(europeen)}.",
+    )
+
+
+@regle(
+    "VAL-TRANCHE-FORMALISEE",
+    "Valeur au-dessus du seuil européen",
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(europeen=MATCH.europeen),
+    TEST(lambda v, europeen: v >= europeen),
+    references=["CCP art. L2124-1", "CCP art. R2124-1", "CCP annexe 2 (seuils européens)"],
+    explication="La valeur estimée atteint le seuil européen : une procédure formalisée est obligatoire.",
+    strate=Strate.TRANCHE,
+)
+def tranche_formalisee(moteur, v, europeen):
+    moteur.conclure(
+        Tranche(tranche="formalisee"),
+        f"{montant(v)} atteint le seuil européen de {montant(europeen)} : une procédure formalisée s'impose.",
+    )
+
+
+@regle(
+    "VAL-SEUIL-PROCHE",
+    "Valeur proche d'un seuil",
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(dispense=MATCH.dispense, publicite=MATCH.publicite, europeen=MATCH.europeen, marge=MATCH.marge),
+    TEST(
+        lambda v, dispense, publicite, europeen, marge: bool(
+            calc.near_thresholds(v, {"d": dispense, "p": publicite, "e": europeen}, marge)
+        )
+    ),
+    references=[R2121, "CCP art. R2122-8", "CCP art. R2131-12", "CCP annexe 2"],
+    explication="Près d'un seuil (marge en paramètre, 10 %), un devis ou un effectif un peu différent changerait la procédure : la valeur doit être fiabilisée.",
+    strate=Strate.VIGILANCE,
+)
+def seuil_proche(moteur, v, dispense, publicite, europeen, marge):
+    noms = {
+        "seuil de dispense": dispense,
+        "seuil de publicité au BOAMP ou dans un JAL": publicite,
+        "seuil européen": europeen,
+    }
+    nom = calc.near_thresholds(v, noms, marge)[0]
+    cote = "juste sous le" if v < noms[nom] else "juste au-dessus du"
+    moteur.noter(
+        "vigilance",
+        code="seuil_proche",
+        message=(
+            f"La valeur estimée ({montant(v)}) est {cote} {nom} ({montant(noms[nom])}), à moins de {pourcentage(marge)}. "
+            "Fiabilisez l'effectif et le prix avant de choisir la procédure ; en cas de doute, retenez la procédure du seuil supérieur. "
+            "Découper le besoin pour rester sous un seuil est irrégulier."
+        ),
+    )
