@@ -42,7 +42,7 @@ def fin_annee_scolaire(annee_rentree: int) -> dt.date:
 
 def estimated_pupils(classes: int, pupils_per_class: float) -> int:
     """Pupils estimated from the classes when the count is unknown."""
-    return int(round(classes * pupils_per_class))
+    return round(classes * pupils_per_class)
 
 
 def estimated_value(pupils: int, price: float, years: float, one_off: float) -> float:

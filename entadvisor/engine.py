@@ -9,6 +9,7 @@ the trace do not depend on ``PYTHONHASHSEED``. A runaway knowledge base is stopp
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,8 @@ class StableDepthStrategy(DepthStrategy):
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         for act in removed:
             act.key = self.get_key(act)
-            try:
+            with contextlib.suppress(ValueError):  # already fired
                 agenda.activations.remove(act)
-            except ValueError:
-                pass  # already fired
         for act in added:
             act.key = self.get_key(act)
             bisect.insort(agenda.activations, act)

@@ -131,7 +131,7 @@ def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
 @regle(
     "CAL-ETAPES-GUIDE",
     "Les étapes du guide, de l'initiative à la pérennisation",
-    Planning(preparation=MATCH.p, lancement=MATCH.l, notification=MATCH.n, ouverture=MATCH.o),
+    Planning(preparation=MATCH.preparation, lancement=MATCH.lancement, notification=MATCH.notification, ouverture=MATCH.ouverture),
     Contrat(
         debut=MATCH.debut,
         fin=MATCH.fin,
@@ -149,10 +149,10 @@ def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
 )
 def etapes(
     moteur,
-    p,
-    l,
-    n,
-    o,
+    preparation,
+    lancement,
+    notification,
+    ouverture,
     debut,
     fin,
     fin_deploiement,
@@ -170,8 +170,8 @@ def etapes(
         moteur,
         "etat_des_lieux",
         "Initiative et état des lieux (écoles, équipement, usages)",
-        calc.add_months(p, -3),
-        calc.add_months(p, -1),
+        calc.add_months(preparation, -3),
+        calc.add_months(preparation, -1),
         a,
     )
     convention_libelle = {
@@ -179,13 +179,13 @@ def etapes(
         "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
         "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
     }[convention]
-    _etape(moteur, "convention", convention_libelle, calc.add_months(p, -2), p, a)
+    _etape(moteur, "convention", convention_libelle, calc.add_months(preparation, -2), preparation, a)
     _etape(
         moteur,
         "comite_pilotage",
         "Comité de pilotage (en place)" if copil else "Installer le comité de pilotage",
-        calc.add_months(p, -1),
-        calc.add_months(p, -1),
+        calc.add_months(preparation, -1),
+        calc.add_months(preparation, -1),
         a,
         jalon=not copil,
     )
@@ -194,29 +194,29 @@ def etapes(
             moteur,
             "groupement",
             "Convention constitutive du groupement, délibérée par chaque membre",
-            p,
-            calc.add_months(p, 3),
+            preparation,
+            calc.add_months(preparation, 3),
             a,
         )
     if procedure is None:
-        _etape(moteur, "preparation", "Expression des besoins et délibération d'adhésion", p, l, a)
-        _etape(moteur, "passation", "Adhésion et commande", l, n, a)
+        _etape(moteur, "preparation", "Expression des besoins et délibération d'adhésion", preparation, lancement, a)
+        _etape(moteur, "passation", "Adhésion et commande", lancement, notification, a)
     else:
         _etape(
             moteur,
             "preparation",
             "Préparation de la consultation (besoins, cahier des charges, délibérations)",
-            p,
-            l,
+            preparation,
+            lancement,
             a,
         )
-        _etape(moteur, "passation", "Consultation, analyse des offres et notification", l, n, a)
+        _etape(moteur, "passation", "Consultation, analyse des offres et notification", lancement, notification, a)
     _etape(
         moteur,
         "mise_en_service",
         "Mise en service : paramétrage, comptes, formation des directeurs",
-        n,
-        o - dt.timedelta(days=1),
+        notification,
+        ouverture - dt.timedelta(days=1),
         a,
     )
     generalisation_debut = calc.rentree(debut.year + exp)
