@@ -164,7 +164,7 @@ class Moteur(KnowledgeEngine):
 def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
     """The fields a rule read, fact by fact (all fields of a fact matched without constraints)."""
     used: dict[str, dict[str, Any]] = {}
-    for fact in facts:
+    for fact in sorted(facts, key=lambda f: (type(f).__name__, f["__factid__"])):  # a set: hash order
         name = type(fact).__name__
         if name == "InitialFact":
             continue

@@ -129,6 +129,9 @@ class ParameterSet:
         return dates
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_parameters(folder: Path) -> ParameterSet:
     """Load every ``*.yaml`` of a parameter folder; errors name the file and the parameter."""
     parameters: dict[str, Parameter] = {}
@@ -137,7 +140,7 @@ def load_parameters(folder: Path) -> ParameterSet:
         raise EntreeInvalide(str(folder), "aucun fichier de paramètres (*.yaml) dans ce dossier.")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 -- a safe loader
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise EntreeInvalide(str(path), f"fichier de paramètres illisible : {exc}") from None
         if not isinstance(data, dict):
