@@ -339,7 +339,7 @@ def voie_groupement_existant(moteur, acheteur):
     "Former un groupement de commandes entre les communes",
     OffreRetenue(offre="aucune"),
     Acheteur(plusieurs_competents=True, libelle=MATCH.acheteur),
-    references=[GROUPEMENT, L5211_4_4],
+    references=[GROUPEMENT, "CCP art. L2113-7 (convention constitutive et coordonnateur)"],
     explication=(
         "Sans offre mutualisée, plusieurs acheteurs compétents forment un groupement de commandes : une convention "
         "constitutive, approuvée par chaque assemblée avant le lancement, désigne un coordonnateur ; la procédure se "
