@@ -93,6 +93,10 @@ class Moteur(KnowledgeEngine):
         self.used_parameters.add(nom)
         return self.parametres[nom].valeur
 
+    def param_at(self, nom: str, date: dt.date) -> Any:
+        """The value of a parameter at another date (e.g. the planned launch), without listing it."""
+        return self.knowledge.parameters.value(nom, date).valeur
+
     def conclure(self, fait: Fact, texte: str | None = None) -> None:
         """Declare a derived fact (other rules chain on it) and record why, under the firing rule."""
         self.declare(fait)

@@ -377,6 +377,14 @@ def voie_groupement_partenaires(moteur, acheteur):
         "ouvert à ces partenaires ; la procédure se choisit alors sur le besoin additionné de tous.",
     )
     moteur.noter(
+        "vigilance",
+        code="valeur_groupement_partielle",
+        message=(
+            "La valeur estimée ne compte que les écoles de vos réponses : ajoutez-y le besoin des partenaires du groupement "
+            "(élèves, durée, coûts ponctuels) avant de choisir la procédure, qui se détermine sur le total."
+        ),
+    )
+    moteur.noter(
         "voie_ecartee",
         voie="procedure_propre",
         raison="Acheter seul ignorerait les partenaires intéressés et la mutualisation possible.",

@@ -22,6 +22,7 @@ from entadvisor.facts import (
     Contrat,
     Duree,
     FormatExperimentation,
+    L,
     Passation,
     Planning,
     Projet,
@@ -29,7 +30,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import annee_scolaire, date_fr
+from entadvisor.formatting import annee_scolaire, date_fr, montant
 
 GUIDE_ETAPES = "Guide ENT premier degré : initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation"
 GUIDE_CALENDRIER = "Guide ENT premier degré, facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »"
@@ -56,6 +57,8 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
         moteur.param("date_limite_budget"),
         moteur.param("date_limite_budget_annee_renouvellement"),
     )
+    seuils = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
+    changent = [nom for nom in seuils if moteur.param_at(nom, plan.lancement) != moteur.param(nom)]
     texte = (
         f"Pour ouvrir le {date_fr(plan.ouverture)}, notifier vers le {date_fr(plan.notification)}, lancer la consultation "
         f"au plus tard le {date_fr(plan.lancement)} et commencer la préparation le {date_fr(plan.preparation)}."
@@ -70,6 +73,7 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
             notification=plan.notification,
             ouverture=plan.ouverture,
             vote_budget_avant=budget,
+            seuils_changent=tuple(changent),
         ),
         texte,
     )
@@ -92,6 +96,39 @@ def rentree_inatteignable(moteur, visee, retenue, delai, preparation):
             f"La rentrée {visee} n'est plus atteignable : il faut environ {preparation} mois de préparation, {delai} mois de "
             f"procédure et {moteur.param('mise_en_service_mois')} mois de mise en service. La première rentrée atteignable est "
             f"celle de {retenue} ; le calendrier ci-dessous la retient."
+        ),
+    )
+
+
+@regle(
+    "CAL-SEUILS-AU-LANCEMENT",
+    "Les seuils changent avant le lancement prévu",
+    Planning(seuils_changent=MATCH.changent & ~L(()), lancement=MATCH.lancement),
+    Projet(date_lancement=None),
+    Contexte(date_parametres=MATCH.date),
+    references=["Décret n° 2025-1386 du 29 décembre 2025 (entrée en vigueur des seuils)", "CCP annexe 2"],
+    explication=(
+        "Le seuil applicable est celui en vigueur au lancement de la consultation ; sans date de lancement, le conseil lit "
+        "les seuils à la date de l'analyse et signale ceux qui auront changé au lancement prévu par le rétroplanning."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def seuils_au_lancement(moteur, changent, lancement, date):
+    noms = {
+        "seuil_dispense": "de dispense",
+        "seuil_publicite_mapa": "de publicité",
+        "seuil_europeen": "européen",
+    }
+    details = ", ".join(
+        f"le seuil {noms[nom]} passe de {montant(moteur.param(nom))} à {montant(moteur.param_at(nom, lancement))}"
+        for nom in changent
+    )
+    moteur.noter(
+        "vigilance",
+        code="seuils_changent_au_lancement",
+        message=(
+            f"Les seuils ont été lus au {date_fr(date)}, date de l'analyse ; au lancement prévu le {date_fr(lancement)}, "
+            f"{details}. Indiquez la date de lancement prévue (« date_lancement ») pour appliquer les seuils en vigueur à ce moment-là."
         ),
     )
 
@@ -131,7 +168,12 @@ def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
 @regle(
     "CAL-ETAPES-GUIDE",
     "Les étapes du guide, de l'initiative à la pérennisation",
-    Planning(preparation=MATCH.preparation, lancement=MATCH.lancement, notification=MATCH.notification, ouverture=MATCH.ouverture),
+    Planning(
+        preparation=MATCH.preparation,
+        lancement=MATCH.lancement,
+        notification=MATCH.notification,
+        ouverture=MATCH.ouverture,
+    ),
     Contrat(
         debut=MATCH.debut,
         fin=MATCH.fin,
@@ -199,7 +241,14 @@ def etapes(
             a,
         )
     if procedure is None:
-        _etape(moteur, "preparation", "Expression des besoins et délibération d'adhésion", preparation, lancement, a)
+        _etape(
+            moteur,
+            "preparation",
+            "Expression des besoins et délibération d'adhésion",
+            preparation,
+            lancement,
+            a,
+        )
         _etape(moteur, "passation", "Adhésion et commande", lancement, notification, a)
     else:
         _etape(
@@ -210,7 +259,14 @@ def etapes(
             lancement,
             a,
         )
-        _etape(moteur, "passation", "Consultation, analyse des offres et notification", lancement, notification, a)
+        _etape(
+            moteur,
+            "passation",
+            "Consultation, analyse des offres et notification",
+            lancement,
+            notification,
+            a,
+        )
     _etape(
         moteur,
         "mise_en_service",

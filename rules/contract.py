@@ -24,6 +24,7 @@ from entadvisor import calculations as calc
 from entadvisor.facts import (
     MATCH,
     TEST,
+    Contexte,
     Contrat,
     Duree,
     Experimentation,
@@ -224,6 +225,7 @@ def reversibilite(moteur, fin):
     "Le contrat actuel finit avant l'ouverture du nouvel ENT",
     Projet(fin_contrat_actuel=MATCH.fin_actuel & ~L(None)),
     Planning(ouverture=MATCH.ouverture),
+    Contexte(date_analyse=MATCH.analyse),
     TEST(lambda fin_actuel, ouverture: (ouverture - fin_actuel).days > 1),
     references=[
         TA_LYON,
@@ -232,13 +234,22 @@ def reversibilite(moteur, fin):
     explication="Si le contrat actuel finit avant l'ouverture du nouvel ENT, le service s'interrompt ; il ne peut pas être prolongé après son terme.",
     strate=Strate.VIGILANCE,
 )
-def continuite(moteur, fin_actuel, ouverture):
+def continuite(moteur, fin_actuel, ouverture, analyse):
+    if fin_actuel < analyse:
+        remede = (
+            "Le contrat actuel est déjà échu : il ne peut pas être prolongé ; un achat de transition doit lui-même être "
+            "régulièrement passé (sous le seuil de dispense, ou par une procédure adaptée)."
+        )
+    else:
+        remede = (
+            "Lancez la consultation plus tôt, ou faites jouer une reconduction du contrat actuel avant son terme s'il en reste "
+            "une ; un contrat échu ne se prolonge pas."
+        )
     moteur.noter(
         "vigilance",
         code="continuite_service",
         message=(
             f"Le contrat actuel finit le {date_fr(fin_actuel)}, avant l'ouverture prévue du nouvel ENT le {date_fr(ouverture)} : "
-            "le service serait interrompu. Lancez la consultation plus tôt, ou faites jouer une reconduction du contrat actuel "
-            "avant son terme s'il en reste une ; un contrat échu ne se prolonge pas."
+            f"le service serait interrompu. {remede}"
         ),
     )
