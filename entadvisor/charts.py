@@ -110,14 +110,14 @@ def _defs(prefix: str) -> str:
         'patternTransform="rotate(45)">'
         f'<rect width="7" height="7" fill="{w}"/><line x1="0" y1="0" x2="0" y2="7" stroke="{a}" '
         'stroke-width="3"/></pattern>'
-        f'<pattern id="{prefix}-points" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{w}"/><circle cx="3" cy="3" r="1.5" fill="{a}"/></pattern>'
-        f'<pattern id="{prefix}-quadrillage" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{w}"/><path d="M0 0H6M0 0V6" stroke="{a}" stroke-width="1.6"/>'
+        f'<pattern id="{prefix}-points" width="7" height="7" patternUnits="userSpaceOnUse">'
+        f'<rect width="7" height="7" fill="{w}"/><circle cx="3.5" cy="3.5" r="1.9" fill="{a}"/></pattern>'
+        f'<pattern id="{prefix}-quadrillage" width="9" height="9" patternUnits="userSpaceOnUse">'
+        f'<rect width="9" height="9" fill="{w}"/><path d="M0 0.75H9M0.75 0V9" stroke="{a}" stroke-width="1.5"/>'
         "</pattern>"
         f'<pattern id="{prefix}-rayures" width="6" height="6" patternUnits="userSpaceOnUse">'
         f'<rect width="6" height="6" fill="{w}"/><line x1="0" y1="3" x2="6" y2="3" stroke="{a}" '
-        'stroke-width="2"/></pattern>'
+        'stroke-width="2.5"/></pattern>'
         "</defs>"
     )
 
@@ -201,10 +201,14 @@ def gantt_svg(
         premiere = min(premiere, _school_year(date_analyse))
     origine = dt.date(premiere, 9, 1)
     annees = derniere - premiere + 1
-    label_w, marge_d, haut, ligne = 250, 14, 44, 34
+    wrapped = [_wrap(b.libelle, 40, 3) for b in barres]
+    longest = max(len(line) for lines in wrapped for line in lines)
+    label_w, marge_d, haut = int(min(270, max(120, longest * 6.5 + 20))), 14, 44
+    hauteurs = [max(30, 14 * len(lines) + 12) for lines in wrapped]
+    tops = [haut + sum(hauteurs[:i]) for i in range(len(barres))]
     plot_w = _LARGEUR - label_w - marge_d
     jours = (dt.date(derniere + 1, 9, 1) - origine).days
-    bas_lignes = haut + ligne * len(barres)
+    bas_lignes = haut + sum(hauteurs)
 
     def x(value: dt.date) -> float:
         return label_w + (value - origine).days / jours * plot_w
@@ -249,13 +253,13 @@ def gantt_svg(
             f'stroke="{PALETTE["gris"]}" stroke-width="1"/>'
         )
     for i, barre in enumerate(barres):
-        y = haut + i * ligne
+        y, ligne = tops[i], hauteurs[i]
         if i:
             out.append(
                 f'<line x1="8" y1="{y:.1f}" x2="{_LARGEUR - marge_d}" y2="{y:.1f}" '
                 f'stroke="{PALETTE["grille"]}" stroke-width="0.5"/>'
             )
-        lines = _wrap(barre.libelle, 37)
+        lines = wrapped[i]
         first_y = y + ligne / 2 + 4 - (len(lines) - 1) * 7
         tspans = "".join(
             f'<tspan x="8" y="{first_y + k * 14:.1f}">{escape(text)}</tspan>' for k, text in enumerate(lines)
@@ -279,7 +283,7 @@ def gantt_svg(
             x0 = x(barre.debut)
             x1 = x(barre.fin + dt.timedelta(days=1))
             out.append(
-                f'<rect x="{x0:.1f}" y="{y + ligne / 2 - 8:.1f}" width="{max(x1 - x0, 3):.1f}" height="16" '
+                f'<rect x="{x0:.1f}" y="{y + ligne / 2 - 9:.1f}" width="{max(x1 - x0, 3):.1f}" height="18" '
                 f'{_fill(prefix, barre.motif)} stroke="{PALETTE["accent"]}" stroke-width="1.5"/>'
             )
     if date_analyse is not None:

@@ -220,14 +220,17 @@ class Question(_Modele):
     # -- parsing --
 
     def saisie(self, texte: str, courant: Any = None, reponses: Mapping[str, Any] | None = None) -> Any:
-        """Interpret what was typed; an empty line keeps the current answer, else takes the default.
+        """Interpret what was typed; an empty line keeps the current answer (checked again against
+        bounds that earlier answers may have moved), else takes the default.
 
         Returns a value, or :data:`INCONNU`. Raises ValueError with a French message.
         """
         if texte.strip():
             return self.valider(texte, reponses)
-        if courant is not None:
+        if courant is INCONNU:
             return courant
+        if courant is not None:
+            return self.valider(self.en_saisie(courant), reponses)
         if self.defaut is not None:
             return self.accepter(self.defaut)
         if self.facultative:
@@ -311,7 +314,7 @@ class Question(_Modele):
 
     def _valider_entier(self, brut: str, reponses: Mapping[str, Any] | None) -> int:
         texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"\+?\d+", texte):
+        if not re.fullmatch(r"[+-]?\d+", texte):
             raise ValueError(f"« {brut} » n'est pas un nombre entier ; tapez par exemple 12.")
         valeur = int(texte)
         self._hors_bornes(valeur, reponses)
@@ -319,7 +322,7 @@ class Question(_Modele):
 
     def _valider_nombre(self, brut: str, reponses: Mapping[str, Any] | None) -> float:
         texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"\+?\d+(?:[.,]\d+)?", texte):
+        if not re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", texte):
             raise ValueError(f"« {brut} » n'est pas un nombre ; tapez par exemple 3,50 (virgule ou point).")
         valeur = float(texte.replace(",", "."))
         self._hors_bornes(valeur, reponses)
@@ -347,7 +350,8 @@ class Question(_Modele):
         for numero, choix in enumerate(self.choix, start=1):
             if simple in (str(numero), _simplifier(choix.valeur), _simplifier(choix.libelle)):
                 return choix.valeur
-        raise ValueError(f"« {brut} » n'est pas un des choix : tapez un numéro de 1 à {len(self.choix)}.")
+        numeros = "1 ou 2" if len(self.choix) == 2 else f"de 1 à {len(self.choix)}"
+        raise ValueError(f"« {brut} » n'est pas un des choix : tapez un numéro, {numeros}.")
 
     def _valider_date(self, brut: str, reponses: Mapping[str, Any] | None) -> dt.date:
         simple = _simplifier(brut)
@@ -653,7 +657,7 @@ class Parcours:
 
     def revue(self) -> list[LigneRevue]:
         """The answers of every question asked, numbered for the review screen."""
-        lignes = []
+        lignes: list[LigneRevue] = []
         for question in self._questions:
             if question.visible(self.reponses) is True:
                 _, section = self.questionnaire.section_de(question.id)
@@ -729,13 +733,12 @@ class Parcours:
         """From the review, ask again the question of review line ``cible`` (or of that id)."""
         lignes = self.revue()
         if isinstance(cible, int):
-            if not 1 <= cible <= len(lignes):
-                raise ValueError(f"pas de ligne {cible} dans la revue")
-            question = lignes[cible - 1].question
+            trouvee = lignes[cible - 1].question if 1 <= cible <= len(lignes) else None
         else:
-            question = next((ligne.question for ligne in lignes if ligne.question.id == cible), None)
-            if question is None:
-                raise ValueError(f"« {cible} » n'est pas une question posée")
+            trouvee = next((ligne.question for ligne in lignes if ligne.question.id == cible), None)
+        if trouvee is None:
+            raise ValueError(f"« {cible} » n'est pas une ligne de la revue")
+        question = trouvee
         self._depuis_revue = True
         self._aller(self._index[question.id])
 
@@ -846,8 +849,8 @@ def texte_fichier(parcours: Parcours, commande_reprise: str | None = None, *, js
     """
     donnees: dict[str, Any] = {"version": FORMAT_VERSION, **parcours.reponses}
     if json_:
-        ordre = {k: donnees[k] for k in FIELDS if k in donnees}
-        return json.dumps(ordre, ensure_ascii=False, indent=2, default=str) + "\n"
+        ordonnees = {k: donnees[k] for k in FIELDS if k in donnees}
+        return json.dumps(ordonnees, ensure_ascii=False, indent=2, default=str) + "\n"
     lignes = [f"# Réponses au questionnaire « {parcours.questionnaire.titre} » (entadvisor questionnaire)."]
     if parcours.en_revue and not parcours.problemes():
         lignes.append("# Questionnaire complet.")

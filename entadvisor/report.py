@@ -183,19 +183,26 @@ _CODES = {
     "CGCT": "Code général des collectivités territoriales (CGCT)",
     "RGPD": "Règlement général sur la protection des données (RGPD)",
 }
+_CODE_MENTION = re.compile(r"(Code de l['’]éducation|CCP|CGCT|RGPD)\b")
 _ARTICLE = re.compile(r"\b([LRD])\.?\s?(\d{3,4}(?:-\d+)+)")
-_ARTICLE_RGPD = re.compile(r"art(?:icle)?\.?\s*(\d+)", re.IGNORECASE)
+_ARTICLE_RGPD = re.compile(r"\b(\d{1,2})\b")
 _LETTRES = {"L": 0, "R": 1, "D": 2}
+_JURISPRUDENCE = ("TA ", "CE,", "CE ", "CAA", "Arrêt", "Cass")
+_GUIDE = "Guide ENT premier degré"
 
 
-def _code_of(part: str) -> str | None:
-    lowered = part.lower().replace("’", "'")
-    if lowered.startswith("code de l'éducation") or lowered.startswith("code de l'education"):
-        return "Code de l'éducation"
-    for code in ("CCP", "CGCT", "RGPD"):
-        if part.startswith(code):
-            return code
-    return None
+def _split_references(reference: str) -> list[str]:
+    """Split a reference on « ; » outside parentheses (a gloss may contain « ; »)."""
+    parts, depth, current = [], 0, []
+    for char in reference:
+        depth += (char == "(") - (char == ")")
+        if char == ";" and depth <= 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
 
 
 def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
@@ -204,32 +211,50 @@ def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
     return (_LETTRES.get(article[0], 3), tuple(int(n) for n in article[1:].split("-")))
 
 
+def _without_prefix_duplicates(items: list[str]) -> list[str]:
+    """Sorted, without the items that are the beginning of a longer one."""
+    unique = sorted(set(items))
+    return [x for x in unique if not any(y != x and y.startswith(x) for y in unique)]
+
+
 def textes_cites(
     references: Iterable[str], resumes: dict[str, str]
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Group references by code and article, each with its plain-words summary; the rest apart.
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Group the cited articles by code, each with a summary in plain words; group the other sources.
 
-    ``"CCP art. L2113-6 et L2113-7"`` gives two CCP articles; a part naming no article of a known
-    code (``"décret 2025-1386 du 29 décembre 2025"``) goes to the second list, unchanged.
+    ``"CCP art. L2113-6 et L2113-7"`` gives two CCP articles. The summary is the one of
+    ``reports/libelles.yaml``, else the gloss in parentheses of a reference naming that article
+    alone, else None. Sources that are not articles of a code (decrees, case law, the guide) form
+    the second list, by kind.
     """
-    articles: dict[str, set[str]] = {code: set() for code in _CODES}
+    articles: dict[str, dict[str, str | None]] = {code: {} for code in _CODES}
+    jurisprudence: list[str] = []
+    guide: list[str] = []
     autres: list[str] = []
     for reference in references:
-        for part in (p.strip() for p in reference.split(";")):
-            if not part:
+        for part in _split_references(reference):
+            mentions = list(_CODE_MENTION.finditer(part))
+            for i, mention in enumerate(mentions):
+                code = mention.group(1).replace("’", "'")
+                stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(part)
+                head, _, gloss = part[mention.end() : stop].partition("(")
+                gloss = gloss.rsplit(")", 1)[0].strip()
+                if code == "RGPD":
+                    found = [f"art. {n}" for n in _ARTICLE_RGPD.findall(head)]
+                else:
+                    found = [letter + number for letter, number in _ARTICLE.findall(head)]
+                for article in found:
+                    known = articles[code].get(article)
+                    single = len(found) == 1 and gloss and ":" not in gloss
+                    articles[code][article] = known or (upper_first(gloss) + "." if single else None)
+            if mentions and mentions[0].start() == 0:
                 continue
-            code = _code_of(part)
-            if code == "RGPD":
-                found = [f"art. {n}" for n in _ARTICLE_RGPD.findall(part)]
-            elif code is not None:
-                found = [letter + number for letter, number in _ARTICLE.findall(part)]
+            if part.startswith(_JURISPRUDENCE):
+                jurisprudence.append(part)
+            elif part.startswith(_GUIDE):
+                guide.append(upper_first(part[len(_GUIDE) :].lstrip(" ,:")) or _GUIDE)
             else:
-                found = []
-            if code is None or not found:
-                if part not in autres:
-                    autres.append(part)
-                continue
-            articles[code].update(found)
+                autres.append(part)
     groupes = []
     for code, code_long in _CODES.items():
         if not articles[code]:
@@ -237,9 +262,17 @@ def textes_cites(
         rows = []
         for article in sorted(articles[code], key=_article_key):
             cite = article if article.startswith("art. ") else f"art. {article}"
-            rows.append({"cite": cite, "resume": resumes.get(f"{code} {article}")})
+            rows.append({"cite": cite, "resume": resumes.get(f"{code} {article}") or articles[code][article]})
         groupes.append({"code": code, "code_long": code_long, "articles": rows})
-    return groupes, autres
+    sources = [
+        {"titre": "Décisions de justice", "items": _without_prefix_duplicates(jurisprudence)},
+        {
+            "titre": "Guide « ENT premier degré » de l'Éducation nationale",
+            "items": _without_prefix_duplicates(guide),
+        },
+        {"titre": "Autres textes et sources", "items": _without_prefix_duplicates(autres)},
+    ]
+    return groupes, [group for group in sources if group["items"]]
 
 
 def _type_seuil(nom: str) -> str | None:
@@ -307,17 +340,15 @@ class Vue:
         return str(value)
 
     def valeur_fait(self, key: str, value: Any) -> str:
-        """A fact used by a rule, as words; amounts, durations and dates in French."""
+        """A fact used by a rule, as words: amounts, durations, years and dates in French."""
         if key in self.L["questions"]:
             return self.valeur_reponse(key, value)
+        if value is None:
+            return "non renseigné"
         if isinstance(value, bool):
             return _oui_non(value)
         if isinstance(value, int | float):
-            if key.endswith("_ht") or key.startswith("seuil") or key in ("montant_ht", "valeur"):
-                return formatting.montant(value)
-            if key.endswith("_mois"):
-                return formatting.duree_mois(int(value))
-            return _nombre(value)
+            return _nombre_fait(key, value)
         date = _as_date(value)
         if date is not None:
             return formatting.date_fr(date)
@@ -327,12 +358,27 @@ class Vue:
             return " ; ".join(
                 f"{self.libelle_fait(str(k))} : {self.valeur_fait(str(k), v)}" for k, v in value.items()
             )
-        if value is None:
-            return "non renseigné"
-        for labels in (self.L["voies"], self.L["procedures"], self.L["tranches"]):
+        for labels in (
+            self.L["voies"],
+            self.L["procedures"],
+            self.L["tranches"],
+            self.L["formats_experimentation"],
+            self.L["valeurs"]["offre_mutualisee"],
+            self.L["phases"],
+        ):
             if str(value) in labels:
                 return str(labels[str(value)])
         return str(value)
+
+    def faits(self, faits: dict[str, Any]) -> list[dict[str, str]]:
+        """A rule's facts as (label, words) pairs; fact types (``Projet``, ``Contrat``…) are flattened."""
+        out: list[dict[str, str]] = []
+        for key, value in faits.items():
+            if isinstance(value, dict) and key[:1].isupper():
+                out += self.faits(value)
+            else:
+                out.append({"libelle": self.libelle_fait(key), "valeur": self.valeur_fait(key, value)})
+        return out
 
     def libelle_fait(self, key: str) -> str:
         """The label of an answer key or of a derived fact; unknown keys are shown with spaces."""
@@ -396,10 +442,7 @@ class Vue:
             {
                 "regle": t.regle,
                 "titre": t.titre,
-                "faits": [
-                    {"libelle": self.libelle_fait(k), "valeur": self.valeur_fait(k, v)}
-                    for k, v in t.faits.items()
-                ],
+                "faits": self.faits(t.faits),
                 "references": t.references,
             }
             for t in advice.trace
@@ -416,6 +459,10 @@ class Vue:
             if k != "version"
         ]
         self.parametres = [self._ligne_parametre(p) for p in advice.parametres]
+        guide = L["facteurs_cles_du_guide"]
+        par_code = {p.code: p for p in advice.preparation}
+        self.facteurs_guide = [{"libelle": guide[code], "point": par_code.get(code)} for code in guide]
+        self.preparation_autres = [p for p in advice.preparation if p.code not in guide]
         self.sensibilite = self._sensibilite()
 
     def _sensibilite(self) -> list[dict[str, Any]]:
@@ -535,20 +582,36 @@ def _all_references(advice: Advice) -> list[str]:
     return references
 
 
+_MONTANTS = ("montant", "prix", "dispense", "publicite", "europeen", "valeur", "seuil")
+
+
+def _nombre_fait(key: str, value: float) -> str:
+    """A number of a fact in words, its kind read from the key (amount, months, years, count)."""
+    if key.startswith("annees") or key.endswith("_annees"):
+        return _annees(value)
+    if "rentree" in key or key.startswith(("annee", "exercice")):
+        return str(int(value))  # a year: no thousands separator
+    if key.endswith("_ht") or key.startswith(_MONTANTS):
+        return formatting.montant(value)
+    if key.endswith("_mois"):
+        return formatting.duree_mois(int(value))
+    return _nombre(value)
+
+
 def valeur_parametre(nom: str, valeur: Any) -> str:
     """A parameter's value in words, its unit guessed from its name (``seuil_*`` → euros, ``*_mois``…)."""
     if isinstance(valeur, bool):
         return _oui_non(valeur)
     if isinstance(valeur, int | float):
-        if nom.startswith("seuil") or nom.startswith("prix") or nom.endswith("_ht"):
+        if nom.startswith(("seuil", "prix")) or nom.endswith("_ht"):
             return formatting.montant(valeur)
         if nom.endswith("_mois"):
             return f"{_nombre(valeur)} mois"
         if "annees" in nom:
             return f"{_nombre(valeur)} année{'s' if valeur > 1 else ''} scolaire{'s' if valeur > 1 else ''}"
-        if nom.startswith("part_"):
-            return formatting.pourcentage(float(valeur))
-        if nom.endswith("_ecoles"):
+        if isinstance(valeur, float) and 0 < valeur < 1:
+            return formatting.pourcentage(valeur)
+        if "ecoles" in nom:
             return f"{_nombre(valeur)} école{'s' if valeur > 1 else ''}"
         if "eleves" in nom:
             return f"{_nombre(valeur)} élèves"

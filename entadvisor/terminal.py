@@ -73,6 +73,7 @@ class PlainAsker:
     def __init__(self, largeur: int | None = None) -> None:
         self._largeur = largeur or _largeur()
         self._section: int | None = None
+        self._revue: Any = None
 
     # -- Interface --
 
@@ -120,17 +121,10 @@ class PlainAsker:
         """Show every answer, numbered, and the problems; return a number to change, RETOUR or None."""
         self._section = None
         numeros = {ligne.question.id: ligne for ligne in lignes}
-        a_corriger = {p.champ for p in problemes}
-        largeur = max(len(ligne.question.libelle) for ligne in lignes)
-        _echo()
-        _echo(click.style("Récapitulatif de vos réponses", bold=True))
-        section = None
-        for ligne in lignes:
-            if ligne.section.id != section:
-                section = ligne.section.id
-                _echo(f"  {ligne.section.titre}")
-            marque = "  ← à corriger" if ligne.question.id in a_corriger else ""
-            _echo(f"  {ligne.numero:>4}. {ligne.question.libelle:<{largeur}}  {ligne.affichage}{marque}")
+        etat = ([(ligne.question.id, ligne.affichage) for ligne in lignes], problemes)
+        if etat != self._revue:  # unchanged (e.g. Enter refused): do not print the whole list again
+            self._revue = etat
+            self._afficher_revue(lignes, {p.champ for p in problemes})
         if problemes:
             _echo()
             _echo("À corriger avant d'obtenir le conseil :")
@@ -158,6 +152,22 @@ class PlainAsker:
                 "  ",
                 "  ",
             )
+
+    def _afficher_revue(self, lignes: list[LigneRevue], a_corriger: set[str | None]) -> None:
+        largeur = max(len(ligne.question.libelle) for ligne in lignes)
+        _echo()
+        _echo(click.style("Récapitulatif de vos réponses", bold=True))
+        section = None
+        for ligne in lignes:
+            if ligne.section.id != section:
+                section = ligne.section.id
+                _echo(f"  {ligne.section.titre}")
+            tete = f"  {ligne.numero:>4}. {ligne.question.libelle:<{largeur}}  "
+            marque = "  ← à corriger" if ligne.question.id in a_corriger else ""
+            morceaux = textwrap.wrap(ligne.affichage + marque, max(20, self._largeur - len(tete))) or [""]
+            _echo(tete + morceaux[0])
+            for suite in morceaux[1:]:
+                _echo(" " * len(tete) + suite)
 
     def signaler(self, message: str) -> None:
         self._paragraphe(message)
@@ -208,7 +218,7 @@ class PlainAsker:
     def _invite(self, question: Question, courant: Any) -> str:
         forme = _FORMES.get(question.type)
         if question.type == "choix":
-            forme = f"1 à {len(question.choix)}"
+            forme = "1 ou 2" if len(question.choix) == 2 else f"1 à {len(question.choix)}"
         elif question.type == "nombre":
             forme = f"en {question.unite}" if question.unite else "nombre"
         proposee = courant

@@ -32,6 +32,10 @@ LARGEUR = 96
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
+    """Wrap a French paragraph, never leaving « ; », « : », « ? », « ! » or « » » at the start of a line."""
+    for mark in (" ;", " :", " ?", " !", " »"):
+        text = text.replace(mark, "\u00a0" + mark[1:])
+    text = text.replace("« ", "«\u00a0")
     return textwrap.fill(
         text, width=LARGEUR, initial_indent=first if first is not None else indent, subsequent_indent=indent
     )

@@ -121,9 +121,17 @@ def test_optional_keys_say_what_happens_when_unknown() -> None:
 def test_conditional_questions() -> None:
     """fin_contrat_actuel only with an existing ENT; specifications_precises only for a non-standard need."""
     fin = QUESTIONS["fin_contrat_actuel"]
-    assert [fin.visible({"ent_existant": v}) for v in ("aucun", "partiel", "generalise")] == [False, True, True]
+    assert [fin.visible({"ent_existant": v}) for v in ("aucun", "partiel", "generalise")] == [
+        False,
+        True,
+        True,
+    ]
     spec = QUESTIONS["specifications_precises"]
-    assert [spec.visible({"besoin": v}) for v in ("standard", "adaptations", "specifique")] == [False, True, True]
+    assert [spec.visible({"besoin": v}) for v in ("standard", "adaptations", "specifique")] == [
+        False,
+        True,
+        True,
+    ]
     assert fin.visible({}) is None
 
 
@@ -182,9 +190,13 @@ def _question_accepts(key: str, typed: str, earlier: dict[str, Any]) -> bool:
     [
         pytest.param("nombre_classes", 12, {"nombre_ecoles": 12}, id="classes-egales-ecoles"),
         pytest.param("nombre_classes", 11, {"nombre_ecoles": 12}, id="classes-sous-ecoles"),
-        pytest.param("nombre_eleves", 300, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-5-par-classe"),
+        pytest.param(
+            "nombre_eleves", 300, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-5-par-classe"
+        ),
         pytest.param("nombre_eleves", 299, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-sous-5"),
-        pytest.param("nombre_eleves", 2100, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-35-par-classe"),
+        pytest.param(
+            "nombre_eleves", 2100, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-35-par-classe"
+        ),
         pytest.param("nombre_eleves", 2101, {"nombre_ecoles": 12, "nombre_classes": 60}, id="eleves-sur-35"),
         pytest.param("prix_eleve_an_ht", 0, {}, id="prix-nul"),
         pytest.param("prix_eleve_an_ht", 1000, {}, id="prix-maxi"),
@@ -230,7 +242,9 @@ def _remove(data: dict[str, Any], key: str) -> None:
         ),
         pytest.param(lambda d: _remove(d, "besoin"), "jamais demandée", id="obligatoire-absente"),
         pytest.param(
-            lambda d: _question(d, "fin_contrat_actuel").update(si={"question": "besoin", "sauf": ["standard"]}),
+            lambda d: _question(d, "fin_contrat_actuel").update(
+                si={"question": "besoin", "sauf": ["standard"]}
+            ),
             "pas une question posée avant",
             id="condition-sur-question-suivante",
         ),

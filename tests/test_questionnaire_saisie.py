@@ -45,11 +45,15 @@ def test_accepted_answers(key: str, typed: str, expected: Any) -> None:
 @pytest.mark.parametrize(
     ("key", "typed", "earlier", "message"),
     [
-        pytest.param("porteur", "9", {}, "« 9 » n'est pas un des choix : tapez un numéro de 1 à 6.", id="choix-hors"),
-        pytest.param("porteur", "mairie", {}, "tapez un numéro de 1 à 6", id="choix-inconnu"),
+        pytest.param(
+            "porteur", "9", {}, "« 9 » n'est pas un des choix : tapez un numéro, de 1 à 6.", id="choix-hors"
+        ),
+        pytest.param("porteur", "mairie", {}, "tapez un numéro, de 1 à 6", id="choix-inconnu"),
         pytest.param("nombre_ecoles", "douze", {}, "« douze » n'est pas un nombre entier", id="entier-mot"),
         pytest.param("nombre_ecoles", "12,5", {}, "n'est pas un nombre entier", id="entier-decimal"),
-        pytest.param("nombre_ecoles", "0", {}, "il faut un nombre entier entre 1 et 60 000", id="entier-sous-mini"),
+        pytest.param(
+            "nombre_ecoles", "0", {}, "il faut un nombre entier entre 1 et 60 000", id="entier-sous-mini"
+        ),
         pytest.param(
             "nombre_classes",
             "10",
@@ -64,10 +68,14 @@ def test_accepted_answers(key: str, typed: str, expected: Any) -> None:
             "entre 300 et 2 100 (de 5 à 35 élèves par classe en moyenne)",
             id="eleves-par-classe",
         ),
-        pytest.param("prix_eleve_an_ht", "0", {}, "il faut un nombre supérieur à 0, au plus 1 000", id="prix-nul"),
+        pytest.param(
+            "prix_eleve_an_ht", "0", {}, "il faut un nombre supérieur à 0, au plus 1 000", id="prix-nul"
+        ),
         pytest.param("prix_eleve_an_ht", "trois", {}, "tapez par exemple 3,50", id="nombre-mot"),
         pytest.param("service_marches", "peut-être", {}, "répondez par o (oui) ou n (non)", id="oui-non"),
-        pytest.param("date_lancement", "31/02/2027", {}, "n'est pas une date qui existe", id="date-impossible"),
+        pytest.param(
+            "date_lancement", "31/02/2027", {}, "n'est pas une date qui existe", id="date-impossible"
+        ),
         pytest.param("date_lancement", "bientôt", {}, "tapez par exemple 15/01/2027", id="date-mot"),
         pytest.param("rentree_visee", "27", {}, "n'est pas une année", id="annee-courte"),
         pytest.param("rentree_visee", "1999", {}, "il faut une année entre 2000 et 2100", id="annee-hors"),
@@ -75,7 +83,9 @@ def test_accepted_answers(key: str, typed: str, expected: Any) -> None:
         pytest.param("nombre_ecoles", "nsp", {}, "Cette question demande une réponse", id="nsp-refuse"),
     ],
 )
-def test_refused_answers_say_what_is_expected(key: str, typed: str, earlier: dict[str, Any], message: str) -> None:
+def test_refused_answers_say_what_is_expected(
+    key: str, typed: str, earlier: dict[str, Any], message: str
+) -> None:
     """Bad input at each kind of question raises ValueError with a French message and an example."""
     with pytest.raises(ValueError) as error:
         QUESTIONS[key].valider(typed, earlier)

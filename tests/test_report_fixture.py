@@ -320,7 +320,7 @@ def advice_data() -> dict[str, Any]:
                 "regle": "preparation.pilotage",
             },
             {
-                "code": "planification",
+                "code": "calendrier",
                 "facteur": "Planifier en tenant compte des calendriers scolaire, budgétaire et des marchés",
                 "statut": "ok",
                 "constat": "La rentrée 2027 est atteignable si la consultation est lancée le 1er mars 2027.",
