@@ -203,7 +203,7 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
     if kind == "value_error" and ctx_message.startswith("coherence:"):
         _, champ, texte = ctx_message.split(":", 2)
         return Probleme(f"valeurs incohérentes : {texte}.", champ, lines.get(champ))
-    field = loc[0] if loc else None
+    field = loc[0] if loc else ""
     line = lines.get(field) if field else None
     if kind == "missing":
         return Probleme(f"réponse obligatoire absente ; {_describe_allowed(field)}.", field, None)
@@ -253,7 +253,7 @@ def validate_answers(data: Any, source: str | None = None, lines: dict[str, int]
     try:
         return Answers.model_validate(data)
     except ValidationError as exc:
-        problems = [_french_problem(err, data, lines) for err in exc.errors()]
+        problems = [_french_problem(dict(err), data, lines) for err in exc.errors()]
         problems.sort(key=lambda p: (p.ligne is None, p.ligne or 0, p.champ or ""))
         raise EntreeInvalide(source, problems) from None
 

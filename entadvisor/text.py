@@ -124,13 +124,13 @@ def advice_text(advice: Advice) -> str:
     out.append("")
 
     out.append("CALENDRIER")
-    for etape in advice.calendrier:
+    for step in advice.calendrier:
         quand = (
-            date_fr(etape.debut)
-            if etape.jalon or etape.debut == etape.fin
-            else f"{date_fr(etape.debut)} → {date_fr(etape.fin)}"
+            date_fr(step.debut)
+            if step.jalon or step.debut == step.fin
+            else f"{date_fr(step.debut)} → {date_fr(step.fin)}"
         )
-        out.append(_wrap(f"{quand} : {etape.libelle}", "      ", "  · "))
+        out.append(_wrap(f"{quand} : {step.libelle}", "      ", "  · "))
     out.append("")
 
     if advice.vigilance:
@@ -147,8 +147,8 @@ def advice_text(advice: Advice) -> str:
 
     if advice.sensibilite:
         out.append("CE QUI CHANGERAIT LE CONSEIL")
-        for item in advice.sensibilite:
-            out.append(_wrap(item["phrase"], "      ", "  · "))
+        for change in advice.sensibilite:
+            out.append(_wrap(change["phrase"], "      ", "  · "))
         out.append("")
 
     out.append(
