@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installe
 
 .PHONY: demo test bench lint check clean
 
@@ -10,21 +9,30 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,dev]'
-	touch $(STAMP)
+# one stamp per set of extras, redone when pyproject.toml changes
+$(VENV)/.installe-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
 
-demo: $(STAMP)
+$(VENV)/.installe-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installe-base
+
+$(VENV)/.installe-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@ $(VENV)/.installe-test $(VENV)/.installe-base
+
+demo: $(VENV)/.installe-base
 	$(BIN)/entadvisor demo
 
-test: $(STAMP)
+test: $(VENV)/.installe-test
 	$(BIN)/python -m pytest -q
 	$(BIN)/entadvisor verifier -j 2
 
-bench: $(STAMP)
+bench: $(VENV)/.installe-test
 	$(BIN)/python tools/bench.py
 
-lint: $(STAMP)
+lint: $(VENV)/.installe-dev
 	$(BIN)/ruff check entadvisor rules tests tools
 	$(BIN)/ruff format --check entadvisor rules tests tools
 	$(BIN)/mypy
