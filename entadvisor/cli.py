@@ -17,21 +17,18 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, click_fr
+
+click_fr.install()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _french_usage_errors() -> None:
-    """click's own usage messages are English; these are the ones a user meets."""
-    click.exceptions.UsageError.__str__ = lambda self: self.message  # type: ignore[method-assign]
-
-
 class FrenchGroup(click.Group):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, "[OPTIONS] COMMANDE [ARGUMENTS]...", prefix="Usage : ")
+        formatter.write_usage(ctx.command_path, "[OPTIONS] COMMANDE [ARGUMENTS]...")
 
 
 def handle_errors(function: F) -> F:
@@ -77,6 +74,7 @@ option_regles = click.option(
     "regles",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
+    metavar="DOSSIER",
     help="Dossier d'une base de connaissances modifiée (règles et paramètres) à la place de celle fournie.",
 )
 
@@ -99,7 +97,6 @@ def main() -> None:
 
     Le conseil est une aide : la décision et son contrôle juridique appartiennent à l'acheteur.
     """
-    _french_usage_errors()
 
 
 # --- conseil, regles, schema, demo (knowledge base and engine) -------------------------------------
@@ -278,5 +275,54 @@ def questionnaire(
 # --- evaluer (issue 4) -----------------------------------------------------------------------------
 
 # --- rapport (issue 5) -----------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--sortie",
+    "sortie",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Fichier HTML du rapport à écrire (un seul fichier autonome, à joindre à un courriel).",
+)
+@click.option(
+    "--pdf",
+    "pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Écrit aussi le rapport en PDF (A4, balisé), imprimé par le Chromium de la machine.",
+)
+@click.option("--sensibilite", is_flag=True, help="Ajoute la section « Ce qui changerait le conseil ».")
+@option_date
+@option_regles
+@handle_errors
+def rapport(
+    fichier: Path,
+    sortie: Path,
+    pdf: Path | None,
+    sensibilite: bool,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Écrit le rapport pour les élus (note d'aide à la décision) d'un fichier de réponses.
+
+    Le rapport HTML tient en un seul fichier (styles et graphiques intégrés, sans script ni
+    ressource externe) ; il s'imprime tel quel. Avec --pdf, le PDF est produit par Chromium
+    (« apt-get install chromium » et, de préférence, « pip install playwright »).
+    """
+    from .answers import load_answers
+    from .engine import evaluate
+    from .report import write_pdf, write_report
+
+    answers = load_answers(fichier)
+    advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
+    write_report(advice, sortie)
+    click.echo(f"Rapport écrit : {sortie}", err=True)
+    if pdf is not None:
+        write_pdf(sortie, pdf)
+        click.echo(f"PDF écrit : {pdf}", err=True)
+
 
 # --- verifier (issue 6) ----------------------------------------------------------------------------

@@ -344,9 +344,10 @@ def lancer_questionnaire(
                     2 if asker.confirmer(f"Le fichier {cible} existe déjà. Le remplacer ?", False) else 3
                 )
         except click.Abort:
-            decision = 3
-        if decision == 3:
             _echo()
+            _echo(f"Interrompu : rien n'a été modifié dans {cible}.")
+            return CODE_INTERRUPTION
+        if decision == 3:
             _echo(f"Rien n'a été modifié dans {cible}.")
             return 1
     connaissances = None
@@ -379,14 +380,22 @@ def lancer_questionnaire(
     _echo()
     _echo(f"Réponses enregistrées dans {cible}.")
     try:
-        advice, texte = (conseiller or _conseiller_par_defaut(date_analyse, connaissances))(answers)
-    except ImportError as exc:
-        _echo(f"Le conseil n'est pas disponible dans cette installation ({exc}).")
-        _echo(f"Vos réponses sont complètes ; le conseil s'obtiendra avec : entadvisor conseil {_q(cible)}")
-        return 1
-    _echo()
-    click.echo(texte)
-    return _proposer_rapport(advice, cible, asker, interactif)
+        try:
+            advice, texte = (conseiller or _conseiller_par_defaut(date_analyse, connaissances))(answers)
+        except ImportError as exc:
+            _echo(f"Le conseil n'est pas disponible dans cette installation ({exc}).")
+            _echo(
+                f"Vos réponses sont complètes ; le conseil s'obtiendra avec : entadvisor conseil {_q(cible)}"
+            )
+            return 1
+        _echo()
+        click.echo(texte)
+        return _proposer_rapport(advice, cible, asker, interactif)
+    except (click.Abort, KeyboardInterrupt):
+        _echo()
+        _echo(f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :")
+        _echo(f"  entadvisor conseil {_q(cible)} --html {_q(cible.with_suffix('.html'))}")
+        return CODE_INTERRUPTION
 
 
 def _introduction(
@@ -443,18 +452,13 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
     if not interactif:
         _echo(f"Pour le rapport HTML : entadvisor conseil {_q(cible)} --html {_q(html)}")
         return 0
-    try:
-        _echo()
-        if not asker.confirmer("Écrire le rapport HTML pour les élus ?", defaut=True):
-            return 0
-        chemin = Path(asker.saisir("Fichier du rapport", str(html)))
-        if chemin.exists() and not asker.confirmer(f"Le fichier {chemin} existe déjà. Le remplacer ?", False):
-            _echo(f"Rapport non écrit ; {chemin} n'a pas été modifié.")
-            return 0
-    except click.Abort:
-        _echo()
-        _echo(f"Rapport non écrit. Vos réponses sont dans {cible}.")
-        return CODE_INTERRUPTION
+    _echo()
+    if not asker.confirmer("Écrire le rapport HTML pour les élus ?", defaut=True):
+        return 0
+    chemin = Path(asker.saisir("Fichier du rapport", str(html)))
+    if chemin.exists() and not asker.confirmer(f"Le fichier {chemin} existe déjà. Le remplacer ?", False):
+        _echo(f"Rapport non écrit ; {chemin} n'a pas été modifié.")
+        return 0
     write_report(advice, chemin)
     _echo(f"Rapport écrit : {chemin}")
     return 0
