@@ -141,7 +141,7 @@ def advice_text(advice: Advice) -> str:
 
     out.append("PRÉPARATION (facteurs clés de succès du guide)")
     for item in advice.preparation:
-        out.append(f"  {STATUTS[item.statut]:<12} {item.facteur}")
+        out.append(_wrap(item.facteur, "               ", f"  {STATUTS[item.statut]:<12} "))
         out.append(_wrap(f"{item.constat} → {item.action}", "               "))
     out.append("")
 
