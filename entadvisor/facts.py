@@ -36,6 +36,7 @@ __all__ = [
     "OffreRetenue",
     "P",
     "Passation",
+    "PetitAcheteur",
     "Planning",
     "Prix",
     "Projet",
@@ -79,6 +80,10 @@ class Prix(Fact):
 
 class Taille(Fact):
     """Size of the perimeter: ``categorie`` petit / moyen / grand."""
+
+
+class PetitAcheteur(Fact):
+    """The buyer is small: few schools, or no procurement staff (``motif``)."""
 
 
 class Acheteur(Fact):

@@ -239,20 +239,20 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         raisons=_raisons(notes, "contrat"),
     )
 
-    etapes = sorted(
-        (
-            Etape(
-                etape=n["etape"],
-                libelle=n["libelle"],
-                debut=n["debut"],
-                fin=n["fin"],
-                jalon=n.get("jalon", False),
-            )
-            for n in notes
-            if n["kind"] == "etape"
-        ),
-        key=lambda e: (e.debut, e.fin, e.etape),
-    )
+    steps = [n for n in notes if n["kind"] == "etape"]
+    order = sorted(
+        range(len(steps)), key=lambda i: (steps[i]["debut"], steps[i]["fin"], i)
+    )  # ties: the guide's order
+    etapes = [
+        Etape(
+            etape=steps[i]["etape"],
+            libelle=steps[i]["libelle"],
+            debut=steps[i]["debut"],
+            fin=steps[i]["fin"],
+            jalon=steps[i].get("jalon", False),
+        )
+        for i in order
+    ]
     calendrier = Calendrier(
         rentree_visee=planning["rentree_visee"],
         rentree_retenue=planning["rentree_retenue"],

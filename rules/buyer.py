@@ -17,9 +17,9 @@ from entadvisor.facts import (
     Acheteur,
     L,
     OffreRetenue,
+    PetitAcheteur,
     Projet,
     Strate,
-    Taille,
     Voie,
     regle,
 )
@@ -416,7 +416,7 @@ def voie_procedure_propre(moteur, acheteur, porte):
     "VOIE-PETIT-ACHETEUR-SEUL",
     "Petit acheteur sans offre mutualisée : se renseigner d'abord",
     Voie(voie="procedure_propre"),
-    Taille(categorie="petit"),
+    PetitAcheteur(),
     Projet(service_marches=MATCH.service),
     references=[CENTRALE],
     explication=(
@@ -430,7 +430,7 @@ def petit_acheteur_seul(moteur, service):
         "raison",
         sujet="Voie",
         texte=(
-            "Pour un petit périmètre, une offre mutualisée (syndicat numérique départemental, groupement académique, UGAP) "
+            "Pour un petit acheteur, une offre mutualisée (syndicat numérique départemental, groupement académique, UGAP) "
             "reste la voie la plus simple si elle apparaît : la DSDEN peut en connaître une."
             + (
                 ""

@@ -58,7 +58,9 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
         moteur.param("date_limite_budget_annee_renouvellement"),
     )
     seuils = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
-    changent = [nom for nom in seuils if moteur.param_at(nom, plan.lancement) != moteur.param(nom)]
+    au_lancement = {nom: moteur.knowledge.parameters.value(nom, plan.lancement) for nom in seuils}
+    changent = [nom for nom in seuils if au_lancement[nom].valeur != moteur.param(nom)]
+    inconnus = [nom for nom in seuils if not au_lancement[nom].connu]
     texte = (
         f"Pour ouvrir le {date_fr(plan.ouverture)}, notifier vers le {date_fr(plan.notification)}, lancer la consultation "
         f"au plus tard le {date_fr(plan.lancement)} et commencer la préparation le {date_fr(plan.preparation)}."
@@ -74,6 +76,7 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
             ouverture=plan.ouverture,
             vote_budget_avant=budget,
             seuils_changent=tuple(changent),
+            seuils_inconnus=tuple(inconnus),
         ),
         texte,
     )
@@ -134,6 +137,36 @@ def seuils_au_lancement(moteur, changent, lancement, date):
 
 
 @regle(
+    "CAL-SEUIL-INCONNU-AU-LANCEMENT",
+    "Seuil pas encore connu au lancement prévu",
+    Planning(seuils_inconnus=MATCH.inconnus & ~L(()), lancement=MATCH.lancement),
+    Projet(date_lancement=None),
+    references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],
+    explication=(
+        "Le seuil applicable est celui en vigueur au lancement ; quand le lancement prévu tombe après la période de "
+        "validité connue d'un seuil, le conseil le dit au lieu de réutiliser l'ancienne valeur en silence."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def seuil_inconnu_au_lancement(moteur, inconnus, lancement):
+    noms = {
+        "seuil_dispense": "de dispense",
+        "seuil_publicite_mapa": "de publicité",
+        "seuil_europeen": "européen",
+    }
+    liste = ", ".join(noms[nom] for nom in inconnus)
+    moteur.noter(
+        "vigilance",
+        code="seuil_inconnu",
+        message=(
+            f"Le lancement est prévu le {date_fr(lancement)} : à cette date, le seuil {liste} n'est pas encore publié. Le "
+            "conseil applique la valeur en vigueur aujourd'hui à titre provisoire ; vérifiez la valeur applicable (avis au "
+            "Journal officiel) avant de lancer la consultation."
+        ),
+    )
+
+
+@regle(
     "CAL-BUDGET",
     "Inscrire les crédits au budget de l'année de notification",
     Planning(vote_budget_avant=MATCH.budget, notification=MATCH.notification),
@@ -161,7 +194,8 @@ def budget(moteur, budget, notification, analyse):
 
 
 def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
-    debut = max(debut, analyse) if not jalon else debut
+    """A timeline step; what should already have started is brought forward to the analysis date."""
+    debut = max(debut, analyse)
     moteur.noter("etape", etape=code, libelle=libelle, debut=debut, fin=max(fin, debut), jalon=jalon)
 
 
@@ -210,8 +244,16 @@ def etapes(
     a = analyse
     _etape(
         moteur,
+        "initiative",
+        "Initiative : porteurs, partenaires et objectifs du projet",
+        calc.add_months(preparation, -4),
+        calc.add_months(preparation, -3),
+        a,
+    )
+    _etape(
+        moteur,
         "etat_des_lieux",
-        "Initiative et état des lieux (écoles, équipement, usages)",
+        "État des lieux : écoles, équipement, connectivité, usages",
         calc.add_months(preparation, -3),
         calc.add_months(preparation, -1),
         a,
@@ -284,8 +326,7 @@ def etapes(
         fin_deploiement,
         a,
     )
-    annee = debut.year
-    while calc.rentree(annee + 1) <= fin:
+    for annee in range(debut.year + exp, fin.year):  # the experimentation year ends with its own review
         juin = dt.date(annee + 1, 5, 1)
         _etape(
             moteur,
@@ -295,7 +336,6 @@ def etapes(
             dt.date(annee + 1, 6, 30),
             a,
         )
-        annee += 1
     _etape(
         moteur,
         "perennisation",

@@ -105,17 +105,33 @@ def facteur_besoin(moteur, besoin):
 
 @regle(
     "EXP-FACTEUR-GOUVERNANCE",
-    "Gouvernance à plusieurs partenaires",
+    "Gouvernance à plusieurs partenaires : un groupement à former",
     Projet(ent_existant="aucun"),
-    Acheteur(plusieurs_competents=True),
+    Voie(voie="groupement_commandes", existant=False),
     references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
-    explication="Plusieurs collectivités compétentes doivent apprendre à décider ensemble : l'expérimentation rode le comité de pilotage.",
+    explication="Plusieurs collectivités qui achètent ensemble doivent apprendre à décider ensemble : l'expérimentation rode le comité de pilotage.",
     strate=Strate.FACTEURS,
 )
 def facteur_gouvernance(moteur):
     moteur.conclure(
         FacteurExperimentation(facteur="gouvernance"),
-        "Plusieurs collectivités compétentes pilotent ensemble : l'expérimentation rode le comité de pilotage.",
+        "Plusieurs collectivités achètent et pilotent ensemble : l'expérimentation rode le comité de pilotage.",
+    )
+
+
+@regle(
+    "EXP-FACTEUR-GOUVERNANCE-MANDAT",
+    "Gouvernance à plusieurs partenaires : un porteur qui achète pour ses communes",
+    Projet(ent_existant="aucun"),
+    Acheteur(nature="porteur_mandate"),
+    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    explication="Quand un porteur achète pour des communes qui gardent la compétence scolaire, chacune doit être associée aux décisions : l'expérimentation rode ce pilotage.",
+    strate=Strate.FACTEURS,
+)
+def facteur_gouvernance_mandat(moteur):
+    moteur.conclure(
+        FacteurExperimentation(facteur="gouvernance"),
+        "Le porteur achète pour des communes qui gardent la compétence scolaire : l'expérimentation rode leur pilotage commun.",
     )
 
 

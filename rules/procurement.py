@@ -146,12 +146,11 @@ def _alternatives(retenue, tranche, besoin, v, seuils):
     "PROC-CENTRALE",
     "Aucune procédure à conduire : adhésion à la centrale",
     Voie(voie="centrale_achat"),
-    Projet(besoin=MATCH.besoin),
     references=["CCP art. L2113-4"],
     explication="L'acheteur qui acquiert auprès d'une centrale d'achat n'a pas de procédure de publicité ni de mise en concurrence à conduire.",
     strate=Strate.PROCEDURE,
 )
-def centrale(moteur, besoin):
+def centrale(moteur):
     moteur.conclure(
         Passation(
             procedure=None,

@@ -18,6 +18,7 @@ from entadvisor.facts import (
     Duree,
     Effectif,
     L,
+    PetitAcheteur,
     Prix,
     Projet,
     Seuils,
@@ -122,6 +123,30 @@ def taille(moteur, ecoles):
     petit = moteur.param("petit_acheteur_ecoles")
     grand = moteur.param("grand_perimetre_ecoles")
     moteur.conclure(Taille(categorie=calc.size_category(ecoles, petit, grand)))
+
+
+@regle(
+    "VAL-PETIT-ACHETEUR-ECOLES",
+    "Petit acheteur : quelques écoles",
+    Taille(categorie="petit"),
+    references=["Pratique des mutualisations (AVICCA, 2021) : shared DOMAIN.md §2, heuristiques"],
+    explication="Avec trois écoles au plus, l'acheteur est dit petit : une offre mutualisée lui est d'abord conseillée.",
+    strate=Strate.ACHETEUR,
+)
+def petit_acheteur_ecoles(moteur):
+    moteur.conclure(PetitAcheteur())
+
+
+@regle(
+    "VAL-PETIT-ACHETEUR-SANS-SERVICE",
+    "Petit acheteur : pas de service des marchés",
+    Projet(service_marches=False),
+    references=["Pratique des mutualisations (AVICCA, 2021) : shared DOMAIN.md §2, heuristiques"],
+    explication="Sans service ni agent chargé des marchés, l'acheteur est dit petit, quelle que soit la taille du périmètre.",
+    strate=Strate.ACHETEUR,
+)
+def petit_acheteur_sans_service(moteur):
+    moteur.conclure(PetitAcheteur())
 
 
 @regle(
