@@ -105,6 +105,8 @@ class Phase(_Model):
     libelle: str
     debut: dt.date
     fin: dt.date
+    mois: int
+    """Whole months in the phase; 0 when the contract leaves no room for it (see ``duree_depassee``)."""
 
 
 class Contrat(_Model):
@@ -175,6 +177,7 @@ class Parametre(_Model):
     lien: str | None = None
     article: str | None = None
     nature: str
+    unite: str
     connu: bool = True
 
 

@@ -38,7 +38,7 @@ PALETTE: dict[str, str] = {
 """Fixed palette. Text colours are ≥ 4.5:1 on white and on their tinted backgrounds; ``grille``
 and ``bande`` are decoration only (see tests/test_report_palette.py)."""
 
-MOTIFS = ("plein", "hachure", "points", "quadrillage", "rayures")
+MOTIFS = ("plein", "plein_clair", "blanc", "hachure", "points", "quadrillage", "rayures")
 """Bar fills: each category of bar has its own pattern, so the chart survives greyscale printing."""
 
 MOIS_COURTS = (
@@ -101,36 +101,57 @@ def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
     return out or [""]
 
 
-def _defs(prefix: str) -> str:
-    """Pattern definitions, ids prefixed; pattern strokes use the accent colour (≥ 3:1 on white)."""
-    a, w = PALETTE["accent"], PALETTE["blanc"]
-    return (
-        "<defs>"
-        f'<pattern id="{prefix}-hachure" width="7" height="7" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)">'
-        f'<rect width="7" height="7" fill="{w}"/><line x1="0" y1="0" x2="0" y2="7" stroke="{a}" '
-        'stroke-width="3"/></pattern>'
-        f'<pattern id="{prefix}-points" width="7" height="7" patternUnits="userSpaceOnUse">'
-        f'<rect width="7" height="7" fill="{w}"/><circle cx="3.5" cy="3.5" r="1.9" fill="{a}"/></pattern>'
-        f'<pattern id="{prefix}-quadrillage" width="9" height="9" patternUnits="userSpaceOnUse">'
-        f'<rect width="9" height="9" fill="{w}"/><path d="M0 0.75H9M0.75 0V9" stroke="{a}" stroke-width="1.5"/>'
-        "</pattern>"
-        f'<pattern id="{prefix}-rayures" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{w}"/><line x1="0" y1="3" x2="6" y2="3" stroke="{a}" '
-        'stroke-width="2.5"/></pattern>'
-        "</defs>"
+def _motif(x: float, y: float, w: float, h: float, motif: str, stroke_width: float = 1.5) -> str:
+    """A rectangle filled with a pattern drawn as plain strokes, outlined in the accent colour.
+
+    SVG ``<pattern>`` fills are avoided on purpose: Chromium prints each tile of a pattern as a
+    separate drawing, which made a 20-page PDF weigh 4 MB; strokes clipped by hand weigh little.
+    """
+    a, blanc = PALETTE["accent"], PALETTE["blanc"]
+    w = max(w, 0.0)
+    fond = {"plein": a, "plein_clair": a}.get(motif, blanc)
+    opacite = ' fill-opacity="0.35"' if motif == "plein_clair" else ""
+    parts = [f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fond}"{opacite}/>']
+    d: list[str] = []
+    attrs = ""
+    if motif == "hachure":  # diagonal lines X + Y = c, clipped to the rectangle
+        step = 7.0
+        c = x + y + step / 2
+        while c < x + w + y + h:
+            x_start, x_end = max(x, c - (y + h)), min(x + w, c - y)
+            if x_end > x_start:
+                d.append(f"M{x_start:.1f} {c - x_start:.1f}L{x_end:.1f} {c - x_end:.1f}")
+            c += step
+        attrs = 'stroke-width="2.2"'
+    elif motif == "rayures":
+        yy = y + 3.0
+        while yy < y + h:
+            d.append(f"M{x:.1f} {yy:.1f}H{x + w:.1f}")
+            yy += 6.0
+        attrs = 'stroke-width="2.4"'
+    elif motif == "quadrillage":
+        yy = y + 4.5
+        while yy < y + h:
+            d.append(f"M{x:.1f} {yy:.1f}H{x + w:.1f}")
+            yy += 9.0
+        xx = x + 4.5
+        while xx < x + w:
+            d.append(f"M{xx:.1f} {y:.1f}V{y + h:.1f}")
+            xx += 9.0
+        attrs = 'stroke-width="1.5"'
+    elif motif == "points":  # round caps on zero-length dashes draw dots
+        yy = y + 3.5
+        while yy < y + h - 1:
+            d.append(f"M{x + 3.5:.1f} {yy:.1f}H{x + w - 1:.1f}")
+            yy += 7.0
+        attrs = 'stroke-width="3.8" stroke-linecap="round" stroke-dasharray="0 7"'
+    if d:
+        parts.append(f'<path d="{"".join(d)}" stroke="{a}" {attrs} fill="none"/>')
+    parts.append(
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="none" '
+        f'stroke="{a}" stroke-width="{stroke_width}"/>'
     )
-
-
-def _fill(prefix: str, motif: str) -> str:
-    """The ``fill`` attributes of a pattern name (``blanc`` and ``plein_clair`` are plain tints)."""
-    if motif == "plein":
-        return f'fill="{PALETTE["accent"]}"'
-    if motif == "blanc":
-        return f'fill="{PALETTE["blanc"]}"'
-    if motif == "plein_clair":
-        return f'fill="{PALETTE["accent"]}" fill-opacity="0.35"'
-    return f'fill="url(#{prefix}-{motif})"'
+    return "".join(parts)
 
 
 def _svg_open(prefix: str, titre: str, description: str, hauteur: float, classe: str) -> list[str]:
@@ -140,7 +161,6 @@ def _svg_open(prefix: str, titre: str, description: str, hauteur: float, classe:
         'focusable="false">',
         f'<title id="{prefix}-titre">{escape(titre)}</title>',
         f'<desc id="{prefix}-desc">{escape(description)}</desc>',
-        _defs(prefix),
     ]
 
 
@@ -151,7 +171,7 @@ def _diamond(cx: float, cy: float, r: float = 7) -> str:
     )
 
 
-def _legend(prefix: str, entries: Sequence[Legende], y: float, x0: float = 8) -> tuple[list[str], float]:
+def _legend(entries: Sequence[Legende], y: float, x0: float = 8) -> tuple[list[str], float]:
     """Lay legend entries out left to right, wrapping; return the SVG and the height used."""
     out: list[str] = []
     x, row_y, step = x0, y, 22
@@ -167,10 +187,7 @@ def _legend(prefix: str, entries: Sequence[Legende], y: float, x0: float = 8) ->
                 f'stroke="{PALETTE["texte"]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
             )
         else:
-            out.append(
-                f'<rect x="{x:.1f}" y="{row_y:.1f}" width="24" height="14" {_fill(prefix, entry.motif)} '
-                f'stroke="{PALETTE["accent"]}" stroke-width="1.5"/>'
-            )
+            out.append(_motif(x, row_y, 24, 14, entry.motif))
         out.append(
             f'<text x="{x + 30:.1f}" y="{row_y + 11:.1f}" font-size="12" fill="{PALETTE["texte"]}">'
             f"{escape(entry.libelle)}</text>"
@@ -216,7 +233,7 @@ def gantt_svg(
     legend_entries = list(legende)
     if date_analyse is not None:
         legend_entries.append(Legende("analyse", f"date de l'analyse ({date_fr(date_analyse)})"))
-    legend_svg, legend_h = _legend(prefix, legend_entries, bas_lignes + 16)
+    legend_svg, legend_h = _legend(legend_entries, bas_lignes + 16)
     hauteur = bas_lignes + 16 + legend_h + 4
 
     description = (
@@ -282,10 +299,7 @@ def gantt_svg(
         else:
             x0 = x(barre.debut)
             x1 = x(barre.fin + dt.timedelta(days=1))
-            out.append(
-                f'<rect x="{x0:.1f}" y="{y + ligne / 2 - 9:.1f}" width="{max(x1 - x0, 3):.1f}" height="18" '
-                f'{_fill(prefix, barre.motif)} stroke="{PALETTE["accent"]}" stroke-width="1.5"/>'
-            )
+            out.append(_motif(x0, y + ligne / 2 - 9, max(x1 - x0, 3), 18, barre.motif))
     if date_analyse is not None:
         xa = x(date_analyse)
         out.append(
@@ -359,17 +373,14 @@ def seuils_svg(
     zone_entries = [
         Legende(motifs[min(i, len(motifs) - 1)], f"{i + 1}. {zone}") for i, zone in enumerate(zones)
     ]
-    legend_svg, legend_h = _legend(prefix, zone_entries, zone_y)
+    legend_svg, legend_h = _legend(zone_entries, zone_y)
     hauteur = zone_y + legend_h + 4
     out = _svg_open(prefix, titre, description, hauteur, "seuils")
 
     for i in range(len(limites) - 1):
         x0, x1 = x(limites[i]), x(limites[i + 1])
         motif = motifs[min(i, len(motifs) - 1)]
-        out.append(
-            f'<rect x="{x0:.1f}" y="{haut_bande}" width="{max(x1 - x0, 0):.1f}" height="{h_bande}" '
-            f'{_fill(prefix, motif)} stroke="{PALETTE["accent"]}" stroke-width="1"/>'
-        )
+        out.append(_motif(x0, haut_bande, x1 - x0, h_bande, motif, stroke_width=1))
         if x1 - x0 >= 26:
             out.append(
                 f'<circle cx="{(x0 + x1) / 2:.1f}" cy="{haut_bande + h_bande / 2:.1f}" r="10" '

@@ -274,6 +274,82 @@ def questionnaire(
 
 # --- evaluer (issue 4) -----------------------------------------------------------------------------
 
+
+@main.command(context_settings=CONTEXT)
+@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="CHEMINS...")
+@click.option(
+    "-o",
+    "--sortie",
+    "sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DOSSIER",
+    help="Dossier des résultats (créé s'il n'existe pas ; refusé s'il n'est pas vide, sauf avec --ecraser).",
+)
+@click.option(
+    "-j",
+    "--processus",
+    "processus",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Nombre de processus d'évaluation en parallèle (par défaut : le nombre de cœurs).",
+)
+@click.option(
+    "--html",
+    "html",
+    is_flag=True,
+    help="Écrit aussi le rapport de chaque projet et un index.html comparatif.",
+)
+@click.option(
+    "--ecraser",
+    is_flag=True,
+    help="Remplace les résultats d'une évaluation précédente dans DOSSIER (seuls les fichiers qu'elle a écrits).",
+)
+@option_date
+@option_regles
+@handle_errors
+def evaluer(
+    chemins: tuple[Path, ...],
+    sortie: Path | None,
+    processus: int | None,
+    html: bool,
+    ecraser: bool,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Évalue en une fois de nombreux fichiers de réponses (une commune, un EPCI… par fichier).
+
+    CHEMINS sont des fichiers de réponses ou des dossiers, parcourus avec leurs sous-dossiers
+    (*.yaml, *.yml, *.json). Les fichiers sont évalués en parallèle, tous à la même date d'analyse,
+    et les résultats rangés dans l'ordre des chemins. DOSSIER reçoit synthese.csv (une ligne par
+    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale), synthese.json (les mêmes
+    lignes avec chaque conseil), avis/ (le conseil JSON de chaque fichier) et, avec --html,
+    rapports/ et index.html (tableau comparatif qui mène à chaque rapport).
+
+    Un fichier illisible ou invalide n'arrête pas l'évaluation : il est signalé avec son message et
+    compté. Code de sortie : 0 si tous les fichiers ont été évalués, 1 si l'un d'eux est en erreur,
+    130 si l'évaluation est interrompue (Ctrl-C).
+
+    Exemple : entadvisor evaluer reponses/ -o resultats --html
+    """
+    from .batch import evaluer_fichiers
+
+    if not chemins:
+        raise click.UsageError(
+            "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
+        )
+    if sortie is None:
+        raise click.UsageError(
+            "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
+        )
+    bilan = evaluer_fichiers(
+        chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
+    )
+    click.echo(bilan.resume(), err=True)
+    sys.exit(bilan.code_sortie)
+
+
 # --- rapport (issue 5) -----------------------------------------------------------------------------
 
 
@@ -326,3 +402,95 @@ def rapport(
 
 
 # --- verifier (issue 6) ----------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@option_regles
+@click.option(
+    "-j",
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Nombre de processus en parallèle (par défaut : le nombre de cœurs).",
+)
+@click.option(
+    "--sortie",
+    "sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("verification-echecs"),
+    show_default=True,
+    metavar="DOSSIER",
+    help="Dossier où écrire un fichier de réponses reproductible par cas en échec.",
+)
+@click.option(
+    "--reference",
+    "reference",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="DOSSIER",
+    help="Paramètres de référence du contrôle des seuils (dossier de paramètres ou base de connaissances). "
+    "Par défaut : ceux de la base fournie, pour qu'un seuil modifié dans --regles soit signalé.",
+)
+@click.option(
+    "--complet",
+    is_flag=True,
+    help="Balayage complet (plus de 100 000 cas, plusieurs minutes) au lieu du balayage par défaut.",
+)
+@click.option(
+    "--rapide", is_flag=True, help="Échantillon de 500 cas répartis sur tout le balayage (quelques secondes)."
+)
+@click.option(
+    "--limite",
+    "limite",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Au plus N cas, répartis sur tout le balayage.",
+)
+@handle_errors
+def verifier(
+    regles: Path | None,
+    jobs: int | None,
+    sortie: Path,
+    reference: Path | None,
+    complet: bool,
+    rapide: bool,
+    limite: int | None,
+) -> None:
+    """Vérifie la base de connaissances : complétude, cohérence, règles jamais déclenchées.
+
+    Balaie l'espace des réponses (toutes les combinaisons des réponses qui décident, de part et
+    d'autre de chaque seuil et de chaque date de changement des paramètres) et contrôle chaque cas :
+    une seule voie, une seule procédure conforme aux seuils en vigueur, une expérimentation décidée,
+    un contrat dans la durée légale du 1er septembre au 31 août, un calendrier dans l'ordre, des
+    références pour chaque règle. Signale les règles qui concluent différemment sur une même
+    question et celles qui ne se déclenchent jamais.
+
+    Code de sortie 1 en cas d'échec ; chaque cas en échec est écrit dans --sortie comme un fichier
+    de réponses, avec sa date d'analyse en commentaire.
+    """
+    from .verify import MODES, verify
+
+    if rapide and limite is None:
+        limite = MODES["rapide"]
+
+    def progression(fait: int, total: int) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"\r{fait}/{total} cas vérifiés", nl=False, err=True)
+
+    rapport = verify(
+        regles,
+        reference=reference,
+        jobs=jobs,
+        complet=complet,
+        limite=limite,
+        sortie=sortie,
+        progression=progression,
+    )
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    click.echo(rapport.texte())
+    if not rapport.ok:
+        sys.exit(1)

@@ -65,3 +65,9 @@ def duree_mois(mois: int) -> str:
 def pourcentage(ratio: float) -> str:
     """``0.1`` → ``10 %``."""
     return nombre(ratio * 100, 0 if (ratio * 100).is_integer() else 1) + f"{NNBSP}%"
+
+
+def pluriel(nombre_: int, singulier: str, pluriel_: str | None = None) -> str:
+    """``pluriel(1, "année")`` → ``1 année``; ``pluriel(3, "année")`` → ``3 années``."""
+    mot = singulier if abs(nombre_) < 2 else (pluriel_ or singulier + "s")
+    return f"{nombre_} {mot}"

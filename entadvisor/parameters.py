@@ -140,7 +140,7 @@ def load_parameters(folder: Path) -> ParameterSet:
         raise EntreeInvalide(str(folder), "aucun fichier de paramètres (*.yaml) dans ce dossier.")
     for path in files:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 -- a safe loader
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise EntreeInvalide(str(path), f"fichier de paramètres illisible : {exc}") from None
         if not isinstance(data, dict):

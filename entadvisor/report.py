@@ -74,16 +74,14 @@ def reports_folder() -> Path:
     try:
         from .knowledge import reports_folder as knowledge_reports_folder
     except ImportError:
-        knowledge_reports_folder = None
-    if knowledge_reports_folder is not None:
-        return Path(knowledge_reports_folder())
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_kb" / "reports", here.parent / "reports"):
-        if (candidate / TEMPLATE).is_file():
-            return candidate
-    raise EntreeInvalide(
-        str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
-    )
+        here = Path(__file__).resolve().parent
+        for candidate in (here / "_kb" / "reports", here.parent / "reports"):
+            if (candidate / TEMPLATE).is_file():
+                return candidate
+        raise EntreeInvalide(
+            str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
+        ) from None
+    return Path(knowledge_reports_folder())
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -193,7 +191,9 @@ _GUIDE = "Guide ENT premier degré"
 
 def _split_references(reference: str) -> list[str]:
     """Split a reference on « ; » outside parentheses (a gloss may contain « ; »)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in reference:
         depth += (char == "(") - (char == ")")
         if char == ";" and depth <= 0:
@@ -213,7 +213,7 @@ def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
 
 def _without_prefix_duplicates(items: list[str]) -> list[str]:
     """Sorted, without the items that are the beginning of a longer one."""
-    unique = sorted(set(items))
+    unique = sorted({upper_first(x) for x in items}, key=str.casefold)
     return [x for x in unique if not any(y != x and y.startswith(x) for y in unique)]
 
 
@@ -395,9 +395,8 @@ class Vue:
 
     @staticmethod
     def mois_entre(debut: dt.date, fin: dt.date) -> int:
-        """Whole months from ``debut`` to ``fin`` inclusive (1 Sept. → 31 Aug. = 12)."""
-        end = fin + dt.timedelta(days=1)
-        return (end.year - debut.year) * 12 + end.month - debut.month + (1 if end.day > debut.day else 0)
+        """Months from ``debut`` to ``fin`` inclusive, rounded (1 Sept. → 31 Aug. = 12; one day = 0)."""
+        return round(((fin - debut).days + 1) / 30.4375)
 
     @staticmethod
     def separateur(loop: Any) -> str:
@@ -443,7 +442,7 @@ class Vue:
                 "regle": t.regle,
                 "titre": t.titre,
                 "faits": self.faits(t.faits),
-                "references": t.references,
+                "references": [_sans_glose(r) for r in t.references],
             }
             for t in advice.trace
         ]
@@ -459,6 +458,7 @@ class Vue:
             if k != "version"
         ]
         self.parametres = [self._ligne_parametre(p) for p in advice.parametres]
+        self.phases_contenu = any(p.libelle != L["phases"].get(p.phase) for p in advice.contrat.phases)
         guide = L["facteurs_cles_du_guide"]
         par_code = {p.code: p for p in advice.preparation}
         self.facteurs_guide = [{"libelle": guide[code], "point": par_code.get(code)} for code in guide]
@@ -582,6 +582,14 @@ def _all_references(advice: Advice) -> list[str]:
     return references
 
 
+def _sans_glose(reference: str) -> str:
+    """A reference without its glosses in parentheses (they are in the table of cited texts)."""
+    previous = None
+    while previous != reference:
+        previous, reference = reference, re.sub(r"\s*\([^()]*\)", "", reference)
+    return reference.strip()
+
+
 _MONTANTS = ("montant", "prix", "dispense", "publicite", "europeen", "valeur", "seuil")
 
 
@@ -692,6 +700,9 @@ def write_pdf(
         if Path(temporary).stat().st_size == 0:
             raise NavigateurIntrouvable(str(pdf_path), f"Chromium n'a produit aucun PDF. {_AIDE_CHROMIUM}")
         os.replace(temporary, pdf)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(pdf, 0o666 & ~umask)  # mkstemp made it private; a report is meant to be shared
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -31,6 +31,7 @@ from .advice import (
     VoieEcartee,
 )
 from .answers import Answers
+from .calculations import months_between
 from .formatting import montant, nombre
 
 SECTIONS = {
@@ -102,6 +103,12 @@ def _references(raisons: list[Raison]) -> list[str]:
         for reference in raison.references:
             seen.setdefault(reference, None)
     return list(seen)
+
+
+def _phase(code: str, libelle: str, debut: dt.date, fin: dt.date, mois: int | None = None) -> Phase:
+    if mois is None:
+        mois = months_between(debut, fin + dt.timedelta(days=1))
+    return Phase(phase=code, libelle=libelle, debut=debut, fin=fin, mois=mois)  # type: ignore[arg-type]
 
 
 def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> Advice:
@@ -203,20 +210,18 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
 
     fin_deploiement = contrat["fin_deploiement"]
     debut_renouvellement = contrat["debut_renouvellement"]
+    lendemain = fin_deploiement + dt.timedelta(days=1)
+    observation_fin = max(debut_renouvellement - dt.timedelta(days=1), lendemain)
     phases = [
-        Phase(phase="deploiement", libelle="Déploiement", debut=contrat["debut"], fin=fin_deploiement),
-        Phase(
-            phase="observation",
-            libelle="Observation des usages",
-            debut=fin_deploiement + dt.timedelta(days=1),
-            fin=max(debut_renouvellement - dt.timedelta(days=1), fin_deploiement + dt.timedelta(days=1)),
+        _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement),
+        _phase(
+            "observation",
+            "Observation des usages",
+            lendemain,
+            observation_fin,
+            mois=max(contrat["observation_mois"], 0),
         ),
-        Phase(
-            phase="renouvellement",
-            libelle="Renouvellement du marché",
-            debut=debut_renouvellement,
-            fin=contrat["fin"],
-        ),
+        _phase("renouvellement", "Renouvellement du marché", debut_renouvellement, contrat["fin"]),
     ]
     reconductions = contrat["reconductions"]
     structure = (
@@ -307,6 +312,7 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
             lien=params[name].lien,
             article=params[name].article,
             nature=params[name].nature,
+            unite=params[name].unite,
             connu=params[name].connu,
         )
         for name in sorted(engine.used_parameters)

@@ -37,7 +37,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import date_fr
+from entadvisor.formatting import date_fr, pluriel
 
 L2125_1 = "CCP art. L2125-1 (accord-cadre : quatre ans au plus, sauf exception justifiée)"
 R2162_4 = "CCP art. R2162-4 (accord-cadre : montant maximal obligatoire)"
@@ -80,10 +80,10 @@ def duree(moteur, exp, taille):
             annees_observation=sizing.annees_observation,
             annees_contrat=sizing.annees_contrat,
         ),
-        f"Déploiement sur {sizing.annees_deploiement} année(s) scolaire(s)"
+        f"Déploiement sur {pluriel(sizing.annees_deploiement, 'année scolaire', 'années scolaires')}"
         + (" (expérimentation comprise)" if exp else "")
-        + f", observation des usages sur {sizing.annees_observation} année(s), puis renouvellement : "
-        f"{sizing.annees_contrat} années au total.",
+        + f", observation des usages prévue sur {pluriel(sizing.annees_observation, 'année')}, puis renouvellement "
+        f"du marché : {pluriel(sizing.annees_contrat, 'année')} au total.",
     )
 
 

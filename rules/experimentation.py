@@ -30,6 +30,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
+from entadvisor.formatting import pluriel
 
 GUIDE = "Guide ENT premier degré, « Organisation du déploiement » (expérimentation, écoles pilotes, généralisation)"
 TRANCHES = "CCP art. R2113-4 à R2113-6 (marché à tranches)"
@@ -244,21 +245,23 @@ def _deroulement(moteur, etapes):
     Taille(categorie="petit"),
     Projet(nombre_classes=MATCH.classes),
     references=[GUIDE],
-    explication="Pour trois écoles au plus : quelques classes volontaires pendant un trimestre, évaluation, puis généralisation à la rentrée suivante.",
+    explication="Pour trois écoles au plus : quelques classes volontaires (la moitié des classes au plus, trois au plus) pendant un trimestre, évaluation, puis généralisation à la rentrée suivante.",
     strate=Strate.FORMAT,
 )
 def format_classes(moteur, classes):
-    volontaires = max(1, min(classes, 3))
+    volontaires = max(1, min(3, classes // 2))
     moteur.conclure(
         FormatExperimentation(
             format="classes", duree_mois=4, ecoles_pilotes=0, classes_volontaires=volontaires
         ),
-        f"Sur un petit périmètre, {volontaires} classe(s) volontaire(s) pendant le premier trimestre suffisent.",
+        f"Sur un petit périmètre, {pluriel(volontaires, 'classe volontaire', 'classes volontaires')} pendant le premier trimestre "
+        + ("suffit." if volontaires == 1 else "suffisent."),
     )
     _deroulement(
         moteur,
         [
-            f"De la rentrée à décembre : {volontaires} classe(s) volontaire(s) utilisent l'ENT (cahier de textes, blog, messagerie avec les familles).",
+            f"De la rentrée à décembre : {pluriel(volontaires, 'classe volontaire', 'classes volontaires')} "
+            f"{'utilise' if volontaires == 1 else 'utilisent'} l'ENT (cahier de textes, blog, messagerie avec les familles).",
             "En janvier : premier bilan avec les enseignants et l'IEN ; ajustement du paramétrage et de la formation.",
             "En mai-juin : évaluation et décision du comité de pilotage ; généralisation à toutes les classes à la rentrée suivante.",
         ],

@@ -129,7 +129,7 @@ def taille(moteur, ecoles):
     "VAL-PETIT-ACHETEUR-ECOLES",
     "Petit acheteur : quelques écoles",
     Taille(categorie="petit"),
-    references=["Pratique des mutualisations (AVICCA, 2021) : shared DOMAIN.md §2, heuristiques"],
+    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
     explication="Avec trois écoles au plus, l'acheteur est dit petit : une offre mutualisée lui est d'abord conseillée.",
     strate=Strate.ACHETEUR,
 )
@@ -141,7 +141,7 @@ def petit_acheteur_ecoles(moteur):
     "VAL-PETIT-ACHETEUR-SANS-SERVICE",
     "Petit acheteur : pas de service des marchés",
     Projet(service_marches=False),
-    references=["Pratique des mutualisations (AVICCA, 2021) : shared DOMAIN.md §2, heuristiques"],
+    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
     explication="Sans service ni agent chargé des marchés, l'acheteur est dit petit, quelle que soit la taille du périmètre.",
     strate=Strate.ACHETEUR,
 )

@@ -145,3 +145,15 @@ def pytest_collect_file(parent, file_path):  # type: ignore[no-untyped-def]
     if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
         return CaseFile.from_parent(parent, path=file_path)
     return None
+
+
+# --- rapport (issue 5) : option de réécriture des rapports de référence (tests/golden/*.html) -----
+
+
+def pytest_addoption(parser):  # type: ignore[no-untyped-def]
+    parser.addoption(
+        "--regenerer-golden",
+        action="store_true",
+        default=False,
+        help="Réécrit les rapports de référence tests/golden/*.html au lieu de les comparer (relire le diff).",
+    )

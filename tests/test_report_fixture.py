@@ -116,7 +116,7 @@ def advice_data() -> dict[str, Any]:
                 },
                 {
                     "regle": "achat.procedure.sans_publicite",
-                    "texte": "La valeur estimée (24 896 € HT) est inférieure au seuil de dispense de 60 000 € HT.",
+                    "texte": "La valeur estimée (24 896 € HT) est sous le seuil de dispense de 60 000 € HT.",
                     "references": [REF_DISPENSE],
                 },
             ],
@@ -182,18 +182,21 @@ def advice_data() -> dict[str, Any]:
                     "libelle": "Écoles pilotes puis généralisation",
                     "debut": D(2027, 9, 1),
                     "fin": D(2029, 8, 31),
+                    "mois": 24,
                 },
                 {
                     "phase": "observation",
                     "libelle": "Observation des usages",
                     "debut": D(2029, 9, 1),
                     "fin": D(2030, 8, 31),
+                    "mois": 12,
                 },
                 {
                     "phase": "renouvellement",
                     "libelle": "Préparation et passation du marché suivant",
                     "debut": D(2030, 9, 1),
                     "fin": D(2031, 8, 31),
+                    "mois": 12,
                 },
             ],
             "duree_depassee": False,
@@ -414,6 +417,7 @@ def advice_data() -> dict[str, Any]:
                 "lien": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730654",
                 "article": "CCP art. R2122-8",
                 "nature": "loi",
+                "unite": "euros_ht",
             }
             for s in _seuils()
         ]
@@ -425,6 +429,7 @@ def advice_data() -> dict[str, Any]:
                 "en_vigueur_depuis": D(2014, 1, 1),
                 "reference": "Offre UGAP 2014",
                 "nature": "heuristique",
+                "unite": "euros_ht",
             },
             {
                 "nom": "delai_sans_publicite_mois",
@@ -433,6 +438,7 @@ def advice_data() -> dict[str, Any]:
                 "en_vigueur_depuis": D(2020, 1, 1),
                 "reference": "Pratique des acheteurs",
                 "nature": "heuristique",
+                "unite": "euros_ht",
             },
             {
                 "nom": "duree_max_accord_cadre_mois",
@@ -441,6 +447,7 @@ def advice_data() -> dict[str, Any]:
                 "en_vigueur_depuis": D(2019, 4, 1),
                 "reference": "CCP art. L2125-1 1°",
                 "nature": "loi",
+                "unite": "euros_ht",
                 "article": "CCP art. L2125-1",
             },
             {
@@ -450,6 +457,7 @@ def advice_data() -> dict[str, Any]:
                 "en_vigueur_depuis": D(2020, 1, 1),
                 "reference": "DOMAIN §4",
                 "nature": "heuristique",
+                "unite": "euros_ht",
             },
             {
                 "nom": "date_limite_budget",
@@ -458,6 +466,7 @@ def advice_data() -> dict[str, Any]:
                 "en_vigueur_depuis": D(2012, 1, 1),
                 "reference": "CGCT art. L1612-2",
                 "nature": "loi",
+                "unite": "euros_ht",
             },
         ],
         "base_de_connaissances": {"version": "2026.11-test", "regles": 42, "source": "fixture de test"},
