@@ -45,7 +45,16 @@ _NON = {"non", "n", "faux", "false", "no"}
 class Answers(BaseModel):
     """The answers of one project. Field names are the answer keys and the fact fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        title="Fichier de réponses entadvisor",
+        json_schema_extra={
+            "description": "Les réponses au questionnaire « ENT premier degré » pour un projet : une clé par "
+            "question (format public, version 1).",
+        },
+    )
 
     version: Literal[1] = Field(1, description="Version du format du fichier de réponses.")
     nom_projet: str | None = Field(None, max_length=200, description="Nom du projet, repris dans le rapport.")
@@ -192,7 +201,21 @@ def _describe_allowed(field: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"« {value} »"
+    """A value as the user wrote it in the file, not as Python prints it."""
+    if isinstance(value, str):
+        text = f"« {value} »"
+    elif isinstance(value, bool):
+        text = "« true »" if value else "« false »"
+    elif value is None:
+        text = "une valeur vide"
+    elif isinstance(value, dt.date):
+        text = f"« {value.isoformat()} »"
+    elif isinstance(value, list):
+        text = "une liste"
+    elif isinstance(value, dict):
+        text = "une table"
+    else:  # a number: as written
+        text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -271,6 +294,10 @@ def _type_name(value: Any) -> str:
 # --- reading files -------------------------------------------------------------------------------
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_PROFONDEUR_MAX = 20
 
 
 def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
@@ -284,90 +311,176 @@ def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
             raise EntreeInvalide(
                 source, Probleme(f"YAML mal formé : {_yaml_problem(exc)}.", None, line)
             ) from None
-        except yaml.YAMLError as exc:
-            raise EntreeInvalide(source, f"YAML illisible : {exc}.") from None
-        if node is None:
-            return None, {}
-        _refuse_aliases(node, source)
-        lines: dict[str, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            for key_node, _value in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    lines.setdefault(key_node.value, key_node.start_mark.line + 1)
-        try:
-            data = loader.construct_document(node)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+        except yaml.YAMLError:
             raise EntreeInvalide(
                 source,
-                Probleme(
-                    f"valeur YAML non reconnue : {_yaml_problem(exc)}.", None, mark.line + 1 if mark else None
-                ),
+                "YAML illisible : le fichier contient des caractères non autorisés (caractères de contrôle).",
             ) from None
-        except (TypeError, ValueError) as exc:  # e.g. an unhashable key, an impossible date
-            raise EntreeInvalide(source, f"valeur YAML non reconnue : {exc}.") from None
+        if node is None:
+            return None, {}
+        _check_nodes(node, source)
+        if not isinstance(node, yaml.MappingNode):
+            return _construct(loader, node, source, None), {}
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        problems: list[Probleme] = []
+        for key_node, value_node in node.value:
+            key, line = key_node.value, key_node.start_mark.line + 1
+            lines[key] = line
+            try:
+                data[key] = _construct(loader, value_node, source, key)
+            except EntreeInvalide as exc:
+                problems.extend(exc.problemes)
+        if problems:
+            raise EntreeInvalide(source, problems)
         return data, lines
     finally:
         loader.dispose()
 
 
+def _construct(loader: Any, node: yaml.Node, source: str, field: str | None) -> Any:
+    """Build one value, saying in French which field and line hold an impossible value."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        reason = str(exc)
+        if "out of range" in reason or "must be in" in reason:
+            why = "date impossible (jour ou mois hors du calendrier) ; attendu : une date AAAA-MM-JJ réelle"
+        elif "digits" in reason or isinstance(exc, OverflowError):
+            why = "nombre trop long"
+        else:
+            why = "valeur illisible"
+        written = (
+            f"« {node.value} » : " if isinstance(node, yaml.ScalarNode) and len(node.value) <= 40 else ""
+        )
+        raise EntreeInvalide(source, Probleme(f"{written}{why}.", field, node.start_mark.line + 1)) from None
+
+
 _YAML_PROBLEMS = {
-    "mapping values are not allowed here": "deux-points inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "found a tab character": "tabulation interdite ; indentez avec des espaces",
+    "found character '\\t'": "tabulation interdite ; indentez avec des espaces",
+    "found character that cannot start any token": (
+        "caractère inattendu (une tabulation, ou un caractère spécial à mettre entre guillemets)"
+    ),
+    "mapping values are not allowed": (
+        "deux-points inattendu : une valeur qui contient « : » doit être entre guillemets, ou l'indentation est incohérente"
+    ),
     "could not find expected ':'": "deux-points « : » attendu après la clé",
-    "found character '\\t' that cannot start any token": "tabulation interdite ; indentez avec des espaces",
-    "found duplicate anchor": "ancre en double",
-    "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
-    "found undefined alias": "alias non défini",
+    "did not find expected key": "indentation incohérente (une clé était attendue)",
+    "did not find expected ',' or ']'": "liste entre crochets non fermée",
+    "did not find expected ',' or '}'": "table entre accolades non fermée",
+    "did not find expected '-' indicator": "liste mal indentée",
+    "found undefined alias": "alias non défini (les alias ne sont pas acceptés)",
+    "found duplicate anchor": "ancre en double (les ancres ne sont pas acceptées)",
+    "but found another document": "un seul projet par fichier : un second document (« --- ») n'est pas accepté",
+    "found unexpected end of stream": "fin de fichier inattendue (un guillemet n'est pas fermé ?)",
+    "expected <block end>": "indentation incohérente",
+    "found unknown escape character": "caractère d'échappement inconnu entre guillemets",
 }
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None) or str(exc)
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
     for english, french in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return french
-    return problem
+    return "erreur de syntaxe"
 
 
-def _refuse_aliases(root: yaml.Node, source: str) -> None:
-    """Anchors and aliases are refused: an answer file has no use for them (and they allow 'billion laughs')."""
+def _check_nodes(root: yaml.Node, source: str) -> None:
+    """Refuse what an answer file has no use for: anchors and aliases (and the 'billion laughs' they
+    allow), tags other than the plain YAML types, non-text and duplicate keys, deep nesting."""
     seen: set[int] = set()
-    stack = [root]
-    count = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
-        node = stack.pop()
-        count += 1
-        if id(node) in seen or count > 10_000:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen or len(seen) > 10_000:
             raise EntreeInvalide(
                 source,
                 Probleme(
                     "les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
                     None,
-                    node.start_mark.line + 1,
+                    line,
                 ),
             )
         seen.add(id(node))
+        if node.tag not in _TAGS:
+            raise EntreeInvalide(source, Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, line))
+        if depth > _PROFONDEUR_MAX:
+            raise EntreeInvalide(source, Probleme("structure trop profondément imbriquée.", None, line))
         if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
             for key, value in node.value:
-                stack.extend((key, value))
+                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+                    raise EntreeInvalide(
+                        source,
+                        Probleme(
+                            "les clés doivent être des textes, comme « nombre_ecoles ».",
+                            None,
+                            key.start_mark.line + 1,
+                        ),
+                    )
+                if key.value in keys and depth == 0:
+                    raise EntreeInvalide(
+                        source,
+                        Probleme(
+                            f"clé donnée deux fois (déjà ligne {keys[key.value]}) ; gardez une seule réponse.",
+                            key.value,
+                            key.start_mark.line + 1,
+                        ),
+                    )
+                keys.setdefault(key.value, key.start_mark.line + 1)
+                stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.ScalarNode) and node.tag.startswith("tag:yaml.org,2002:") is False:
-            raise EntreeInvalide(
-                source,
-                Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, node.start_mark.line + 1),
-            )
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+_JSON_PROBLEMS = {
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points « : » attendu après la clé",
+    "Expecting property name enclosed in double quotes": "nom de clé entre guillemets doubles attendu",
+    "Expecting value": "valeur attendue",
+    "Unterminated string starting at": "texte entre guillemets non fermé",
+    "Extra data": "contenu en trop après la fin de l'objet",
+    "Invalid control character at": "caractère de contrôle interdit dans un texte",
+    "Invalid \\escape": "caractère d'échappement invalide",
+    "Illegal trailing comma before end of object": "virgule en trop avant « } »",
+    "Illegal trailing comma before end of array": "virgule en trop avant « ] »",
+}
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def _json_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
+        why = next((fr for en, fr in _JSON_PROBLEMS.items() if exc.msg.startswith(en)), "erreur de syntaxe")
         raise EntreeInvalide(
-            source, Probleme(f"JSON mal formé : {exc.msg} (colonne {exc.colno}).", None, exc.lineno)
+            source, Probleme(f"JSON mal formé : {why} (colonne {exc.colno}).", None, exc.lineno)
+        ) from None
+    except _DuplicateKey as exc:
+        raise EntreeInvalide(
+            source, Probleme("clé donnée deux fois ; gardez une seule réponse.", exc.key)
         ) from None
     except RecursionError:
         raise EntreeInvalide(source, "JSON trop profondément imbriqué.") from None
+    except ValueError:  # e.g. an integer longer than Python accepts
+        raise EntreeInvalide(source, "JSON illisible : un nombre est trop long.") from None
     lines: dict[str, int] = {}
     if isinstance(data, dict):
         for number, line in enumerate(text.splitlines(), start=1):

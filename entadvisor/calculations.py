@@ -41,8 +41,8 @@ def fin_annee_scolaire(annee_rentree: int) -> dt.date:
 
 
 def estimated_pupils(classes: int, pupils_per_class: float) -> int:
-    """Pupils estimated from the classes when the count is unknown."""
-    return round(classes * pupils_per_class)
+    """Pupils estimated from the classes when the count is unknown (halves rounded up)."""
+    return math.floor(classes * pupils_per_class + 0.5)
 
 
 def estimated_value(pupils: int, price: float, years: float, one_off: float) -> float:
@@ -148,7 +148,7 @@ def backward_plan(
         notification = add_months(opening, -setup_months)
         if launch is not None:
             lancement = launch
-            ok = add_months(launch, lead_months) <= notification
+            ok = add_months(launch, lead_months) <= notification and opening > analysis
         else:
             lancement = add_months(notification, -lead_months)
             ok = add_months(lancement, -preparation_months) >= analysis

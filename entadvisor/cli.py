@@ -43,6 +43,15 @@ def handle_errors(function: F) -> F:
         except EntreeInvalide as exc:
             click.echo(f"Erreur : {exc}", err=True)
             sys.exit(1)
+        except Exception as exc:
+            from .engine import EvaluationError, RunawayRules
+
+            if not isinstance(exc, (EvaluationError, RunawayRules)):
+                raise
+            click.echo(
+                f"Erreur : évaluation impossible, la base de connaissances est en défaut : {exc}", err=True
+            )
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -75,8 +75,12 @@ class Moteur(KnowledgeEngine):
 
     @classmethod
     def _rules_of_class(cls) -> list[Any]:
+        """The rules of this class and of its bases (a subclass may, e.g., change the matcher)."""
         return [
-            value for value in vars(cls).values() if isinstance(value, Rule) and hasattr(value, "_entadvisor")
+            value
+            for klass in cls.__mro__
+            for value in vars(klass).values()
+            if isinstance(value, Rule) and hasattr(value, "_entadvisor")
         ]
 
     def _reset_case_state(self) -> None:
@@ -151,7 +155,15 @@ class Moteur(KnowledgeEngine):
                 self._current = meta
                 self.trace.append({"meta": meta, "facts": _facts_used(meta.faits, activation.facts)})
                 context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
-                activation.rule(self, **context)
+                try:
+                    activation.rule(self, **context)
+                except (EvaluationError, RunawayRules):
+                    raise
+                except Exception as exc:  # a rule of a modified knowledge base that fails when it fires
+                    raise EvaluationError(
+                        f"la règle {meta.id} (« {meta.titre} ») a échoué en se déclenchant : "
+                        f"{type(exc).__name__} : {exc}"
+                    ) from exc
                 self._current = None
         finally:
             self.running = False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -132,6 +133,34 @@ class ParameterSet:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_MESSAGES = {
+    "missing": "champ obligatoire absent",
+    "extra_forbidden": "champ inconnu (champs permis : libelle, description, nature, unite, article, "
+    "last_checked, valid_until, values)",
+    "literal_error": "valeur non permise (nature : « loi » ou « heuristique »)",
+    "too_short": "au moins une valeur datée est attendue",
+    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_type": "date attendue au format AAAA-MM-JJ",
+    "string_type": "texte attendu",
+    "string_too_short": "texte trop court",
+    "dict_type": "table attendue",
+    "model_type": "table attendue",
+}
+
+
+def _loc(part: Any) -> str:
+    """A location part as the file shows it (pydantic gives a date key as its Python repr)."""
+    if isinstance(part, dt.date):
+        return part.isoformat()
+    found = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", str(part))
+    return dt.date(*map(int, found.groups())).isoformat() if found else str(part)
+
+
+def _french(error: Any) -> str:
+    return _MESSAGES.get(error.get("type", ""), "valeur invalide")
+
+
 def load_parameters(folder: Path) -> ParameterSet:
     """Load every ``*.yaml`` of a parameter folder; errors name the file and the parameter."""
     parameters: dict[str, Parameter] = {}
@@ -141,8 +170,20 @@ def load_parameters(folder: Path) -> ParameterSet:
     for path in files:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise EntreeInvalide(str(path), f"fichier de paramètres illisible : {exc}") from None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise EntreeInvalide(
+                str(path),
+                Probleme(
+                    "fichier de paramètres mal formé (YAML) ; vérifiez l'indentation et les deux-points.",
+                    None,
+                    mark.line + 1 if mark else None,
+                ),
+            ) from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raise EntreeInvalide(
+                str(path), "fichier de paramètres illisible (droits, encodage UTF-8 ou YAML)."
+            ) from None
         if not isinstance(data, dict):
             raise EntreeInvalide(str(path), "un fichier de paramètres est une table « nom: paramètre ».")
         for name, body in data.items():
@@ -152,8 +193,8 @@ def load_parameters(folder: Path) -> ParameterSet:
                 parameters[str(name)] = Parameter.model_validate(body)
             except ValidationError as exc:
                 first = exc.errors()[0]
-                where = ".".join(str(part) for part in first["loc"])
+                where = ".".join(_loc(part) for part in first["loc"])
                 raise EntreeInvalide(
-                    str(path), Probleme(f"paramètre mal décrit ({where} : {first['msg']}).", str(name))
+                    str(path), Probleme(f"paramètre mal décrit ({where} : {_french(first)}).", str(name))
                 ) from None
     return ParameterSet(parameters)

@@ -3,7 +3,7 @@
 Prompts go to stderr through ``click.prompt(type=str, err=True)``; stdout carries only the advice.
 The same code runs on a terminal, with answers piped on stdin one per line, under click's CliRunner
 and with a screen reader. Parsing is French and lives in :mod:`entadvisor.questionnaire`; navigation
-is the :class:`~entadvisor.questionnaire.Parcours` state machine. :func:`lancer_questionnaire` is
+is the :class:`~entadvisor.parcours.Parcours` state machine. :func:`lancer_questionnaire` is
 what ``entadvisor questionnaire`` runs: answer file handling (never overwritten without consent,
 written after every answer), interruption (Ctrl-C or end of input: exit 130 with the command to
 resume), then the advice and the offer of the HTML report.
@@ -24,18 +24,8 @@ import click
 
 from .answers import Answers, write_atomic
 from .errors import EntreeInvalide, Probleme
-from .questionnaire import (
-    RETOUR,
-    LigneRevue,
-    Marque,
-    Parcours,
-    Position,
-    Question,
-    executer,
-    lire_reponses_partielles,
-    load_questionnaire,
-    texte_fichier,
-)
+from .parcours import LigneRevue, Parcours, Position, executer, lire_reponses_partielles, texte_fichier
+from .questionnaire import RETOUR, Marque, Question, load_questionnaire
 
 DEFAUT_SORTIE = Path("reponses-ent.yaml")
 """The answer file written when ``-o`` is not given, in the current folder."""
@@ -66,7 +56,7 @@ def _paragraphe(texte: str, largeur: int | None = None, premier: str = "", suite
 class PlainAsker:
     """Line-mode prompts with French parsing: ``?`` help, ``<`` previous question, Enter default.
 
-    Implements :class:`~entadvisor.questionnaire.Interface`, plus the yes/no and numbered choices
+    Implements :class:`~entadvisor.parcours.Interface`, plus the yes/no and numbered choices
     that the session needs around the questionnaire.
     """
 

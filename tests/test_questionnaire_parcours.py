@@ -10,19 +10,15 @@ import pytest
 
 from entadvisor.answers import load_answers
 from entadvisor.errors import EntreeInvalide, Probleme
-from entadvisor.questionnaire import (
-    INCONNU,
-    RETOUR,
+from entadvisor.parcours import (
     LigneRevue,
-    Marque,
     Parcours,
     Position,
-    Question,
     executer,
     lire_reponses_partielles,
-    load_questionnaire,
     texte_fichier,
 )
+from entadvisor.questionnaire import INCONNU, RETOUR, Marque, Question, load_questionnaire
 
 QUESTIONNAIRE = load_questionnaire()
 

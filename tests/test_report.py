@@ -19,15 +19,14 @@ from test_report_fixture import advice_data, advice_ville
 
 from entadvisor.advice import Advice
 from entadvisor.report import (
-    TITRES,
     NavigateurIntrouvable,
     _environment,
     render_report,
     reports_folder,
-    textes_cites,
     write_pdf,
     write_report,
 )
+from entadvisor.report_view import TITRES, textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

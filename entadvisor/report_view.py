@@ -1,0 +1,532 @@
+"""The view of the advice report: what the templates show besides the advice itself.
+
+:class:`Vue` words the advice (labels of ``reports/libelles.yaml``), groups it into tables and
+draws its charts (:mod:`.charts`); :func:`textes_cites` groups the cited articles and sources, and
+:func:`valeur_parametre` puts a parameter's value in words. It reasons about nothing: every
+conclusion comes from the advice. The jinja2 environment, its filters and the writing of the HTML
+and PDF files are in :mod:`entadvisor.report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup
+
+from . import __version__, formatting
+from .advice import Advice, Parametre
+from .charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
+
+TITRES: dict[str, str] = {
+    "contexte": "Contexte et situation actuelle",
+    "achat": "Voie et procédure d'achat",
+    "experimentation": "Expérimentation",
+    "contrat": "Durée et forme du contrat",
+    "calendrier": "Calendrier",
+    "preparation": "Préparation : les facteurs clés de succès",
+    "vigilance": "Points de vigilance",
+    "questions": "Réponses aux questions clés du guide",
+    "pourquoi": "Pourquoi ces recommandations ?",
+    "sensibilite": "Ce qui changerait le conseil",
+    "deliberation": "Proposition de délibération",
+    "annexes": "Annexes",
+}
+"""Section ids and titles, in the order of the report (``sensibilite`` only when computed)."""
+
+
+# --- values in words (also filters of the templates) ---------------------------------------------
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _nombre(value: float) -> str:
+    value = float(value)
+    return formatting.nombre(value, 0 if value.is_integer() else 2)
+
+
+def _annees(value: float) -> str:
+    """``4`` → ``4 ans``; ``1`` → ``1 an``; ``2.5`` → ``2,5 ans``."""
+    value = float(value)
+    if value.is_integer():
+        n = int(value)
+        return f"{n} an{'s' if n > 1 else ''}"
+    return f"{formatting.nombre(value, 1)} ans"
+
+
+def upper_first(text: str) -> str:
+    """Capitalise the first letter only (``la commune`` → ``La commune``)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+# --- presentation data ---------------------------------------------------------------------------
+
+
+_CODES = {
+    "Code de l'éducation": "Code de l'éducation",
+    "CCP": "Code de la commande publique (CCP)",
+    "CGCT": "Code général des collectivités territoriales (CGCT)",
+    "RGPD": "Règlement général sur la protection des données (RGPD)",
+}
+_CODE_MENTION = re.compile(r"(Code de l['’]éducation|CCP|CGCT|RGPD)\b")
+_ARTICLE = re.compile(r"\b([LRD])\.?\s?(\d{3,4}(?:-\d+)+)")
+_ARTICLE_RGPD = re.compile(r"\b(\d{1,2})\b")
+_LETTRES = {"L": 0, "R": 1, "D": 2}
+_JURISPRUDENCE = ("TA ", "CE,", "CE ", "CAA", "Arrêt", "Cass")
+_GUIDE = "Guide ENT premier degré"
+
+
+def _split_references(reference: str) -> list[str]:
+    """Split a reference on « ; » outside parentheses (a gloss may contain « ; »)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in reference:
+        depth += (char == "(") - (char == ")")
+        if char == ";" and depth <= 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
+def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
+    if article.startswith("art. "):
+        return (9, (int(article[5:]),))
+    return (_LETTRES.get(article[0], 3), tuple(int(n) for n in article[1:].split("-")))
+
+
+def _without_prefix_duplicates(items: list[str]) -> list[str]:
+    """Sorted, without the items that are the beginning of a longer one."""
+    unique = sorted({upper_first(x) for x in items}, key=str.casefold)
+    return [x for x in unique if not any(y != x and y.startswith(x) for y in unique)]
+
+
+def textes_cites(
+    references: Iterable[str], resumes: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Group the cited articles by code, each with a summary in plain words; group the other sources.
+
+    ``"CCP art. L2113-6 et L2113-7"`` gives two CCP articles. The summary is the one of
+    ``reports/libelles.yaml``, else the gloss in parentheses of a reference naming that article
+    alone, else None. Sources that are not articles of a code (decrees, case law, the guide) form
+    the second list, by kind.
+    """
+    articles: dict[str, dict[str, str | None]] = {code: {} for code in _CODES}
+    jurisprudence: list[str] = []
+    guide: list[str] = []
+    autres: list[str] = []
+    for reference in references:
+        for part in _split_references(reference):
+            mentions = list(_CODE_MENTION.finditer(part))
+            for i, mention in enumerate(mentions):
+                code = mention.group(1).replace("’", "'")
+                stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(part)
+                head, _, gloss = part[mention.end() : stop].partition("(")
+                gloss = gloss.rsplit(")", 1)[0].strip()
+                if code == "RGPD":
+                    found = [f"art. {n}" for n in _ARTICLE_RGPD.findall(head)]
+                else:
+                    found = [letter + number for letter, number in _ARTICLE.findall(head)]
+                for article in found:
+                    known = articles[code].get(article)
+                    single = len(found) == 1 and gloss and ":" not in gloss
+                    articles[code][article] = known or (upper_first(gloss) + "." if single else None)
+            if mentions and mentions[0].start() == 0:
+                continue
+            if part.startswith(_JURISPRUDENCE):
+                jurisprudence.append(part)
+            elif part.startswith(_GUIDE):
+                guide.append(upper_first(part[len(_GUIDE) :].lstrip(" ,:")) or _GUIDE)
+            else:
+                autres.append(part)
+    groupes = []
+    for code, code_long in _CODES.items():
+        if not articles[code]:
+            continue
+        rows = []
+        for article in sorted(articles[code], key=_article_key):
+            cite = article if article.startswith("art. ") else f"art. {article}"
+            rows.append({"cite": cite, "resume": resumes.get(f"{code} {article}") or articles[code][article]})
+        groupes.append({"code": code, "code_long": code_long, "articles": rows})
+    sources = [
+        {"titre": "Décisions de justice", "items": _without_prefix_duplicates(jurisprudence)},
+        {
+            "titre": "Guide « ENT premier degré » de l'Éducation nationale",
+            "items": _without_prefix_duplicates(guide),
+        },
+        {"titre": "Autres textes et sources", "items": _without_prefix_duplicates(autres)},
+    ]
+    return groupes, [group for group in sources if group["items"]]
+
+
+def _type_seuil(nom: str) -> str | None:
+    """Which kind of threshold a parameter name is (dispense, publicity, EU), or None."""
+    if "dispense" in nom:
+        return "dispense"
+    if "publicite" in nom:
+        return "publicite"
+    if "formalis" in nom or "europ" in nom or nom.endswith("_ue"):
+        return "europeen"
+    return None
+
+
+def _oui_non(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+class Vue:
+    """What the templates show besides the advice: labels, grouped tables and the charts.
+
+    Only wording and layout happen here (the sentences themselves are in ``reports/phrases.j2``);
+    every conclusion is read from the advice.
+    """
+
+    def __init__(self, advice: Advice, libelles: dict[str, Any], css: str) -> None:
+        self.advice = advice
+        self.L = libelles
+        self.css = Markup(css)
+        self.version_outil = __version__
+        self.titres = TITRES
+        porteur = advice.reponses.get("porteur", "autre")
+        self.porteur: str = porteur if porteur in libelles["assemblees"] else "autre"
+        self.titre = advice.nom_projet or "Déploiement d'un espace numérique de travail dans les écoles"
+        self.sections = [
+            {"id": key, "titre": title}
+            for key, title in TITRES.items()
+            if key != "sensibilite" or advice.sensibilite is not None
+        ]
+        self._tables()
+        self._charts()
+
+    # -- words for values -----------------------------------------------------------------------
+
+    def reponse(self, key: str) -> str:
+        """An answer as words (« oui », « Dans une partie des écoles », « 8 000 € HT »…)."""
+        return self.valeur_reponse(key, self.advice.reponses.get(key))
+
+    def valeur_reponse(self, key: str, value: Any) -> str:
+        if value is None:
+            return "non renseigné"
+        if isinstance(value, bool):
+            return _oui_non(value)
+        labels = self.L["valeurs"].get(key)
+        if labels and str(value) in labels:
+            return str(labels[str(value)])
+        if key in ("prix_eleve_an_ht", "couts_ponctuels_ht") and isinstance(value, int | float):
+            return formatting.montant(value)
+        if key == "rentree_visee":
+            return f"rentrée {value} (année scolaire {formatting.annee_scolaire(int(value))})"
+        date = _as_date(value)
+        if date is not None:
+            return formatting.date_fr(date)
+        if isinstance(value, int | float):
+            return _nombre(value)
+        return str(value)
+
+    def valeur_fait(self, key: str, value: Any) -> str:
+        """A fact used by a rule, as words: amounts, durations, years and dates in French."""
+        if key in self.L["questions"]:
+            return self.valeur_reponse(key, value)
+        if value is None:
+            return "non renseigné"
+        if isinstance(value, bool):
+            return _oui_non(value)
+        if isinstance(value, int | float):
+            return _nombre_fait(key, value)
+        date = _as_date(value)
+        if date is not None:
+            return formatting.date_fr(date)
+        if isinstance(value, list | tuple):
+            return ", ".join(self.valeur_fait(key, v) for v in value) or "aucun"
+        if isinstance(value, dict):
+            return " ; ".join(
+                f"{self.libelle_fait(str(k))} : {self.valeur_fait(str(k), v)}" for k, v in value.items()
+            )
+        for labels in (
+            self.L["voies"],
+            self.L["procedures"],
+            self.L["tranches"],
+            self.L["formats_experimentation"],
+            self.L["valeurs"]["offre_mutualisee"],
+            self.L["phases"],
+        ):
+            if str(value) in labels:
+                return str(labels[str(value)])
+        return str(value)
+
+    def faits(self, faits: dict[str, Any]) -> list[dict[str, str]]:
+        """A rule's facts as (label, words) pairs; fact types (``Projet``, ``Contrat``…) are flattened."""
+        out: list[dict[str, str]] = []
+        for key, value in faits.items():
+            if isinstance(value, dict) and key[:1].isupper():
+                out += self.faits(value)
+            else:
+                out.append({"libelle": self.libelle_fait(key), "valeur": self.valeur_fait(key, value)})
+        return out
+
+    def libelle_fait(self, key: str) -> str:
+        """The label of an answer key or of a derived fact; unknown keys are shown with spaces."""
+        return str(self.L["questions"].get(key) or self.L["faits"].get(key) or key.replace("_", " "))
+
+    def procedure(self, code: str | None) -> str:
+        if code is None:
+            return "aucune procédure propre"
+        return str(self.L["procedures"].get(code, code.replace("_", " ")))
+
+    def parametre(self, nom: str) -> Parametre | None:
+        """A parameter used by the advice, by name, or None."""
+        return next((p for p in self.advice.parametres if p.nom == nom), None)
+
+    @staticmethod
+    def mois_entre(debut: dt.date, fin: dt.date) -> int:
+        """Months from ``debut`` to ``fin`` inclusive, rounded (1 Sept. → 31 Aug. = 12; one day = 0)."""
+        return round(((fin - debut).days + 1) / 30.4375)
+
+    @staticmethod
+    def separateur(loop: Any) -> str:
+        """Between the items of an enumeration in a template loop: ``, `` then `` et `` before the last."""
+        if loop.last:
+            return ""
+        return " et " if loop.revindex == 2 else ", "
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    def _tables(self) -> None:
+        advice, L = self.advice, self.L
+        montant = advice.valeur_estimee.montant_ht
+        self.seuils = [
+            {
+                "libelle": s.libelle,
+                "valeur": s.valeur,
+                "en_vigueur_depuis": s.en_vigueur_depuis,
+                "connu": s.connu,
+                "reference": s.reference,
+                "position": "atteint ou dépassé" if montant >= s.valeur else "en dessous",
+            }
+            for s in sorted(advice.valeur_estimee.seuils, key=lambda s: s.valeur)
+        ]
+        self.options_ecartees = [
+            {"option": str(L["voies"].get(v.voie, v.voie.replace("_", " "))), "raison": v.raison}
+            for v in advice.achat.voies_ecartees
+        ] + [{"option": self.procedure(x.procedure), "raison": x.raison} for x in advice.achat.alternatives]
+
+        categories = L["categories_etapes"]
+        self.etapes = [
+            {
+                "libelle": etape.libelle,
+                "categorie": "Jalon" if etape.jalon else categories[self._categorie(etape.etape)]["libelle"],
+                "debut": etape.debut,
+                "fin": etape.fin,
+                "jalon": etape.jalon,
+            }
+            for etape in advice.calendrier
+        ]
+        self.trace = [
+            {
+                "regle": t.regle,
+                "titre": t.titre,
+                "faits": self.faits(t.faits),
+                "references": [_sans_glose(r) for r in t.references],
+            }
+            for t in advice.trace
+        ]
+        self.textes, self.autres_textes = textes_cites(_all_references(advice), L["articles"])
+
+        ordre = list(L["questions"])
+        keys = [k for k in ordre if k in advice.reponses] + sorted(
+            k for k in advice.reponses if k not in ordre
+        )
+        self.reponses = [
+            {"libelle": self.libelle_fait(k), "valeur": self.valeur_reponse(k, advice.reponses[k])}
+            for k in keys
+            if k != "version"
+        ]
+        self.parametres = [self._ligne_parametre(p) for p in advice.parametres]
+        self.phases_contenu = any(p.libelle != L["phases"].get(p.phase) for p in advice.contrat.phases)
+        guide = L["facteurs_cles_du_guide"]
+        par_code = {p.code: p for p in advice.preparation}
+        self.facteurs_guide = [{"libelle": guide[code], "point": par_code.get(code)} for code in guide]
+        self.preparation_autres = [p for p in advice.preparation if p.code not in guide]
+        self.sensibilite = self._sensibilite()
+
+    def _sensibilite(self) -> list[dict[str, Any]]:
+        """The what-if items grouped by recommendation (achat, experimentation, contrat, then others)."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for item in self.advice.sensibilite or []:
+            question = item["question"]
+            groups.setdefault(str(item["recommandation"]), []).append(
+                {"phrase": item["phrase"], "question": self.libelle_fait(question) if question else None}
+            )
+        known = self.L["recommandations"]
+        order = [k for k in known if k in groups] + sorted(k for k in groups if k not in known)
+        return [{"code": k, "libelle": known.get(k, upper_first(k)), "items": groups[k]} for k in order]
+
+    def _categorie(self, etape: str) -> str:
+        table = self.L["etapes_categories"]
+        if etape in table:
+            return str(table[etape])
+        for key in sorted(table, key=len, reverse=True):
+            if etape.startswith(key) or etape.endswith(key):
+                return str(table[key])
+        return "preparation"
+
+    def _ligne_parametre(self, p: Parametre) -> dict[str, Any]:
+        depuis = formatting.date_fr(p.en_vigueur_depuis) if p.en_vigueur_depuis else "—"
+        if not p.connu:
+            depuis += " (valeur non connue à la date retenue : dernière valeur connue)"
+        reference = p.reference
+        if p.article and p.article not in reference:
+            reference = f"{p.article} — {reference}"
+        nature = {"loi": "texte", "heuristique": "pratique"}.get(p.nature, p.nature)
+        return {
+            "libelle": p.libelle,
+            "valeur": valeur_parametre(p.nom, p.valeur),
+            "depuis": depuis,
+            "nature": nature,
+            "reference": reference,
+            "lien": p.lien,
+        }
+
+    # -- charts ---------------------------------------------------------------------------------
+
+    def _charts(self) -> None:
+        advice, L = self.advice, self.L
+        types = L["seuils_types"]
+        graph_seuils: list[SeuilGraphique] = []
+        zones = [str(types["debut"]["zone"])]
+        for s in sorted(advice.valeur_estimee.seuils, key=lambda s: s.valeur):
+            kind = _type_seuil(s.nom)
+            if kind is None or kind not in types:
+                continue  # other thresholds (innovative purchase…) are in the table only
+            graph_seuils.append(SeuilGraphique(s.nom, str(types[kind]["court"]), s.valeur, s.connu))
+            zones.append(str(types[kind]["zone"]))
+        self.svg_seuils = Markup(
+            seuils_svg(
+                advice.valeur_estimee.montant_ht,
+                graph_seuils,
+                zones,
+                titre="Valeur estimée du besoin et seuils de procédure",
+                prefix="fig-seuils",
+            )
+        )
+
+        categories = L["categories_etapes"]
+        barres = [
+            Barre(
+                e.libelle,
+                e.debut,
+                e.fin,
+                motif=str(categories[self._categorie(e.etape)]["motif"]),
+                jalon=e.jalon,
+            )
+            for e in advice.calendrier
+        ]
+        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon}
+        legende = [Legende(str(v["motif"]), str(v["libelle"])) for k, v in categories.items() if k in used]
+        if any(e.jalon for e in advice.calendrier):
+            legende.append(Legende("jalon", "jalon (date clé)"))
+        self.svg_gantt = Markup(
+            gantt_svg(
+                barres,
+                titre="Calendrier du projet par année scolaire",
+                prefix="fig-gantt",
+                legende=legende,
+                date_analyse=advice.date_analyse,
+            )
+            if barres
+            else ""
+        )
+        motifs = {"deploiement": "points", "observation": "rayures", "renouvellement": "quadrillage"}
+        phases = [
+            Barre(str(L["phases"].get(p.phase, p.phase)), p.debut, p.fin, motif=motifs.get(p.phase, "plein"))
+            for p in advice.contrat.phases
+        ]
+        self.svg_phases = Markup(
+            gantt_svg(phases, titre="Phases du contrat par année scolaire", prefix="fig-phases")
+            if phases
+            else ""
+        )
+
+
+def _all_references(advice: Advice) -> list[str]:
+    """Every legal reference the advice cites, in order of appearance (duplicates kept)."""
+    references: list[str] = list(advice.achat.references)
+    for raisons in (
+        advice.achat.raisons,
+        advice.valeur_estimee.raisons,
+        advice.experimentation.raisons,
+        advice.contrat.raisons,
+    ):
+        for raison in raisons:
+            references += raison.references
+    for trace in advice.trace:
+        references += trace.references
+    references += [s.reference for s in advice.valeur_estimee.seuils]
+    references += [p.article for p in advice.parametres if p.article]
+    return references
+
+
+def _sans_glose(reference: str) -> str:
+    """A reference without its glosses in parentheses (they are in the table of cited texts)."""
+    previous = None
+    while previous != reference:
+        previous, reference = reference, re.sub(r"\s*\([^()]*\)", "", reference)
+    return reference.strip()
+
+
+_MONTANTS = ("montant", "prix", "dispense", "publicite", "europeen", "valeur", "seuil")
+
+
+def _nombre_fait(key: str, value: float) -> str:
+    """A number of a fact in words, its kind read from the key (amount, months, years, count)."""
+    if key.startswith("annees") or key.endswith("_annees"):
+        return _annees(value)
+    if "rentree" in key or key.startswith(("annee", "exercice")):
+        return str(int(value))  # a year: no thousands separator
+    if key.endswith("_ht") or key.startswith(_MONTANTS):
+        return formatting.montant(value)
+    if key.endswith("_mois"):
+        return formatting.duree_mois(int(value))
+    return _nombre(value)
+
+
+def valeur_parametre(nom: str, valeur: Any) -> str:
+    """A parameter's value in words, its unit guessed from its name (``seuil_*`` → euros, ``*_mois``…)."""
+    if isinstance(valeur, bool):
+        return _oui_non(valeur)
+    if isinstance(valeur, int | float):
+        if nom.startswith(("seuil", "prix")) or nom.endswith("_ht"):
+            return formatting.montant(valeur)
+        if nom.endswith("_mois"):
+            return f"{_nombre(valeur)} mois"
+        if "annees" in nom:
+            return f"{_nombre(valeur)} année{'s' if valeur > 1 else ''} scolaire{'s' if valeur > 1 else ''}"
+        if isinstance(valeur, float) and 0 < valeur < 1:
+            return formatting.pourcentage(valeur)
+        if "ecoles" in nom:
+            return f"{_nombre(valeur)} école{'s' if valeur > 1 else ''}"
+        if "eleves" in nom:
+            return f"{_nombre(valeur)} élèves"
+        return _nombre(valeur)
+    if isinstance(valeur, str) and re.fullmatch(r"\d{2}-\d{2}", valeur):
+        month, day = (int(x) for x in valeur.split("-"))
+        return f"{'1er' if day == 1 else day} {formatting.MOIS[month - 1]}"
+    if isinstance(valeur, list | tuple):
+        return ", ".join(str(v) for v in valeur)
+    return str(valeur)

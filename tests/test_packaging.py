@@ -1,0 +1,163 @@
+"""The wheel carries the knowledge base, questionnaires and templates; the installed command runs anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from entadvisor import evaluate, load_answers
+
+pytestmark = pytest.mark.lent
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALL_TIMEOUT = 150
+"""pip fetches the dependencies from the configured index; past this, the fallback below is used."""
+
+
+def _env() -> dict[str, str]:
+    """The environment of the child processes, without anything pointing back at the source checkout."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _run(*args: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=_env(), timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from the repository with `pip wheel --no-deps`."""
+    out = tmp_path_factory.mktemp("dist")
+    result = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, ROOT, cwd=out)
+    assert result.returncode == 0, result.stderr
+    (found,) = out.glob("entadvisor-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def names(wheel: Path) -> set[str]:
+    """The files inside the wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+def _repo_files(folder: str, pattern: str) -> list[Path]:
+    return sorted(p for p in (ROOT / folder).glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+@pytest.mark.parametrize(
+    ("folder", "pattern", "inside"),
+    [
+        pytest.param("rules", "*.py", "entadvisor/_kb/rules", id="rule-modules"),
+        pytest.param("rules", "VERSION", "entadvisor/_kb/rules", id="kb-version"),
+        pytest.param("rules/parameters", "*.yaml", "entadvisor/_kb/rules/parameters", id="parameters"),
+        pytest.param(
+            "questionnaires", "ent-premier-degre.yaml", "entadvisor/_kb/questionnaires", id="questionnaire"
+        ),
+        pytest.param(
+            "questionnaires/examples", "*.yaml", "entadvisor/_kb/questionnaires/examples", id="examples"
+        ),
+        pytest.param("reports", "**/*", "entadvisor/_kb/reports", id="report-templates"),
+    ],
+)
+def test_the_wheel_contains_the_knowledge_base_questionnaires_and_templates(names, folder, pattern, inside):
+    """Every rule module, parameter file, questionnaire, example and report template of the repo is in the wheel."""
+    files = _repo_files(folder, pattern)
+    assert files, f"{folder}/{pattern} est vide dans le dépôt"
+    for path in files:
+        relative = path.relative_to(ROOT / folder).as_posix()
+        assert f"{inside}/{relative}" in names, relative
+
+
+def test_the_wheel_contains_the_package_and_no_compiled_or_test_files(names):
+    """The wheel has the entadvisor modules, and no __pycache__, .pyc or tests."""
+    assert "entadvisor/cli.py" in names and "entadvisor/_experta.py" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in names if n.startswith("tests/")]
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel installed: dependencies from the index, or borrowed from the project venv."""
+    root = tmp_path_factory.mktemp("venv")
+    venv = root / "venv"
+    assert _run(sys.executable, "-m", "venv", venv, cwd=root).returncode == 0
+    python = venv / "bin" / "python"
+    try:
+        result = _run(python, "-m", "pip", "install", "-q", wheel, cwd=root, timeout=INSTALL_TIMEOUT)
+        ok = result.returncode == 0
+    except subprocess.TimeoutExpired:
+        ok = False
+    if not ok:
+        # Offline or slow index: the wheel alone, with the project venv's dependencies on the path. A path
+        # added by a .pth is not a site directory, so the project's editable-install .pth is not processed
+        # there and `entadvisor` still comes from the wheel.
+        result = _run(python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", wheel, cwd=root)
+        assert result.returncode == 0, result.stderr
+        site = _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root)
+        Path(site.stdout.strip(), "zz_dependances_projet.pth").write_text(
+            sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+        )
+    return venv
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A working folder far from the source checkout."""
+    return tmp_path
+
+
+def test_the_installed_package_reads_its_bundled_knowledge_base(installed, elsewhere):
+    """Installed, entadvisor is imported from the venv and reads the knowledge base inside the package."""
+    code = "import entadvisor.knowledge as k; print(k.__file__); print(k.rules_folder())"
+    result = _run(installed / "bin" / "python", "-c", code, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    module, rules = result.stdout.split()
+    assert module.startswith(str(installed))
+    assert rules.startswith(str(installed)) and rules.endswith("entadvisor/_kb/rules")
+
+
+def test_the_installed_demo_runs_from_another_folder(installed, elsewhere):
+    """`entadvisor demo` of the installed wheel runs from another folder and prints the advice."""
+    result = _run(installed / "bin" / "entadvisor", "demo", "--date-analyse", "2026-11-29", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "L'ESSENTIEL" in result.stdout and "POURQUOI" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_the_installed_conseil_gives_the_same_advice_as_the_source_checkout(installed, elsewhere):
+    """`entadvisor conseil FICHIER --json` of the installed wheel gives the same JSON as the checkout."""
+    example = ROOT / "questionnaires" / "examples" / "interco-45-ecoles.yaml"
+    answers = elsewhere / "reponses.yaml"
+    answers.write_bytes(example.read_bytes())
+    result = _run(
+        installed / "bin" / "entadvisor",
+        "conseil",
+        "reponses.yaml",
+        "--json",
+        "--date-analyse",
+        "2026-11-29",
+        cwd=elsewhere,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = evaluate(load_answers(example), as_of=dt.date(2026, 11, 29)).to_json()
+    assert result.stdout.strip() == expected.strip()
+
+
+def test_the_installed_command_refuses_a_bad_file_in_french(installed, elsewhere):
+    """The installed command refuses a bad answer file with « Erreur : » and exit code 1."""
+    (elsewhere / "casse.yaml").write_text("version: 2\n", encoding="utf-8")
+    result = _run(installed / "bin" / "entadvisor", "conseil", "casse.yaml", cwd=elsewhere)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Erreur : casse.yaml")
+    assert "Traceback" not in result.stderr
