@@ -22,9 +22,10 @@ from entadvisor.questionnaire import INCONNU, RETOUR, Marque, Question, load_que
 
 QUESTIONNAIRE = load_questionnaire()
 
-# What a user types for a town of 12 schools with no ENT yet (24 questions asked).
+# What a user types for a town of 12 schools with no ENT yet (25 questions asked).
 SAISIES = {
     "nom_projet": "ENT des écoles de Saint-Martin",
+    "nom_collectivite": "Commune de Saint-Martin",
     "porteur": "1",
     "competence_scolaire": "1",
     "nombre_communes": "1",
@@ -92,14 +93,14 @@ def _saisies(**changes: str) -> list[str]:
 
 
 def test_full_run_gives_valid_answers() -> None:
-    """24 answers then Enter at the review give the validated answers; unknowns are left out."""
+    """25 answers then Enter at the review give the validated answers; unknowns are left out."""
     script = Script(_saisies())
     answers = executer(Parcours(QUESTIONNAIRE), script)
     assert (
         answers.nombre_eleves == 1400 and answers.prix_eleve_an_ht is None and answers.date_lancement is None
     )
     assert answers.offre_mutualisee == "ne_sait_pas" and answers.couts_ponctuels_ht == 5000
-    assert len(script.posees) == 24
+    assert len(script.posees) == 25
     assert "fin_contrat_actuel" not in script.ids and "specifications_precises" not in script.ids
 
 
@@ -107,24 +108,24 @@ def test_progress_counts_sections_and_questions() -> None:
     """Positions read « Section 3/7 · question 11/N », N shrinking once a condition is known false."""
     script = Script(_saisies())
     executer(Parcours(QUESTIONNAIRE), script)
-    onze = script.positions[10]
+    onze = script.positions[11]
     assert (onze.section, onze.sections, onze.titre_section, onze.numero, onze.total) == (
         3,
         7,
         "État des lieux",
-        11,
-        26,
+        12,
+        27,
     )
-    assert script.positions[-1].numero == script.positions[-1].total == 24
+    assert script.positions[-1].numero == script.positions[-1].total == 25
 
 
 def test_back_asks_the_previous_question_again_with_its_answer() -> None:
     """« < » goes back one question; the answer given is offered again, and then the flow goes on in order."""
     lignes = list(SAISIES.values())
-    lignes[8:8] = ["<", "<", "6", ""]  # at nombre_eleves: back to classes, back to écoles → 6, keep 60
+    lignes[9:9] = ["<", "<", "6", ""]  # at nombre_eleves: back to classes, back to écoles → 6, keep 60
     script = Script(lignes)
     answers = executer(Parcours(QUESTIONNAIRE), script)
-    assert script.ids[6:12] == [
+    assert script.ids[7:13] == [
         "nombre_ecoles",
         "nombre_classes",
         "nombre_eleves",
@@ -132,7 +133,7 @@ def test_back_asks_the_previous_question_again_with_its_answer() -> None:
         "nombre_ecoles",
         "nombre_classes",
     ]
-    assert script.posees[10] == ("nombre_ecoles", 12) and script.posees[11] == ("nombre_classes", 60)
+    assert script.posees[11] == ("nombre_ecoles", 12) and script.posees[12] == ("nombre_classes", 60)
     assert answers.nombre_ecoles == 6 and answers.nombre_classes == 60
 
 
@@ -147,18 +148,18 @@ def test_back_at_the_first_question_says_so() -> None:
 def test_conditional_questions_follow_earlier_answers() -> None:
     """An existing ENT brings the end-of-contract question; a non-standard need brings the specification one."""
     lignes = _saisies(ent_existant="2", besoin="2")
-    lignes.insert(11, "31/08/2027")  # fin_contrat_actuel, right after ent_existant
-    lignes.insert(21, "n")  # specifications_precises, right after besoin
+    lignes.insert(12, "31/08/2027")  # fin_contrat_actuel, right after ent_existant
+    lignes.insert(22, "n")  # specifications_precises, right after besoin
     script = Script(lignes)
     answers = executer(Parcours(QUESTIONNAIRE), script)
-    assert script.ids[10:12] == ["ent_existant", "fin_contrat_actuel"]
-    assert script.ids[20:22] == ["besoin", "specifications_precises"]
+    assert script.ids[11:13] == ["ent_existant", "fin_contrat_actuel"]
+    assert script.ids[21:23] == ["besoin", "specifications_precises"]
     assert answers.fin_contrat_actuel == dt.date(2027, 8, 31) and answers.specifications_precises is False
 
 
 def test_review_edit_asks_only_that_question() -> None:
-    """From the review, changing answer n° 7 asks that question alone, then shows the review again."""
-    script = Script([*_saisies(), "14"], revues=[7, None])
+    """From the review, changing answer n° 8 asks that question alone, then shows the review again."""
+    script = Script([*_saisies(), "14"], revues=[8, None])
     answers = executer(Parcours(QUESTIONNAIRE), script)
     assert script.posees[-1] == ("nombre_ecoles", 12)
     assert len(script.problemes) == 2 and answers.nombre_ecoles == 14
@@ -166,7 +167,7 @@ def test_review_edit_asks_only_that_question() -> None:
 
 def test_review_edit_asks_newly_needed_questions() -> None:
     """Changing the need to « adaptations » at the review asks the new conditional question, then reviews."""
-    numero = 20  # besoin in the review of the standard run
+    numero = 21  # besoin in the review of the standard run
     script = Script([*_saisies(), "2", "o"], revues=[numero, None])
     answers = executer(Parcours(QUESTIONNAIRE), script)
     assert script.ids[-2:] == ["besoin", "specifications_precises"]
@@ -176,8 +177,8 @@ def test_review_edit_asks_newly_needed_questions() -> None:
 def test_stale_answer_is_dropped_when_its_condition_stops_holding() -> None:
     """With an ENT, the contract end is answered; changing to « aucun » at the review removes it."""
     lignes = _saisies(ent_existant="3")
-    lignes.insert(11, "31/08/2027")
-    script = Script([*lignes, "1"], revues=[11, None])
+    lignes.insert(12, "31/08/2027")
+    script = Script([*lignes, "1"], revues=[12, None])
     parcours = Parcours(QUESTIONNAIRE)
     answers = executer(parcours, script)
     assert answers.ent_existant == "aucun" and answers.fin_contrat_actuel is None
@@ -187,7 +188,7 @@ def test_stale_answer_is_dropped_when_its_condition_stops_holding() -> None:
 
 def test_back_from_the_edited_question_returns_to_the_review() -> None:
     """« < » while changing an answer from the review cancels the change."""
-    script = Script([*_saisies(), "<"], revues=[7, None])
+    script = Script([*_saisies(), "<"], revues=[8, None])
     answers = executer(Parcours(QUESTIONNAIRE), script)
     assert answers.nombre_ecoles == 12 and len(script.problemes) == 2
 
@@ -202,7 +203,7 @@ def test_back_from_the_review_reasks_the_last_question() -> None:
 
 def test_inconsistent_answers_send_back_to_the_review() -> None:
     """More schools than classes (changed at the review) is shown at the review and must be fixed there."""
-    revues: list[int | Marque | None] = [7, None, 8, None]
+    revues: list[int | Marque | None] = [8, None, 9, None]
     script = Script([*_saisies(), "80", "90"], revues=revues)  # écoles → 80, then classes → 90
     answers = executer(Parcours(QUESTIONNAIRE), script)
     premier = script.problemes[1]
@@ -217,7 +218,7 @@ def test_inconsistent_answers_send_back_to_the_review() -> None:
 def test_enter_rechecks_a_kept_answer_against_moved_bounds() -> None:
     """After going back to raise the schools above the classes, Enter cannot keep the classes as they were."""
     lignes = list(SAISIES.values())
-    lignes[9:9] = ["<", "<", "<", "80", ""]  # at degres: back to écoles → 80, then Enter at classes (60)
+    lignes[10:10] = ["<", "<", "<", "80", ""]  # at degres: back to écoles → 80, then Enter at classes (60)
     script = Script(lignes)
     with pytest.raises(ValueError, match="entre 80 et 400 000"):  # a real interface re-asks; the fake stops
         executer(Parcours(QUESTIONNAIRE), script)
@@ -228,10 +229,10 @@ def test_answers_are_saved_after_every_answer_and_kept_on_interruption() -> None
     """``enregistrer`` runs after each answer; Ctrl-C propagates with every answer given in the state."""
     sauvegardes: list[dict[str, Any]] = []
     parcours = Parcours(QUESTIONNAIRE)
-    script = Script(list(SAISIES.values())[:9])
+    script = Script(list(SAISIES.values())[:10])
     with pytest.raises(KeyboardInterrupt):
         executer(parcours, script, lambda p: sauvegardes.append(dict(p.reponses)))
-    assert len(sauvegardes) == 9
+    assert len(sauvegardes) == 10
     assert sauvegardes[-1] == parcours.reponses and parcours.reponses["nombre_eleves"] == 1400
     assert parcours.question is not None and parcours.question.id == "degres"
 
@@ -240,11 +241,11 @@ def test_resume_starts_at_the_first_unanswered_question() -> None:
     """Answered and « je ne sais pas » keys are not asked again; back from there reaches earlier answers."""
     premier = Parcours(QUESTIONNAIRE)
     with pytest.raises(KeyboardInterrupt):
-        executer(premier, Script(_saisies(nombre_eleves="")[:10]))
+        executer(premier, Script(_saisies(nombre_eleves="")[:11]))
     assert premier.inconnues == {"nombre_eleves"}
     reprise = Parcours(QUESTIONNAIRE, premier.reponses, premier.inconnues)
     assert reprise.question is not None and reprise.question.id == "ent_existant"
-    script = Script(["<", "", *list(SAISIES.values())[10:]])
+    script = Script(["<", "", *list(SAISIES.values())[11:]])
     answers = executer(reprise, script)
     assert script.posees[:3] == [("ent_existant", None), ("degres", "premier_degre"), ("ent_existant", None)]
     assert answers.nombre_eleves is None and answers.rentree_visee == 2027
@@ -255,12 +256,12 @@ def test_resume_of_a_complete_file_goes_to_the_review() -> None:
     complet = Parcours(QUESTIONNAIRE)
     executer(complet, Script(_saisies()))
     reprise = Parcours(QUESTIONNAIRE, complet.reponses, complet.inconnues)
-    assert reprise.en_revue and len(reprise.revue()) == 24
+    assert reprise.en_revue and len(reprise.revue()) == 25
 
 
 def test_unknown_is_refused_where_an_answer_is_needed() -> None:
     """The state machine itself refuses « je ne sais pas » for a required key."""
-    parcours = Parcours(QUESTIONNAIRE, {"nom_projet": "x"})
+    parcours = Parcours(QUESTIONNAIRE, {"nom_projet": "x", "nom_collectivite": "y"})
     assert parcours.question is not None and parcours.question.id == "porteur"
     with pytest.raises(ValueError):
         parcours.repondre(INCONNU)
@@ -273,7 +274,7 @@ def test_partial_file_round_trip_keeps_every_answer(tmp_path: Path) -> None:
     """The file written after an answer is read back with the same answers and « je ne sais pas » keys."""
     parcours = Parcours(QUESTIONNAIRE)
     with pytest.raises(KeyboardInterrupt):
-        executer(parcours, Script(_saisies(nombre_eleves="nsp")[:12]))
+        executer(parcours, Script(_saisies(nombre_eleves="nsp")[:13]))
     chemin = tmp_path / "r.yaml"
     chemin.write_text(
         texte_fichier(parcours, "entadvisor questionnaire --reprendre r.yaml"), encoding="utf-8"

@@ -19,6 +19,7 @@ from entadvisor.cli import main
 
 SAISIES = {
     "nom_projet": "ENT des écoles de Saint-Martin",
+    "nom_collectivite": "Commune de Saint-Martin",
     "porteur": "1",
     "competence_scolaire": "1",
     "nombre_communes": "1",
@@ -47,6 +48,7 @@ LIGNES = list(SAISIES.values())
 ATTENDU = {
     "version": 1,
     "nom_projet": "ENT des écoles de Saint-Martin",
+    "nom_collectivite": "Commune de Saint-Martin",
     "porteur": "commune",
     "competence_scolaire": "communes",
     "nombre_communes": 1,
@@ -112,7 +114,7 @@ def test_piped_run_gives_the_same_advice_as_conseil(tmp_path: Path, monkeypatch:
     assert result.exit_code == 0, result.output
     assert _lire(tmp_path / "reponses-ent.yaml") == ATTENDU
     assert (
-        "Section 3/7 · question 11/26" in result.stderr and "Récapitulatif de vos réponses" in result.stderr
+        "Section 3/7 · question 12/27" in result.stderr and "Récapitulatif de vos réponses" in result.stderr
     )
     assert "Section" not in result.stdout and "Réponse" not in result.stdout
     conseil = CliRunner().invoke(main, ["conseil", "reponses-ent.yaml", "--date-analyse", "2026-11-29"])
@@ -151,8 +153,8 @@ def test_bad_input_at_each_kind_of_prompt_is_asked_again(
         "« trois » n'est pas un nombre ; tapez par exemple 3,50 (virgule ou point).",
         "Réponse non valide. « 27 » n'est pas une année ; tapez par exemple 2027.",
         "« 31/02/2027 » n'est pas une date qui existe ; tapez par exemple 15/01/2027 (ou 2027-01-15).",
-        "Réponse non valide. « 99 » : tapez un numéro de 1 à 24, < ou Entrée.",
-        "Réponse non valide. « abc » : tapez un numéro de 1 à 24, < ou Entrée.",
+        "Réponse non valide. « 99 » : tapez un numéro de 1 à 25, < ou Entrée.",
+        "Réponse non valide. « abc » : tapez un numéro de 1 à 25, < ou Entrée.",
     ):
         assert message in _plat(result.stderr), message
     assert _lire(tmp_path / "r.yaml") == ATTENDU
@@ -162,7 +164,7 @@ def test_bad_input_at_each_kind_of_prompt_is_asked_again(
 def test_help_back_and_default(tmp_path: Path, conseil_factice: list[Answers]) -> None:
     """« ? » explains why the question is asked, « < » goes back, Enter keeps the value in brackets."""
     lignes = list(LIGNES)
-    lignes[8:10] = ["?", "1400", "<", "", "1"]  # help at pupils, back from degres, keep 1400, degres 1
+    lignes[9:11] = ["?", "1400", "<", "", "1"]  # help at pupils, back from degres, keep 1400, degres 1
     result = _run(["-o", str(tmp_path / "r.yaml")], [*lignes, ""])
     assert result.exit_code == 0, result.output
     assert "Pourquoi cette question ? L'effectif fixe la valeur estimée du besoin" in _plat(result.stderr)
@@ -174,11 +176,11 @@ def test_help_back_and_default(tmp_path: Path, conseil_factice: list[Answers]) -
 def test_inconsistent_answers_are_fixed_at_the_review(tmp_path: Path, conseil_factice: list[Answers]) -> None:
     """Fewer classes than schools is shown at the review; Enter is refused until the field is fixed."""
     chemin = tmp_path / "r.yaml"
-    result = _run(["-o", str(chemin)], [*LIGNES, "7", "80", "", "8", "90", ""])
+    result = _run(["-o", str(chemin)], [*LIGNES, "8", "80", "", "9", "90", ""])
     assert result.exit_code == 0, result.output
     plat = _plat(result.stderr)
-    assert "8. Classes 60 ← à corriger" in plat
-    assert "n° 8 (Classes) : valeurs incohérentes : il y a moins de classes (60) que d'écoles (80)" in plat
+    assert "9. Classes 60 ← à corriger" in plat
+    assert "n° 9 (Classes) : valeurs incohérentes : il y a moins de classes (60) que d'écoles (80)" in plat
     assert "Corrigez d'abord les réponses signalées" in plat
     assert (
         result.stderr.count("Récapitulatif de vos réponses") == 3
@@ -191,20 +193,20 @@ def test_end_of_input_keeps_answers_and_resume_completes(
 ) -> None:
     """EOF is an interruption (exit 130) with the command to resume; ``--reprendre`` finishes the file."""
     chemin = tmp_path / "r.yaml"
-    result = _run(["-o", str(chemin), "--date-analyse", "2026-11-29"], LIGNES[:9])
+    result = _run(["-o", str(chemin), "--date-analyse", "2026-11-29"], LIGNES[:10])
     assert result.exit_code == 130
-    assert f"Questionnaire interrompu. Vos 9 réponses sont enregistrées dans {chemin}." in _plat(
+    assert f"Questionnaire interrompu. Vos 10 réponses sont enregistrées dans {chemin}." in _plat(
         result.stderr
     )
     commande = f"entadvisor questionnaire --reprendre {chemin} --date-analyse 2026-11-29"
     assert commande in _plat(result.stderr)
     partiel = _lire(chemin)
-    assert partiel == {k: v for k, v in ATTENDU.items() if k in list(SAISIES)[:9] or k == "version"}
+    assert partiel == {k: v for k, v in ATTENDU.items() if k in list(SAISIES)[:10] or k == "version"}
     assert f"# Questionnaire en cours ; pour le reprendre : {commande}" in chemin.read_text(encoding="utf-8")
 
-    reprise = _run(["--reprendre", str(chemin)], [*LIGNES[9:], ""])
+    reprise = _run(["--reprendre", str(chemin)], [*LIGNES[10:], ""])
     assert reprise.exit_code == 0, reprise.output
-    assert f"Reprise de {chemin} : 9 réponses déjà données ; reprise à la question 10." in _plat(
+    assert f"Reprise de {chemin} : 10 réponses déjà données ; reprise à la question 11." in _plat(
         reprise.stderr
     )
     assert "Combien d'élèves" not in reprise.stderr

@@ -26,6 +26,7 @@ DATE = "2026-11-29"
 PROMPT = r"Réponse(?: \([^)\r\n]*\))?(?: \[[^\]\r\n]*\])? : "
 SAISIES = [
     ("nom_projet", "ENT des écoles de Saint-Martin"),
+    ("nom_collectivite", "Commune de Saint-Martin"),
     ("porteur", "1"),
     ("competence_scolaire", "1"),
     ("nombre_communes", "1"),
@@ -54,6 +55,7 @@ SAISIES = [
 ATTENDU = {
     "version": 1,
     "nom_projet": "ENT des écoles de Saint-Martin",
+    "nom_collectivite": "Commune de Saint-Martin",
     "porteur": "commune",
     "competence_scolaire": "communes",
     "nombre_communes": 1,
@@ -149,7 +151,7 @@ def _answers(path: Path) -> dict[str, Any]:
 def test_full_run_in_a_terminal_gives_the_advice(tmp_path: Path) -> None:
     """A whole questionnaire at a real terminal, with mistakes, help and the report; same advice as ``conseil``."""
     child = _spawn(tmp_path, "-o", "r.yaml", "--date-analyse", DATE)
-    child.expect_exact("Section 1/7 · question 1/26")
+    child.expect_exact("Section 1/7 · question 1/27")
     child.expect(PROMPT)
     child.sendline("?")
     child.expect_exact("Pourquoi cette question ?")
@@ -172,25 +174,25 @@ def test_full_run_in_a_terminal_gives_the_advice(tmp_path: Path) -> None:
 def test_ctrl_c_then_resume_to_completion(tmp_path: Path) -> None:
     """Ctrl-C keeps every answer given (exit 130, command to resume); ``--reprendre`` asks only the rest."""
     child = _spawn(tmp_path, "-o", "r.yaml", "--date-analyse", DATE)
-    _repondre(child, SAISIES[:12], {})
+    _repondre(child, SAISIES[:13], {})
     child.expect_exact("Où en sont les pratiques numériques")
     child.expect(PROMPT)
     child.sendintr()
-    child.expect_exact("Questionnaire interrompu. Vos 12 réponses sont enregistrées dans r.yaml.")
+    child.expect_exact("Questionnaire interrompu. Vos 13 réponses sont enregistrées dans r.yaml.")
     child.expect_exact(f"entadvisor questionnaire --reprendre r.yaml --date-analyse {DATE}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    donnees = [cle for cle, _ in SAISIES[:12]]
+    donnees = [cle for cle, _ in SAISIES[:13]]
     assert _answers(tmp_path / "r.yaml") == {
         k: v for k, v in ATTENDU.items() if k in donnees or k == "version"
     }
 
     reprise = _spawn(tmp_path, "--reprendre", "r.yaml", "--date-analyse", DATE)
-    reprise.expect_exact("Reprise de r.yaml : 12 réponses déjà données ; reprise à la question 13.")
-    reprise.expect_exact("Section 3/7 · question 13/26")
+    reprise.expect_exact("Reprise de r.yaml : 13 réponses déjà données ; reprise à la question 14.")
+    reprise.expect_exact("Section 3/7 · question 14/27")
     reprise.expect_exact("Où en sont les pratiques numériques")
-    _repondre(reprise, SAISIES[12:], {})
+    _repondre(reprise, SAISIES[13:], {})
     _finir(reprise, rapport=None)
     assert reprise.exitstatus == 0, _transcript(reprise)
     assert _answers(tmp_path / "r.yaml") == ATTENDU
