@@ -217,10 +217,11 @@ def evaluate(
     engine = knowledge.engine()
     engine.run_case(answers, as_of, parameter_date)
     advice = build_advice(engine, answers, as_of, parameter_date)
-    if sensibilite:
+    if sensibilite or answers.offre_mutualisee == "ne_sait_pas":
         from .sensitivity import sensitivity
 
-        advice = advice.model_copy(
-            update={"sensibilite": sensitivity(answers, as_of=as_of, knowledge=knowledge)}
-        )
+        # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)
+        cles = None if sensibilite else ("offre_mutualisee",)
+        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles)
+        advice = advice.model_copy(update={"sensibilite": items})
     return advice
