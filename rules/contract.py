@@ -69,7 +69,7 @@ def duree(moteur, exp, taille):
         generalisation_years=generalisation,
         observation_wanted=moteur.param("observation_annees_souhaitees"),
         observation_min=moteur.param("observation_annees_minimum"),
-        renewal_years=1,
+        renewal_years=moteur.param("renouvellement_annees"),
         max_months=moteur.param("duree_max_accord_cadre_mois"),
     )
     moteur.conclure(

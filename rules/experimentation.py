@@ -252,7 +252,10 @@ def format_classes(moteur, classes):
     volontaires = max(1, min(3, classes // 2))
     moteur.conclure(
         FormatExperimentation(
-            format="classes", duree_mois=4, ecoles_pilotes=0, classes_volontaires=volontaires
+            format="classes",
+            duree_mois=moteur.param("experimentation_classes_mois"),
+            ecoles_pilotes=0,
+            classes_volontaires=volontaires,
         ),
         f"Sur un petit périmètre, {pluriel(volontaires, 'classe volontaire', 'classes volontaires')} pendant le premier trimestre "
         + ("suffit." if volontaires == 1 else "suffisent."),
@@ -284,7 +287,10 @@ def format_ecoles_pilotes(moteur, ecoles):
     )
     moteur.conclure(
         FormatExperimentation(
-            format="ecoles_pilotes", duree_mois=10, ecoles_pilotes=pilotes, classes_volontaires=0
+            format="ecoles_pilotes",
+            duree_mois=moteur.param("experimentation_ecoles_mois"),
+            ecoles_pilotes=pilotes,
+            classes_volontaires=0,
         ),
         f"{pilotes} écoles pilotes volontaires sur {ecoles} expérimentent pendant une année scolaire.",
     )
@@ -315,7 +321,7 @@ def format_classes_puis_ecoles(moteur, ecoles):
     moteur.conclure(
         FormatExperimentation(
             format="classes_puis_ecoles_pilotes",
-            duree_mois=10,
+            duree_mois=moteur.param("experimentation_ecoles_mois"),
             ecoles_pilotes=pilotes,
             classes_volontaires=2 * pilotes,
         ),
