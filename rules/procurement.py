@@ -198,7 +198,7 @@ _BASE = (
     *_BASE,
     Tranche(tranche="sous_dispense"),
     Projet(besoin=MATCH.besoin),
-    references=[R2122_8],
+    references=[R2122_8, "CCP art. R2112-1 (écrit obligatoire)"],
     explication=(
         "Sous le seuil de dispense, l'acheteur peut contracter sans publicité ni mise en concurrence ; il doit choisir une "
         "offre pertinente, bien utiliser les deniers publics et ne pas contracter systématiquement avec le même opérateur."
@@ -206,6 +206,12 @@ _BASE = (
     strate=Strate.PROCEDURE,
 )
 def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
+    ecrit = moteur.param("seuil_ecrit_obligatoire")
+    forme = (
+        f" Au-delà de {montant(ecrit)}, le marché est conclu par écrit (R2112-1) : c'est le cas ici."
+        if v >= ecrit
+        else f" Sous {montant(ecrit)}, un écrit n'est pas exigé (R2112-1), mais un bon de commande précis reste conseillé."
+    )
     _retenir(
         moteur,
         "sans_publicite",
@@ -214,7 +220,8 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
         voie,
         existant,
         f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
-        "Comparez néanmoins 2 à 3 offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix.",
+        "Comparez néanmoins 2 à 3 offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix."
+        + forme,
         v,
         {"dispense": dispense, "europeen": europeen},
         "sous_dispense",
@@ -240,7 +247,12 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
         voie,
         existant,
         "Procédure adaptée : l'acheteur fixe les modalités (délai de réponse raisonnable, au moins 20 jours conseillés) ; "
-        "la publicité est libre à ce montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT.",
+        "la publicité est libre à ce montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
+        + (
+            f" ; dès {montant(moteur.param('seuil_dce_gratuit'))}, les documents de la consultation y sont gratuits (R2132-2)."
+            if v >= moteur.param("seuil_dce_gratuit")
+            else "."
+        ),
         v,
         {"dispense": dispense, "europeen": europeen},
         "mapa",
