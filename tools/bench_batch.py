@@ -1,0 +1,287 @@
+"""`make bench` part « batch »: `entadvisor evaluer` on 20,000 generated answer files.
+
+Measures, each run being the whole command in its own process (start-up and synthesis included):
+
+- wall time and files/s with ``-j 1`` and ``-j 2``, and the speed-up;
+- CPU time of the process tree (user + sys of the command and its workers), which a busy shared
+  machine disturbs less than wall time;
+- peak memory of the process tree at 5,000 and 20,000 files: the sum over the tree of RSS and of
+  PSS (proportional set size: pages shared by the forked workers counted once), sampled from
+  ``/proc`` every 50 ms, and the peak RSS of the main process alone (``ru_maxrss``);
+- where a worker's time goes: cProfile of the worker function on 2,000 files, grouped by stage
+  (read + parse + validate, engine, advice assembly, JSON, writing).
+
+The 20,000 files are generated once by ``tools/generate_answers.py`` and kept in
+``bench-out/batch/reponses-20000`` (and the first 5,000 of them, by hard links, in
+``reponses-5000``). ``BENCH_BATCH_N`` changes the size (e.g. 2000 for a quick try).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+DATE = "2026-03-01"
+GRAINE = 4
+
+
+def _entadvisor() -> list[str]:
+    script = Path(sys.executable).parent / "entadvisor"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "entadvisor"]
+
+
+def _reponses(out: Path, n: int) -> Path:
+    sys.path.insert(0, str(TOOLS))
+    from generate_answers import generer
+
+    dossier = out / "batch" / f"reponses-{n}"
+    generer(n, dossier, graine=GRAINE)
+    return dossier
+
+
+def _sous_ensemble(source: Path, n: int, out: Path) -> Path:
+    """The first ``n`` files of ``source`` (hard links), for the memory figure at a smaller size."""
+    dossier = out / "batch" / f"reponses-{n}-sur-{source.name}"
+    marque = dossier / ".sous-ensemble"
+    if marque.is_file() and marque.read_text() == f"{source}:{n}":
+        return dossier
+    shutil.rmtree(dossier, ignore_errors=True)
+    fichiers = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))[:n]
+    for fichier in fichiers:
+        cible = dossier / fichier.relative_to(source)
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(fichier, cible)
+        except OSError:
+            shutil.copyfile(fichier, cible)
+    marque.write_text(f"{source}:{n}")
+    return dossier
+
+
+# --- memory of a process tree, from /proc ------------------------------------------------------------
+
+
+def _enfants(pid: int) -> list[int]:
+    """Children of ``pid``, from the parent field of /proc/*/stat (no /proc/*/task/*/children here)."""
+    pids = []
+    for entree in os.scandir("/proc"):
+        if not entree.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entree.name}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            pids.append(int(entree.name))
+    return pids
+
+
+def _memoire(pid: int) -> tuple[int, int, int, int, int]:
+    """In KiB: RSS and PSS of ``pid`` and its descendants, RSS of ``pid``, largest RSS of a descendant;
+    and the number of processes."""
+    rss = pss = principal = enfant = nombre = 0
+    pile = [pid]
+    while pile:
+        courant = pile.pop()
+        try:
+            texte = Path(f"/proc/{courant}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for ligne in texte.splitlines():
+            if ligne.startswith("Rss:"):
+                valeur = int(ligne.split()[1])
+                rss += valeur
+                if courant == pid:
+                    principal = valeur
+                else:
+                    enfant = max(enfant, valeur)
+            elif ligne.startswith("Pss:"):
+                pss += int(ligne.split()[1])
+        nombre += 1
+        pile += _enfants(courant)
+    return rss, pss, principal, enfant, nombre
+
+
+def _executer(dossier: Path, sortie: Path, jobs: int) -> dict[str, Any]:
+    commande = [*_entadvisor(), "evaluer", str(dossier), "-o", str(sortie), "-j", str(jobs)]
+    commande += ["--date-analyse", DATE, "--ecraser"]
+    pics = {"rss": 0, "pss": 0, "principal": 0, "enfant": 0, "processus": 0}
+    debut = time.perf_counter()
+    avant = os.times()
+    processus = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    fini = threading.Event()
+
+    def echantillonner() -> None:
+        while not fini.is_set():
+            for cle, valeur in zip(pics, _memoire(processus.pid), strict=True):
+                pics[cle] = max(pics[cle], valeur)
+            fini.wait(0.05)
+
+    fil = threading.Thread(target=echantillonner, daemon=True)
+    fil.start()
+    _, erreurs = processus.communicate()
+    mur = time.perf_counter() - debut
+    fini.set()
+    fil.join()
+    apres = os.times()
+    if processus.returncode not in (0, 1):
+        raise RuntimeError(f"entadvisor evaluer a échoué ({processus.returncode}) :\n{erreurs[-2000:]}")
+    return {
+        "mur": mur,
+        "cpu": (apres.children_user - avant.children_user) + (apres.children_system - avant.children_system),
+        "code": processus.returncode,
+        "resume": erreurs.strip().splitlines()[0] if erreurs.strip() else "",
+        **pics,
+    }
+
+
+# --- where a worker's time goes ----------------------------------------------------------------------
+
+ETAPES = (
+    ("lecture + YAML/JSON + validation", ("answers.py", "load_answers")),
+    ("moteur (reset, faits, règles)", ("engine.py", "run_case")),
+    ("assemblage du conseil", ("synthesis.py", "build_advice")),
+    ("sérialisation JSON", ("advice.py", "to_json")),
+    ("écriture des fichiers", ("batch.py", "_ecrire")),
+)
+
+
+def _profil(dossier: Path, n: int) -> list[str]:
+    """cProfile of the worker function on ``n`` files, in this process, grouped by stage."""
+    import entadvisor  # noqa: F401  -- the experta shim first
+    from entadvisor import batch
+    from entadvisor.knowledge import load_knowledge
+
+    fichiers = batch.collecter([dossier])[:n]
+    knowledge = load_knowledge()
+    knowledge.engine()
+    with tempfile.TemporaryDirectory() as temporaire:
+        sortie = Path(temporaire)
+        (sortie / batch.AVIS).mkdir()
+        arret = threading.Event()
+        batch._etat.update(
+            knowledge=knowledge,
+            as_of=dt.date.fromisoformat(DATE),
+            dossier=sortie,
+            rendre=None,
+            arret=arret,
+            demarrage=None,
+        )
+        taches = [
+            (i, str(f), nom) for i, (f, nom) in enumerate(zip(fichiers, batch.nommer(fichiers), strict=True))
+        ]
+        batch._evaluer_lot(taches[:50])  # warm-up
+        profil = cProfile.Profile()
+        debut = time.perf_counter()
+        profil.enable()
+        for i in range(0, len(taches), batch.LOT_MAX):
+            batch._evaluer_lot(taches[i : i + batch.LOT_MAX])
+        profil.disable()
+        mur = time.perf_counter() - debut
+    stats = pstats.Stats(profil)
+    total = sum(v[3] for k, v in stats.stats.items() if k[2] == "_evaluer_lot")  # type: ignore[attr-defined]
+    lignes = [
+        f"profil d'un processus d'évaluation sur {len(taches)} fichiers (cProfile, qui ralentit d'environ 2×) :"
+        f" {total / len(taches) * 1000:.2f} ms par fichier sous profilage, {mur:.1f} s"
+    ]
+    compte = 0.0
+    for libelle, (fichier, fonction) in ETAPES:
+        cumul = sum(
+            v[3]
+            for k, v in stats.stats.items()  # type: ignore[attr-defined]
+            if k[0].endswith(fichier) and k[2] == fonction
+        )
+        compte += cumul
+        lignes.append(f"  {libelle:<36} {cumul / len(taches) * 1000:6.2f} ms  {100 * cumul / total:5.1f} %")
+    lignes.append(
+        f"  {'reste (boucle, lignes, divers)':<36} {(total - compte) / len(taches) * 1000:6.2f} ms  {100 * (total - compte) / total:5.1f} %"
+    )
+    sensibilite = sum(
+        v[3]
+        for k, v in stats.stats.items()  # type: ignore[attr-defined]
+        if k[0].endswith("sensitivity.py") and k[2] == "sensitivity"
+    )
+    lignes.append(
+        f"  dont analyse « et si ? » (offre_mutualisee « ne_sait_pas », évaluations répétées) : "
+        f"{sensibilite / len(taches) * 1000:.2f} ms par fichier en moyenne, {100 * sensibilite / total:.1f} %"
+    )
+    stats.sort_stats("tottime")
+    plus = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:8]  # type: ignore[attr-defined]
+    lignes.append("  fonctions les plus coûteuses (temps propre) :")
+    for (fichier, ligne, fonction), valeurs in plus:
+        lieu = f"{Path(fichier).parent.name}/{Path(fichier).name}:{ligne}" if ligne else fichier
+        lignes.append(f"    {100 * valeurs[2] / total:5.1f} %  {fonction}  ({lieu})")
+    return lignes
+
+
+# --- the part ----------------------------------------------------------------------------------------
+
+
+def _ligne(titre: str, mesure: dict[str, Any], n: int) -> str:
+    return (
+        f"{titre:<26} {mesure['mur']:7.1f} s  {n / mesure['mur']:7.0f} fichiers/s  "
+        f"CPU {mesure['cpu']:6.1f} s ({mesure['cpu'] / n * 1000:.1f} ms/fichier)  "
+        f"pics : arbre RSS {mesure['rss'] / 1024:4.0f} Mio, PSS {mesure['pss'] / 1024:4.0f} Mio "
+        f"({mesure['processus']} processus) ; principal {mesure['principal'] / 1024:3.0f} Mio, "
+        f"processus d'évaluation {mesure['enfant'] / 1024:3.0f} Mio"
+    )
+
+
+def run(out: Path) -> list[str]:
+    n = int(os.environ.get("BENCH_BATCH_N", "20000"))
+    petit = min(5000, n)
+    debut = time.perf_counter()
+    reponses = _reponses(out, n)
+    generation = time.perf_counter() - debut
+    sous_ensemble = _sous_ensemble(reponses, petit, out)
+    sortie = out / "batch" / "resultats"
+    charge = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    lignes = [
+        f"{n} fichiers générés (graine {GRAINE}) en {generation:.1f} s (0 s s'ils sont déjà en cache) ; "
+        f"date d'analyse {DATE} ; charge de la machine au départ : {charge[0]:.2f} {charge[1]:.2f} {charge[2]:.2f}",
+    ]
+    petit_mesure = _executer(sous_ensemble, sortie, 2)
+    mesures = {}
+    for jobs in (1, 2):
+        mesures[jobs] = _executer(reponses, sortie, jobs)
+        lignes.append(_ligne(f"{n} fichiers, -j {jobs}", mesures[jobs], n))
+    lignes.append(
+        f"accélération -j 1 → -j 2 : {mesures[1]['mur'] / mesures[2]['mur']:.2f}× (mur), objectif ≥ 1,7×"
+    )
+    lignes.append(
+        f"objectif ≥ 1 000 fichiers/s avec -j 2 : {n / mesures[2]['mur']:.0f} fichiers/s mesurés "
+        f"({'atteint' if n / mesures[2]['mur'] >= 1000 else 'non atteint'})"
+    )
+    lignes.append(_ligne(f"{petit} fichiers, -j 2", petit_mesure, petit))
+    lignes.append(
+        f"mémoire de {petit} à {n} fichiers (-j 2, pics) : arbre PSS {petit_mesure['pss'] / 1024:.0f} → "
+        f"{mesures[2]['pss'] / 1024:.0f} Mio, RSS {petit_mesure['rss'] / 1024:.0f} → {mesures[2]['rss'] / 1024:.0f} Mio ; "
+        f"principal {petit_mesure['principal'] / 1024:.0f} → {mesures[2]['principal'] / 1024:.0f} Mio, "
+        f"processus d'évaluation {petit_mesure['enfant'] / 1024:.0f} → {mesures[2]['enfant'] / 1024:.0f} Mio"
+    )
+    lignes.append(f"résumé de la commande : {mesures[2]['resume']}")
+    taille = sum(p.stat().st_size for p in (sortie / "avis").iterdir())
+    json_taille = (sortie / "synthese.json").stat().st_size
+    lignes.append(
+        f"sorties pour {n} fichiers : avis/ {taille / 2**20:.0f} Mio, synthese.json {json_taille / 2**20:.0f} Mio"
+    )
+    lignes += _profil(reponses, min(2000, n))
+    return lignes
+
+
+if __name__ == "__main__":
+    sortie = ROOT / "bench-out"
+    sortie.mkdir(exist_ok=True)
+    print("\n".join(run(sortie)))
