@@ -59,7 +59,9 @@ class Answers(BaseModel):
     version: Literal[1] = Field(1, description="Version du format du fichier de réponses.")
     nom_projet: str | None = Field(None, max_length=200, description="Nom du projet, repris dans le rapport.")
     nom_collectivite: str | None = Field(
-        None, max_length=200, description="Nom de la collectivité qui porte le projet, repris dans le rapport."
+        None,
+        max_length=200,
+        description="Nom de la collectivité qui porte le projet, repris dans le rapport.",
     )
     porteur: Porteur = Field(description="Qui porte le projet.")
     competence_scolaire: CompetenceScolaire = Field(
