@@ -405,6 +405,8 @@ def sensitivity(
             continue  # not asked for a standard need, and read by no rule then
         inconnue = key in INCONNUES and data.get(key) == INCONNUES[key]
         for valeur in _alternatives(key, data):
+            if cles is not None and inconnue and key == "offre_mutualisee" and valeur == "aucune":
+                continue  # « ne_sait_pas » is evaluated as « aucune »: the advice itself is that case
             change = {**data, key: valeur}
             if key == "ent_existant" and valeur == "aucun":
                 change["fin_contrat_actuel"] = None
