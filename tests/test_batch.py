@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor import batch
+from entadvisor import batch, batch_outputs
 from entadvisor.answers import load_answers
 from entadvisor.cli import main
 from entadvisor.errors import EntreeInvalide
@@ -199,13 +199,13 @@ def test_le_csv_s_ouvre_avec_les_colonnes_attendues(mixte: Path, tmp_path: Path)
 )
 def test_les_montants_du_csv_ont_une_virgule_decimale(montant: float | None, texte: str) -> None:
     """Amounts are written for a French spreadsheet: decimal comma, no thousands separator."""
-    assert batch._decimal(montant) == texte
+    assert batch_outputs._decimal(montant) == texte
 
 
 def test_une_cellule_qui_ressemble_a_une_formule_est_neutralisee() -> None:
     """A project name starting with = + - @ cannot run as a spreadsheet formula."""
-    assert batch._texte("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert batch._texte("ENT de Sète") == "ENT de Sète"
+    assert batch_outputs._texte("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert batch_outputs._texte("ENT de Sète") == "ENT de Sète"
 
 
 # --- stable and identical outputs ------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_synthese_json_reprend_les_lignes_et_chaque_avis(mixte: Path, tmp_path: 
     lignes = synthese["lignes"]
     assert [ligne["fichier"] for ligne in lignes] == [ligne["fichier"] for ligne in _csv(sortie)]
     for ligne in lignes:
-        assert set(batch.COLONNES) <= set(ligne)
+        assert set(batch_outputs.COLONNES) <= set(ligne)
         if ligne["statut"] == "ok":
             assert ligne["avis"] == json.loads((sortie / ligne["fichier_avis"]).read_text(encoding="utf-8"))
             assert isinstance(ligne["valeur_estimee_ht"], float)
@@ -300,10 +300,10 @@ def test_les_noms_de_sortie_viennent_du_chemin_et_ne_se_chevauchent_pas() -> Non
         "dep/02/été 2026.yaml",
         "dep/01__bourg.yaml",
     ]
-    noms = batch.nommer(chemins)
+    noms = batch_outputs.nommer(chemins)
     assert noms == ["01__Bourg", "01__bourg-2", "01__bourg-3", "02__été_2026", "01__bourg-4"]
     assert len({nom.casefold() for nom in noms}) == len(noms)
-    assert batch.nommer(["seul/fichier.yaml"]) == ["fichier"]
+    assert batch_outputs.nommer(["seul/fichier.yaml"]) == ["fichier"]
 
 
 def test_sans_fichier_de_reponses_la_commande_le_dit(tmp_path: Path) -> None:
@@ -494,7 +494,7 @@ def test_une_interruption_ne_laisse_aucun_fichier_a_moitie_ecrit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C mid-run: exit 130, no temporary file, no synthesis, the advices written are whole."""
-    recevoir = batch._Synthese.recevoir
+    recevoir = batch_outputs._Synthese.recevoir
     recus: list[int] = []
 
     def interrompu(self: Any, lignes: list[tuple[int, dict[str, Any]]]) -> None:
@@ -503,7 +503,7 @@ def test_une_interruption_ne_laisse_aucun_fichier_a_moitie_ecrit(
             raise KeyboardInterrupt
         recevoir(self, lignes)
 
-    monkeypatch.setattr(batch._Synthese, "recevoir", interrompu)
+    monkeypatch.setattr(batch_outputs._Synthese, "recevoir", interrompu)
     entree = _copier_exemples(tmp_path / "in", [f"f{i:02d}" for i in range(12)])
     bilan = batch.evaluer_fichiers([entree], tmp_path / "r", jobs=2, as_of=dt.date(2026, 3, 1))
     assert bilan.interrompu and bilan.code_sortie == 130
@@ -511,7 +511,7 @@ def test_une_interruption_ne_laisse_aucun_fichier_a_moitie_ecrit(
     sortie = tmp_path / "r"
     _aucun_temporaire(sortie)
     assert not (sortie / "synthese.csv").exists() and not (sortie / "synthese.json").exists()
-    assert (sortie / batch.MANIFESTE).is_file()
+    assert (sortie / batch_outputs.MANIFESTE).is_file()
     _sorties_lisibles(sortie)
 
 

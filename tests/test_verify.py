@@ -20,7 +20,9 @@ from entadvisor.answers import load_answers
 from entadvisor.cli import main
 from entadvisor.engine import EvaluationError, evaluate
 from entadvisor.knowledge import load_knowledge, rules_folder
-from entadvisor.verify import _blocs, _dimensions, _reference_defaut, plan, verify
+from entadvisor.verify import plan, verify
+from entadvisor.verify_checks import _reference_defaut
+from entadvisor.verify_sweep import _blocs, _dimensions
 
 LIMITE = 200
 """Cases per sample: every mutation below is hit several times (measured at 200: 7 to 65 cases)."""

@@ -154,14 +154,14 @@ ETAPES = (
     ("moteur (reset, faits, règles)", ("engine.py", "run_case")),
     ("assemblage du conseil", ("synthesis.py", "build_advice")),
     ("sérialisation JSON", ("advice.py", "to_json")),
-    ("écriture des fichiers", ("batch.py", "_ecrire")),
+    ("écriture des fichiers", ("batch_outputs.py", "_ecrire")),
 )
 
 
 def _profil(dossier: Path, n: int) -> list[str]:
     """cProfile of the worker function on ``n`` files, in this process, grouped by stage."""
     import entadvisor  # noqa: F401  -- the experta shim first
-    from entadvisor import batch
+    from entadvisor import batch, batch_outputs
     from entadvisor.knowledge import load_knowledge
 
     fichiers = batch.collecter([dossier])[:n]
@@ -169,7 +169,7 @@ def _profil(dossier: Path, n: int) -> list[str]:
     knowledge.engine()
     with tempfile.TemporaryDirectory() as temporaire:
         sortie = Path(temporaire)
-        (sortie / batch.AVIS).mkdir()
+        (sortie / batch_outputs.AVIS).mkdir()
         arret = threading.Event()
         batch._etat.update(
             knowledge=knowledge,
@@ -180,7 +180,8 @@ def _profil(dossier: Path, n: int) -> list[str]:
             demarrage=None,
         )
         taches = [
-            (i, str(f), nom) for i, (f, nom) in enumerate(zip(fichiers, batch.nommer(fichiers), strict=True))
+            (i, str(f), nom)
+            for i, (f, nom) in enumerate(zip(fichiers, batch_outputs.nommer(fichiers), strict=True))
         ]
         batch._evaluer_lot(taches[:50])  # warm-up
         profil = cProfile.Profile()
