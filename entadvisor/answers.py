@@ -189,7 +189,10 @@ def _describe_allowed(field: str) -> str:
     for meta in info.metadata:
         for attr, mot in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
             if getattr(meta, attr, None) is not None:
-                bornes.append(f"{mot} {getattr(meta, attr)}")
+                borne = getattr(meta, attr)
+                bornes.append(
+                    f"{mot} {borne:,}".replace(",", "\u202f") if isinstance(borne, int) else f"{mot} {borne}"
+                )
         if getattr(meta, "max_length", None) is not None:
             bornes.append(f"au plus {meta.max_length} caractères")
     if "bool" in annotation:
