@@ -30,7 +30,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import pluriel
+from entadvisor.formatting import nombre, pluriel
 
 GUIDE = "Guide ENT premier degré, « Organisation du déploiement » (expérimentation, écoles pilotes, généralisation)"
 TRANCHES = "CCP art. R2113-4 à R2113-6 (marché à tranches)"
@@ -53,7 +53,7 @@ UNITE = "CCP art. R2121-6 (unité fonctionnelle : pilote et généralisation for
 def facteur_ecoles(moteur, ecoles):
     moteur.conclure(
         FacteurExperimentation(facteur="ecoles"),
-        f"{ecoles} écoles sont à équiper : mieux vaut ajuster sur quelques-unes avant de généraliser.",
+        f"{nombre(ecoles)} écoles sont à équiper : mieux vaut ajuster sur quelques-unes avant de généraliser.",
     )
 
 
@@ -292,7 +292,7 @@ def format_ecoles_pilotes(moteur, ecoles):
             ecoles_pilotes=pilotes,
             classes_volontaires=0,
         ),
-        f"{pilotes} écoles pilotes volontaires sur {ecoles} expérimentent pendant une année scolaire.",
+        f"{pilotes} écoles pilotes volontaires sur {nombre(ecoles)} expérimentent pendant une année scolaire.",
     )
     _deroulement(
         moteur,
@@ -325,7 +325,7 @@ def format_classes_puis_ecoles(moteur, ecoles):
             ecoles_pilotes=pilotes,
             classes_volontaires=2 * pilotes,
         ),
-        f"Sur {ecoles} écoles : des classes volontaires au premier trimestre, puis {pilotes} écoles pilotes jusqu'en juin, "
+        f"Sur {nombre(ecoles)} écoles : des classes volontaires au premier trimestre, puis {pilotes} écoles pilotes jusqu'en juin, "
         "puis la généralisation par vagues sur deux années scolaires.",
     )
     _deroulement(

@@ -29,7 +29,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import montant, pourcentage
+from entadvisor.formatting import montant, nombre, pourcentage
 
 R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
 
@@ -59,13 +59,13 @@ def eleves_estimes(moteur, classes):
     eleves = calc.estimated_pupils(classes, par_classe)
     moteur.conclure(
         Effectif(eleves=eleves, estime=True),
-        f"L'effectif n'est pas connu : {eleves} élèves sont estimés ({classes} classes × {par_classe} élèves en moyenne).",
+        f"L'effectif n'est pas connu : {nombre(eleves)} élèves sont estimés ({nombre(classes)} classes × {par_classe} élèves en moyenne).",
     )
     moteur.noter(
         "vigilance",
         code="eleves_estimes",
         message=(
-            f"L'effectif d'élèves est estimé ({eleves} élèves pour {classes} classes, à {par_classe} élèves par classe). "
+            f"L'effectif d'élèves est estimé ({nombre(eleves)} élèves pour {nombre(classes)} classes, à {par_classe} élèves par classe). "
             "Remplacez-le par l'effectif réel (base élèves ONDE, directeurs d'école) : il fait la valeur estimée du besoin."
         ),
     )
@@ -171,7 +171,7 @@ def petit_acheteur_sans_service(moteur):
 def montant_estime(moteur, eleves, prix, annees, ponctuels, voie):
     valeur = calc.estimated_value(eleves, prix, annees, ponctuels)
     texte = (
-        f"{eleves} élèves × {montant(prix)} × {annees} ans"
+        f"{nombre(eleves)} élèves × {montant(prix)} × {annees} ans"
         + (f" + {montant(ponctuels)} de coûts ponctuels" if ponctuels else "")
         + f" = {montant(valeur)}, sur toute la durée du contrat, reconductions comprises."
     )
