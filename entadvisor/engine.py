@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -172,9 +173,14 @@ class Moteur(KnowledgeEngine):
         """Facts present after the run, by class name, as plain dicts."""
         found: dict[str, list[dict[str, Any]]] = {}
         for fact in self.facts.values():
-            values = {k: unfreeze(v) for k, v in fact.as_dict().items() if not str(k).startswith("__")}
+            values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
             found.setdefault(type(fact).__name__, []).append(values)
         return found
+
+
+def _plain(value: Any) -> Any:
+    """A fact value as plain Python: experta freezes lists and dicts; scalars pass as they are."""
+    return unfreeze(value) if isinstance(value, (tuple, frozenset, Mapping)) else value
 
 
 def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
@@ -188,7 +194,7 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
         chosen = used.setdefault(name, {})
         for key in keys:
             if key in fact:
-                chosen[key] = unfreeze(fact[key])
+                chosen[key] = _plain(fact[key])
     return used
 
 
