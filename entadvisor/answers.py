@@ -161,8 +161,6 @@ class Answers(BaseModel):
                 "coherence:fin_contrat_actuel:une date de fin de contrat est donnée alors que « ent_existant » "
                 "vaut « aucun » ; retirez-la ou indiquez l'ENT existant (« partiel » ou « generalise »)"
             )
-        if self.nombre_communes > 1 and self.porteur == "commune" and self.competence_scolaire == "communes":
-            pass  # an RPI or several communes: a groupement is likely; the rules decide
         return self
 
 

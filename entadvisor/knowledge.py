@@ -72,12 +72,6 @@ class Knowledge:
             clear_matcher_caches()
         return self._engine
 
-    def rule(self, rule_id: str) -> Regle:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
-
 
 def _load_module(path: Path, package: str) -> ModuleType:
     name = f"{package}.{path.stem}"

@@ -94,9 +94,7 @@ class ParameterSet:
         dates = self._dates[name]
         index = bisect.bisect_right(dates, date) - 1
         known = index >= 0 and (parameter.valid_until is None or date <= parameter.valid_until)
-        start = dates[max(index, 0)] if index >= 0 else dates[0]
-        if index < 0:
-            start = dates[0]
+        start = dates[max(index, 0)]  # before the first value: the first one, marked unknown
         dated = parameter.values[start]
         return ParameterValue(
             nom=name,

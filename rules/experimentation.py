@@ -323,7 +323,7 @@ def format_classes_puis_ecoles(moteur, ecoles):
             format="classes_puis_ecoles_pilotes",
             duree_mois=moteur.param("experimentation_ecoles_mois"),
             ecoles_pilotes=pilotes,
-            classes_volontaires=2 * pilotes,
+            classes_volontaires=0,  # how many volunteer classes is left to the IEN: no source gives a number
         ),
         f"Sur {nombre(ecoles)} écoles : des classes volontaires au premier trimestre, puis {pilotes} écoles pilotes jusqu'en juin, "
         "puis la généralisation par vagues sur deux années scolaires.",
