@@ -29,6 +29,8 @@ SEUILS = {
     "publicite": "seuil_publicite_mapa",
     "europeen": "seuil_europeen",
     "innovant": "seuil_achat_innovant",
+    "ecrit": "seuil_ecrit_obligatoire",
+    "donnees_essentielles": "seuil_donnees_essentielles",
 }
 
 
