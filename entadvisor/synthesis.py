@@ -32,7 +32,6 @@ from .advice import (
 )
 from .answers import Answers
 from .calculations import months_between
-from .formatting import montant, nombre
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -61,16 +60,6 @@ SEUILS_AFFICHES = (
     ("publicite", "seuil_publicite_mapa"),
     ("europeen", "seuil_europeen"),
 )
-COORDONNATEURS = {
-    "commune": "la commune qui porte le projet",
-    "epci": "l'EPCI",
-    "syndicat_scolaire": "le syndicat scolaire",
-    "syndicat_mixte": "le syndicat mixte",
-    "departement": "le département",
-    "autre": "le porteur du projet",
-}
-
-
 def _one(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
     from .engine import EvaluationError
 
@@ -130,19 +119,12 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     contrat = _one(facts, "Contrat")
 
     raisons_achat = _raisons(notes, "achat")
-    coordonnateur = None
-    if voie["voie"] == "groupement_commandes":
-        coordonnateur = (
-            "le coordonnateur du groupement existant"
-            if voie["existant"]
-            else acheteur.get("coordonnateur") or COORDONNATEURS[answers.porteur]
-        )
     achat = Achat(
         acheteur=acheteur["libelle"],
         voie=voie["voie"],
         procedure=passation["procedure"],
         publicite=passation["publicite"],
-        coordonnateur=coordonnateur,
+        coordonnateur=voie["coordonnateur"],
         alternatives=[
             Alternative(procedure=n["procedure"], raison=n["raison"])
             for n in notes
@@ -156,20 +138,6 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     )
 
     annees = duree["annees_contrat"]
-    perimetre = (
-        "le besoin additionné de tous les membres du groupement"
-        if voie["voie"] == "groupement_commandes"
-        else "toutes les écoles du périmètre"
-    )
-    formule = (
-        f"{nombre(effectif['eleves'])} élèves × {montant(prix['prix'])} par an × {annees} ans"
-        + (
-            f" + {montant(answers.couts_ponctuels_ht)} de coûts ponctuels"
-            if answers.couts_ponctuels_ht
-            else ""
-        )
-        + f" = {montant(valeur['montant'])}"
-    )
     valeur_estimee = ValeurEstimee(
         montant_ht=valeur["montant"],
         detail=DetailValeur(
@@ -179,8 +147,8 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
             prix_par_defaut=prix["par_defaut"],
             annees=annees,
             couts_ponctuels_ht=answers.couts_ponctuels_ht,
-            perimetre=perimetre,
-            formule=formule,
+            perimetre=valeur["perimetre"],
+            formule=valeur["formule"],
         ),
         tranche=tranche["tranche"],
         seuils=[
@@ -287,10 +255,13 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         ),
     )
     vigilance: dict[str, Vigilance] = {}
-    for note in notes:
+    for note in notes:  # one item per code; two rules noting the same code add their messages
         if note["kind"] == "vigilance":
-            vigilance.setdefault(
-                note["code"], Vigilance(code=note["code"], message=note["message"], regle=note["regle"])
+            first = vigilance.get(note["code"])
+            vigilance[note["code"]] = (
+                Vigilance(code=note["code"], message=note["message"], regle=note["regle"])
+                if first is None
+                else first.model_copy(update={"message": f"{first.message} {note['message']}"})
             )
 
     trace = [
