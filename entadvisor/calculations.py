@@ -164,10 +164,18 @@ def backward_plan(
         ideal = add_months(opening, -setup_months)  # notification
         serre, kept, deferred = None, 0, False
         if launch is not None:
-            notification = max(add_months(launch, lead_months), analysis) if launched else add_months(launch, lead_months)
+            notification = (
+                max(add_months(launch, lead_months), analysis)
+                if launched
+                else add_months(launch, lead_months)
+            )
             lancement = launch
             ok = notification <= ideal
-            if not ok and notification <= add_months(opening, -(setup_months - margin_months)) and notification < opening:
+            if (
+                not ok
+                and notification <= add_months(opening, -(setup_months - margin_months))
+                and notification < opening
+            ):
                 ok, serre, kept = True, "mise_en_service", months_between(notification, opening)
             if ok and not launched and months_between(notification, opening) > setup_max_months:
                 deferred, serre, kept = True, None, 0

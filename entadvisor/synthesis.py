@@ -54,12 +54,16 @@ ORDRE_PREPARATION = (
 FORMES = {
     "accord_cadre_bons_commande": "Accord-cadre à bons de commande",
     "adhesion_centrale_achat": "Adhésion à la centrale d'achat (convention et bons de commande sur son marché)",
+    "adhesion_groupement": "Adhésion au groupement de commandes (le marché est celui du coordonnateur)",
+    "abonnement_devis_bon_commande": "Abonnement annuel sur devis signé et bon de commande",
 }
 SEUILS_AFFICHES = (
     ("dispense", "seuil_dispense"),
     ("publicite", "seuil_publicite_mapa"),
     ("europeen", "seuil_europeen"),
 )
+
+
 def _one(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
     from .engine import EvaluationError
 

@@ -210,7 +210,9 @@ def epci_pour_communes(moteur):
 @regle(
     "ACH-SYNDICAT-POUR-MEMBRES",
     "Le syndicat achète pour ses communes membres comme centrale d'achat",
-    Projet(porteur=MATCH.porteur & (L("syndicat_scolaire") | L("syndicat_mixte")), competence_scolaire="communes"),
+    Projet(
+        porteur=MATCH.porteur & (L("syndicat_scolaire") | L("syndicat_mixte")), competence_scolaire="communes"
+    ),
     references=[L212_4, CENTRALE],
     explication=(
         "Les communes gardent la compétence scolaire. Un syndicat (SIVU, SIVOS, syndicat mixte) peut acheter pour ses "

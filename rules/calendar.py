@@ -113,7 +113,9 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analy
 @regle(
     "CAL-RENTREE-INATTEIGNABLE",
     "La rentrée visée n'est plus atteignable",
-    Planning(atteignable=False, rentree_visee=MATCH.visee, rentree_retenue=MATCH.retenue, lancement=MATCH.lancement),
+    Planning(
+        atteignable=False, rentree_visee=MATCH.visee, rentree_retenue=MATCH.retenue, lancement=MATCH.lancement
+    ),
     Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
     Projet(date_lancement=MATCH.prevu),
     references=[GUIDE_CALENDRIER],
@@ -391,10 +393,14 @@ def etapes(
     analyse,
 ):
     a = analyse
-    if lancement < analyse:  # a consultation already launched: its preparation is behind (CAL-CONSULTATION-LANCEE)
+    if (
+        lancement < analyse
+    ):  # a consultation already launched: its preparation is behind (CAL-CONSULTATION-LANCEE)
         _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a)
     else:
-        _etapes_preparation(moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a)
+        _etapes_preparation(
+            moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+        )
     _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, a)
 
 
@@ -413,7 +419,9 @@ LIBELLES_CONVENTION = {
 }
 
 
-def _etapes_preparation(moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a):
+def _etapes_preparation(
+    moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+):
     _etape(
         moteur,
         "initiative",
@@ -430,7 +438,14 @@ def _etapes_preparation(moteur, preparation, lancement, notification, convention
         calc.add_months(preparation, -1),
         a,
     )
-    _etape(moteur, "convention", LIBELLES_CONVENTION[convention], calc.add_months(preparation, -2), preparation, a)
+    _etape(
+        moteur,
+        "convention",
+        LIBELLES_CONVENTION[convention],
+        calc.add_months(preparation, -2),
+        preparation,
+        a,
+    )
     _etape(
         moteur,
         "comite_pilotage",
@@ -546,6 +561,7 @@ def etapes_experimentation(moteur, format, mois, o, analyse):
 @regle(
     "CAL-RENOUVELLEMENT",
     "Lancer le renouvellement à temps",
+    Voie(procedure_requise=True),
     Contrat(
         debut_renouvellement=MATCH.debut_r,
         lancement_renouvellement=MATCH.lancement_r,
@@ -591,5 +607,41 @@ def renouvellement(moteur, debut_r, lancement_r, notification_r, fin, analyse):
         texte=(
             f"Commencez à préparer le marché suivant le {date_fr(debut_r)} et lancez-le au plus tard le {date_fr(lancement_r)}, "
             f"pour notifier le {date_fr(notification_r)} et organiser la transition avant la fin du contrat le {date_fr(fin)}."
+        ),
+    )
+
+
+@regle(
+    "CAL-FIN-ADHESION",
+    "Suivre le renouvellement du marché de la centrale ou du groupement",
+    Voie(procedure_requise=False, voie=MATCH.voie),
+    Contrat(debut_renouvellement=MATCH.debut_r, fin=MATCH.fin),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[
+        "CCP art. L2113-4",
+        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT »",
+    ],
+    explication=(
+        "Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur : le membre vérifie à "
+        "temps que le marché suivant existe et qu'il y adhère, pour que le service continue."
+    ),
+    strate=Strate.PREPARATION,
+)
+def fin_adhesion(moteur, voie, debut_r, fin, analyse):
+    qui = "la centrale" if voie == "centrale_achat" else "le coordonnateur du groupement"
+    _etape(
+        moteur,
+        "renouvellement_adhesion",
+        f"Fin de la période : vérifier auprès de {qui} le marché suivant",
+        debut_r,
+        fin,
+        analyse,
+    )
+    moteur.noter(
+        "raison",
+        sujet="Contrat",
+        texte=(
+            f"Le renouvellement du marché revient à {qui} : dès le {date_fr(debut_r)}, vérifiez que le marché suivant "
+            f"est prêt avant le {date_fr(fin)} et confirmez votre adhésion, pour que le service continue."
         ),
     )

@@ -45,7 +45,9 @@ R2124_5 = "CCP art. L2124-4 et R2124-5 (dialogue compétitif)"
 CE_2020 = "CE, 7 octobre 2020, n° 440575 (interprétation stricte des cas de négociation)"
 JOUE = "CCP art. R2131-16 et R2131-17 (publicité des procédures formalisées : BOAMP et JOUE)"
 GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
-REPONSE_2011 = "Réponse ministérielle du 17 mai 2011 (adhésion à un groupement après le lancement de la consultation)"
+REPONSE_2011 = (
+    "Réponse ministérielle du 17 mai 2011 (adhésion à un groupement après le lancement de la consultation)"
+)
 R2112_1 = "CCP art. R2112-1 (marché conclu par écrit à partir du seuil fixé)"
 
 LIBELLES = {
@@ -106,9 +108,7 @@ def _cas(tranche, besoin, precises):
     return f"{besoin}_{'imprecises' if precises is False else 'precises'}"
 
 
-_SOUS_EUROPEEN_FORMALISEE = (
-    "Possible mais non requis sous le seuil européen ({e}) : plus long (environ {delai_ao} mois) et plus lourd."
-)
+_SOUS_EUROPEEN_FORMALISEE = "Possible mais non requis sous le seuil européen ({e}) : plus long (environ {delai_ao} mois) et plus lourd."
 _NEGOCIATION_SOUS_EUROPEEN = (
     "Réservée aux procédures formalisées (R2124-3) ; sous le seuil européen, la procédure adaptée peut comporter "
     "une négociation si elle est annoncée (R2123-5)."
@@ -318,7 +318,11 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
         _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
         "Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
         "montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
-        + (f" ; dès {montant(dce)}, les documents de la consultation y sont gratuits (R2132-2)." if v >= dce else "."),
+        + (
+            f" ; dès {montant(dce)}, les documents de la consultation y sont gratuits (R2132-2)."
+            if v >= dce
+            else "."
+        ),
     )
 
 
@@ -535,7 +539,9 @@ def allotissement(moteur):
 @regle(
     "PROC-SEUIL-INCONNU",
     "Seuil non encore connu à la date de lancement",
-    Seuils(dispense_connu=MATCH.d, publicite_connu=MATCH.p, europeen_connu=MATCH.e, publicite=MATCH.publicite),
+    Seuils(
+        dispense_connu=MATCH.d, publicite_connu=MATCH.p, europeen_connu=MATCH.e, publicite=MATCH.publicite
+    ),
     ValeurEstimee(montant=MATCH.v),
     TEST(lambda d, p, e: not (d and p and e)),
     references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],

@@ -80,7 +80,10 @@ def eleves_estimes(moteur, classes):
     strate=Strate.NORMALISATION,
 )
 def prix_donne(moteur, prix):
-    bas, haut = moteur.param("prix_eleve_an_ht_minimum_plausible"), moteur.param("prix_eleve_an_ht_maximum_plausible")
+    bas, haut = (
+        moteur.param("prix_eleve_an_ht_minimum_plausible"),
+        moteur.param("prix_eleve_an_ht_maximum_plausible"),
+    )
     moteur.conclure(Prix(prix=float(prix), par_defaut=False, atypique=not bas <= prix <= haut))
 
 
@@ -98,7 +101,8 @@ def prix_donne(moteur, prix):
 def prix_defaut(moteur):
     prix = float(moteur.param("prix_eleve_an_ht_defaut"))
     moteur.conclure(
-        Prix(prix=prix, par_defaut=True, atypique=False), f"Prix retenu par hypothèse : {montant(prix)} par élève et par an."
+        Prix(prix=prix, par_defaut=True, atypique=False),
+        f"Prix retenu par hypothèse : {montant(prix)} par élève et par an.",
     )
     moteur.noter(
         "vigilance",
@@ -190,7 +194,9 @@ def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, 
             else "les seules écoles de l'acheteur : le besoin des partenaires du groupement reste à ajouter"
         )
     else:
-        perimetre = "toutes les écoles du périmètre" + (", collèges et lycées compris" if second_degre else "")
+        perimetre = "toutes les écoles du périmètre" + (
+            ", collèges et lycées compris" if second_degre else ""
+        )
     texte = f"{formule}, sur toute la durée du contrat, reconductions comprises ; elle compte {perimetre}."
     moteur.conclure(ValeurEstimee(montant=valeur, formule=formule, perimetre=perimetre), texte)
 
@@ -230,7 +236,10 @@ def second_degre_manquant(moteur):
     strate=Strate.VIGILANCE,
 )
 def prix_atypique(moteur, prix):
-    bas, haut = moteur.param("prix_eleve_an_ht_minimum_plausible"), moteur.param("prix_eleve_an_ht_maximum_plausible")
+    bas, haut = (
+        moteur.param("prix_eleve_an_ht_minimum_plausible"),
+        moteur.param("prix_eleve_an_ht_maximum_plausible"),
+    )
     moteur.noter(
         "vigilance",
         code="prix_atypique",
