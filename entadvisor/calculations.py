@@ -177,7 +177,7 @@ def backward_plan(
                 and notification < opening
             ):
                 ok, serre, kept = True, "mise_en_service", months_between(notification, opening)
-            if ok and not launched and months_between(notification, opening) > setup_max_months:
+            if ok and not launched and add_months(notification, setup_max_months) < opening:
                 deferred, serre, kept = True, None, 0
                 lancement, notification = add_months(ideal, -lead_months), ideal
             preparation = add_months(lancement, -preparation_months)

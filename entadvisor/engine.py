@@ -200,7 +200,7 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
     return used
 
 
-def _run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date) -> dt.date:
+def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date) -> dt.date:
     """Run the case with the parameters in force at the launch of the consultation (DOMAIN.md §3).
 
     The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
@@ -243,7 +243,7 @@ def evaluate(
         answers = validate_answers(answers)
     as_of = as_of or dt.date.today()
     engine = knowledge.engine()
-    parameter_date = _run_at_launch(engine, knowledge, answers, as_of)
+    parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     advice = build_advice(engine, answers, as_of, parameter_date)
     if sensibilite or answers.offre_mutualisee == "ne_sait_pas":
         from .sensitivity import sensitivity

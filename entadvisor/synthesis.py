@@ -180,20 +180,24 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         raisons=_raisons(notes, "experimentation"),
     )
 
+    # The phases partition the contract: an observation with no room is empty (it ends the day before it
+    # starts, 0 months) and the renewal starts after the deployment at the earliest (duree_depassee says so).
     fin_deploiement = contrat["fin_deploiement"]
-    debut_renouvellement = contrat["debut_renouvellement"]
     lendemain = fin_deploiement + dt.timedelta(days=1)
-    observation_fin = max(debut_renouvellement - dt.timedelta(days=1), lendemain)
+    debut_renouvellement = max(contrat["debut_renouvellement"], lendemain)
+    deploiement = _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement)
+    libelle = "Suivi du marché suivant (centrale ou groupement)" if contrat["forme"].startswith("adhesion") else "Renouvellement du marché"
+    renouvellement = _phase("renouvellement", libelle, debut_renouvellement, contrat["fin"])
     phases = [
-        _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement),
+        deploiement,
         _phase(
             "observation",
             "Observation des usages",
             lendemain,
-            observation_fin,
-            mois=max(contrat["observation_mois"], 0),
+            debut_renouvellement - dt.timedelta(days=1),
+            mois=contrat["duree_mois"] - deploiement.mois - renouvellement.mois,
         ),
-        _phase("renouvellement", "Renouvellement du marché", debut_renouvellement, contrat["fin"]),
+        renouvellement,
     ]
     reconductions = contrat["reconductions"]
     structure = (
