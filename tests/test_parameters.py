@@ -91,6 +91,13 @@ PARAMETRES = _every_parameter()
         ),
         pytest.param("seuil_publicite_mapa", D(2026, 4, 1), 90_000, D(2019, 4, 1), True, id="publicite-2026"),
         pytest.param("seuil_achat_innovant", D(2021, 12, 16), 100_000, D(2021, 12, 16), True, id="innovant"),
+        pytest.param("seuil_dispense", D(2015, 9, 30), 15_000, D(2011, 12, 12), True, id="dispense-2015-09-30"),
+        pytest.param("seuil_dispense", D(2011, 12, 12), 15_000, D(2011, 12, 12), True, id="dispense-2011-12-12"),
+        pytest.param("seuil_dce_gratuit", D(2019, 12, 31), 25_000, D(2019, 4, 1), True, id="dce-2019-12-31"),
+        pytest.param("seuil_dce_gratuit", D(2019, 4, 1), 25_000, D(2019, 4, 1), True, id="dce-2019-04-01"),
+        pytest.param(
+            "seuil_europeen_autorites_centrales", D(2023, 12, 31), 140_000, D(2022, 1, 1), True, id="apc-2023"
+        ),
     ],
 )
 def test_threshold_values_on_both_sides_of_the_law_changes(parametres, nom, date, valeur, depuis, connu):
@@ -113,7 +120,7 @@ def test_european_threshold_past_its_validity_keeps_the_last_value_but_is_unknow
 @pytest.mark.parametrize(
     ("nom", "date"),
     [
-        pytest.param("seuil_dispense", D(2015, 9, 30), id="dispense-before-2015"),
+        pytest.param("seuil_dispense", D(2011, 12, 11), id="dispense-before-2011"),
         pytest.param("seuil_europeen", D(2021, 12, 31), id="europeen-before-2022"),
         pytest.param("seuil_achat_innovant", D(2021, 12, 15), id="innovant-before-decree"),
         pytest.param("marge_seuil_proche", D(2019, 12, 31), id="heuristic-before-2020"),
@@ -184,7 +191,12 @@ def test_an_unknown_parameter_name_is_a_key_error_in_french(parametres):
 
 def test_change_dates_lists_the_value_dates_in_order(parametres):
     """change_dates gives the dated values in order, plus the day after valid_until."""
-    assert parametres.change_dates("seuil_dispense") == [D(2015, 10, 1), D(2020, 1, 1), D(2026, 4, 1)]
+    assert parametres.change_dates("seuil_dispense") == [
+        D(2011, 12, 12),
+        D(2015, 10, 1),
+        D(2020, 1, 1),
+        D(2026, 4, 1),
+    ]
     assert parametres.change_dates("seuil_europeen") == [
         D(2022, 1, 1),
         D(2024, 1, 1),
@@ -202,6 +214,44 @@ def test_every_dated_value_has_a_reference(file, nom, body):
     for date, dated in body["values"].items():
         reference = dated.get("reference") or {}
         assert len(str(reference.get("title", "")).strip()) >= 3, f"{file} {nom} {date}"
+
+
+OFFICIEL = "https://www.legifrance.gouv.fr/"
+
+
+def _references() -> list:
+    found = []
+    for file, name, body in PARAMETRES:
+        for date, dated in body["values"].items():
+            found.append(pytest.param(file, name, body, dated["reference"], id=f"{file}:{name}:{date}"))
+    return found
+
+
+@pytest.mark.parametrize(("file", "nom", "body", "reference"), _references())
+def test_every_link_points_to_an_official_text(file, nom, body, reference):
+    """A reference's link is a Légifrance page (code article or JORF text); a heuristic has no link at all."""
+    href = reference.get("href")
+    if body["nature"] == "heuristique":
+        assert href is None, f"{file} {nom} : une heuristique ne renvoie à aucune page ({href})"
+    elif href is not None:
+        assert href.startswith(OFFICIEL), f"{file} {nom} : {href} n'est pas un texte officiel"
+        assert "/jorf/id/JORFTEXT" in href or "/codes/" in href, f"{file} {nom} : {href}"
+
+
+@pytest.mark.parametrize(("file", "nom", "body", "reference"), _references())
+def test_no_reference_names_an_internal_file(file, nom, body, reference):
+    """A reference title is what a user reads: no file of the project (« ANSWERS.md », « shared »)."""
+    title = str(reference["title"])
+    for fragment in (".md", ".py", ".yaml", "shared ", "DOMAIN", "ANSWERS"):
+        assert fragment not in title, f"{file} {nom} : « {fragment} » dans « {title} »"
+
+
+def test_a_heuristic_reference_says_it_is_expert_judgement():
+    """Every heuristic parameter's reference says it is expert judgement (and where it comes from)."""
+    for file, name, body in PARAMETRES:
+        if body["nature"] == "heuristique":
+            for date, dated in body["values"].items():
+                assert str(dated["reference"]["title"]).startswith("Jugement d'expert"), f"{file} {name} {date}"
 
 
 ARTICLE_MANQUANT: set[str] = set()
