@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .answers import FIELDS, REQUIRED, Answers
+from .duplicates import load_yaml
 from .errors import EntreeInvalide, Probleme
 
 NOM_FICHIER = "ent-premier-degre.yaml"
@@ -497,7 +498,7 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     except (OSError, UnicodeDecodeError) as exc:
         raise EntreeInvalide(source, f"questionnaire illisible ({exc}).") from None
     try:
-        data = yaml.safe_load(texte)
+        data = load_yaml(texte, source)  # a key given twice is an error (file, key, line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         ligne = mark.line + 1 if mark is not None else None
