@@ -139,12 +139,18 @@ def test_conseil_json_values_are_those_of_the_contract(conseils):
 
 
 def test_conseil_json_contract_phases_cover_deployment_observation_renewal(conseils):
-    """contrat.phases are deployment, observation and renewal, each with a start and an end, in order."""
+    """contrat.phases are deployment, observation and renewal, in order, partitioning the contract: each
+    starts the day after the previous one ends; a phase with no room (0 months) ends the day before it starts."""
     for name, advice in conseils.items():
         phases = advice["contrat"]["phases"]
         assert [p["phase"] for p in phases] == ["deploiement", "observation", "renouvellement"], name
-        assert all(p["debut"] <= p["fin"] for p in phases), name
+        assert all(p["debut"] <= p["fin"] or p["mois"] == 0 for p in phases), name
         assert phases[0]["debut"] == advice["contrat"]["debut"], name
+        assert phases[-1]["fin"] == advice["contrat"]["fin"], name
+        for avant, apres in zip(phases, phases[1:]):
+            lendemain = dt.date.fromisoformat(avant["fin"]) + dt.timedelta(days=1)
+            assert apres["debut"] == lendemain.isoformat(), name
+        assert sum(p["mois"] for p in phases) == advice["contrat"]["duree_mois"], name
 
 
 def test_conseil_json_calendar_is_chronological(conseils):
