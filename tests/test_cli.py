@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import re
 import subprocess
@@ -147,7 +149,7 @@ def test_conseil_json_contract_phases_cover_deployment_observation_renewal(conse
         assert all(p["debut"] <= p["fin"] or p["mois"] == 0 for p in phases), name
         assert phases[0]["debut"] == advice["contrat"]["debut"], name
         assert phases[-1]["fin"] == advice["contrat"]["fin"], name
-        for avant, apres in zip(phases, phases[1:]):
+        for avant, apres in itertools.pairwise(phases):
             lendemain = dt.date.fromisoformat(avant["fin"]) + dt.timedelta(days=1)
             assert apres["debut"] == lendemain.isoformat(), name
         assert sum(p["mois"] for p in phases) == advice["contrat"]["duree_mois"], name
