@@ -8,16 +8,13 @@ the key, the line where possible and what is allowed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import json
 import os
 import re
 import stat
-import tempfile
 import unicodedata
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
@@ -769,6 +766,13 @@ def _check_characters(text: str, source: str) -> None:
         )
 
 
+def read_mapping(text: str, source: str, *, format: str = "yaml") -> tuple[Any, dict[str, int]]:
+    """The mapping of an answer file's text (YAML 1.2 core schema, or JSON) and the line of each key,
+    without validating the answers: for partial files (the questionnaire's ``--reprendre``)."""
+    _check_characters(text, source)
+    return (_json_mapping if format == "json" else _yaml_mapping)(text, source)
+
+
 def parse_answers(
     text: str,
     source: str = "<réponses>",
@@ -780,8 +784,7 @@ def parse_answers(
 
     The dates are checked against ``date_analyse`` (default: today), see :func:`check_dates`.
     """
-    _check_characters(text, source)
-    data, lines = (_json_mapping if format == "json" else _yaml_mapping)(text, source)
+    data, lines = read_mapping(text, source, format=format)
     answers = validate_answers(data, source, lines)
     check_dates(answers, date_analyse, source, lines)
     return answers
@@ -858,32 +861,15 @@ def answers_to_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a text file atomically: a temporary file in the same folder, then a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a saved file follows the user's umask
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+def write_atomic(path: str | os.PathLike[str], text: str, *, what: str = "le fichier") -> None:
+    """Write a text file atomically: a temporary file in the same folder, then a rename (see :mod:`._files`)."""
+    from ._files import write_atomic as _write_atomic
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    _write_atomic(path, text, what=what)
 
 
 def save_answers(data: dict[str, Any] | Answers, path: str | os.PathLike[str]) -> None:
     """Save answers (complete or not) as a YAML answer file, atomically."""
     mapping = data.model_dump(mode="json", exclude_none=True) if isinstance(data, Answers) else dict(data)
     mapping.setdefault("version", FORMAT_VERSION)
-    write_atomic(path, answers_to_yaml(mapping))
+    write_atomic(path, answers_to_yaml(mapping), what="le fichier de réponses")

@@ -207,7 +207,8 @@ def _evaluer_lot(lot: list[Tache]) -> list[tuple[int, dict[str, Any]]]:
 def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     _, chemin, nom = tache
     try:
-        advice = evaluate(load_answers(chemin), as_of=_etat["as_of"], knowledge=_etat["knowledge"])
+        answers = load_answers(chemin, date_analyse=_etat["as_of"])
+        advice = evaluate(answers, as_of=_etat["as_of"], knowledge=_etat["knowledge"])
         texte = advice.to_json() + "\n"  # what `entadvisor conseil --json` prints
         rapport = _etat["rendre"](advice) if _etat["rendre"] else None
     except EntreeInvalide as exc:

@@ -51,6 +51,13 @@ class EntreeInvalide(Exception):
         return "\n".join(lignes)
 
 
+class EcritureImpossible(EntreeInvalide):
+    """An output that cannot be written (a parent that is a file, a read-only folder, a full disk).
+
+    Told like bad input (« Erreur : … », exit 1): the message names the file and what to do.
+    """
+
+
 _ERRNO_FR = {
     "EACCES": "droits insuffisants",
     "EPERM": "opération non permise",
