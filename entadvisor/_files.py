@@ -48,9 +48,9 @@ def write_error(
 def check_output(path: str | os.PathLike[str], *, what: str = "le fichier", folder: bool = False) -> Path:
     """Check, before any work, that ``path`` can be written (``folder``: that it can be a folder).
 
-    Creates the missing parent folders (as the write would), then refuses in French a target that is
-    a folder (or, with ``folder``, a file), a parent that is a file, and a folder where a file cannot be
-    created (read-only, no permission, missing). Returns the path.
+    Creates nothing (the write creates the missing parent folders); refuses in French a target that
+    is a folder (or, with ``folder``, a file), a parent that is a file, and a folder where a file
+    cannot be created (read-only, no permission). Returns the path.
     """
     target = Path(path)
     if folder:
@@ -71,15 +71,15 @@ def check_output(path: str | os.PathLike[str], *, what: str = "le fichier", fold
             str(target),
             f"« {ancestor} » est un fichier, pas un dossier : {what} ne peut pas être écrit dessous.",
         )
+    probe_in = where if where.is_dir() else ancestor  # nothing is created before the work
     try:
-        where.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".entadvisor-essai.", suffix=".tmp", dir=where)
+        fd, probe = tempfile.mkstemp(prefix=".entadvisor-essai.", suffix=".tmp", dir=probe_in)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         raise EcritureImpossible(
             str(target),
-            f"impossible d'écrire dans le dossier « {where} » ({os_message(exc)}) : "
+            f"impossible d'écrire dans le dossier « {probe_in} » ({os_message(exc)}) : "
             "choisissez un dossier où vous pouvez écrire.",
         ) from None
     return target
@@ -131,3 +131,56 @@ def write_atomic(
                     os.fsync(handle.fileno())
         except OSError as exc:
             raise write_error(target, exc, what=what) from None
+
+
+class FichierVerrouille(EcritureImpossible):
+    """Another running program (another questionnaire) holds the lock of this file."""
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | os.PathLike[str], *, holder: str = "un autre questionnaire") -> Iterator[Path]:
+    """Hold an advisory lock on ``path`` for the block: a hidden ``.NAME.verrou`` beside it, locked with
+    ``flock`` and removed at the end. A second holder is refused at once with :class:`FichierVerrouille`.
+
+    The answer file itself cannot carry the lock: each atomic save replaces it with a new file.
+    Where ``fcntl`` does not exist (Windows), the block runs without a lock.
+    """
+    target = Path(path)
+    lock = target.with_name(f".{target.name}.verrou")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield lock
+        return
+    while True:
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise write_error(lock, exc, what="le verrou du fichier") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise FichierVerrouille(
+                    str(target),
+                    f"ce fichier est ouvert par {holder} en ce moment (verrou {lock.name}) ; terminez-le "
+                    "d'abord, ou choisissez un autre fichier avec -o.",
+                ) from None
+            raise write_error(lock, exc, what="le verrou du fichier") from None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino  # not removed by a holder that just finished
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield lock
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)

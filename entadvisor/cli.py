@@ -366,8 +366,6 @@ def evaluer(
 
     Exemple : entadvisor evaluer reponses/ -o resultats --html
     """
-    from .batch import evaluer_fichiers
-
     if not chemins:
         raise click.UsageError(
             "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
@@ -379,9 +377,19 @@ def evaluer(
     from ._files import check_output
 
     check_output(sortie, what="les résultats", folder=True)
-    bilan = evaluer_fichiers(
-        chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
-    )
+    try:
+        from .batch import evaluer_fichiers
+
+        bilan = evaluer_fichiers(
+            chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
+        )
+    except KeyboardInterrupt:  # before the evaluation started, or while it was being shut down
+        click.echo(
+            f"Interrompu. Les conseils déjà écrits dans {sortie} sont complets ; la synthèse n'a pas été "
+            "écrite. Relancez la même commande avec --ecraser pour tout recommencer.",
+            err=True,
+        )
+        sys.exit(130)
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)
 

@@ -106,10 +106,13 @@ def test_a_write_error_is_french_with_the_advice_of_what_to_do(tmp_path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
-def test_check_output_creates_missing_parents(tmp_path):
-    """A missing parent folder is created, as the write would."""
-    assert check_output(tmp_path / "a" / "b" / "r.html") == tmp_path / "a" / "b" / "r.html"
-    assert (tmp_path / "a" / "b").is_dir()
+def test_check_output_creates_nothing_and_the_write_creates_missing_parents(tmp_path):
+    """Checking a path with missing parents creates nothing; the atomic write then creates them."""
+    target = tmp_path / "a" / "b" / "r.html"
+    assert check_output(target) == target
+    assert not (tmp_path / "a").exists()
+    write_atomic(target, "<p>x</p>\n")
+    assert target.read_text(encoding="utf-8") == "<p>x</p>\n"
 
 
 # --- a read-only folder and a full disk, for real ------------------------------------------------
