@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import enum
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -339,6 +340,10 @@ class Question(_Modele):
 
     def _valider_texte(self, brut: str, reponses: Mapping[str, Any] | None) -> str:
         texte = " ".join(brut.split())
+        if any(unicodedata.category(c) == "Cc" for c in texte):  # the answer file would refuse it
+            raise ValueError(
+                "Le texte contient un caractère de contrôle (une flèche ou une touche spéciale ?) ; retapez-le."
+            )
         if self.max_longueur is not None and len(texte) > self.max_longueur:
             raise ValueError(f"Le texte fait {len(texte)} caractères ; {self.max_longueur} au plus.")
         return texte
