@@ -353,7 +353,7 @@ def lire_reponses_partielles(
     reponses: dict[str, Any] = {}
     for cle, valeur in data.items():
         if cle == "version":
-            if valeur != FORMAT_VERSION:
+            if valeur is True or str(valeur).strip() != str(FORMAT_VERSION):  # « 1 » as text is version 1
                 problemes.append(
                     Probleme(f"version « {valeur} » inconnue ; attendu {FORMAT_VERSION}.", "version")
                 )

@@ -336,6 +336,15 @@ class Question(_Modele):
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
         if date is None:
             raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
+        from .answers import ECART_DATES_ANS, _years_later
+
+        aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
+        mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
+        if not mini <= date <= maxi:
+            raise ValueError(
+                f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "
+                f"le {mini:%d/%m/%Y} et le {maxi:%d/%m/%Y}."
+            )
         return date
 
     def _valider_texte(self, brut: str, reponses: Mapping[str, Any] | None) -> str:

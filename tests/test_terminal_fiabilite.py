@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from entadvisor._files import FichierVerrouille, exclusive_lock
+from entadvisor.errors import EntreeInvalide
 from entadvisor.terminal import texte_en_place
 
 DATE = "2026-11-29"
@@ -93,6 +94,36 @@ def test_a_hash_inside_quotes_is_not_a_comment():
     """« # » inside a quoted value is part of the value, not a comment to carry over."""
     ancien = "nom_projet: 'ENT #1 de la vallée'\n"
     assert texte_en_place(ancien, "nom_projet: ENT 2\n") == "nom_projet: ENT 2\n"
+
+
+# --- the resumed file is read like an answer file --------------------------------------------------
+
+
+def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
+    """`--reprendre` reads « version: "1" », « 1 850 » and « 15/03/2027 », and refuses 0x0C with its line."""
+    from entadvisor.parcours import lire_reponses_partielles
+    from entadvisor.questionnaire import load_questionnaire
+
+    modele = load_questionnaire()
+    chemin = tmp_path / "r.yaml"
+    chemin.write_text('version: "1"\nnombre_eleves: 1 850\ndate_lancement: 15/03/2027\n', encoding="utf-8")
+    reponses, _ = lire_reponses_partielles(chemin, modele)
+    assert reponses["nombre_eleves"] == 1850
+    assert reponses["date_lancement"].isoformat() == "2027-03-15"
+    chemin.write_text("version: 1\nnombre_ecoles: 0x0C\n", encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as erreur:
+        lire_reponses_partielles(chemin, modele)
+    assert "ligne 2" in str(erreur.value) and "0x0C" in str(erreur.value)
+
+
+def test_the_questionnaire_refuses_a_date_decades_away_as_the_answer_file_would():
+    """A launch date typed 60 years ahead is refused at the prompt, with the window to type in."""
+    from entadvisor.questionnaire import load_questionnaire
+
+    question = load_questionnaire().question("date_lancement")
+    assert question is not None
+    with pytest.raises(ValueError, match="à plus de 20 ans d'aujourd'hui"):
+        question.valider("15/01/2090")
 
 
 # --- real questionnaires in pseudo-terminals -------------------------------------------------------
