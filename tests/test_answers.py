@@ -459,3 +459,34 @@ def test_a_system_error_is_told_in_french():
     assert os_message(OSError(errno.ENOSPC, "No space left on device")) == "disque plein"
     assert os_message(OSError(errno.EROFS, "Read-only file system")) == "système de fichiers en lecture seule"
     assert "Permission" not in os_message(PermissionError(errno.EACCES, "Permission denied"))
+
+
+@pytest.mark.parametrize("option", ["0001-01-01", "9999-12-31"])
+def test_the_analysis_date_option_refuses_year_1_and_9999_in_french(option):
+    """`--date-analyse 0001-01-01` or `9999-12-31`: a French usage message naming the option, no traceback."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    result = CliRunner().invoke(
+        main, ["conseil", str(EXAMPLES / "ville-12-ecoles.yaml"), "--date-analyse", option]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--date-analyse" in result.output and "hors des bornes" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["conseil", "rapport"])
+def test_a_launch_in_year_9999_is_refused_by_conseil_and_rapport_alike(tmp_path, command):
+    """The same file gives the same French refusal (file, field, line) in `conseil` and in `rapport`."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    args = [command, str(BROKEN / "date-an-9999.yaml")] + (
+        ["-o", str(tmp_path / "r.html")] if command == "rapport" else []
+    )
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "ligne 26, champ « date_lancement »" in result.output and "ValueError" not in result.output
+    assert not (tmp_path / "r.html").exists()
