@@ -94,7 +94,7 @@ from .batch_outputs import (
     nommer,
 )
 from .engine import evaluate
-from .errors import EntreeInvalide
+from .errors import EcritureImpossible, EntreeInvalide, os_message, visible
 from .formatting import date_fr, nombre
 from .text import PROCEDURES, VOIES
 
@@ -204,10 +204,16 @@ def _evaluer_lot(lot: list[Tache]) -> list[tuple[int, dict[str, Any]]]:
     return lignes
 
 
+class SortieImpossible(Exception):
+    """A worker could not write into the output folder (full disk, read-only or vanished folder):
+    the batch stops, since every following file would fail the same way."""
+
+
 def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     _, chemin, nom = tache
     try:
-        advice = evaluate(load_answers(chemin), as_of=_etat["as_of"], knowledge=_etat["knowledge"])
+        answers = load_answers(chemin, date_analyse=_etat["as_of"])
+        advice = evaluate(answers, as_of=_etat["as_of"], knowledge=_etat["knowledge"])
         texte = advice.to_json() + "\n"  # what `entadvisor conseil --json` prints
         rapport = _etat["rendre"](advice) if _etat["rendre"] else None
     except EntreeInvalide as exc:
@@ -222,10 +228,10 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
             _ecrire(dossier / page, rapport)
         _ecrire(dossier / avis, texte)
     except OSError as exc:
-        return ligne_erreur(chemin, f"{chemin} : écriture du résultat impossible ({exc.strerror or exc}).")
+        raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
     return {
-        "fichier": chemin,
+        "fichier": visible(chemin),  # a name that is not UTF-8, or holds ESC, is shown escaped
         "nom_projet": advice.nom_projet,
         "statut": "ok",
         "voie": advice.achat.voie,
@@ -245,7 +251,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
 
 def erreur_interne(chemin: str, exc: BaseException) -> str:
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-    return (
+    return visible(
         f"{chemin} : erreur interne ({type(exc).__name__}{' : ' + detail if detail else ''}) ; "
         "signalez-la avec ce fichier."
     )
@@ -253,7 +259,9 @@ def erreur_interne(chemin: str, exc: BaseException) -> str:
 
 def ligne_erreur(chemin: str, message: str) -> dict[str, Any]:
     ligne: dict[str, Any] = dict.fromkeys((*COLONNES, "fichier_rapport"))
-    ligne.update(fichier=chemin, statut="erreur", codes_vigilance=[], message_erreur=message)
+    ligne.update(
+        fichier=visible(chemin), statut="erreur", codes_vigilance=[], message_erreur=visible(message)
+    )
     return ligne
 
 
@@ -387,6 +395,46 @@ def evaluer_fichiers(
                 None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."
             ) from None
     sortie = Path(dossier)
+    try:
+        return _evaluer(chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut)
+    except (OSError, SortieImpossible) as exc:
+        raise _ecriture_impossible(sortie, exc) from None
+
+
+def _ecriture_impossible(sortie: Path, exc: BaseException) -> EcritureImpossible:
+    """Stop the batch with what was written and how to resume, in French."""
+    pourquoi = os_message(exc) if isinstance(exc, OSError) else str(exc)
+    try:
+        ecrits = sum(1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith(".json"))
+    except OSError:
+        ecrits = 0
+    deja = (
+        f"{nombre(ecrits)} conseil{'s' if ecrits > 1 else ''} complet{'s' if ecrits > 1 else ''} "
+        f"{'sont' if ecrits > 1 else 'est'} dans {visible(str(sortie / AVIS))}"
+        if ecrits
+        else "aucun conseil n'a été écrit"
+    )
+    return EcritureImpossible(
+        visible(str(sortie)),
+        f"évaluation arrêtée : écriture impossible dans le dossier des résultats ({pourquoi}). "
+        f"{deja[:1].upper() + deja[1:]} ; la synthèse (synthese.csv, synthese.json) n'a pas été écrite. "
+        "Pour reprendre : libérez de la place ou rendez le dossier accessible en écriture (ou choisissez-en un "
+        "autre), puis relancez la même commande avec --ecraser.",
+    )
+
+
+def _evaluer(
+    chemins: Sequence[str | os.PathLike[str]],
+    sortie: Path,
+    jobs: int | None,
+    html: bool,
+    as_of: dt.date,
+    regles_path: Path | None,
+    ecraser: bool,
+    barre: bool | None,
+    knowledge: Any,
+    debut: float,
+) -> Bilan:
     execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html))
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
@@ -420,9 +468,10 @@ def evaluer_fichiers(
         finally:
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
-            for temporaire in _temporaires(sortie):  # left by a worker that died
-                with contextlib.suppress(FileNotFoundError):
-                    temporaire.unlink()
+            with contextlib.suppress(OSError):  # the folder may have vanished
+                for temporaire in _temporaires(sortie):  # left by a worker that died
+                    with contextlib.suppress(FileNotFoundError):
+                        temporaire.unlink()
     return bilan
 
 
@@ -558,7 +607,7 @@ class _Execution:
             lignes = _demarre(futur)
         except BrokenProcessPool:
             return True
-        except EntreeInvalide:
+        except (EntreeInvalide, SortieImpossible):
             raise
         except Exception as exc:  # e.g. a row that does not pickle: the chunk fails, not the batch
             lignes = [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import EntreeInvalide
+from .errors import EntreeInvalide, visible
 from .formatting import date_fr, duree_mois, montant, nombre
 from .text import FORMATS, PROCEDURES, VOIES
 
@@ -255,7 +255,7 @@ EXPERIMENTATIONS = {
 
 
 def _texte(valeur: Any) -> str:
-    texte = "" if valeur is None else str(valeur)
+    texte = "" if valeur is None else visible(str(valeur))  # no raw ESC, NUL… in a spreadsheet cell
     return "'" + texte if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
 
 

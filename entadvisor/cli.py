@@ -43,6 +43,12 @@ def handle_errors(function: F) -> F:
         except EntreeInvalide as exc:
             click.echo(f"Erreur : {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # a system error not foreseen by the library: in French, never a traceback
+            from .errors import os_message, visible
+
+            where = f"{visible(str(exc.filename))} : " if exc.filename else ""
+            click.echo(f"Erreur : {where}{os_message(exc)}.", err=True)
+            sys.exit(1)
         except Exception as exc:
             from .engine import EvaluationError, RunawayRules
 
@@ -62,10 +68,25 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
+        from .answers import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
+        from .errors import visible
+
         try:
-            return dt.date.fromisoformat(str(value))
+            date = dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ (par exemple 2027-01-15).", param, ctx)
+            self.fail(
+                f"« {visible(str(value))} » n'est pas une date AAAA-MM-JJ (par exemple 2027-01-15).",
+                param,
+                ctx,
+            )
+        if not DATE_ANALYSE_MIN <= date <= DATE_ANALYSE_MAX:
+            self.fail(
+                f"« {value} » est hors des bornes : la date d'analyse est entre {DATE_ANALYSE_MIN.isoformat()} "
+                f"et {DATE_ANALYSE_MAX.isoformat()}.",
+                param,
+                ctx,
+            )
+        return date
 
 
 DATE = DateType()
@@ -136,11 +157,14 @@ def conseil(
     regles: Path | None,
 ) -> None:
     """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
+    from ._files import check_output
     from .answers import load_answers
     from .engine import evaluate
     from .text import advice_text
 
-    answers = load_answers(fichier)
+    if html is not None:
+        check_output(html, what="le rapport HTML")
+    answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
     if html is not None:
         from .report import write_report
@@ -205,7 +229,7 @@ def demo(exemple: str, date_analyse: dt.date | None) -> None:
             f"exemple inconnu « {exemple} » ; exemples : {noms}.", param_hint="--exemple"
         )
     click.echo(f"Exemple : {path.name}\n", err=True)
-    click.echo(advice_text(evaluate(load_answers(path), as_of=date_analyse)))
+    click.echo(advice_text(evaluate(load_answers(path, date_analyse=date_analyse), as_of=date_analyse)))
 
 
 # --- questionnaire (issue 3) -----------------------------------------------------------------------
@@ -342,8 +366,6 @@ def evaluer(
 
     Exemple : entadvisor evaluer reponses/ -o resultats --html
     """
-    from .batch import evaluer_fichiers
-
     if not chemins:
         raise click.UsageError(
             "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
@@ -352,9 +374,22 @@ def evaluer(
         raise click.UsageError(
             "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
         )
-    bilan = evaluer_fichiers(
-        chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
-    )
+    from ._files import check_output
+
+    check_output(sortie, what="les résultats", folder=True)
+    try:
+        from .batch import evaluer_fichiers
+
+        bilan = evaluer_fichiers(
+            chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
+        )
+    except KeyboardInterrupt:  # before the evaluation started, or while it was being shut down
+        click.echo(
+            f"Interrompu. Les conseils déjà écrits dans {sortie} sont complets ; la synthèse n'a pas été "
+            "écrite. Relancez la même commande avec --ecraser pour tout recommencer.",
+            err=True,
+        )
+        sys.exit(130)
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)
 
@@ -397,11 +432,15 @@ def rapport(
     ressource externe) ; il s'imprime tel quel. Avec --pdf, le PDF est produit par Chromium
     (« apt-get install chromium » et, de préférence, « pip install playwright »).
     """
+    from ._files import check_output
     from .answers import load_answers
     from .engine import evaluate
     from .report import write_pdf, write_report
 
-    answers = load_answers(fichier)
+    check_output(sortie, what="le rapport HTML")
+    if pdf is not None:
+        check_output(pdf, what="le PDF")
+    answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
     write_report(advice, sortie)
     click.echo(f"Rapport écrit : {sortie}", err=True)

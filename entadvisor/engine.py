@@ -17,7 +17,7 @@ from typing import Any
 
 from ._experta import DepthStrategy, Fact, FastReteMatcher, KnowledgeEngine, Rule, unfreeze
 from .advice import Advice
-from .answers import Answers, validate_answers
+from .answers import Answers, check_dates, validate_answers
 from .facts import Contexte, Projet, Seuils
 from .parameters import ParameterValue
 
@@ -242,6 +242,7 @@ def evaluate(
     if not isinstance(answers, Answers):
         answers = validate_answers(answers)
     as_of = as_of or dt.date.today()
+    check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
     engine = knowledge.engine()
     parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     advice = build_advice(engine, answers, as_of, parameter_date)

@@ -27,6 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .answers import FIELDS, REQUIRED, Answers
 from .duplicates import load_yaml
 from .errors import EntreeInvalide, Probleme
+from .french_input import NON as _NON  # one parser for the prompt and the answer files
+from .french_input import OUI as _OUI
+from .french_input import DateInexistante, parse_date, parse_integer, parse_number
+from .french_input import simplify as _simplifier
+from .french_input import without_spaces as _sans_espaces
 
 NOM_FICHIER = "ent-premier-degre.yaml"
 
@@ -46,22 +51,6 @@ RETOUR = Marque.RETOUR
 """Returned by an interface when the user asks for the previous question."""
 
 _MOTS_NSP = {"nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "inconnu", "inconnue"}
-_OUI = {"o", "oui", "vrai"}
-_NON = {"n", "non", "faux"}
-_MOIS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}  # fmt: skip
-
-
-def _simplifier(texte: str) -> str:
-    """Lower case, no accents, single spaces, straight apostrophes: for lenient matching."""
-    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
-    return " ".join(sans_accents.replace("’", "'").lower().split())
-
-
-def _sans_espaces(texte: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]", "", texte)
 
 
 def _nombre_fr(valeur: float, decimales: int = 0) -> str:
@@ -302,18 +291,16 @@ class Question(_Modele):
         return _sans_espaces(texte.replace("€", " "))
 
     def _valider_entier(self, brut: str, reponses: Mapping[str, Any] | None) -> int:
-        texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"[+-]?\d+", texte):
+        valeur = parse_integer(self._nettoyer_nombre(brut))
+        if valeur is None:
             raise ValueError(f"« {brut} » n'est pas un nombre entier ; tapez par exemple 12.")
-        valeur = int(texte)
         self._hors_bornes(valeur, reponses)
         return valeur
 
     def _valider_nombre(self, brut: str, reponses: Mapping[str, Any] | None) -> float:
-        texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", texte):
+        valeur = parse_number(self._nettoyer_nombre(brut))
+        if valeur is None:
             raise ValueError(f"« {brut} » n'est pas un nombre ; tapez par exemple 3,50 (virgule ou point).")
-        valeur = float(texte.replace(",", "."))
         self._hors_bornes(valeur, reponses)
         return int(valeur) if valeur.is_integer() else valeur
 
@@ -343,23 +330,30 @@ class Question(_Modele):
         raise ValueError(f"« {brut} » n'est pas un des choix : tapez un numéro, {numeros}.")
 
     def _valider_date(self, brut: str, reponses: Mapping[str, Any] | None) -> dt.date:
-        simple = _simplifier(brut)
         exemple = "tapez par exemple 15/01/2027 (ou 2027-01-15)."
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", simple):
-            annee, mois, jour = (int(g) for g in m.groups())
-        elif m := re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", simple):
-            jour, mois, annee = (int(g) for g in m.groups())
-        elif (m := re.fullmatch(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})", simple)) and m.group(2) in _MOIS:
-            jour, mois, annee = int(m.group(1)), _MOIS[m.group(2)], int(m.group(3))
-        else:
-            raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
         try:
-            return dt.date(annee, mois, jour)
-        except ValueError:
+            date = parse_date(brut)
+        except DateInexistante:
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
+        if date is None:
+            raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
+        from .answers import ECART_DATES_ANS, _years_later
+
+        aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
+        mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
+        if not mini <= date <= maxi:
+            raise ValueError(
+                f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "
+                f"le {mini:%d/%m/%Y} et le {maxi:%d/%m/%Y}."
+            )
+        return date
 
     def _valider_texte(self, brut: str, reponses: Mapping[str, Any] | None) -> str:
         texte = " ".join(brut.split())
+        if any(unicodedata.category(c) == "Cc" for c in texte):  # the answer file would refuse it
+            raise ValueError(
+                "Le texte contient un caractère de contrôle (une flèche ou une touche spéciale ?) ; retapez-le."
+            )
         if self.max_longueur is not None and len(texte) > self.max_longueur:
             raise ValueError(f"Le texte fait {len(texte)} caractères ; {self.max_longueur} au plus.")
         return texte

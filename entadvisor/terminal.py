@@ -11,17 +11,22 @@ resume), then the advice and the offer of the HTML report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
 import shlex
 import shutil
+import signal
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ._files import exclusive_lock
 from .answers import Answers, write_atomic
 from .errors import EntreeInvalide, Probleme
 from .parcours import LigneRevue, Parcours, Position, executer, lire_reponses_partielles, texte_fichier
@@ -294,7 +299,143 @@ def lancer_questionnaire(
     file is replaced only with consent (``remplacer``, or a confirmation on a terminal); with piped
     input and no ``remplacer`` it is refused with :class:`EntreeInvalide`. Answers are written
     atomically after every answer. Bad input files raise :class:`EntreeInvalide`.
+
+    No answer is lost: the answer file is locked for the whole questionnaire (a second questionnaire
+    on it is refused, :class:`~entadvisor._files.FichierVerrouille`); before each save the file is
+    checked unchanged since the last one (else the answers go to a copy beside it, and nothing is
+    overwritten); the comments of a resumed YAML file are kept in place; SIGTERM and SIGHUP stop
+    the questionnaire like Ctrl-C (answers kept, exit 130).
     """
+    cible = sortie or reprendre or DEFAUT_SORTIE
+    verrou = contextlib.nullcontext() if cible.is_dir() else exclusive_lock(cible)
+    with verrou, _signaux_comme_ctrl_c():
+        return _lancer_questionnaire(
+            sortie=sortie,
+            reprendre=reprendre,
+            remplacer=remplacer,
+            date_analyse=date_analyse,
+            regles=regles,
+            questionnaire=questionnaire,
+            conseiller=conseiller,
+            asker=asker,
+        )
+
+
+@contextlib.contextmanager
+def _signaux_comme_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt, so that they print what Ctrl-C prints (main thread only)."""
+    precedents: dict[int, Any] = {}
+
+    def interrompre(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for nom in ("SIGTERM", "SIGHUP"):
+        numero = getattr(signal, nom, None)
+        if numero is None:
+            continue
+        try:
+            precedents[numero] = signal.signal(numero, interrompre)
+        except ValueError:  # not the main thread (e.g. a test runner's worker thread)
+            break
+    try:
+        yield
+    finally:
+        for numero, precedent in precedents.items():
+            signal.signal(numero, precedent)
+
+
+_MARQUES_ENTETE = ("# Réponses au questionnaire", "# Questionnaire complet.", "# Questionnaire en cours")
+_CLE = re.compile(r"([A-Za-z_]\w*)\s*:(?=\s|$)")
+
+
+def _entrees(lignes: list[str]) -> list[tuple[str | None, list[str]]]:
+    """The lines of a flat YAML file grouped by entry: (key, its lines) or (None, [a comment or blank line])."""
+    entrees: list[tuple[str | None, list[str]]] = []
+    for ligne in lignes:
+        cle = _CLE.match(ligne)
+        if cle:
+            entrees.append((cle.group(1), [ligne]))
+        elif ligne[:1] in (" ", "\t", "-") and entrees and entrees[-1][0] is not None:
+            entrees[-1][1].append(ligne)  # the continuation of a value
+        else:
+            entrees.append((None, [ligne]))
+    return entrees
+
+
+def _commentaire(ligne: str) -> str:
+    """The trailing comment of a one-line entry (with the spaces before it), or ''."""
+    guillemet = None
+    for position, caractere in enumerate(ligne):
+        if guillemet:
+            if caractere == guillemet:
+                guillemet = None
+        elif caractere in "'\"":
+            guillemet = caractere
+        elif caractere == "#" and position and ligne[position - 1] in " \t":
+            debut = position
+            while debut and ligne[debut - 1] in " \t":
+                debut -= 1
+            return ligne[debut:]
+    return ""
+
+
+def texte_en_place(ancien: str, nouveau: str) -> str:
+    """The answers of ``nouveau`` written into ``ancien`` in place: the user's comments and blank lines,
+    and the order of the answers, are kept; changed answers replaced (with the comment on their line),
+    removed ones dropped, new ones added at the end; entadvisor's own header and « je ne sais pas »
+    comments come from ``nouveau``."""
+    neuves = _entrees(nouveau.splitlines())
+    valeurs = {cle: lignes for cle, lignes in neuves if cle is not None}
+    entete = [lignes[0] for cle, lignes in neuves if cle is None and lignes[0].startswith(_MARQUES_ENTETE)]
+    nsp = [lignes[0] for cle, lignes in neuves if cle is None and lignes[0].startswith("# je_ne_sais_pas:")]
+    sortie: list[str] = list(entete)
+    places: set[str] = set()
+    for cle, lignes in _entrees(ancien.splitlines()):
+        if cle is None:
+            if not lignes[0].startswith((*_MARQUES_ENTETE, "# je_ne_sais_pas:")):
+                sortie.extend(lignes)
+            continue
+        if cle not in valeurs or cle in places:
+            continue
+        places.add(cle)
+        remplacement = list(valeurs[cle])
+        commentaire = _commentaire(lignes[0]) if len(lignes) == 1 else ""
+        if commentaire and len(remplacement) == 1:
+            remplacement[0] += commentaire
+        sortie.extend(remplacement)
+    for cle, lignes in neuves:
+        if cle is not None and cle not in places:
+            sortie.extend(lignes)
+    sortie.extend(nsp)
+    return "\n".join(sortie) + "\n"
+
+
+def _lire_octets(chemin: Path) -> bytes | None:
+    try:
+        return chemin.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _copie_de_secours(cible: Path) -> Path:
+    for numero in range(1, 1000):
+        copie = cible.with_name(f"{cible.stem}.conflit-{numero}{cible.suffix}")
+        if not copie.exists():
+            return copie
+    return cible.with_name(f"{cible.stem}.conflit-{os.getpid()}{cible.suffix}")
+
+
+def _lancer_questionnaire(
+    *,
+    sortie: Path | None,
+    reprendre: Path | None,
+    remplacer: bool,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+    questionnaire: Path | None,
+    conseiller: Conseiller | None,
+    asker: PlainAsker | None,
+) -> int:
     modele = load_questionnaire(questionnaire)
     asker = asker or PlainAsker()
     interactif = _entree_interactive()
@@ -348,14 +489,24 @@ def lancer_questionnaire(
     commande = _commande_reprise(cible, date_analyse, regles, questionnaire)
     parcours = Parcours(modele, reponses, inconnues)
     ecrit = [_meme_fichier(cible, reprendre)]
+    connu = [_lire_octets(cible)]  # what the file holds now: a save first checks it is unchanged
+    json_ = cible.suffix.lower() == ".json"
 
     def enregistrer(etat: Parcours) -> None:
-        try:
-            write_atomic(cible, texte_fichier(etat, commande, json_=cible.suffix.lower() == ".json"))
-        except OSError as exc:
+        texte = texte_fichier(etat, commande, json_=json_)
+        if connu[0] is not None and not json_ and ecrit[0]:  # the user's comments stay where they are
+            texte = texte_en_place(connu[0].decode("utf-8-sig", errors="replace"), texte)
+        if _lire_octets(cible) != connu[0]:
+            copie = _copie_de_secours(cible)
+            write_atomic(copie, texte, what="la copie des réponses")
             raise EntreeInvalide(
-                str(cible), f"impossible d'enregistrer les réponses ({exc.strerror or exc})."
-            ) from None
+                str(cible),
+                "ce fichier a été modifié par un autre programme pendant le questionnaire ; pour ne rien "
+                f"effacer, il n'a pas été remplacé. Vos réponses sont enregistrées dans {copie} ; comparez "
+                f"les deux fichiers, puis reprenez avec : entadvisor questionnaire --reprendre {_q(copie)}",
+            )
+        write_atomic(cible, texte, what="le fichier de réponses")
+        connu[0] = texte.encode("utf-8")
         ecrit[0] = True
 
     _introduction(modele.titre, modele.introduction, parcours, cible, reprendre)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from .advice import Advice
+from .errors import visible
 from .formatting import annee_scolaire, date_fr, duree_mois, montant
 
 VOIES = {
@@ -162,4 +163,4 @@ def advice_text(advice: Advice) -> str:
     out.append(
         f"Années scolaires couvertes : {annee_scolaire(advice.contrat.debut.year)} à {annee_scolaire(advice.contrat.fin.year - 1)}."
     )
-    return "\n".join(out)
+    return visible("\n".join(out))  # a name from an answer file never sends ESC to the terminal
