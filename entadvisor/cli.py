@@ -294,7 +294,9 @@ def questionnaire(
     help="Dossier des projets : un fichier de réponses par projet (créé au besoin).",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port d'écoute.")
-@click.option("--sans-navigateur", is_flag=True, help="N'ouvre pas le navigateur (affiche seulement l'adresse).")
+@click.option(
+    "--sans-navigateur", is_flag=True, help="N'ouvre pas le navigateur (affiche seulement l'adresse)."
+)
 @click.option(
     "--hote",
     default="127.0.0.1",
@@ -306,7 +308,12 @@ def questionnaire(
 @option_regles
 @handle_errors
 def web(
-    dossier: Path, port: int, sans_navigateur: bool, hote: str, date_analyse: dt.date | None, regles: Path | None
+    dossier: Path,
+    port: int,
+    sans_navigateur: bool,
+    hote: str,
+    date_analyse: dt.date | None,
+    regles: Path | None,
 ) -> None:
     """Ouvre le questionnaire dans le navigateur, sur cet ordinateur (http://127.0.0.1:8765/).
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from http import HTTPStatus
 import tempfile
 from collections.abc import Mapping
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -96,9 +96,7 @@ class Application:
 
     # -- drawing --
 
-    def page(
-        self, request: Request, modele: str, statut: int = 200, **contexte: Any
-    ) -> HTMLResponse:
+    def page(self, request: Request, modele: str, statut: int = 200, **contexte: Any) -> HTMLResponse:
         """Render a page; gives the browser its CSRF cookie on its first visit."""
         cookie = request.cookies.get(COOKIE)
         nouveau = cookie is None or len(cookie) > 100
@@ -113,8 +111,10 @@ class Application:
 
     def dessiner(self, modele: str, **contexte: Any) -> str:
         contexte.setdefault("jeton", "")
-        return _environnement().get_template(modele).render(
-            s=Sigles(glossaire()), titre_questionnaire=self.questionnaire.titre, **contexte
+        return (
+            _environnement()
+            .get_template(modele)
+            .render(s=Sigles(glossaire()), titre_questionnaire=self.questionnaire.titre, **contexte)
         )
 
     def erreur(self, statut: int, titre: str, message: str) -> bytes:
@@ -129,7 +129,7 @@ class Application:
         """The posted form, after the CSRF check (a refusal raises HTTPException 403)."""
         donnees = await request.form(max_files=0, max_fields=300, max_part_size=TAILLE_MAX_REQUETE)
         valeurs = {cle: [str(v) for v in donnees.getlist(cle)] for cle in donnees}
-        jeton = (valeurs.get(CHAMP_JETON) or [None])[0]
+        jeton = next(iter(valeurs.get(CHAMP_JETON, [])), None)
         if not self.jetons.valide(request.cookies.get(COOKIE), jeton):
             raise HTTPException(
                 403,
@@ -156,7 +156,9 @@ class Application:
 
     def section(self, numero: int) -> Section:
         if not 1 <= numero <= len(self.sections):
-            raise HTTPException(404, f"Il n'y a pas de section {numero} : le questionnaire en compte {len(self.sections)}.")
+            raise HTTPException(
+                404, f"Il n'y a pas de section {numero} : le questionnaire en compte {len(self.sections)}."
+            )
         return self.sections[numero - 1]
 
     def conseil(self, slug: str) -> tuple[Parcours, Any]:
@@ -177,8 +179,15 @@ def _slug(request: Request) -> str:
 
 def _routes(app: Application) -> list[Route]:
     async def accueil(request: Request) -> Response:
-        return app.page(request, "accueil.html.j2", projets=app.dossier.projets(), sections=len(app.sections),
-                        dossier=str(app.dossier.chemin), erreur=None, nom="")
+        return app.page(
+            request,
+            "accueil.html.j2",
+            projets=app.dossier.projets(),
+            sections=len(app.sections),
+            dossier=str(app.dossier.chemin),
+            erreur=None,
+            nom="",
+        )
 
     async def creer(request: Request) -> Response:
         valeurs = await app.formulaire(request)
@@ -191,8 +200,16 @@ def _routes(app: Application) -> list[Route]:
         elif len(nom) > limite:
             erreur = f"Le nom fait {len(nom)} caractères ; {limite} au plus."
         if erreur:
-            return app.page(request, "accueil.html.j2", statut=422, projets=app.dossier.projets(),
-                            sections=len(app.sections), dossier=str(app.dossier.chemin), erreur=erreur, nom=nom)
+            return app.page(
+                request,
+                "accueil.html.j2",
+                statut=422,
+                projets=app.dossier.projets(),
+                sections=len(app.sections),
+                dossier=str(app.dossier.chemin),
+                erreur=erreur,
+                nom=nom,
+            )
         slug = app.dossier.creer(nom)
         return RedirectResponse(f"/projet/{slug}/", status_code=303)
 
@@ -200,15 +217,30 @@ def _routes(app: Application) -> list[Route]:
         slug = _slug(request)
         return RedirectResponse(app.reprise(slug, app.dossier.lire(slug)), status_code=303)
 
-    def page_section(request: Request, slug: str, numero: int, parcours: Parcours, depuis: str,
-                     saisies: Mapping[str, list[str]] | None = None, erreurs: Mapping[str, str] | None = None,
-                     statut: int = 200) -> Response:
+    def page_section(
+        request: Request,
+        slug: str,
+        numero: int,
+        parcours: Parcours,
+        depuis: str,
+        saisies: Mapping[str, list[str]] | None = None,
+        erreurs: Mapping[str, str] | None = None,
+        statut: int = 200,
+    ) -> Response:
         section = app.section(numero)
         champs = formulaire.champs(section, parcours, saisies, erreurs)
         precedente = app.section_avec_questions(parcours, range(numero - 1, 0, -1))
         return app.page(
-            request, "section.html.j2", statut=statut, slug=slug, projet=parcours.reponses.get("nom_projet") or slug,
-            section=section, numero=numero, sections=len(app.sections), champs=champs, depuis=depuis,
+            request,
+            "section.html.j2",
+            statut=statut,
+            slug=slug,
+            projet=parcours.reponses.get("nom_projet") or slug,
+            section=section,
+            numero=numero,
+            sections=len(app.sections),
+            champs=champs,
+            depuis=depuis,
             precedent=f"/projet/{slug}/section/{precedente}" if precedente else "/",
             erreurs=[c for c in champs if c.erreur],
         )
@@ -238,7 +270,8 @@ def _routes(app: Application) -> list[Route]:
             return page_section(request, slug, numero, nouveau, depuis, valeurs, lecture.erreurs, statut=422)
         suffixe = "?depuis=revue" if depuis else ""
         nouvelles = [
-            q for q in formulaire.questions_affichees(section, nouveau.reponses)
+            q
+            for q in formulaire.questions_affichees(section, nouveau.reponses)
             if q.id not in affichees and nouveau.valeur_courante(q) is None
         ]
         if nouvelles:
@@ -261,18 +294,27 @@ def _routes(app: Application) -> list[Route]:
             if not groupes or groupes[-1][0] != numero:
                 groupes.append((numero, section, []))
             groupes[-1][2].append(ligne)
-        sections_de = {ligne.question.id: app.questionnaire.section_de(ligne.question.id)[0] for ligne in lignes}
+        sections_de = {
+            ligne.question.id: app.questionnaire.section_de(ligne.question.id)[0] for ligne in lignes
+        }
         derniere = app.section_avec_questions(parcours, range(len(app.sections), 0, -1))
         return app.page(
-            request, "revue.html.j2", slug=slug, projet=parcours.reponses.get("nom_projet") or slug,
-            groupes=groupes, problemes=problemes, sections_de=sections_de, complet=parcours.en_revue,
-            reprise=app.reprise(slug, parcours), precedent=f"/projet/{slug}/section/{derniere or 1}",
+            request,
+            "revue.html.j2",
+            slug=slug,
+            projet=parcours.reponses.get("nom_projet") or slug,
+            groupes=groupes,
+            problemes=problemes,
+            sections_de=sections_de,
+            complet=parcours.en_revue,
+            reprise=app.reprise(slug, parcours),
+            precedent=f"/projet/{slug}/section/{derniere or 1}",
             libelles={q.id: q.libelle for q in app.questionnaire.questions()},
         )
 
     async def conseil(request: Request) -> Response:
         slug = _slug(request)
-        parcours, advice = app.conseil(slug)
+        _, advice = app.conseil(slug)
         if advice is None:
             return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
         from ..report import find_chromium
@@ -281,7 +323,9 @@ def _routes(app: Application) -> list[Route]:
         return HTMLResponse(_inserer_barre(note_html(advice), barre))
 
     def _telechargement(contenu: str | bytes, nom: str, type_: str) -> Response:
-        return Response(contenu, media_type=type_, headers={"content-disposition": f'attachment; filename="{nom}"'})
+        return Response(
+            contenu, media_type=type_, headers={"content-disposition": f'attachment; filename="{nom}"'}
+        )
 
     async def rapport_html(request: Request) -> Response:
         slug = _slug(request)
@@ -335,8 +379,15 @@ def _inserer_barre(note: str, barre: str) -> str:
     return note[:fin] + "\n" + barre + note[fin:]
 
 
-_TITRES = {400: "Requête refusée", 403: "Action refusée", 404: "Page introuvable", 405: "Action impossible",
-           413: "Formulaire trop volumineux", 422: "Réponses à corriger", 503: "Service indisponible"}
+_TITRES = {
+    400: "Requête refusée",
+    403: "Action refusée",
+    404: "Page introuvable",
+    405: "Action impossible",
+    413: "Formulaire trop volumineux",
+    422: "Réponses à corriger",
+    503: "Service indisponible",
+}
 
 
 def creer_app(
@@ -358,10 +409,14 @@ def creer_app(
 
     async def http_erreur(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        generique = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else ""
+        generique = (
+            HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else ""
+        )
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != generique else None
-        messages = {404: "Cette adresse ne correspond à aucune page de l'application.",
-                    405: "Cette page ne s'utilise pas ainsi ; revenez à la liste des projets."}
+        messages = {
+            404: "Cette adresse ne correspond à aucune page de l'application.",
+            405: "Cette page ne s'utilise pas ainsi ; revenez à la liste des projets.",
+        }
         message = detail or messages.get(exc.status_code, "La requête n'a pas pu être traitée.")
         return app.page_erreur(exc.status_code, _TITRES.get(exc.status_code, "Erreur"), message)
 

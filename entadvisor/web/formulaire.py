@@ -155,7 +155,9 @@ def interpreter(question: Question, postees: Sequence[str], reponses: Mapping[st
     except ValueError as exc:
         message = str(exc)
         if question.ne_sait_pas is None and "tapez ?" in message:
-            message = "Cette question demande une réponse : « Pourquoi cette question ? » dit à quoi elle sert."
+            message = (
+                "Cette question demande une réponse : « Pourquoi cette question ? » dit à quoi elle sert."
+            )
         raise ValueError(message) from None
 
 

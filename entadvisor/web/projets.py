@@ -19,7 +19,7 @@ from pathlib import Path
 from ..answers import write_atomic
 from ..errors import EntreeInvalide
 from ..parcours import Parcours, lire_reponses_partielles, texte_fichier
-from ..questionnaire import Questionnaire
+from ..questionnaire import Marque, Questionnaire
 
 LONGUEUR_SLUG = 60
 _SLUG = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{LONGUEUR_SLUG - 2}}}[a-z0-9])?")
@@ -97,7 +97,11 @@ class Dossier:
         reponses = {}
         question = self.questionnaire.question("nom_projet")
         if question is not None and nom.strip():
-            reponses["nom_projet"] = question.valider(nom)
+            valeur = question.valider(nom)
+            if not isinstance(
+                valeur, Marque
+            ):  # « Inconnu » is a name here, but « je ne sais pas » to the parser
+                reponses["nom_projet"] = valeur
         self.ecrire(slug, Parcours(self.questionnaire, reponses))
         return slug
 

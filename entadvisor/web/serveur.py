@@ -70,7 +70,9 @@ def lancer(
     click.echo(f"Questionnaire ENT dans le navigateur : {url}", err=True)
     click.echo(f"Projets enregistrés dans {Path(dossier).resolve()} ; Ctrl-C pour arrêter.", err=True)
     serveur = uvicorn.Server(
-        uvicorn.Config(application, host=hote, port=port, log_level="warning", access_log=False, lifespan="off")
+        uvicorn.Config(
+            application, host=hote, port=port, log_level="warning", access_log=False, lifespan="off"
+        )
     )
     if ouvrir:
 

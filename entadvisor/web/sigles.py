@@ -49,5 +49,5 @@ class Sigles:
         self._vus.add(sigle)
         avant = texte[: correspondance.start()]
         apres = texte[correspondance.end() :]
-        deja = avant.endswith("(") and apres.startswith(")") or apres.startswith(" (")
+        deja = (avant.endswith("(") and apres.startswith(")")) or apres.startswith(" (")
         return balise if deja else f"{balise} ({escape(mots)})"
