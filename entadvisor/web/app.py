@@ -371,12 +371,15 @@ def _routes(app: Application) -> list[Route]:
 
 
 def _inserer_barre(note: str, barre: str) -> str:
-    """Put the web page's navigation at the top of the note's body, and its style in its head."""
-    debut = note.find("<body")
-    fin = note.find(">", debut) + 1 if debut >= 0 else -1
-    if debut < 0 or fin <= 0:
-        raise ValueError("la note n'a pas de balise <body>")
-    return note[:fin] + "\n" + barre + note[fin:]
+    """Put the web page's navigation just before the note's <main> (after its skip link and header,
+    which stay first), or at the top of its <body>."""
+    position = note.find("<main")
+    if position < 0:
+        debut = note.find("<body")
+        position = note.find(">", debut) + 1 if debut >= 0 else 0
+        if position <= 0:
+            raise ValueError("la note n'a ni <main> ni <body>")
+    return note[:position] + barre + "\n" + note[position:]
 
 
 _TITRES = {
