@@ -333,12 +333,33 @@ def test_a_condition_reveals_a_question_on_the_same_page_and_its_answer_goes_whe
     assert "fin_contrat_actuel" not in lire(fichier)
 
 
-def test_progress_and_precedent(visiteur: Visiteur) -> None:
+def test_progress_and_precedent_which_keeps_what_is_valid_on_the_page(
+    visiteur: Visiteur, tmp_path: Path
+) -> None:
     slug = visiteur.creer("Progression")
     page = visiteur.get(f"/projet/{slug}/section/3").text
     assert "Section 3 sur 7" in page
-    assert f'href="/projet/{slug}/section/2">Précédent</a>' in page
-    assert 'href="/">Précédent</a>' in visiteur.get(f"/projet/{slug}/section/1").text
+    assert (
+        '<button type="submit" class="secondaire" name="_action" value="precedent">Précédent</button>' in page
+    )
+    donnees = {
+        "_affichees": visiteur.affichees(),
+        "_action": "precedent",
+        "ent_existant": "aucun",
+        "usages_numeriques": "beaucoup",
+    }
+    reponse = visiteur.envoyer(visiteur.action(), donnees, follow_redirects=False)
+    assert reponse.status_code == 303 and reponse.headers["location"] == f"/projet/{slug}/section/2"
+    fichier = lire(tmp_path / "projets" / f"{slug}.yaml")
+    assert fichier["ent_existant"] == "aucun" and "usages_numeriques" not in fichier
+    visiteur.get(f"/projet/{slug}/section/1")
+    reponse = visiteur.envoyer(visiteur.action(), {"_action": "precedent"}, follow_redirects=False)
+    assert reponse.headers["location"] == "/"
+    visiteur.get(f"/projet/{slug}/section/2?depuis=revue")
+    reponse = visiteur.envoyer(
+        visiteur.action(), {"_action": "precedent", "_depuis": "revue"}, follow_redirects=False
+    )
+    assert reponse.headers["location"] == f"/projet/{slug}/revue"
 
 
 def test_a_change_from_the_review_comes_back_to_the_review(visiteur: Visiteur, tmp_path: Path) -> None:
@@ -450,6 +471,22 @@ def test_a_forged_post_without_the_token_is_refused_in_french(visiteur: Visiteur
     reponse = autre.post("/projets", data={"nom_projet": "Pirate", "_jeton": visiteur.jeton()})
     assert reponse.status_code == 403
     assert fichier.read_bytes() == avant and not (tmp_path / "projets" / "pirate.yaml").exists()
+
+
+def test_a_post_from_another_origin_is_refused_in_french(visiteur: Visiteur) -> None:
+    visiteur.get("/")
+    reponse = visiteur.envoyer(
+        "/projets", {"nom_projet": "Pirate"}, headers={"origin": "http://evil.example"}
+    )
+    assert reponse.status_code == 403 and "envoyé depuis une autre adresse" in texte(reponse)
+    visiteur.get("/")
+    reponse = visiteur.envoyer("/projets", {"nom_projet": "Pirate"}, headers={"origin": "null"})
+    assert reponse.status_code == 403
+    visiteur.get("/")
+    reponse = visiteur.envoyer(
+        "/projets", {"nom_projet": "Ami"}, headers={"origin": ORIGINE}, follow_redirects=False
+    )
+    assert reponse.status_code == 303
 
 
 @pytest.mark.parametrize("hote", ["evil.example:8765", "127.0.0.1:9999", "192.168.1.10:8765", ""])

@@ -234,7 +234,8 @@ def test_the_rural_commune_end_to_end_with_precedent_reload_restart_and_a_change
     remplir(page, reponses)
     remplir(page, reponses)
     assert numero_section(page) == "3"
-    page.get_by_role("link", name="Précédent").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Précédent").click()
     assert numero_section(page) == "2" and page.input_value("#nombre_classes") == "4"
     remplir(page, reponses)
     remplir(page, reponses)  # section 3

@@ -229,7 +229,6 @@ def _routes(app: Application) -> list[Route]:
     ) -> Response:
         section = app.section(numero)
         champs = formulaire.champs(section, parcours, saisies, erreurs)
-        precedente = app.section_avec_questions(parcours, range(numero - 1, 0, -1))
         return app.page(
             request,
             "section.html.j2",
@@ -241,7 +240,6 @@ def _routes(app: Application) -> list[Route]:
             sections=len(app.sections),
             champs=champs,
             depuis=depuis,
-            precedent=f"/projet/{slug}/section/{precedente}" if precedente else "/",
             erreurs=[c for c in champs if c.erreur],
         )
 
@@ -266,6 +264,14 @@ def _routes(app: Application) -> list[Route]:
         nouveau = Parcours(app.questionnaire, lecture.reponses, lecture.inconnues)
         app.dossier.ecrire(slug, nouveau)
         depuis = "revue" if (valeurs.get("_depuis") or [""])[0] == "revue" else ""
+        if (valeurs.get("_action") or [""])[0] == "precedent":
+            # « Précédent » keeps what is valid on the page and goes back (to the review when the
+            # page was opened from it, as the terminal's « < » does); an unfinished field waits.
+            if depuis:
+                return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
+            precedente = app.section_avec_questions(nouveau, range(numero - 1, 0, -1))
+            cible = f"/projet/{slug}/section/{precedente}" if precedente else "/"
+            return RedirectResponse(cible, status_code=303)
         if lecture.erreurs:
             return page_section(request, slug, numero, nouveau, depuis, valeurs, lecture.erreurs, statut=422)
         suffixe = "?depuis=revue" if depuis else ""

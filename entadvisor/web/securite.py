@@ -2,13 +2,14 @@
 
 * **Host**: a request is served only if its ``Host`` header names the address served (and, on
   127.0.0.1, ``localhost``): a page of another site cannot reach the server through DNS rebinding.
+  A POST whose ``Origin`` header names another site is refused as well.
 * **Sizes**: a request body larger than :data:`TAILLE_MAX_REQUETE` is refused before it is read;
   a POST without ``Content-Length`` is refused too.
 * **CSRF**: every form carries a token, the HMAC of a random per-browser cookie under a secret
   kept in the dossier (so tokens survive a server restart). A POST whose token does not match its
   cookie is refused: another site can make the browser send the cookie, never read the token.
 * **Headers**: a Content-Security-Policy that forbids any script and any external resource, no
-  framing, no referrer, no MIME sniffing.
+  framing, no referrer sent to other sites, no MIME sniffing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ ENTETES = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer a browser posts « Origin: null » even to its own site
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
 
@@ -116,6 +118,16 @@ class Garde:
             )
             return
         if scope["method"] == "POST":
+            origine = entetes.get(b"origin", b"").decode("latin-1").lower()
+            if origine and origine.split("://", 1)[-1] not in self.hotes:
+                await self._refuser(
+                    send,
+                    403,
+                    "Action refusée",
+                    f"Ce formulaire a été envoyé depuis une autre adresse (« {origine[:100]} ») : il est refusé. "
+                    "Remplissez-le depuis les pages de l'application.",
+                )
+                return
             longueur = entetes.get(b"content-length")
             if longueur is None or not longueur.isdigit():
                 await self._refuser(
