@@ -375,16 +375,27 @@ def test_a_change_from_the_review_comes_back_to_the_review(visiteur: Visiteur, t
     assert lire(tmp_path / "projets" / f"{slug}.yaml")["nombre_ecoles"] == 44
 
 
-def test_an_inconsistency_is_shown_on_the_review_with_a_link_and_no_advice(visiteur: Visiteur) -> None:
+def test_an_inconsistency_is_shown_on_the_review_with_a_link_and_no_advice(
+    visiteur: Visiteur, tmp_path: Path
+) -> None:
+    """A file written elsewhere (by hand, by another tool) with fewer classes than schools."""
     reponses = persona("commune-rurale-1-ecole")
     slug = visiteur.creer("Incoherent")
-    visiteur.repondre_tout(slug, {**reponses, "ent_existant": "aucun"})
-    visiteur.get(f"/projet/{slug}/section/2?depuis=revue")
-    visiteur.remplir({**reponses, "nombre_classes": 4, "nombre_eleves": 140})
-    page = visiteur.page
-    assert "Voir le conseil" not in page or "à corriger" not in page
+    visiteur.repondre_tout(slug, reponses)
+    fichier = tmp_path / "projets" / f"{slug}.yaml"
+    fichier.write_text(
+        fichier.read_text(encoding="utf-8").replace("nombre_ecoles: 1\n", "nombre_ecoles: 9\n"),
+        encoding="utf-8",
+    )
+    page = texte(visiteur.get(f"/projet/{slug}/revue"))
+    assert "Une réponse est à corriger avant d'obtenir le conseil" in page
+    assert (
+        f'href="/projet/{slug}/section/2?depuis=revue#q-nombre_classes">Classes : valeurs incohérentes : il y a moins de classes (4)'
+        in page
+    )
+    assert "Voir le conseil" not in page
     conseil = visiteur.client.get(f"/projet/{slug}/conseil", follow_redirects=False)
-    assert conseil.status_code in (200, 303)
+    assert conseil.status_code == 303 and conseil.headers["location"] == f"/projet/{slug}/revue"
 
 
 def test_a_project_resumes_where_it_was_after_a_server_restart(tmp_path: Path) -> None:
