@@ -394,6 +394,7 @@ def test_an_inconsistency_is_shown_on_the_review_with_a_link_and_no_advice(
         in page
     )
     assert "Voir le conseil" not in page
+    assert "des réponses sont à corriger au récapitulatif" in visiteur.get("/").text
     conseil = visiteur.client.get(f"/projet/{slug}/conseil", follow_redirects=False)
     assert conseil.status_code == 303 and conseil.headers["location"] == f"/projet/{slug}/revue"
 
@@ -434,6 +435,9 @@ def test_a_new_project_needs_a_name_and_two_names_give_two_files(visiteur: Visit
     visiteur.get("/")
     reponse = visiteur.envoyer("/projets", {"nom_projet": "  "})
     assert reponse.status_code == 422 and "Donnez un nom au projet" in reponse.text
+    reponse = visiteur.envoyer("/projets", {"nom_projet": "x" * 201})
+    assert reponse.status_code == 422 and "Le texte fait 201 caractères ; 200 au plus." in reponse.text
+    assert 'href="#nom_projet"' in reponse.text and 'aria-invalid="true"' in reponse.text
     assert visiteur.creer("ENT de Saint-Martin") == "ent-de-saint-martin"
     assert visiteur.creer("ENT de Saint-Martin") == "ent-de-saint-martin-2"
     assert lire(tmp_path / "projets" / "ent-de-saint-martin.yaml")["nom_projet"] == "ENT de Saint-Martin"

@@ -192,14 +192,9 @@ def _routes(app: Application) -> list[Route]:
     async def creer(request: Request) -> Response:
         valeurs = await app.formulaire(request)
         nom = " ".join((valeurs.get("nom_projet") or [""])[0].split())
-        question = app.questionnaire.question("nom_projet")
-        limite = question.max_longueur if question and question.max_longueur else 200
-        erreur = None
-        if not nom:
-            erreur = "Donnez un nom au projet, par exemple « ENT des écoles de Saint-Martin »."
-        elif len(nom) > limite:
-            erreur = f"Le nom fait {len(nom)} caractères ; {limite} au plus."
-        if erreur:
+        try:
+            slug = app.dossier.creer(nom)
+        except ValueError as exc:
             return app.page(
                 request,
                 "accueil.html.j2",
@@ -207,10 +202,9 @@ def _routes(app: Application) -> list[Route]:
                 projets=app.dossier.projets(),
                 sections=len(app.sections),
                 dossier=str(app.dossier.chemin),
-                erreur=erreur,
+                erreur=str(exc),
                 nom=nom,
             )
-        slug = app.dossier.creer(nom)
         return RedirectResponse(f"/projet/{slug}/", status_code=303)
 
     async def projet(request: Request) -> Response:

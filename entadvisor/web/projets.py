@@ -20,6 +20,7 @@ from ..answers import write_atomic
 from ..errors import EntreeInvalide
 from ..parcours import Parcours, lire_reponses_partielles, texte_fichier
 from ..questionnaire import Marque, Questionnaire
+from .formulaire import LONGUEUR_CHAMP
 
 LONGUEUR_SLUG = 60
 _SLUG = re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{LONGUEUR_SLUG - 2}}}[a-z0-9])?")
@@ -87,21 +88,27 @@ class Dossier:
         write_atomic(self.fichier(slug), texte_fichier(parcours, reprise))
 
     def creer(self, nom: str) -> str:
-        """A new project named ``nom`` (its first answer, ``nom_projet`` when asked); returns its slug."""
+        """A new project named ``nom`` (its first answer, ``nom_projet`` when asked); returns its slug.
+
+        Raises ValueError (French) for an empty name or one the question refuses (too long).
+        """
+        if not nom.strip():
+            raise ValueError("Donnez un nom au projet.")
+        if len(nom) > LONGUEUR_CHAMP:
+            raise ValueError(f"Le nom fait {len(nom)} caractères ; {LONGUEUR_CHAMP} au plus.")
+        question = self.questionnaire.question("nom_projet")
+        valeur = question.valider(nom) if question is not None else None
+        reponses = {}
+        if valeur is not None and not isinstance(
+            valeur, Marque
+        ):  # « Inconnu » is a name, not « je ne sais pas »
+            reponses["nom_projet"] = valeur
         base = slug_de(nom)
         slug, numero = base, 1
         while self.fichier(slug).exists():
             numero += 1
             suffixe = f"-{numero}"
             slug = base[: LONGUEUR_SLUG - len(suffixe)].rstrip("-") + suffixe
-        reponses = {}
-        question = self.questionnaire.question("nom_projet")
-        if question is not None and nom.strip():
-            valeur = question.valider(nom)
-            if not isinstance(
-                valeur, Marque
-            ):  # « Inconnu » is a name here, but « je ne sais pas » to the parser
-                reponses["nom_projet"] = valeur
         self.ecrire(slug, Parcours(self.questionnaire, reponses))
         return slug
 
