@@ -302,6 +302,34 @@ def test_the_intercommunalite_with_the_keyboard_only(page: Any, serveur: Serveur
     assert "Télécharger le rapport (HTML)" in page.content()
 
 
+# --- the real server's refusals (no browser needed) -----------------------------------------------
+
+
+def test_the_real_server_refuses_a_wrong_host_a_forged_post_and_a_path_outside_the_dossier(
+    serveur: Serveur,
+) -> None:
+    import http.client
+
+    def demander(methode: str, chemin: str, hote: str, corps: str = "") -> tuple[int, str]:
+        connexion = http.client.HTTPConnection("127.0.0.1", serveur.port, timeout=10)
+        try:
+            entetes = {"Host": hote, "Content-Type": "application/x-www-form-urlencoded"}
+            connexion.request(methode, chemin, body=corps.encode() or None, headers=entetes)
+            reponse = connexion.getresponse()
+            return reponse.status, reponse.read().decode("utf-8")
+        finally:
+            connexion.close()
+
+    local = f"127.0.0.1:{serveur.port}"
+    statut, texte = demander("GET", "/", f"evil.example:{serveur.port}")
+    assert statut == 400 and "ne répond qu&#39;à l&#39;adresse" in texte
+    statut, texte = demander("POST", "/projets", local, "nom_projet=Pirate")
+    assert statut == 403 and "jeton de sécurité" in texte
+    statut, texte = demander("GET", "/projet/..%2F..%2Fetc%2Fpasswd/reponses.yaml", local)
+    assert statut == 404 and "root:" not in texte
+    assert not (serveur.dossier / "pirate.yaml").exists()
+
+
 # --- accessibility -------------------------------------------------------------------------------
 
 

@@ -60,6 +60,7 @@ class Dossier:
     def __init__(self, chemin: Path, questionnaire: Questionnaire) -> None:
         self.chemin = Path(chemin)
         self.questionnaire = questionnaire
+        self._etats: dict[str, tuple[tuple[int, int], EtatProjet]] = {}
 
     def fichier(self, slug: str) -> Path:
         """The answer file of a project; refuses anything that is not a slug of this dossier."""
@@ -121,13 +122,21 @@ class Dossier:
             slug = fichier.stem
             if not est_slug(slug) or not fichier.is_file():
                 continue
+            stat = fichier.stat()
+            version = (stat.st_mtime_ns, stat.st_size)
+            connu = self._etats.get(slug)
+            if connu is not None and connu[0] == version:  # unchanged since the last listing
+                etats.append(connu[1])
+                continue
             try:
                 parcours = self.lire(slug)
             except EntreeInvalide as exc:
-                etats.append(EtatProjet(slug, slug, False, 0, None, str(exc)))
-                continue
-            titre = str(parcours.reponses.get("nom_projet") or slug)
-            complet = parcours.en_revue and not parcours.problemes()
-            section = None if parcours.en_revue else parcours.position().section
-            etats.append(EtatProjet(slug, titre, complet, parcours.nombre_reponses(), section))
+                etat = EtatProjet(slug, slug, False, 0, None, str(exc))
+            else:
+                titre = str(parcours.reponses.get("nom_projet") or slug)
+                complet = parcours.en_revue and not parcours.problemes()
+                section = None if parcours.en_revue else parcours.position().section
+                etat = EtatProjet(slug, titre, complet, parcours.nombre_reponses(), section)
+            self._etats[slug] = (version, etat)
+            etats.append(etat)
         return etats
