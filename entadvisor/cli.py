@@ -305,6 +305,59 @@ def questionnaire(
         sys.exit(code)
 
 
+# --- web (issue 14) -------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--dossier",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("projets-ent"),
+    show_default=True,
+    metavar="DOSSIER",
+    help="Dossier des projets : un fichier de réponses par projet (créé au besoin).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port d'écoute.")
+@click.option(
+    "--sans-navigateur", is_flag=True, help="N'ouvre pas le navigateur (affiche seulement l'adresse)."
+)
+@click.option(
+    "--hote",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADRESSE",
+    help="Adresse d'écoute ; toute autre que 127.0.0.1 ouvre les projets au réseau (un avertissement le dit).",
+)
+@option_date
+@option_regles
+@handle_errors
+def web(
+    dossier: Path,
+    port: int,
+    sans_navigateur: bool,
+    hote: str,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Ouvre le questionnaire dans le navigateur, sur cet ordinateur (http://127.0.0.1:8765/).
+
+    Une page par section, « Pourquoi cette question ? » sous chaque question, un récapitulatif où
+    chaque réponse se modifie, puis le conseil et le rapport à télécharger (HTML, PDF si Chromium
+    est installé). Chaque réponse est enregistrée aussitôt dans le fichier de réponses du projet,
+    dans --dossier : un projet se reprend à tout moment, même après l'arrêt du serveur (Ctrl-C).
+    """
+    from .web import lancer
+
+    lancer(
+        dossier,
+        port=port,
+        hote=hote,
+        ouvrir=not sans_navigateur,
+        date_analyse=date_analyse,
+        connaissances=_knowledge(regles) if regles is not None else None,
+    )
+
+
 # --- evaluer (issue 4) -----------------------------------------------------------------------------
 
 

@@ -79,6 +79,7 @@ def _repo_files(folder: str, pattern: str) -> list[Path]:
             "questionnaires/examples", "*.yaml", "entadvisor/_kb/questionnaires/examples", id="examples"
         ),
         pytest.param("reports", "**/*", "entadvisor/_kb/reports", id="report-templates"),
+        pytest.param("entadvisor/web/templates", "*", "entadvisor/web/templates", id="web-templates"),
     ],
 )
 def test_the_wheel_contains_the_knowledge_base_questionnaires_and_templates(names, folder, pattern, inside):
