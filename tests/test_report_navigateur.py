@@ -43,12 +43,13 @@ check_report = _check_report_module()
 
 def missing_browser_stack() -> str | None:
     """Why the browser tests cannot run here, or None."""
+    pas_verifie = "le rapport n'est pas vérifié dans un navigateur (accessibilité axe-core, PDF)"
     if find_chromium() is None:
-        return "Chromium absent : apt-get install chromium"
+        return f"Chromium absent, {pas_verifie} ; pour ces tests : apt-get install chromium"
     if importlib.util.find_spec("playwright") is None:
-        return "playwright absent : pip install playwright (sans « playwright install »)"
+        return f"Playwright absent, {pas_verifie} ; pour ces tests : pip install playwright (sans « playwright install »)"
     if check_report.find_axe() is None:
-        return "axe-core absent : cd tools && npm install"
+        return f"axe-core absent, {pas_verifie} ; pour ces tests : cd tools && npm install"
     return None
 
 
