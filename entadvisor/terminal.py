@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
-import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
@@ -40,7 +39,9 @@ def _echo(texte: str = "") -> None:
 
 
 def _largeur() -> int:
-    return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
+    from .text import largeur_terminal
+
+    return min(100, largeur_terminal())  # 80 when unknown or piped, like the advice
 
 
 def _paragraphe(texte: str, largeur: int | None = None, premier: str = "", suite: str = "") -> None:
@@ -379,7 +380,7 @@ def lancer_questionnaire(
             )
             return 1
         _echo()
-        click.echo(texte)
+        _afficher_conseil(advice, texte, cible, asker, interactif)
         return _proposer_rapport(advice, cible, asker, interactif)
     except (click.Abort, KeyboardInterrupt):
         _echo()
@@ -430,6 +431,27 @@ def _interruption(nombre: int, cible: Path, commande: str, ecrit: bool) -> None:
     _echo(f"Questionnaire interrompu. {quoi} dans {cible}.")
     _echo("Pour reprendre à la première question sans réponse :")
     _echo(f"  {commande}")
+
+
+def _afficher_conseil(advice: Any, texte: str, cible: Path, asker: PlainAsker, interactif: bool) -> None:
+    """At a terminal, the short summary first and the full advice on request, through a pager (the
+    full advice is some 150 lines); piped, the full advice on stdout, for the program that reads it."""
+    from .advice import Advice
+    from .text import advice_summary
+
+    if not interactif or not isinstance(advice, Advice):
+        click.echo(texte)
+        return
+    click.echo(advice_summary(advice))
+    _echo()
+    lignes = texte.count("\n") + 1
+    if asker.confirmer(
+        f"Afficher le conseil complet ({lignes} lignes : raisons, calendrier, vigilance, préparation) ?",
+        defaut=False,
+    ):
+        click.echo_via_pager(texte)
+    else:
+        _echo(f"Le conseil complet, à tout moment : entadvisor conseil {_q(cible)}")
 
 
 def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: bool) -> int:
