@@ -223,6 +223,8 @@ class PlainAsker:
     def _aide(self, question: Question) -> None:
         _echo()
         self._paragraphe(f"Pourquoi cette question ? {question.aide}", "  ", "  ")
+        if question.reference:
+            self._paragraphe(f"Références : {question.reference}", "  ", "  ")
         if question.ne_sait_pas is not None:
             self._paragraphe(f"Si vous ne savez pas (nsp) : {question.ne_sait_pas.effet}", "  ", "  ")
         self._paragraphe(

@@ -101,6 +101,8 @@ def _dimensions(params: list[ParameterSet]) -> dict[str, tuple[Any, ...]]:
         "accompagnement_prevu",
     ):
         dims[key] = (False, True)
+    for key in ("communes_partenaires_interessees", "autorite_academique_associee", "dpo_associe"):
+        dims[key] += ("ne_sait_pas",)  # rules/hypotheses.py: the prudent value of an unknown answer
     dims["nombre_communes"] = ("une", "plusieurs")
     dims["besoin_specs"] = tuple(
         (besoin, specs)

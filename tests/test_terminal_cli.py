@@ -167,7 +167,7 @@ def test_help_back_and_default(tmp_path: Path, conseil_factice: list[Answers]) -
     lignes[9:11] = ["?", "1400", "<", "", "1"]  # help at pupils, back from degres, keep 1400, degres 1
     result = _run(["-o", str(tmp_path / "r.yaml")], [*lignes, ""])
     assert result.exit_code == 0, result.output
-    assert "Pourquoi cette question ? L'effectif fixe la valeur estimée du besoin" in _plat(result.stderr)
+    assert "Pourquoi cette question ? L'effectif fait le montant estimé du besoin" in _plat(result.stderr)
     assert "Clé du fichier de réponses : nombre_eleves." in _plat(result.stderr)
     assert "Réponse (nombre) [1 400] : " in result.stderr
     assert _lire(tmp_path / "r.yaml") == ATTENDU
