@@ -95,6 +95,7 @@ from .batch_outputs import (
 )
 from .engine import evaluate
 from .errors import EntreeInvalide
+from .formatting import compte as compte_fr
 from .formatting import date_fr, nombre
 from .text import PROCEDURES, VOIES
 
@@ -301,14 +302,14 @@ class Bilan:
         processus = f"{self.jobs} processus"
         if self.interrompu:
             lignes = [
-                f"Interrompu : {nombre(faits)} fichiers évalués sur {nombre(self.total)} en "
+                f"Interrompu : {compte_fr(faits, 'fichier évalué')} sur {nombre(self.total)} en "
                 f"{_duree(self.duree_s)}. Les conseils écrits dans {self.dossier}/{AVIS} sont complets ; "
                 "la synthèse n'a pas été écrite. Relancez avec --ecraser pour tout recommencer."
             ]
         else:
             lignes = [
-                f"{nombre(self.total)} fichiers évalués en {_duree(self.duree_s)} ({processus}{vitesse}) : "
-                f"{nombre(self.reussis)} réussis, {nombre(self.echecs)} en erreur. "
+                f"{compte_fr(self.total, 'fichier évalué')} en {_duree(self.duree_s)} ({processus}{vitesse}) : "
+                f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
                 f"Analyse du {date_fr(self.date_analyse)}."
             ]
         for titre, compte, libelles in (

@@ -56,6 +56,17 @@ def handle_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _pas_un_dossier(chemin: Path | None, exemple: str) -> None:
+    """A folder given where a file is to be written is bad input (exit 1), said in French, like the others
+    (a folder given as the answer file is refused by the loader in the same words)."""
+    from .errors import EntreeInvalide
+
+    if chemin is not None and chemin.is_dir():
+        raise EntreeInvalide(
+            str(chemin), f"c'est un dossier, pas un fichier ; indiquez un fichier, par exemple {chemin / exemple}."
+        )
+
+
 class DateType(click.ParamType):
     name = "AAAA-MM-JJ"
 
@@ -112,12 +123,12 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Affiche le conseil au format JSON (voir le README).")
 @click.option(
     "--html",
     "html",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport HTML pour les élus dans ce fichier.",
 )
@@ -139,6 +150,7 @@ def conseil(
     from .answers import load_answers
     from .engine import evaluate
     from .text import advice_text
+    _pas_un_dossier(html, "rapport.html")
 
     answers = load_answers(fichier)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
@@ -363,19 +375,19 @@ def evaluer(
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--sortie",
     "sortie",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="Fichier HTML du rapport à écrire (un seul fichier autonome, à joindre à un courriel).",
 )
 @click.option(
     "--pdf",
     "pdf",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport en PDF (A4, balisé), imprimé par le Chromium de la machine.",
 )
@@ -400,6 +412,8 @@ def rapport(
     from .answers import load_answers
     from .engine import evaluate
     from .report import write_pdf, write_report
+    _pas_un_dossier(sortie, "rapport.html")
+    _pas_un_dossier(pdf, "rapport.pdf")
 
     answers = load_answers(fichier)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)

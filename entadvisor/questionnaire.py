@@ -524,8 +524,12 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EntreeInvalide(source, "questionnaire introuvable.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EntreeInvalide(source, f"questionnaire illisible ({exc}).") from None
+    except IsADirectoryError:
+        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de questionnaire.") from None
+    except UnicodeDecodeError:
+        raise EntreeInvalide(source, "questionnaire illisible : enregistrez-le en UTF-8.") from None
+    except OSError as exc:
+        raise EntreeInvalide(source, f"questionnaire illisible ({exc.strerror or exc}).") from None
     try:
         data = yaml.safe_load(texte)
     except yaml.YAMLError as exc:

@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import FIELDS, Answers, allowed_values, answers_to_yaml
-from .formatting import date_fr, nombre
+from .formatting import compte, date_fr, nombre
 from .parameters import load_parameters
 from .verify_checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
 from .verify_sweep import Cas, plan
@@ -338,7 +338,7 @@ def _couverture(cas: list[Cas]) -> dict[str, str]:
         elif valeurs:
             connues: list[Any] = sorted(valeurs)
             court = str if key == "rentree_visee" else _court  # a year has no thousands separator
-            texte = f"{nombre(len(connues))} valeurs, de {court(connues[0])} à {court(connues[-1])}"
+            texte = f"{compte(len(connues), 'valeur')}, de {court(connues[0])} à {court(connues[-1])}"
         else:
             texte = "jamais donnée"
         if absentes:
