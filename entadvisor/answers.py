@@ -211,7 +211,8 @@ def _describe_allowed(field: str) -> str:
         if getattr(meta, "max_length", None) is not None:
             bornes.append(f"au plus {meta.max_length} caractères")
     if "bool" in annotation:
-        return "attendu : oui ou non (true/false)"
+        inconnu = " ou « ne_sait_pas »" if "ne_sait_pas" in annotation else ""
+        return f"attendu : oui ou non (true/false){inconnu}"
     if "date" in annotation:
         return "attendu : une date au format AAAA-MM-JJ, par exemple 2027-01-15"
     if "int" in annotation:

@@ -24,9 +24,10 @@ than walked. Files are sorted by path: the outputs are the same whatever ``jobs`
   (``appel_offres_ouvert``), several vigilance codes are separated by ``, ``. A text cell that
   starts with ``=``, ``+``, ``-``, ``@`` gets a leading apostrophe so that no spreadsheet runs it
   as a formula (a project name comes from a file anyone could have written).
-- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``), each
-  with its whole advice under ``avis``, plus the counts; assembled at the end by streaming the
-  per-file JSON files, never holding the advices in memory.
+- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``) and the
+  counts; each row names its advice's file (``fichier_avis``). With ``complet``, each row also holds
+  its whole advice under ``avis``, assembled at the end by streaming the per-file JSON files, never
+  holding the advices in memory (twice the disk: see batch_outputs and the bench).
 - ``avis/<nom>.json``: each advice, byte for byte what ``entadvisor conseil FICHIER --json``
   prints. ``<nom>`` is the file's path relative to the common folder of all inputs, folders
   joined by ``__``, characters other than letters, digits, ``.``, ``-`` and ``_`` replaced by
@@ -365,11 +366,13 @@ def evaluer_fichiers(
     regles: str | os.PathLike[str] | None = None,
     ecraser: bool = False,
     barre: bool | None = None,
+    complet: bool = False,
 ) -> Bilan:
     """Evaluate every answer file of ``chemins`` into ``dossier``; see the module documentation.
 
     ``as_of`` is fixed once for the whole batch (default: today). ``barre`` shows the progress bar
-    on stderr (default: when stderr is a terminal). Bad input of the batch itself (no answer file,
+    on stderr (default: when stderr is a terminal). ``complet`` embeds each advice in ``synthese.json``
+    (by default its rows name the advice's file in ``avis/``). Bad input of the batch itself (no answer file,
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
@@ -411,7 +414,7 @@ def evaluer_fichiers(
         try:
             execution.lancer(taches, synthese)
             progression.effacer()
-            synthese.terminer(html)
+            synthese.terminer(html, complet)
         except BaseException as exc:
             progression.effacer()
             synthese.abandonner()

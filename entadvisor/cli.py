@@ -63,7 +63,8 @@ def _pas_un_dossier(chemin: Path | None, exemple: str) -> None:
 
     if chemin is not None and chemin.is_dir():
         raise EntreeInvalide(
-            str(chemin), f"c'est un dossier, pas un fichier ; indiquez un fichier, par exemple {chemin / exemple}."
+            str(chemin),
+            f"c'est un dossier, pas un fichier ; indiquez un fichier, par exemple {chemin / exemple}.",
         )
 
 
@@ -150,6 +151,7 @@ def conseil(
     from .answers import load_answers
     from .engine import evaluate
     from .text import advice_text
+
     _pas_un_dossier(html, "rapport.html")
 
     answers = load_answers(fichier)
@@ -327,6 +329,11 @@ def questionnaire(
     is_flag=True,
     help="Remplace les résultats d'une évaluation précédente dans DOSSIER (seuls les fichiers qu'elle a écrits).",
 )
+@click.option(
+    "--complet",
+    is_flag=True,
+    help="Inclut aussi chaque conseil complet dans synthese.json (deux fois plus de place sur le disque).",
+)
 @option_date
 @option_regles
 @handle_errors
@@ -336,6 +343,7 @@ def evaluer(
     processus: int | None,
     html: bool,
     ecraser: bool,
+    complet: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
@@ -344,9 +352,10 @@ def evaluer(
     CHEMINS sont des fichiers de réponses ou des dossiers, parcourus avec leurs sous-dossiers
     (*.yaml, *.yml, *.json). Les fichiers sont évalués en parallèle, tous à la même date d'analyse,
     et les résultats rangés dans l'ordre des chemins. DOSSIER reçoit synthese.csv (une ligne par
-    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale), synthese.json (les mêmes
-    lignes avec chaque conseil), avis/ (le conseil JSON de chaque fichier) et, avec --html,
-    rapports/ et index.html (tableau comparatif qui mène à chaque rapport).
+    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale, codes et libellés),
+    synthese.json (les mêmes lignes et les effectifs ; avec --complet, chaque conseil), avis/ (le
+    conseil JSON de chaque fichier) et, avec --html, rapports/ et index.html (tableau comparatif, par
+    dossier, qui mène à chaque rapport).
 
     Un fichier illisible ou invalide n'arrête pas l'évaluation : il est signalé avec son message et
     compté. Code de sortie : 0 si tous les fichiers ont été évalués, 1 si l'un d'eux est en erreur,
@@ -365,7 +374,14 @@ def evaluer(
             "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
         )
     bilan = evaluer_fichiers(
-        chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
+        chemins,
+        sortie,
+        jobs=processus,
+        html=html,
+        as_of=date_analyse,
+        regles=regles,
+        ecraser=ecraser,
+        complet=complet,
     )
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)
@@ -412,6 +428,7 @@ def rapport(
     from .answers import load_answers
     from .engine import evaluate
     from .report import write_pdf, write_report
+
     _pas_un_dossier(sortie, "rapport.html")
     _pas_un_dossier(pdf, "rapport.pdf")
 
