@@ -92,6 +92,7 @@ from .batch_outputs import (
     _preparer,
     _Synthese,
     _temporaires,
+    nom_avis,
     nommer,
 )
 from .engine import evaluate
@@ -152,12 +153,20 @@ _etat: dict[str, Any] = {}
 
 
 def _initialiser(
-    regles: Path | None, as_of: dt.date, dossier: Path, html: bool, arret: Any, parent: int
+    regles: Path | None,
+    as_of: dt.date,
+    dossier: Path,
+    html: bool,
+    compresser: bool,
+    arret: Any,
+    parent: int,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
     _suivre_le_parent(parent)
-    _etat.update(as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None)
+    _etat.update(
+        as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None, compresser=compresser
+    )
     try:
         from .knowledge import load_knowledge
 
@@ -217,7 +226,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     except Exception as exc:  # a bug must not stop the batch: the file says which
         return ligne_erreur(chemin, erreur_interne(chemin, exc))
     dossier: Path = _etat["dossier"]
-    avis = f"{AVIS}/{nom}.json"
+    avis = nom_avis(nom, _etat["compresser"])
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
@@ -367,12 +376,14 @@ def evaluer_fichiers(
     ecraser: bool = False,
     barre: bool | None = None,
     complet: bool = False,
+    compresser: bool = False,
 ) -> Bilan:
     """Evaluate every answer file of ``chemins`` into ``dossier``; see the module documentation.
 
     ``as_of`` is fixed once for the whole batch (default: today). ``barre`` shows the progress bar
     on stderr (default: when stderr is a terminal). ``complet`` embeds each advice in ``synthese.json``
-    (by default its rows name the advice's file in ``avis/``). Bad input of the batch itself (no answer file,
+    (by default its rows name the advice's file in ``avis/``); ``compresser`` writes each advice
+    gzip-compressed (``avis/<nom>.json.gz``). Bad input of the batch itself (no answer file,
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
@@ -391,7 +402,7 @@ def evaluer_fichiers(
                 None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."
             ) from None
     sortie = Path(dossier)
-    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html))
+    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html, compresser))
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
     with execution, _sigterm_interrompt():
@@ -400,7 +411,7 @@ def evaluer_fichiers(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser)
+        _preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import html as html_lib
 import json
 import os
@@ -110,10 +111,15 @@ def nommer(chemins: Sequence[str]) -> list[str]:
 # --- the output folder -----------------------------------------------------------------------------
 
 
-def _cibles(noms: Sequence[str], html: bool) -> Iterator[str]:
+def nom_avis(nom: str, compresser: bool = False) -> str:
+    """Where a file's advice goes, relative to the output folder (``.json.gz`` when compressed)."""
+    return f"{AVIS}/{nom}.json" + (".gz" if compresser else "")
+
+
+def _cibles(noms: Sequence[str], html: bool, compresser: bool = False) -> Iterator[str]:
     """The files a run writes, relative to the output folder."""
     yield from ("synthese.csv", "synthese.json")
-    yield from (f"{AVIS}/{nom}.json" for nom in noms)
+    yield from (nom_avis(nom, compresser) for nom in noms)
     if html:
         yield "index.html"
         yield from (f"{RAPPORTS}/{nom}.html" for nom in noms)
@@ -169,7 +175,9 @@ def _effacer_precedent(dossier: Path) -> None:
         (dossier / MANIFESTE).unlink()
 
 
-def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> None:
+def _preparer(
+    dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False
+) -> None:
     if dossier.exists() and not dossier.is_dir():
         raise EntreeInvalide(
             str(dossier), "ce chemin existe et n'est pas un dossier ; indiquez un dossier pour les résultats."
@@ -183,7 +191,7 @@ def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> 
                 "qu'elle a écrits sont supprimés).",
             )
         _effacer_precedent(dossier)
-        occupes = [c for c in _cibles(noms, html) if os.path.lexists(dossier / c)]
+        occupes = [c for c in _cibles(noms, html, compresser) if os.path.lexists(dossier / c)]
         if occupes:
             raise EntreeInvalide(
                 str(dossier),
@@ -198,7 +206,7 @@ def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> 
         fichier.write(
             "# Fichiers écrits par « entadvisor evaluer » ; --ecraser supprime ceux-ci et aucun autre.\n"
         )
-        fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html))
+        fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html, compresser))
 
 
 class _Atomique:
@@ -239,11 +247,21 @@ class _Atomique:
 
 
 def _ecrire(chemin: Path, texte: str) -> None:
-    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc)."""
+    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
+
+    A ``.gz`` name is written gzip-compressed, without a date or a name in its header: the same advice
+    gives the same bytes."""
     temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
     try:
-        with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
-            fichier.write(texte)
+        if chemin.name.endswith(".gz"):
+            with (
+                open(temporaire, "wb") as brut,
+                gzip.GzipFile(filename="", fileobj=brut, mode="wb", mtime=0) as fichier,
+            ):
+                fichier.write(texte.encode("utf-8"))
+        else:
+            with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
+                fichier.write(texte)
         os.replace(temporaire, chemin)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -431,7 +449,8 @@ class _Synthese:
                 debut = separateur + json.dumps(ligne, ensure_ascii=False)[:-1] + ', "avis": '
                 sortie.write(debut.encode())
                 if ligne["fichier_avis"]:
-                    with open(self.dossier / ligne["fichier_avis"], "rb") as avis:
+                    chemin = self.dossier / ligne["fichier_avis"]
+                    with gzip.open(chemin) if chemin.name.endswith(".gz") else open(chemin, "rb") as avis:
                         sortie.write(avis.read().rstrip(b"\n"))
                 else:
                     sortie.write(b"null")

@@ -334,6 +334,11 @@ def questionnaire(
     is_flag=True,
     help="Inclut aussi chaque conseil complet dans synthese.json (deux fois plus de place sur le disque).",
 )
+@click.option(
+    "--compresser",
+    is_flag=True,
+    help="Écrit chaque conseil compressé par gzip (avis/<nom>.json.gz, bien moins de place) : pour des dizaines de milliers de fichiers.",
+)
 @option_date
 @option_regles
 @handle_errors
@@ -344,6 +349,7 @@ def evaluer(
     html: bool,
     ecraser: bool,
     complet: bool,
+    compresser: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
@@ -382,6 +388,7 @@ def evaluer(
         regles=regles,
         ecraser=ecraser,
         complet=complet,
+        compresser=compresser,
     )
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)

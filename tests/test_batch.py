@@ -747,3 +747,33 @@ def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: P
     assert index.count('<tr data-voie="procedure_propre"') == n
     assert len(index.encode()) / n < 800
     assert "35\u202f000 projets" in index and "100 dossiers" in index
+
+
+def test_compresser_ecrit_chaque_avis_en_gzip_identique_a_conseil_json(tmp_path: Path) -> None:
+    """--compresser: avis/<nom>.json.gz holds exactly `conseil --json`, same bytes run after run (no date
+    in the gzip header); --complet still embeds the advices; --ecraser removes the .gz files it wrote."""
+    import gzip
+
+    entree = tmp_path / "reponses"
+    entree.mkdir()
+    for nom in ("ville-12-ecoles", "interco-45-ecoles"):
+        shutil.copy(EXAMPLES / f"{nom}.yaml", entree / f"{nom}.yaml")
+    sortie = tmp_path / "r"
+    assert _evaluer(str(entree), "-o", str(sortie), "--compresser", "--complet").exit_code == 0
+    compresse = sortie / "avis" / "ville-12-ecoles.json.gz"
+    conseil = CliRunner().invoke(
+        main, ["conseil", str(entree / "ville-12-ecoles.yaml"), "--json", "--date-analyse", DATE]
+    )
+    assert gzip.decompress(compresse.read_bytes()).decode("utf-8") == conseil.stdout
+    assert len(compresse.read_bytes()) < len(conseil.stdout.encode()) / 3
+    synthese = json.loads((sortie / "synthese.json").read_text(encoding="utf-8"))
+    (ligne,) = [x for x in synthese["lignes"] if x["fichier_avis"] == "avis/ville-12-ecoles.json.gz"]
+    assert ligne["avis"] == json.loads(conseil.stdout)
+    premier = compresse.read_bytes()
+    assert _evaluer(str(entree), "-o", str(sortie), "--compresser", "--ecraser").exit_code == 0
+    assert compresse.read_bytes() == premier
+    assert _evaluer(str(entree), "-o", str(sortie), "--ecraser").exit_code == 0
+    assert sorted(p.name for p in (sortie / "avis").iterdir()) == [
+        "interco-45-ecoles.json",
+        "ville-12-ecoles.json",
+    ]
