@@ -176,7 +176,11 @@ class PlainAsker:
                 return True
             if reponse in ("n", "non"):
                 return False
-            _echo(f"  Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).",
+                "  ",
+                "  ",
+            )
 
     def choisir(self, texte: str, options: list[str], defaut: int) -> int:
         """A numbered choice; returns the 1-based number chosen."""
@@ -189,7 +193,9 @@ class PlainAsker:
                 return defaut
             if reponse.isdigit() and 1 <= int(reponse) <= len(options):
                 return int(reponse)
-            _echo(f"  Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.", "  ", "  "
+            )
 
     def saisir(self, texte: str, defaut: str) -> str:
         reponse = self._lire(f"{texte} [{defaut}]")
@@ -386,7 +392,9 @@ def lancer_questionnaire(
         return _proposer_rapport(advice, cible, asker, interactif)
     except (click.Abort, KeyboardInterrupt):
         _echo()
-        _echo(f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :")
+        _paragraphe(
+            f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :"
+        )
         _echo(f"  entadvisor conseil {_q(cible)} --html {_q(cible.with_suffix('.html'))}")
         return CODE_INTERRUPTION
 
@@ -396,18 +404,15 @@ def _introduction(
 ) -> None:
     nombre = len(parcours.revue()) if parcours.en_revue else parcours.position().total
     sections = len(parcours.questionnaire.sections)
-    _echo(
-        click.style(
-            f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions "
-            "(une dizaine de minutes).",
-            bold=True,
-        )
-    )
+    entete = f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions (une dizaine de minutes)."
+    for ligne in textwrap.wrap(entete, _largeur()):  # the width of the terminal, like every paragraph
+        _echo(click.style(ligne, bold=True))
     _paragraphe(introduction)
     _echo("À chaque question :")
     _echo("  ?       explique pourquoi elle est posée et ce que la réponse change ;")
     _echo("  <       revient à la question précédente ;")
-    _echo("  Entrée  garde la valeur proposée entre [crochets].")
+    _echo("  Entrée  garde la valeur proposée entre [crochets] ;")
+    _echo("  nsp     répond « je ne sais pas », quand la question le permet.")
     _paragraphe(
         f"Vos réponses sont enregistrées au fur et à mesure dans {cible} ; Ctrl-C interrompt le "
         "questionnaire, que vous pourrez reprendre plus tard."
@@ -427,7 +432,7 @@ def _introduction(
 def _interruption(nombre: int, cible: Path, commande: str, ecrit: bool) -> None:
     _echo()
     if not ecrit:
-        _echo("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
+        _paragraphe("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
         return
     quoi = "Votre réponse est enregistrée" if nombre == 1 else f"Vos {nombre} réponses sont enregistrées"
     _echo(f"Questionnaire interrompu. {quoi} dans {cible}.")
