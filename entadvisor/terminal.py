@@ -105,7 +105,7 @@ class PlainAsker:
                 self._paragraphe(f"Réponse non valide. {exc}", "  ", "  ")
                 continue
             if question.type == "choix":
-                _echo(f"  → {question.afficher(valeur)}")
+                self._paragraphe(question.afficher(valeur), "  → ", "    ")
             return valeur
 
     def revoir(self, lignes: list[LigneRevue], problemes: list[Probleme]) -> int | Marque | None:
@@ -469,7 +469,8 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
         return 0
     html = cible.with_suffix(".html")
     if not interactif:
-        _echo(f"Pour le rapport HTML : entadvisor conseil {_q(cible)} --html {_q(html)}")
+        _echo("Pour le rapport HTML :")
+        _echo(f"  entadvisor conseil {_q(cible)} --html {_q(html)}")
         return 0
     _echo()
     if not asker.confirmer("Écrire le rapport HTML pour les élus ?", defaut=True):
