@@ -32,11 +32,15 @@ Porteur = Literal["commune", "epci", "syndicat_scolaire", "syndicat_mixte", "dep
 CompetenceScolaire = Literal["communes", "intercommunalite"]
 Degres = Literal["premier_degre", "premier_et_second_degre"]
 EntExistant = Literal["aucun", "partiel", "generalise"]
-Usages = Literal["faibles", "moyens", "avances"]
-Equipement = Literal["insuffisant", "correct", "bon"]
+Usages = Literal["faibles", "moyens", "avances", "ne_sait_pas"]
+Equipement = Literal["insuffisant", "correct", "bon", "ne_sait_pas"]
 Convention = Literal["signee", "en_cours", "aucune"]
 OffreMutualisee = Literal["centrale_achat", "groupement_existant", "aucune", "ne_sait_pas"]
 Besoin = Literal["standard", "adaptations", "specifique"]
+NE_SAIT_PAS = "ne_sait_pas"
+"""« Je ne sais pas », accepted where a person may not know; the knowledge base (rules/hypotheses.py)
+treats it as the prudent value and names that assumption in the advice."""
+OuiNonInconnu = bool | Literal["ne_sait_pas"]
 
 _OUI = french_input.OUI
 _NON = french_input.NON
@@ -46,6 +50,7 @@ ECART_DATES_ANS = 20
 DATE_ANALYSE_MIN = dt.date(2000, 1, 1)
 DATE_ANALYSE_MAX = dt.date(2100, 12, 31)
 """The analysis date lies between these (the rentrées the model accepts)."""
+_NSP = frozenset({"ne_sait_pas", "ne sait pas", "je ne sais pas", "nsp"})
 
 
 class Answers(BaseModel):
@@ -75,8 +80,8 @@ class Answers(BaseModel):
     )
     nombre_communes: int = Field(ge=1, le=40_000, description="Communes dont les écoles sont concernées.")
     service_marches: bool = Field(description="L'acheteur dispose d'un service des marchés.")
-    communes_partenaires_interessees: bool = Field(
-        False, description="D'autres acheteurs souhaitent acheter ensemble."
+    communes_partenaires_interessees: OuiNonInconnu = Field(
+        False, description="D'autres acheteurs souhaitent acheter ensemble (ou « ne_sait_pas »)."
     )
     nombre_ecoles: int = Field(ge=1, le=60_000, description="Écoles publiques concernées.")
     nombre_classes: int = Field(ge=1, le=400_000, description="Classes concernées.")
@@ -90,14 +95,22 @@ class Answers(BaseModel):
     )
     ent_existant: EntExistant = Field(description="ENT existant aujourd'hui.")
     fin_contrat_actuel: dt.date | None = Field(None, description="Fin du contrat de l'ENT existant.")
-    usages_numeriques: Usages = Field(description="Pratiques numériques actuelles des enseignants.")
-    equipement_ecoles: Equipement = Field(description="Équipement et connectivité des écoles.")
-    autorite_academique_associee: bool = Field(description="DASEN, IEN ou DANE associés au projet.")
+    usages_numeriques: Usages = Field(
+        description="Pratiques numériques actuelles des enseignants (ou « ne_sait_pas »)."
+    )
+    equipement_ecoles: Equipement = Field(
+        description="Équipement et connectivité des écoles (ou « ne_sait_pas »)."
+    )
+    autorite_academique_associee: OuiNonInconnu = Field(
+        description="DASEN, IEN ou DANE associés au projet (ou « ne_sait_pas »)."
+    )
     convention_partenariat: Convention = Field(
         description="Convention de partenariat avec l'Éducation nationale."
     )
     comite_pilotage: bool = Field(description="Un comité de pilotage existe.")
-    dpo_associe: bool = Field(description="Le DPO de la collectivité est associé.")
+    dpo_associe: OuiNonInconnu = Field(
+        description="Le DPO de la collectivité est associé (ou « ne_sait_pas »)."
+    )
     accompagnement_prevu: bool = Field(description="Formation, assistance et animation sont prévues.")
     offre_mutualisee: OffreMutualisee = Field(
         description="Offre d'ENT mutualisée que l'acheteur peut rejoindre."
@@ -138,6 +151,8 @@ class Answers(BaseModel):
                 return True
             if mot in _NON:
                 return False
+            if mot in _NSP:
+                return NE_SAIT_PAS  # accepted only by the fields typed OuiNonInconnu
             raise ValueError("oui_non")
         if isinstance(value, bool) or value is None:
             return value
@@ -212,12 +227,15 @@ def _describe_allowed(field: str) -> str:
             if getattr(meta, attr, None) is not None:
                 borne = getattr(meta, attr)
                 bornes.append(
-                    f"{mot} {borne:,}".replace(",", "\u202f") if isinstance(borne, int) else f"{mot} {borne}"
+                    f"{mot} {borne:,}".replace(",", "\u202f")
+                    if isinstance(borne, int) and field != "rentree_visee"  # a year: « ≥ 2000 »
+                    else f"{mot} {borne}"
                 )
         if getattr(meta, "max_length", None) is not None:
             bornes.append(f"au plus {meta.max_length} caractères")
     if "bool" in annotation:
-        return "attendu : oui ou non (true/false)"
+        inconnu = " ou « ne_sait_pas »" if "ne_sait_pas" in annotation else ""
+        return f"attendu : oui ou non (true/false){inconnu}"
     if "date" in annotation:
         return "attendu : une date au format AAAA-MM-JJ, par exemple 2027-01-15"
     if "int" in annotation:
@@ -394,6 +412,8 @@ def _french_value(field: str, kind: str, value: Any) -> Any:
     if kind == "oui_non":
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip().lower() in _NSP:
+            return NE_SAIT_PAS  # the model accepts it only where a person may not know (OuiNonInconnu)
         answer = french_input.parse_yes_no(value) if isinstance(value, str) else None
         if answer is None:
             raise ValueError(

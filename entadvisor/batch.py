@@ -24,9 +24,10 @@ than walked. Files are sorted by path: the outputs are the same whatever ``jobs`
   (``appel_offres_ouvert``), several vigilance codes are separated by ``, ``. A text cell that
   starts with ``=``, ``+``, ``-``, ``@`` gets a leading apostrophe so that no spreadsheet runs it
   as a formula (a project name comes from a file anyone could have written).
-- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``), each
-  with its whole advice under ``avis``, plus the counts; assembled at the end by streaming the
-  per-file JSON files, never holding the advices in memory.
+- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``) and the
+  counts; each row names its advice's file (``fichier_avis``). With ``complet``, each row also holds
+  its whole advice under ``avis``, assembled at the end by streaming the per-file JSON files, never
+  holding the advices in memory (twice the disk: see batch_outputs and the bench).
 - ``avis/<nom>.json``: each advice, byte for byte what ``entadvisor conseil FICHIER --json``
   prints. ``<nom>`` is the file's path relative to the common folder of all inputs, folders
   joined by ``__``, characters other than letters, digits, ``.``, ``-`` and ``_`` replaced by
@@ -91,10 +92,12 @@ from .batch_outputs import (
     _preparer,
     _Synthese,
     _temporaires,
+    nom_avis,
     nommer,
 )
 from .engine import evaluate
 from .errors import EcritureImpossible, EntreeInvalide, os_message, visible
+from .formatting import compte as compte_fr
 from .formatting import date_fr, nombre
 from .text import PROCEDURES, VOIES
 
@@ -150,12 +153,20 @@ _etat: dict[str, Any] = {}
 
 
 def _initialiser(
-    regles: Path | None, as_of: dt.date, dossier: Path, html: bool, arret: Any, parent: int
+    regles: Path | None,
+    as_of: dt.date,
+    dossier: Path,
+    html: bool,
+    compresser: bool,
+    arret: Any,
+    parent: int,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
     _suivre_le_parent(parent)
-    _etat.update(as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None)
+    _etat.update(
+        as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None, compresser=compresser
+    )
     try:
         from .knowledge import load_knowledge
 
@@ -221,7 +232,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     except Exception as exc:  # a bug must not stop the batch: the file says which
         return ligne_erreur(chemin, erreur_interne(chemin, exc))
     dossier: Path = _etat["dossier"]
-    avis = f"{AVIS}/{nom}.json"
+    avis = nom_avis(nom, _etat["compresser"])
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
@@ -309,14 +320,14 @@ class Bilan:
         processus = f"{self.jobs} processus"
         if self.interrompu:
             lignes = [
-                f"Interrompu : {nombre(faits)} fichiers évalués sur {nombre(self.total)} en "
+                f"Interrompu : {compte_fr(faits, 'fichier évalué')} sur {nombre(self.total)} en "
                 f"{_duree(self.duree_s)}. Les conseils écrits dans {self.dossier}/{AVIS} sont complets ; "
                 "la synthèse n'a pas été écrite. Relancez avec --ecraser pour tout recommencer."
             ]
         else:
             lignes = [
-                f"{nombre(self.total)} fichiers évalués en {_duree(self.duree_s)} ({processus}{vitesse}) : "
-                f"{nombre(self.reussis)} réussis, {nombre(self.echecs)} en erreur. "
+                f"{compte_fr(self.total, 'fichier évalué')} en {_duree(self.duree_s)} ({processus}{vitesse}) : "
+                f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
                 f"Analyse du {date_fr(self.date_analyse)}."
             ]
         for titre, compte, libelles in (
@@ -372,11 +383,15 @@ def evaluer_fichiers(
     regles: str | os.PathLike[str] | None = None,
     ecraser: bool = False,
     barre: bool | None = None,
+    complet: bool = False,
+    compresser: bool = False,
 ) -> Bilan:
     """Evaluate every answer file of ``chemins`` into ``dossier``; see the module documentation.
 
     ``as_of`` is fixed once for the whole batch (default: today). ``barre`` shows the progress bar
-    on stderr (default: when stderr is a terminal). Bad input of the batch itself (no answer file,
+    on stderr (default: when stderr is a terminal). ``complet`` embeds each advice in ``synthese.json``
+    (by default its rows name the advice's file in ``avis/``); ``compresser`` writes each advice
+    gzip-compressed (``avis/<nom>.json.gz``). Bad input of the batch itself (no answer file,
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
@@ -396,7 +411,9 @@ def evaluer_fichiers(
             ) from None
     sortie = Path(dossier)
     try:
-        return _evaluer(chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut)
+        return _evaluer(
+            chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut, complet, compresser
+        )
     except (OSError, SortieImpossible) as exc:
         raise _ecriture_impossible(sortie, exc) from None
 
@@ -434,8 +451,10 @@ def _evaluer(
     barre: bool | None,
     knowledge: Any,
     debut: float,
+    complet: bool,
+    compresser: bool,
 ) -> Bilan:
-    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html))
+    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html, compresser))
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
     with execution, _sigterm_interrompt():
@@ -444,7 +463,7 @@ def _evaluer(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser)
+        _preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
@@ -458,7 +477,7 @@ def _evaluer(
         try:
             execution.lancer(taches, synthese)
             progression.effacer()
-            synthese.terminer(html)
+            synthese.terminer(html, complet)
         except BaseException as exc:
             progression.effacer()
             synthese.abandonner()

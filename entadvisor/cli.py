@@ -133,12 +133,12 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Affiche le conseil au format JSON (voir le README).")
 @click.option(
     "--html",
     "html",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport HTML pour les élus dans ce fichier.",
 )
@@ -392,6 +392,16 @@ def web(
     is_flag=True,
     help="Remplace les résultats d'une évaluation précédente dans DOSSIER (seuls les fichiers qu'elle a écrits).",
 )
+@click.option(
+    "--complet",
+    is_flag=True,
+    help="Inclut aussi chaque conseil complet dans synthese.json (deux fois plus de place sur le disque).",
+)
+@click.option(
+    "--compresser",
+    is_flag=True,
+    help="Écrit chaque conseil compressé par gzip (avis/<nom>.json.gz, bien moins de place) : pour des dizaines de milliers de fichiers.",
+)
 @option_date
 @option_regles
 @handle_errors
@@ -401,6 +411,8 @@ def evaluer(
     processus: int | None,
     html: bool,
     ecraser: bool,
+    complet: bool,
+    compresser: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
@@ -409,9 +421,10 @@ def evaluer(
     CHEMINS sont des fichiers de réponses ou des dossiers, parcourus avec leurs sous-dossiers
     (*.yaml, *.yml, *.json). Les fichiers sont évalués en parallèle, tous à la même date d'analyse,
     et les résultats rangés dans l'ordre des chemins. DOSSIER reçoit synthese.csv (une ligne par
-    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale), synthese.json (les mêmes
-    lignes avec chaque conseil), avis/ (le conseil JSON de chaque fichier) et, avec --html,
-    rapports/ et index.html (tableau comparatif qui mène à chaque rapport).
+    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale, codes et libellés),
+    synthese.json (les mêmes lignes et les effectifs ; avec --complet, chaque conseil), avis/ (le
+    conseil JSON de chaque fichier) et, avec --html, rapports/ et index.html (tableau comparatif, par
+    dossier, qui mène à chaque rapport).
 
     Un fichier illisible ou invalide n'arrête pas l'évaluation : il est signalé avec son message et
     compté. Code de sortie : 0 si tous les fichiers ont été évalués, 1 si l'un d'eux est en erreur,
@@ -434,7 +447,15 @@ def evaluer(
         from .batch import evaluer_fichiers
 
         bilan = evaluer_fichiers(
-            chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
+            chemins,
+            sortie,
+            jobs=processus,
+            html=html,
+            as_of=date_analyse,
+            regles=regles,
+            ecraser=ecraser,
+            complet=complet,
+            compresser=compresser,
         )
     except KeyboardInterrupt:  # before the evaluation started, or while it was being shut down
         click.echo(
@@ -451,19 +472,19 @@ def evaluer(
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--sortie",
     "sortie",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="Fichier HTML du rapport à écrire (un seul fichier autonome, à joindre à un courriel).",
 )
 @click.option(
     "--pdf",
     "pdf",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport en PDF (A4, balisé), imprimé par le Chromium de la machine.",
 )

@@ -50,7 +50,9 @@ INCONNU = Marque.INCONNU
 RETOUR = Marque.RETOUR
 """Returned by an interface when the user asks for the previous question."""
 
-_MOTS_NSP = {"nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "inconnu", "inconnue"}
+_MOTS_NSP = {
+    "nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "ne_sait_pas", "inconnu", "inconnue",
+}  # fmt: skip
 
 
 def _nombre_fr(valeur: float, decimales: int = 0) -> str:
@@ -131,6 +133,8 @@ class Question(_Modele):
     libelle: str
     texte: str
     aide: str
+    reference: str | None = None
+    """The texts the help relies on, shown on a line of their own (articles, never a case number)."""
     type: TypeQuestion
     choix: list[Choix] = Field(default_factory=list)
     mini: float | None = None
@@ -153,8 +157,11 @@ class Question(_Modele):
             self.ne_sait_pas
             and self.ne_sait_pas.valeur is not None
             and self.ne_sait_pas.valeur not in self.valeurs()
+            and not (self.type == "oui_non" and self.ne_sait_pas.valeur == "ne_sait_pas")
         ):
-            raise ValueError("« ne_sait_pas.valeur » doit être l'une des valeurs des choix")
+            raise ValueError(
+                "« ne_sait_pas.valeur » doit être l'une des valeurs des choix (ou « ne_sait_pas » pour un oui/non)"
+            )
         if self.defaut is not None:
             try:
                 self.accepter(self.defaut)
@@ -168,6 +175,14 @@ class Question(_Modele):
     def facultative(self) -> bool:
         """« Je ne sais pas » leaves the key out of the answer file."""
         return self.ne_sait_pas is not None and self.ne_sait_pas.valeur is None
+
+    def _inconnue(self, valeur: Any) -> bool:
+        """The stored value of « je ne sais pas » (e.g. ``ne_sait_pas`` for a yes/no question)."""
+        return (
+            self.ne_sait_pas is not None
+            and self.ne_sait_pas.valeur is not None
+            and valeur == self.ne_sait_pas.valeur
+        )
 
     def valeurs(self) -> list[str]:
         return [choix.valeur for choix in self.choix]
@@ -213,7 +228,21 @@ class Question(_Modele):
             return self.accepter(self.defaut)
         if self.facultative:
             return INCONNU
-        raise ValueError("Une réponse est attendue (tapez ? pour savoir pourquoi la question est posée).")
+        raise ValueError(f"Rien n'a été tapé. {self.quoi_taper()}")
+
+    def quoi_taper(self) -> str:
+        """What to type for this question, in French (the sentence that follows a refusal)."""
+        quoi = {
+            "oui_non": "o (oui) ou n (non)",
+            "choix": f"le numéro d'un choix, de 1 à {len(self.choix)}",
+            "entier": f"un nombre entier, par exemple {_nombre_fr(max(self.mini or 0, 1) * 12, 0)}",
+            "nombre": "un nombre, par exemple 4,50 ou 4.50",
+            "date": "une date, par exemple 15/03/2027",
+            "annee": "une année, par exemple 2027",
+            "texte": "un texte",
+        }[self.type]
+        nsp = ", ou « je ne sais pas » (nsp)" if self.ne_sait_pas is not None else ""
+        return f"Tapez {quoi}{nsp} ; ? explique pourquoi la question est posée."
 
     def valider(self, texte: str, reponses: Mapping[str, Any] | None = None) -> Any:
         """Parse one typed answer (French forms accepted) into the value stored in the answer file.
@@ -227,11 +256,12 @@ class Question(_Modele):
         if simple in _MOTS_NSP:
             if self.ne_sait_pas is None:
                 raise ValueError(
-                    "Cette question demande une réponse : tapez ? pour savoir pourquoi elle est posée."
+                    "« Je ne sais pas » n'est pas possible ici : le conseil dépend de cette réponse. "
+                    + self.quoi_taper()
                 )
             return INCONNU if self.ne_sait_pas.valeur is None else self.ne_sait_pas.valeur
         if not brut:
-            raise ValueError("Une réponse est attendue.")
+            raise ValueError(f"Rien n'a été tapé. {self.quoi_taper()}")
         analyse = getattr(self, f"_valider_{self.type}")
         return analyse(brut, reponses)
 
@@ -362,7 +392,7 @@ class Question(_Modele):
 
     def afficher(self, valeur: Any) -> str:
         """An answer in French words, as the review screen shows it."""
-        if valeur is INCONNU:
+        if valeur is INCONNU or (self.type == "oui_non" and self._inconnue(valeur)):
             return "je ne sais pas"
         if self.type == "choix":
             return next((c.libelle for c in self.choix if c.valeur == valeur), str(valeur))
@@ -373,7 +403,7 @@ class Question(_Modele):
 
     def en_saisie(self, valeur: Any) -> str:
         """An answer as it could be typed again: what a prompt shows between brackets."""
-        if valeur is INCONNU:
+        if valeur is INCONNU or (self.type == "oui_non" and self._inconnue(valeur)):
             return "je ne sais pas"
         if self.type == "choix":
             valeurs = self.valeurs()
@@ -489,8 +519,12 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EntreeInvalide(source, "questionnaire introuvable.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EntreeInvalide(source, f"questionnaire illisible ({exc}).") from None
+    except IsADirectoryError:
+        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de questionnaire.") from None
+    except UnicodeDecodeError:
+        raise EntreeInvalide(source, "questionnaire illisible : enregistrez-le en UTF-8.") from None
+    except OSError as exc:
+        raise EntreeInvalide(source, f"questionnaire illisible ({exc.strerror or exc}).") from None
     try:
         data = load_yaml(texte, source)  # a key given twice is an error (file, key, line)
     except yaml.YAMLError as exc:

@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import re
 import shlex
-import shutil
 import signal
 import sys
 import textwrap
@@ -45,7 +44,9 @@ def _echo(texte: str = "") -> None:
 
 
 def _largeur() -> int:
-    return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
+    from .text import largeur_terminal
+
+    return min(100, largeur_terminal())  # 80 when unknown or piped, like the advice
 
 
 def _paragraphe(texte: str, largeur: int | None = None, premier: str = "", suite: str = "") -> None:
@@ -109,7 +110,7 @@ class PlainAsker:
                 self._paragraphe(f"Réponse non valide. {exc}", "  ", "  ")
                 continue
             if question.type == "choix":
-                _echo(f"  → {question.afficher(valeur)}")
+                self._paragraphe(question.afficher(valeur), "  → ", "    ")
             return valeur
 
     def revoir(self, lignes: list[LigneRevue], problemes: list[Probleme]) -> int | Marque | None:
@@ -180,7 +181,11 @@ class PlainAsker:
                 return True
             if reponse in ("n", "non"):
                 return False
-            _echo(f"  Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).",
+                "  ",
+                "  ",
+            )
 
     def choisir(self, texte: str, options: list[str], defaut: int) -> int:
         """A numbered choice; returns the 1-based number chosen."""
@@ -193,7 +198,9 @@ class PlainAsker:
                 return defaut
             if reponse.isdigit() and 1 <= int(reponse) <= len(options):
                 return int(reponse)
-            _echo(f"  Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.", "  ", "  "
+            )
 
     def saisir(self, texte: str, defaut: str) -> str:
         reponse = self._lire(f"{texte} [{defaut}]")
@@ -227,6 +234,8 @@ class PlainAsker:
     def _aide(self, question: Question) -> None:
         _echo()
         self._paragraphe(f"Pourquoi cette question ? {question.aide}", "  ", "  ")
+        if question.reference:
+            self._paragraphe(f"Références : {question.reference}", "  ", "  ")
         if question.ne_sait_pas is not None:
             self._paragraphe(f"Si vous ne savez pas (nsp) : {question.ne_sait_pas.effet}", "  ", "  ")
         self._paragraphe(
@@ -530,11 +539,13 @@ def _lancer_questionnaire(
             )
             return 1
         _echo()
-        click.echo(texte)
+        _afficher_conseil(advice, texte, cible, asker, interactif)
         return _proposer_rapport(advice, cible, asker, interactif)
     except (click.Abort, KeyboardInterrupt):
         _echo()
-        _echo(f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :")
+        _paragraphe(
+            f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :"
+        )
         _echo(f"  entadvisor conseil {_q(cible)} --html {_q(cible.with_suffix('.html'))}")
         return CODE_INTERRUPTION
 
@@ -544,18 +555,15 @@ def _introduction(
 ) -> None:
     nombre = len(parcours.revue()) if parcours.en_revue else parcours.position().total
     sections = len(parcours.questionnaire.sections)
-    _echo(
-        click.style(
-            f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions "
-            "(une dizaine de minutes).",
-            bold=True,
-        )
-    )
+    entete = f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions (une dizaine de minutes)."
+    for ligne in textwrap.wrap(entete, _largeur()):  # the width of the terminal, like every paragraph
+        _echo(click.style(ligne, bold=True))
     _paragraphe(introduction)
     _echo("À chaque question :")
     _echo("  ?       explique pourquoi elle est posée et ce que la réponse change ;")
     _echo("  <       revient à la question précédente ;")
-    _echo("  Entrée  garde la valeur proposée entre [crochets].")
+    _echo("  Entrée  garde la valeur proposée entre [crochets] ;")
+    _echo("  nsp     répond « je ne sais pas », quand la question le permet.")
     _paragraphe(
         f"Vos réponses sont enregistrées au fur et à mesure dans {cible} ; Ctrl-C interrompt le "
         "questionnaire, que vous pourrez reprendre plus tard."
@@ -575,12 +583,33 @@ def _introduction(
 def _interruption(nombre: int, cible: Path, commande: str, ecrit: bool) -> None:
     _echo()
     if not ecrit:
-        _echo("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
+        _paragraphe("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
         return
     quoi = "Votre réponse est enregistrée" if nombre == 1 else f"Vos {nombre} réponses sont enregistrées"
     _echo(f"Questionnaire interrompu. {quoi} dans {cible}.")
     _echo("Pour reprendre à la première question sans réponse :")
     _echo(f"  {commande}")
+
+
+def _afficher_conseil(advice: Any, texte: str, cible: Path, asker: PlainAsker, interactif: bool) -> None:
+    """At a terminal, the short summary first and the full advice on request, through a pager (the
+    full advice is some 150 lines); piped, the full advice on stdout, for the program that reads it."""
+    from .advice import Advice
+    from .text import advice_summary
+
+    if not interactif or not isinstance(advice, Advice):
+        click.echo(texte)
+        return
+    click.echo(advice_summary(advice))
+    _echo()
+    lignes = texte.count("\n") + 1
+    if asker.confirmer(
+        f"Afficher le conseil complet ({lignes} lignes : raisons, calendrier, vigilance, préparation) ?",
+        defaut=False,
+    ):
+        click.echo_via_pager(texte)
+    else:
+        _echo(f"Le conseil complet, à tout moment : entadvisor conseil {_q(cible)}")
 
 
 def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: bool) -> int:
@@ -591,7 +620,8 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
         return 0
     html = cible.with_suffix(".html")
     if not interactif:
-        _echo(f"Pour le rapport HTML : entadvisor conseil {_q(cible)} --html {_q(html)}")
+        _echo("Pour le rapport HTML :")
+        _echo(f"  entadvisor conseil {_q(cible)} --html {_q(html)}")
         return 0
     _echo()
     if not asker.confirmer("Écrire le rapport HTML pour les élus ?", defaut=True):

@@ -221,11 +221,24 @@ def test_a_missing_answer_file_exits_1():
     assert result.stderr == "Erreur : absent.yaml : fichier introuvable.\n"
 
 
-def test_a_directory_as_answer_file_is_a_usage_error_in_french(tmp_path):
-    """A directory given as the answer file is refused in French (exit 2), saying it is a folder."""
-    result = invoke("conseil", str(tmp_path), *DATE)
-    assert result.exit_code == 2
-    assert "est un dossier" in result.stderr
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("conseil", "{dossier}"), id="conseil-fichier"),
+        pytest.param(("rapport", "{dossier}", "-o", "r.html"), id="rapport-fichier"),
+        pytest.param(("conseil", "{exemple}", "--html", "{dossier}"), id="conseil-html"),
+        pytest.param(("rapport", "{exemple}", "-o", "{dossier}"), id="rapport-sortie"),
+        pytest.param(("rapport", "{exemple}", "-o", "r.html", "--pdf", "{dossier}"), id="rapport-pdf"),
+    ],
+)
+def test_a_directory_where_a_file_is_expected_is_bad_input_in_french(tmp_path, args):
+    """A folder given where a file is read or written exits 1 like every other bad input, with the
+    folder's name and « c'est un dossier » (a missing file exits 1 too)."""
+    exemple = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
+    concrets = [a.format(dossier=tmp_path, exemple=exemple) for a in args]
+    result = invoke(*concrets, *DATE)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith(f"Erreur : {tmp_path} : c'est un dossier"), result.stderr
     assert not [english for english in CLICK_ANGLAIS if english in result.stderr], result.stderr
 
 
