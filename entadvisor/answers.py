@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import os
 import re
@@ -316,6 +317,7 @@ _ECRIVEZ = {
 }
 
 
+@functools.cache
 def _kind(field: str) -> str | None:
     """How the value of a field is read: « oui_non », « entier », « nombre », « date », « texte » or None (a choice)."""
     if field == "version":
@@ -366,9 +368,11 @@ def _french_forms(data: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str
 
 
 def _french_value(field: str, kind: str, value: Any) -> Any:
-    found = _shown(value)
-    if value is None or kind == "texte":
+    if value is None or kind == "texte" or (kind == "oui_non" and isinstance(value, bool)):
         return value
+    if kind in {"entier", "nombre"} and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    found = _shown(value)
     if kind == "version":
         if isinstance(value, bool):
             raise ValueError(
@@ -386,7 +390,6 @@ def _french_value(field: str, kind: str, value: Any) -> Any:
                 f"{found} n'est pas une réponse oui/non ; attendu : oui ou non ; {_ECRIVEZ[kind]}"
             )
         return answer
-    allowed = _describe_allowed(field)
     if kind in {"entier", "nombre"}:
         quoi = "un nombre entier" if kind == "entier" else "un nombre"
         number: Any = value
@@ -395,7 +398,7 @@ def _french_value(field: str, kind: str, value: Any) -> Any:
             if number is None:
                 number = french_input.parse_number(value)
         if isinstance(number, bool) or number is None:
-            raise ValueError(f"{found} n'est pas {quoi} ; {allowed} ; {_ECRIVEZ[kind]}")
+            raise ValueError(f"{found} n'est pas {quoi} ; {_describe_allowed(field)} ; {_ECRIVEZ[kind]}")
         return number
     if kind == "date":
         if isinstance(value, dt.datetime):
