@@ -305,19 +305,21 @@ def _serves(folder, work, command):
     server = subprocess.Popen(
         ["sh", "-c", shell], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env()
     )
+    served = False
     try:
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    if response.status == 200:
-                        return []
+                    served = response.status == 200
+                    break
             except OSError:
                 if server.poll() is not None:
                     break
                 time.sleep(0.2)
-        return [f"{command} ne répond pas sur le port {port}"]
     finally:
         server.terminate()
         _, erreurs = server.communicate(timeout=10)
-        if "Traceback" in erreurs:
-            return [f"{command} : Traceback {erreurs[-600:]}"]
+    failures = [] if served else [f"{command} ne répond pas sur le port {port} : {erreurs[-600:]}"]
+    if "Traceback" in erreurs:
+        failures.append(f"{command} : Traceback {erreurs[-600:]}")
+    return failures
