@@ -60,7 +60,12 @@ def test_every_answer_key_except_version_is_asked_once() -> None:
     """Every key of the answer model but ``version`` is a question, and every question is a key."""
     ids = [q.id for q in QUESTIONNAIRE.questions()]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(FIELDS) - {"version"}
+    assert set(ids) == set(FIELDS) - {"version"} - FICHIER_SEULEMENT
+
+
+# Optional keys read from answer files only for now (the delegation of CGCT L2122-22 4°, for the report's
+# draft act): not yet asked, so that the questionnaire's flow and counts stay as they are.
+FICHIER_SEULEMENT = {"delegation_marches", "plafond_delegation_ht"}
 
 
 def test_required_keys_are_asked_without_condition() -> None:
