@@ -124,11 +124,21 @@ def _css(folder: Path) -> str:
 # --- public API ----------------------------------------------------------------------------------
 
 
-def render_report(advice: Advice, *, folder: Path | None = None) -> str:
-    """The report for one advice, as a complete HTML document (a str); same advice, same bytes."""
+def render_report(
+    advice: Advice,
+    *,
+    folder: Path | None = None,
+    annexes: bool = False,
+    pages: dict[str, int] | None = None,
+) -> str:
+    """The report for one advice, as a complete HTML document (a str); same advice, same bytes.
+
+    The technical annexes are always in the HTML; ``annexes`` says whether they are printed too.
+    ``pages`` gives the printed page of each section, for the printed table of contents.
+    """
     folder = Path(folder) if folder is not None else reports_folder()
     env = _environment(folder)
-    vue = Vue(advice, _libelles(folder), _css(folder))
+    vue = Vue(advice, _libelles(folder), _css(folder), imprimer_annexes=annexes, pages=pages)
     return env.get_template(TEMPLATE).render(advice=advice, L=vue.L, vue=vue)
 
 
