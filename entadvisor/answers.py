@@ -112,7 +112,10 @@ class Answers(BaseModel):
         description="L'assemblée a délégué à l'exécutif les décisions sur les marchés (CGCT art. L2122-22 4°).",
     )
     plafond_delegation_ht: float | None = Field(
-        None, gt=0, le=100_000_000, description="Montant maximal en € HT fixé par cette délégation, s'il y en a un."
+        None,
+        gt=0,
+        le=100_000_000,
+        description="Montant maximal en € HT fixé par cette délégation, s'il y en a un.",
     )
 
     @field_validator(

@@ -251,7 +251,11 @@ def gantt_svg(
         f"{len(barres)} étapes ; les dates exactes figurent dans le tableau qui suit."
     )
     if horizon is not None:
-        description += " Une flèche marque une étape qui continue après l'année scolaire " + annee_scolaire(derniere) + "."
+        description += (
+            " Une flèche marque une étape qui continue après l'année scolaire "
+            + annee_scolaire(derniere)
+            + "."
+        )
     out = _svg_open(prefix, titre, description, hauteur, "gantt")
     # School-year bands, each labelled; a darker line marks every rentrée (1 September).
     for i in range(annees):

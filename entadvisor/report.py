@@ -142,9 +142,9 @@ def render_report(
     return env.get_template(TEMPLATE).render(advice=advice, L=vue.L, vue=vue)
 
 
-def write_report(advice: Advice, path: str | os.PathLike[str]) -> None:
+def write_report(advice: Advice, path: str | os.PathLike[str], *, annexes: bool = False) -> None:
     """Render the report and write it atomically (a temporary file, then a rename)."""
-    write_atomic(path, render_report(advice))
+    write_atomic(path, render_report(advice, annexes=annexes))
 
 
 def find_chromium(explicit: str | None = None) -> str | None:

@@ -321,7 +321,9 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     ]
     actes = [n for n in notes if n["kind"] == "deliberation"]
     deliberation = (
-        ActeDecision(**{k: v for k, v in actes[0].items() if k not in ("kind", "references")}) if actes else None
+        ActeDecision(**{k: v for k, v in actes[0].items() if k not in ("kind", "references")})
+        if actes
+        else None
     )
     prochaines_actions = [
         ProchaineAction(**{k: v for k, v in n.items() if k not in ("kind", "references")})

@@ -40,7 +40,9 @@ from entadvisor.facts import (
 from entadvisor.formatting import date_fr, montant
 
 L2121_29 = "CGCT art. L2121-29 (le conseil municipal règle par ses délibérations les affaires de la commune)"
-L2122_21_1 = "CGCT art. L2122-21-1 (délibération avant le lancement : étendue du besoin et montant prévisionnel)"
+L2122_21_1 = (
+    "CGCT art. L2122-21-1 (délibération avant le lancement : étendue du besoin et montant prévisionnel)"
+)
 L2122_22 = "CGCT art. L2122-22, 4° (délégation au maire des décisions sur les marchés et accords-cadres)"
 L2122_23 = "CGCT art. L2122-23 (décisions prises par délégation : compte rendu au conseil municipal)"
 L5211_10 = "CGCT art. L5211-10 (délégation au président d'un EPCI)"
@@ -131,10 +133,7 @@ def _dans_delegation(porteur, voie, delegation, plafond, montant_ht):
 
 
 def _ecoles(n, communes, porteur):
-    if n == 1:
-        base = "l'école publique"
-    else:
-        base = f"les {n} écoles publiques"
+    base = "l'école publique" if n == 1 else f"les {n} écoles publiques"
     if communes > 1:
         return f"{base} des {communes} communes concernées"
     return f"{base} de la commune" if porteur == "commune" else f"{base} du territoire"
@@ -144,7 +143,9 @@ def _montants(moteur, montant_ht, forme):
     taux = float(moteur.param("taux_tva_normal"))
     ttc = round(montant_ht * (1 + taux), 2)
     mot = "montant maximum" if forme == ACCORD_CADRE else "montant prévisionnel"
-    chiffres = f"{montant(montant_ht)}, soit {montant(ttc, ht=False)} TTC au taux de TVA de {round(taux * 100)} %"
+    chiffres = (
+        f"{montant(montant_ht)}, soit {montant(ttc, ht=False)} TTC au taux de TVA de {round(taux * 100)} %"
+    )
     return taux, ttc, chiffres, f"d'un {mot} de {chiffres}"
 
 
@@ -222,8 +223,8 @@ def _objet(voie, procedure, forme, duree_mois, montants_texte, organe):
     Planning(notification=MATCH.notification),
     Experimentation(recommandee=MATCH.recommandee),
     TEST(
-        lambda porteur, voie, delegation, plafond, montant_ht: not _dans_delegation(
-            porteur, voie, delegation, plafond, montant_ht
+        lambda porteur, voie, delegation, plafond, montant_ht: (
+            not _dans_delegation(porteur, voie, delegation, plafond, montant_ht)
         )
     ),
     references=[L2121_29, L2122_21_1, R2162_4, CGI_278],
@@ -280,7 +281,9 @@ def deliberation(
         else f"Autorise {_objet(voie, procedure, forme, duree_mois, montants_texte, organe)}."
     )
     if voie == "centrale_achat":
-        articles.append(f"Autorise {executif} à signer la convention d'adhésion et les bons de commande correspondants.")
+        articles.append(
+            f"Autorise {executif} à signer la convention d'adhésion et les bons de commande correspondants."
+        )
     else:
         articles.append(
             f"Autorise {executif} à signer {'l’accord-cadre' if forme == ACCORD_CADRE else 'le marché'} qui en "
@@ -368,7 +371,7 @@ def decision_delegation(
     moteur, porteur, delegation, plafond, competence, communes, ecoles, voie, procedure, montant_ht, forme, duree_mois,
     notification, recommandee,
 ):  # fmt: skip
-    assemblee, executif, organe, visa_cgct, delegable = ORGANES[porteur]
+    assemblee, executif, organe, _visa_cgct, delegable = ORGANES[porteur]
     article_delegation, article_compte_rendu = delegable
     taux, ttc, chiffres, montants_texte = _montants(moteur, montant_ht, forme)
     p = {"competence_scolaire": competence, "nombre_communes": communes}
