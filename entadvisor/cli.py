@@ -427,11 +427,9 @@ def rapport(
     « pip install playwright »). Avec --docx, la note et le projet d'acte sont écrits en
     document Word, à modifier dans un traitement de texte.
     """
-    import tempfile
-
     from .answers import load_answers
     from .engine import evaluate
-    from .report import write_pdf, write_report
+    from .report import print_report, write_report
 
     if sortie is None and pdf is None and docx is None:
         raise click.UsageError(
@@ -439,17 +437,13 @@ def rapport(
         )
     answers = load_answers(fichier)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
-    if sortie is not None:
+    if pdf is not None:  # the HTML too, with the printed pages of its table of contents
+        print_report(advice, pdf, annexes=annexes, html_path=sortie)
+    elif sortie is not None:
         write_report(advice, sortie, annexes=annexes)
+    if sortie is not None:
         click.echo(f"Rapport écrit : {sortie}", err=True)
     if pdf is not None:
-        if sortie is not None:
-            write_pdf(sortie, pdf)
-        else:
-            with tempfile.TemporaryDirectory(prefix="entadvisor-") as dossier:
-                html = Path(dossier) / "rapport.html"
-                write_report(advice, html, annexes=annexes)
-                write_pdf(html, pdf)
         click.echo(f"PDF écrit : {pdf}", err=True)
     if docx is not None:
         from .report_docx import write_docx
