@@ -111,7 +111,9 @@ def test_the_note_gives_the_unknowns_and_what_the_advice_becomes_with_an_offer()
     note = html[html.index('id="partie-note"') : html.index('id="partie-dossier"')]
     assert "Vous ne savez pas si une offre d'ENT mutualisée existe" in note
     assert "Si une centrale d'achat proposait un ENT" in note
-    assert "Le prix par élève (3 € HT par an) est une hypothèse" in note.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Le prix par élève (3 € HT par an) est une hypothèse" in note.replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
     assert 'id="sensibilite"' not in html  # nothing else to say than what the note says
 
 
@@ -143,7 +145,9 @@ def test_french_formatting_of_amounts_dates_and_school_years(html_ville: str) ->
 def test_every_key_question_of_the_guide_is_answered(examples_html: dict[str, str]) -> None:
     """The guide's five key questions are each a heading followed by an answer, in every example, in the dossier."""
     for name, html in examples_html.items():
-        dossier = unescape(html[html.index('id="partie-dossier"') : html.index('id="partie-annexes-techniques"')])
+        dossier = unescape(
+            html[html.index('id="partie-dossier"') : html.index('id="partie-annexes-techniques"')]
+        )
         for numero, question in enumerate(QUESTIONS_CLES, start=1):
             assert f"{numero}. {question}</h4>" in dossier, (name, question)
 
@@ -223,7 +227,9 @@ def test_a_decision_of_the_maire_replaces_the_deliberation_within_the_delegation
     from entadvisor.answers import load_answers, validate_answers
     from entadvisor.engine import evaluate
 
-    data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(exclude_none=True)
+    data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(
+        exclude_none=True
+    )
     advice = evaluate(validate_answers(data | {"delegation_marches": True}), as_of=AS_OF)
     html = unescape(render_report(advice))
     assert "Projet de décision du maire" in html and "après en avoir délibéré" not in html
