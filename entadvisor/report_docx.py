@@ -30,7 +30,7 @@ for the full report."""
 SKIP_CLASSES = {"imprime-seulement", "evitement", "alternative-texte", "detail-ecran", "symbole"}
 HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
-SPACES = re.compile(r"\s+")
+SPACES = re.compile(r"[ \t\n\r\f]+")  # not \s: the no-break spaces of French amounts stay
 
 
 class DocxIndisponible(EntreeInvalide):
@@ -214,6 +214,7 @@ class _Writer:
             return
         width = max(sum(int(c.attrs.get("colspan", "1") or 1) for c in _cells(tr)) for tr, _ in rows)
         table = self.document.add_table(rows=len(rows), cols=width, style="Table Grid")
+        self._widths(table, [tr for tr, _ in rows], width)
         for (tr, header), row in zip(rows, table.rows, strict=True):
             if header:  # repeated on each page (a table property, not formatting)
                 from docx.oxml import OxmlElement
@@ -233,6 +234,25 @@ class _Writer:
                 self._inline(paragraph, cell_node, "Strong" if header else None)
                 _strip(paragraph)
                 column += span
+
+    def _widths(self, table: Any, rows: list[_Node], width: int) -> None:
+        """Column widths from the length of their texts (a table's layout, not a character's formatting)."""
+        lengths = [0.0] * width
+        for tr in rows:
+            cells = _cells(tr)
+            if len(cells) != width:
+                continue
+            for index, cell in enumerate(cells):
+                lengths[index] = max(lengths[index], min(len(SPACES.sub(" ", _text(cell)).strip()), 60))
+        weights = [max(length, 6.0) for length in lengths]
+        section = self.document.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        table.autofit = False
+        for column, weight in zip(table.columns, weights, strict=True):
+            share = int(usable * weight / sum(weights))
+            column.width = share  # the table grid (LibreOffice reads it) and each cell (Word reads those)
+            for cell in column.cells:
+                cell.width = share
 
 
 def _cells(tr: _Node) -> list[_Node]:
