@@ -85,6 +85,13 @@ INCERTITUDES = (
 # --- values in words (also filters of the templates) ---------------------------------------------
 
 
+def lower_first_word(text: str) -> str:
+    """« Seuil européen » → « seuil européen »; an acronym (« EU », « MAPA ») keeps its case."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def css_string(text: str) -> str:
     """``text`` escaped for a double-quoted CSS string inside ``<style>``: every ASCII character but letters,
     digits and spaces becomes a CSS escape (``\\22 `` for a quote, ``\\3c `` for ``<``), control characters too."""
@@ -347,9 +354,13 @@ class Vue:
             self.L["formats_experimentation"],
             self.L["valeurs"]["offre_mutualisee"],
             self.L["phases"],
+            self.L["formes_contrat"],
         ):
             if str(value) in labels:
                 return str(labels[str(value)])
+        parametre = self.parametre(str(value))  # a threshold named by a rule (« seuil_europeen »)
+        if parametre is not None:
+            return lower_first_word(parametre.libelle)
         return str(value)
 
     def faits(self, faits: dict[str, Any]) -> list[dict[str, str]]:

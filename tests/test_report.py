@@ -471,3 +471,36 @@ def test_rapport_command_reports_bad_input_in_french(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Erreur :" in result.output and "introuvable" in result.output
+
+
+# --- no internal name where a reader looks -------------------------------------------------------------
+
+IDENTIFIANT_REGLE = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b")
+CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+FICHIER = re.compile(r"\S+\.(?:md|py|yaml|j2)\b|\bANSWERS\b|\bshared\b|\brules/|\breports/")
+URL = re.compile(r"https?://\S+")
+
+
+def _texte(html: str) -> str:
+    html = re.sub(r"<(style|svg|head)\b.*?</\1>", " ", html, flags=re.S)
+    return URL.sub(" ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_no_internal_file_or_code_name_where_a_reader_looks(path: Path) -> None:
+    """Rule ids appear in the technical annexes only; no code (« offre_mutualisee ») nor file name anywhere."""
+    html = render_report(example_advice(path, sensibilite=True))
+    coupure = html.index('id="partie-annexes-techniques"')
+    avant, annexes = _texte(html[:coupure]), _texte(html[coupure:])
+    assert not IDENTIFIANT_REGLE.findall(avant)
+    assert IDENTIFIANT_REGLE.findall(annexes)  # the trace names its rules
+    for texte in (avant, annexes):
+        assert not CODE.findall(texte)
+        assert not FICHIER.findall(texte)
+
+
+def test_the_internal_name_check_catches_what_it_must() -> None:
+    texte = _texte("<p>Voir shared ANSWERS.md, la règle PROC-MAPA et offre_mutualisee.</p>")
+    assert IDENTIFIANT_REGLE.findall(texte) == ["PROC-MAPA"]
+    assert CODE.findall(texte) == ["offre_mutualisee"]
+    assert FICHIER.findall(texte)
