@@ -168,8 +168,9 @@ def section_pages(pdf_path: str | os.PathLike[str]) -> dict[str, int]:
                 walk(item)
                 continue
             key = by_title.get(str(item.title).strip())
-            if key is not None and key not in pages:
-                pages[key] = reader.get_destination_page_number(item) + 1
+            page = reader.get_destination_page_number(item)
+            if key is not None and key not in pages and page is not None:
+                pages[key] = page + 1
 
     walk(reader.outline)
     return pages
