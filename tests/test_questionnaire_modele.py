@@ -68,7 +68,6 @@ def test_every_answer_key_except_version_is_asked_once() -> None:
     assert set(ids) == set(FIELDS) - {"version"} - FICHIER_SEULEMENT
 
 
-
 def test_required_keys_are_asked_without_condition() -> None:
     """A required key is always asked, so a finished questionnaire always gives a complete file."""
     for key in REQUIRED:
