@@ -556,9 +556,10 @@ class Vue:
             )
             for e in advice.calendrier
         ]
-        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon}
+        horizon = dt.date(advice.calendrier_synthese.rentree_retenue + 1, 9, 1)
+        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon and e.debut < horizon}
         legende = [Legende(str(v["motif"]), str(v["libelle"])) for k, v in categories.items() if k in used]
-        if any(e.jalon for e in advice.calendrier):
+        if any(e.jalon and e.debut < horizon for e in advice.calendrier):
             legende.append(Legende("jalon", "jalon (date clé)"))
         self.svg_gantt = Markup(
             gantt_svg(
@@ -567,7 +568,7 @@ class Vue:
                 prefix="fig-gantt",
                 legende=legende,
                 date_analyse=advice.date_analyse,
-                horizon=dt.date(advice.calendrier_synthese.rentree_retenue + 1, 9, 1),
+                horizon=horizon,
             )
             if barres
             else ""

@@ -186,10 +186,14 @@ def _visa_ccp(voie, procedure, forme):
     return f"Vu le code de la commande publique, notamment {mot} {liste} ;"
 
 
+def duree_texte(duree_mois):
+    annees = duree_mois // 12
+    return f"d'une durée maximale de {annees} an{'s' if annees > 1 else ''}"
+
+
 def _objet(voie, procedure, forme, duree_mois, montants_texte, organe):
     """The purchase in one clause: what is bought, how, for how long and for how much."""
-    annees = duree_mois // 12
-    duree = f"d'une durée maximale de {annees} an{'s' if annees > 1 else ''}"
+    duree = duree_texte(duree_mois)
     if voie == "centrale_achat":
         return (
             f"l'adhésion de {organe} à la centrale d'achat qui propose l'offre d'ENT, pour des commandes {duree}, "
@@ -385,10 +389,17 @@ def decision_delegation(
         "Vu le code de l'éducation, notamment son article L212-4 ;",
         f"Vu le budget de l'exercice {notification.year} ;",
     ]
+    objet = (
+        f"{FORMES.get(forme, 'un marché')} portant sur un ENT, {duree_texte(duree_mois)}, {montants_texte}"
+    )
+    action = (
+        f"de conclure, après comparaison de plusieurs offres, {objet}"
+        if procedure == "sans_publicite"
+        else f"de lancer une consultation par {PROCEDURES[procedure][0]}, en vue de conclure {objet}"
+    )
     articles = [
-        f"{_upper_first(_objet(voie, procedure, forme, duree_mois, montants_texte, organe))}, pour le déploiement "
-        f"d'un espace numérique de travail (ENT) dans {_ecoles(ecoles, communes, porteur)}, est décidé"
-        + ("e" if procedure == "sans_publicite" else "")
+        f"Il est décidé, pour déployer un espace numérique de travail (ENT) dans {_ecoles(ecoles, communes, porteur)}, "
+        f"{action}"
         + (
             " ; le contrat prévoit une expérimentation préalable, dont le comité de pilotage évaluera les résultats "
             "avant la généralisation."
