@@ -264,7 +264,7 @@ def test_the_note_holds_on_two_pages_and_the_dossier_within_its_bound(
     assert mesure["summary"]["reflow_320px_overflow_px"] <= 0
 
 
-@pytest.mark.parametrize("name", MESURES)
+@pytest.mark.parametrize("name", [*MESURES, "ville-12-ecoles-annexes"])
 def test_no_printed_page_is_almost_empty(name: str, imprimes: dict[str, Any]) -> None:
     """Each page holds at least a few lines besides its running header and footer."""
     lignes = imprimes[name]["lignes"]
