@@ -482,8 +482,8 @@ def _echeance(date, aujourd_hui):
     explication=(
         "Les actions qui débloquent le projet passent d'abord, dans cet ordre : savoir s'il existe une offre mutualisée, "
         "associer l'Éducation nationale, signer la convention, remplacer le prix supposé par des devis, réunir le comité "
-        "de pilotage ; puis inscrire les crédits et lancer l'achat. Les trois premières retenues sont dites, avec qui les "
-        "fait et pour quand."
+        "de pilotage ; puis préparer le cahier des charges (ou vérifier le contrat de la centrale), inscrire les crédits "
+        "et lancer l'achat. Les trois premières retenues sont dites, avec qui les fait et pour quand."
     ),
     strate=Strate.VIGILANCE,
 )
@@ -535,6 +535,24 @@ def actions(
             (
                 "Réunir un comité de pilotage avec l'IEN, les directeurs d'école et les services.",
                 executif,
+                _echeance(lancement, aujourd_hui),
+            )
+        )
+    if voie == "centrale_achat" or (voie == "groupement_commandes" and procedure is None):
+        candidates.append(
+            (
+                "Vérifier que le contrat de la centrale ou du groupement couvre le déploiement, l'observation des "
+                "usages et le renouvellement, avec la réversibilité et l'export des données.",
+                services,
+                _echeance(lancement, aujourd_hui),
+            )
+        )
+    else:
+        candidates.append(
+            (
+                "Préparer le cahier des charges : besoins des écoles, conformité au SDET, réversibilité et export "
+                "des données.",
+                services,
                 _echeance(lancement, aujourd_hui),
             )
         )
