@@ -15,6 +15,7 @@ import io
 import os
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -296,7 +297,20 @@ def docx_bytes(advice: Advice, *, folder: Path | None = None) -> bytes:
         writer.block(part)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _deterministic(buffer.getvalue(), advice.date_analyse)
+
+
+def _deterministic(data: bytes, date: dt.date) -> bytes:
+    """The same archive with every entry dated the day of the analysis: same advice, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
 
 
 def _metadata(document: Any, advice: Advice) -> None:
