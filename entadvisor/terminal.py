@@ -454,9 +454,9 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
     formats = ["non", "en PDF (imprimé par Chromium)", "en document Word (DOCX), à modifier", "les deux"]
     choix = asker.choisir("Écrire aussi le rapport dans un autre format ?", formats, 1)
     if choix in (2, 4):
-        from .report import write_pdf
+        from .report import print_report
 
-        write_pdf(chemin, chemin.with_suffix(".pdf"))
+        print_report(advice, chemin.with_suffix(".pdf"), html_path=chemin)
         _echo(f"PDF écrit : {chemin.with_suffix('.pdf')}")
     if choix in (3, 4):
         from .report_docx import write_docx

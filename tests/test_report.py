@@ -324,6 +324,19 @@ def test_user_text_is_shown_as_text_never_as_markup() -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html  # inside the SVG (html.escape)
 
 
+def test_the_running_page_header_is_an_escaped_css_string() -> None:
+    """The project's name in the printed header cannot close the CSS string nor the <style> element."""
+    data = advice_data()
+    data["nom_projet"] = 'ENT "test" </style><script>x</script> \\ fin'
+    html = render_report(Advice.model_validate(data))
+    style = html[html.index("<style>") : html.index("</style>")]
+    line = next(x for x in style.splitlines() if "@top-left" in x)
+    body = line[line.index('content: "') + len('content: "') : line.index('"; font-size')]
+    assert '"' not in body and "<" not in body and "\\\\" not in body
+    assert body == "ENT \\22 test\\22  \\3c \\2f style\\3e \\3c script\\3e x\\3c \\2f script\\3e  \\5c  fin"
+    assert html.count("</style>") == 1
+
+
 class _Resources(HTMLParser):
     """Every URL the document would load or link to: attributes, inline styles, <style> sheets."""
 
