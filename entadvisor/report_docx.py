@@ -244,8 +244,8 @@ class _Writer:
             if len(cells) != width:
                 continue
             for index, cell in enumerate(cells):
-                lengths[index] = max(lengths[index], min(len(SPACES.sub(" ", _text(cell)).strip()), 60))
-        weights = [max(length, 6.0) for length in lengths]
+                lengths[index] = max(lengths[index], min(len(SPACES.sub(" ", _text(cell)).strip()), 45))
+        weights = [max(length, 10.0) for length in lengths]
         section = self.document.sections[-1]
         usable = section.page_width - section.left_margin - section.right_margin
         table.autofit = False
