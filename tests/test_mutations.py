@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import check_case
+
 from entadvisor import text
 from entadvisor.engine import EvaluationError
 
