@@ -666,6 +666,14 @@ def test_pages_render_whatever_the_questionnaire_says(tmp_path: Path) -> None:
 # --- the command ----------------------------------------------------------------------------------
 
 
+def _port_libre() -> int:
+    import socket
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return int(prise.getsockname()[1])
+
+
 def test_web_command_warns_when_listening_beyond_this_machine(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -673,16 +681,20 @@ def test_web_command_warns_when_listening_beyond_this_machine(
 
     lances: list[Any] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self: lances.append(self.config))
+    port = _port_libre()
     resultat = CliRunner().invoke(
-        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--hote", "0.0.0.0", "--port", "18765"]
+        main,
+        ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--hote", "0.0.0.0", "--port", str(port)],
     )
     assert resultat.exit_code == 0, resultat.output
     assert "Attention : l'application écoute sur 0.0.0.0" in resultat.stderr
-    assert lances and lances[0].host == "0.0.0.0" and lances[0].port == 18765
+    assert lances and lances[0].host == "0.0.0.0" and lances[0].port == port
+    assert "Serveur arrêté." in resultat.stderr
+    port = _port_libre()
     resultat = CliRunner().invoke(
-        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--port", "18766"]
+        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--port", str(port)]
     )
-    assert "Attention" not in resultat.stderr and "http://127.0.0.1:18766/" in resultat.stderr
+    assert "Attention" not in resultat.stderr and f"http://127.0.0.1:{port}/" in resultat.stderr
 
 
 def test_web_command_says_when_the_port_is_taken(tmp_path: Path) -> None:

@@ -330,6 +330,37 @@ def test_the_real_server_refuses_a_wrong_host_a_forged_post_and_a_path_outside_t
     assert not (serveur.dossier / "pirate.yaml").exists()
 
 
+def test_ctrl_c_stops_the_server_cleanly_in_a_terminal(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect", reason="pexpect absent : pip install pexpect")
+    port = _port_libre()
+    enfant = pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "entadvisor",
+            "web",
+            "--dossier",
+            str(tmp_path / "p"),
+            "--port",
+            str(port),
+            "--sans-navigateur",
+        ],
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=30,
+    )
+    try:
+        enfant.expect("Ctrl-C pour arrêter")
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        enfant.sendintr()
+        enfant.expect("Serveur arrêté. Les réponses sont enregistrées dans")
+        enfant.expect(pexpect.EOF)
+    finally:
+        enfant.close()
+    assert enfant.exitstatus == 0
+
+
 # --- accessibility -------------------------------------------------------------------------------
 
 

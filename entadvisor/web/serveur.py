@@ -84,4 +84,6 @@ def lancer(
                 threading.Event().wait(0.05)
 
         threading.Thread(target=ouvrir_quand_pret, daemon=True).start()
-    serveur.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after its graceful stop
+        serveur.run()
+    click.echo(f"Serveur arrêté. Les réponses sont enregistrées dans {Path(dossier).resolve()}.", err=True)
