@@ -330,7 +330,8 @@ def test_the_real_server_refuses_a_wrong_host_a_forged_post_and_a_path_outside_t
     assert not (serveur.dossier / "pirate.yaml").exists()
 
 
-def test_ctrl_c_stops_the_server_cleanly_in_a_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ecoute", [True, False], ids=["serveur-a-l-ecoute", "pendant-le-demarrage"])
+def test_ctrl_c_stops_the_server_cleanly_in_a_terminal(tmp_path: Path, ecoute: bool) -> None:
     pexpect = pytest.importorskip("pexpect", reason="pexpect absent : pip install pexpect")
     port = _port_libre()
     enfant = pexpect.spawn(
@@ -350,9 +351,16 @@ def test_ctrl_c_stops_the_server_cleanly_in_a_terminal(tmp_path: Path) -> None:
         timeout=30,
     )
     try:
-        enfant.expect("Ctrl-C pour arrêter")
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        enfant.expect("Questionnaire ENT dans le navigateur")
+        limite = time.monotonic() + 20
+        while (
+            ecoute and time.monotonic() < limite
+        ):  # Ctrl-C once the server listens (and, below, even before)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
         enfant.sendintr()
         enfant.expect("Serveur arrêté. Les réponses sont enregistrées dans")
         enfant.expect(pexpect.EOF)
