@@ -709,3 +709,29 @@ def test_web_command_says_when_the_port_is_taken(tmp_path: Path) -> None:
         )
     assert resultat.exit_code == 1
     assert f"le port {port} est déjà utilisé" in resultat.stderr
+
+
+def test_a_project_begun_in_the_browser_is_finished_in_the_terminal(tmp_path: Path) -> None:
+    """Same answer file format: ``entadvisor questionnaire --reprendre`` resumes a web project."""
+    reponses = persona("interco-45-ecoles")
+    visiteur = Visiteur(tmp_path / "projets")
+    slug = visiteur.creer(str(reponses["nom_projet"]))
+    visiteur.get(f"/projet/{slug}/")
+    for _ in range(3):
+        visiteur.remplir(reponses)
+    fichier = tmp_path / "projets" / f"{slug}.yaml"
+    assert "entadvisor web --dossier" in fichier.read_text(encoding="utf-8")
+    deja = lire(fichier)
+    restantes = [
+        saisie_terminal(QUESTIONNAIRE.question(q), v)  # type: ignore[arg-type]
+        for q, v in reponses.items()
+        if q not in deja
+    ]
+    resultat = CliRunner().invoke(
+        main,
+        ["questionnaire", "--reprendre", str(fichier), "--date-analyse", DATE.isoformat()],
+        input="\n".join([*restantes, ""]) + "\n",
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert lire(fichier) == fichier_attendu(reponses)
+    assert "Complet : le conseil est prêt." in visiteur.get("/").text
