@@ -212,7 +212,8 @@ def remplir_au_clavier(page: Any, reponses: Mapping[str, Any]) -> None:
 def creer(page: Any, serveur: Serveur, nom: str) -> str:
     page.goto(serveur.url + "/")
     page.fill("#nom_projet", nom)
-    page.get_by_role("button", name="Commencer le questionnaire").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Commencer le questionnaire").click()
     page.wait_for_url(re.compile(r"/section/1$"))
     return page.url.split("/")[4]
 
@@ -250,22 +251,26 @@ def test_the_rural_commune_end_to_end_with_precedent_reload_restart_and_a_change
     serveur.demarrer()
     page.goto(serveur.url + "/")
     assert "En cours : section 4 sur 7" in page.content()
-    page.get_by_role("link", name="ENT de l'école de Villiers-le-Sec").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="ENT de l'école de Villiers-le-Sec").click()
     assert numero_section(page) == "4"
     while "/section/" in page.url:
         remplir(page, reponses)
     assert page.url.endswith("/revue")
     assert lire(fichier) == fichier_attendu(reponses)
 
-    page.get_by_role("link", name="Modifier : Élèves").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Modifier : Élèves").click()
     assert "depuis=revue" in page.url
     page.fill("#nombre_eleves", "102")
-    page.get_by_role("button", name="Enregistrer et revenir au récapitulatif").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer et revenir au récapitulatif").click()
     assert page.url.endswith("/revue")
     assert lire(fichier)["nombre_eleves"] == 102
     assert "102" in page.locator("dl.revue").nth(1).inner_text()
 
-    page.get_by_role("link", name="Voir le conseil").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Voir le conseil").click()
     assert page.url.endswith("/conseil")
     assert "note d'aide à la décision" in page.title()
     with page.expect_download() as telechargement:
@@ -434,6 +439,7 @@ def test_every_kind_of_page_has_no_axe_violation_and_reflows_at_320_pixels(
     while "/section/" in page.url:
         remplir(page, reponses)
     verifier("revue")
-    page.get_by_role("link", name="Voir le conseil").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Voir le conseil").click()
     verifier("conseil")
     assert {nom: v for nom, v in verdicts.items() if v != ([], verdicts[nom][1]) or v[1] > 0} == {}, verdicts
