@@ -735,3 +735,17 @@ def test_a_project_begun_in_the_browser_is_finished_in_the_terminal(tmp_path: Pa
     assert resultat.exit_code == 0, resultat.output
     assert lire(fichier) == fichier_attendu(reponses)
     assert "Complet : le conseil est prêt." in visiteur.get("/").text
+
+
+def test_without_chromium_the_pdf_link_is_absent_and_the_pdf_address_says_why(
+    visiteur: Visiteur, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from entadvisor import report
+
+    monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)
+    slug = visiteur.creer("Sans Chromium")
+    visiteur.repondre_tout(slug, persona("commune-rurale-1-ecole"))
+    page = visiteur.get(f"/projet/{slug}/conseil").text
+    assert "Télécharger le rapport (HTML)" in page and "(PDF)" not in page
+    reponse = visiteur.client.get(f"/projet/{slug}/rapport.pdf")
+    assert reponse.status_code == 503 and "Chromium est introuvable" in texte(reponse)
