@@ -17,7 +17,7 @@ from typing import Any
 
 from ._experta import DepthStrategy, Fact, FastReteMatcher, KnowledgeEngine, Rule, unfreeze
 from .advice import Advice
-from .answers import Answers, validate_answers
+from .answers import Answers, check_dates, validate_answers
 from .facts import Contexte, Projet, Seuils
 from .parameters import ParameterValue
 
@@ -29,6 +29,8 @@ SEUILS = {
     "publicite": "seuil_publicite_mapa",
     "europeen": "seuil_europeen",
     "innovant": "seuil_achat_innovant",
+    "ecrit": "seuil_ecrit_obligatoire",
+    "donnees_essentielles": "seuil_donnees_essentielles",
 }
 
 
@@ -198,6 +200,27 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
     return used
 
 
+def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date) -> dt.date:
+    """Run the case with the parameters in force at the launch of the consultation (DOMAIN.md §3).
+
+    The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
+    procedure and so on the thresholds: run at the first guess, and again at the plan's launch while
+    the parameters in force there differ (twice at most in practice; bounded).
+    """
+    parameters = knowledge.parameters
+    first = parameter_date = answers.date_lancement or as_of
+    engine.run_case(answers, as_of, parameter_date)
+    for _ in range(3):  # a procedure change moves the launch; once moved, the date follows the plan's launch
+        launch = next((f["lancement"] for f in engine.facts.values() if type(f).__name__ == "Planning"), None)
+        if launch is None or launch == parameter_date:
+            break
+        if parameter_date == first and parameters.at(launch) == parameters.at(parameter_date):
+            break
+        parameter_date = launch
+        engine.run_case(answers, as_of, parameter_date)
+    return parameter_date
+
+
 def evaluate(
     answers: Answers | dict[str, Any],
     *,
@@ -219,9 +242,9 @@ def evaluate(
     if not isinstance(answers, Answers):
         answers = validate_answers(answers)
     as_of = as_of or dt.date.today()
-    parameter_date = answers.date_lancement or as_of
+    check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
     engine = knowledge.engine()
-    engine.run_case(answers, as_of, parameter_date)
+    parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     advice = build_advice(engine, answers, as_of, parameter_date)
     if sensibilite or answers.offre_mutualisee == "ne_sait_pas":
         from .sensitivity import sensitivity

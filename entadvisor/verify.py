@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import FIELDS, Answers, allowed_values, answers_to_yaml
-from .formatting import date_fr, nombre
+from .formatting import compte, date_fr, nombre
 from .parameters import load_parameters
 from .verify_checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
 from .verify_sweep import Cas, plan
@@ -331,12 +331,14 @@ def _couverture(cas: list[Cas]) -> dict[str, str]:
         valeurs = Counter(c.reponses.get(key) for c in cas)
         absentes = valeurs.pop(None, 0)
         permises = allowed_values(key)
-        if permises is not None or all(isinstance(v, bool) for v in valeurs):
+        if permises is not None or all(isinstance(v, bool) or v == "ne_sait_pas" for v in valeurs):
             attendues = list(permises) if permises is not None else [False, True]
-            texte = ", ".join(f"{v} ({nombre(valeurs.get(v, 0))})" for v in attendues)
+            attendues += [v for v in valeurs if v not in attendues]  # e.g. « ne_sait_pas » for a yes/no
+            texte = ", ".join(f"{_court(v)} ({nombre(valeurs.get(v, 0))})" for v in attendues)
         elif valeurs:
             connues: list[Any] = sorted(valeurs)
-            texte = f"{nombre(len(connues))} valeurs, de {_court(connues[0])} à {_court(connues[-1])}"
+            court = str if key == "rentree_visee" else _court  # a year has no thousands separator
+            texte = f"{compte(len(connues), 'valeur')}, de {court(connues[0])} à {court(connues[-1])}"
         else:
             texte = "jamais donnée"
         if absentes:
@@ -350,6 +352,8 @@ def _couverture(cas: list[Cas]) -> dict[str, str]:
 
 
 def _court(valeur: Any) -> str:
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
     if isinstance(valeur, dt.date):
         return valeur.isoformat()
     if isinstance(valeur, float):
