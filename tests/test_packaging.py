@@ -199,6 +199,47 @@ def _readme_commands() -> list[str]:
     return commands
 
 
+def _try_web(folder: Path, work: Path, command: str) -> list[str]:
+    """`entadvisor web` serves until Ctrl-C: run as written (no browser opened, on a free port), its home
+    page answers, then Ctrl-C stops it with exit 0. Never left running (it would block the test)."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shell = f". {folder}/.venv/bin/activate && cd {work} && exec {command} --sans-navigateur --port {port}"
+    process = subprocess.Popen(
+        ["sh", "-c", shell], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env()
+    )
+    status, failures = None, []
+    try:
+        deadline = time.monotonic() + 60
+        while status is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
+                    status = reply.status
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if status != 200 or process.returncode != 0:
+        failures.append(f"{command} → page d'accueil {status}, code {process.returncode} : {stderr[-600:]}")
+    if "Traceback" in stderr:
+        failures.append(f"{command} : Traceback")
+    return failures
+
+
 def _readme_answer_file() -> str:
     """The answer file the README shows, verbatim."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -273,6 +314,9 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
     for command in commands:
         if "--pdf" in command and shutil.which("chromium") is None:
             command = command.split(" --pdf", 1)[0]
+        if command.startswith("entadvisor web"):
+            failures += _try_web(folder, work, command)
+            continue
         if command.startswith("entadvisor questionnaire"):
             # answers from a pipe that ends at once: interrupted (130), nothing lost; -o gets a new file
             command = command.replace("-o reponses.yaml", "-o nouvelles.yaml") + " < /dev/null"
