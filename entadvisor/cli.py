@@ -365,6 +365,14 @@ def questionnaire(
     metavar="ADRESSE",
     help="Adresse d'écoute ; toute autre que 127.0.0.1 ouvre les projets au réseau (un avertissement le dit).",
 )
+@click.option(
+    "--questionnaire",
+    "questionnaire_fichier",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help="Fichier de questionnaire modifié, à la place de celui fourni.",
+)
 @option_date
 @option_regles
 @handle_errors
@@ -373,6 +381,7 @@ def web(
     port: int,
     sans_navigateur: bool,
     hote: str,
+    questionnaire_fichier: Path | None,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
@@ -392,6 +401,7 @@ def web(
         ouvrir=not sans_navigateur,
         date_analyse=date_analyse,
         connaissances=_knowledge(regles) if regles is not None else None,
+        questionnaire=questionnaire_fichier,
     )
 
 

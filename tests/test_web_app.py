@@ -666,6 +666,14 @@ def test_pages_render_whatever_the_questionnaire_says(tmp_path: Path) -> None:
 # --- the command ----------------------------------------------------------------------------------
 
 
+def _port_libre() -> int:
+    import socket
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return int(prise.getsockname()[1])
+
+
 def test_web_command_warns_when_listening_beyond_this_machine(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -673,16 +681,20 @@ def test_web_command_warns_when_listening_beyond_this_machine(
 
     lances: list[Any] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self: lances.append(self.config))
+    port = _port_libre()
     resultat = CliRunner().invoke(
-        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--hote", "0.0.0.0", "--port", "18765"]
+        main,
+        ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--hote", "0.0.0.0", "--port", str(port)],
     )
     assert resultat.exit_code == 0, resultat.output
     assert "Attention : l'application écoute sur 0.0.0.0" in resultat.stderr
-    assert lances and lances[0].host == "0.0.0.0" and lances[0].port == 18765
+    assert lances and lances[0].host == "0.0.0.0" and lances[0].port == port
+    assert "Serveur arrêté." in resultat.stderr
+    port = _port_libre()
     resultat = CliRunner().invoke(
-        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--port", "18766"]
+        main, ["web", "--dossier", str(tmp_path), "--sans-navigateur", "--port", str(port)]
     )
-    assert "Attention" not in resultat.stderr and "http://127.0.0.1:18766/" in resultat.stderr
+    assert "Attention" not in resultat.stderr and f"http://127.0.0.1:{port}/" in resultat.stderr
 
 
 def test_web_command_says_when_the_port_is_taken(tmp_path: Path) -> None:
@@ -697,3 +709,43 @@ def test_web_command_says_when_the_port_is_taken(tmp_path: Path) -> None:
         )
     assert resultat.exit_code == 1
     assert f"le port {port} est déjà utilisé" in resultat.stderr
+
+
+def test_a_project_begun_in_the_browser_is_finished_in_the_terminal(tmp_path: Path) -> None:
+    """Same answer file format: ``entadvisor questionnaire --reprendre`` resumes a web project."""
+    reponses = persona("interco-45-ecoles")
+    visiteur = Visiteur(tmp_path / "projets")
+    slug = visiteur.creer(str(reponses["nom_projet"]))
+    visiteur.get(f"/projet/{slug}/")
+    for _ in range(3):
+        visiteur.remplir(reponses)
+    fichier = tmp_path / "projets" / f"{slug}.yaml"
+    assert "entadvisor web --dossier" in fichier.read_text(encoding="utf-8")
+    deja = lire(fichier)
+    restantes = [
+        saisie_terminal(QUESTIONNAIRE.question(q), v)  # type: ignore[arg-type]
+        for q, v in reponses.items()
+        if q not in deja
+    ]
+    resultat = CliRunner().invoke(
+        main,
+        ["questionnaire", "--reprendre", str(fichier), "--date-analyse", DATE.isoformat()],
+        input="\n".join([*restantes, ""]) + "\n",
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert lire(fichier) == fichier_attendu(reponses)
+    assert "Complet : le conseil est prêt." in visiteur.get("/").text
+
+
+def test_without_chromium_the_pdf_link_is_absent_and_the_pdf_address_says_why(
+    visiteur: Visiteur, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from entadvisor import report
+
+    monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)
+    slug = visiteur.creer("Sans Chromium")
+    visiteur.repondre_tout(slug, persona("commune-rurale-1-ecole"))
+    page = visiteur.get(f"/projet/{slug}/conseil").text
+    assert "Télécharger le rapport (HTML)" in page and "(PDF)" not in page
+    reponse = visiteur.client.get(f"/projet/{slug}/rapport.pdf")
+    assert reponse.status_code == 503 and "Chromium est introuvable" in texte(reponse)

@@ -67,21 +67,25 @@ def lancer(
         questionnaire=questionnaire,
     )
     url = adresse(hote, port)
-    click.echo(f"Questionnaire ENT dans le navigateur : {url}", err=True)
-    click.echo(f"Projets enregistrés dans {Path(dossier).resolve()} ; Ctrl-C pour arrêter.", err=True)
     serveur = uvicorn.Server(
         uvicorn.Config(
             application, host=hote, port=port, log_level="warning", access_log=False, lifespan="off"
         )
     )
-    if ouvrir:
 
-        def ouvrir_quand_pret() -> None:
-            for _ in range(100):
-                if serveur.started:
-                    webbrowser.open(url)
-                    return
-                threading.Event().wait(0.05)
+    def ouvrir_quand_pret() -> None:
+        for _ in range(100):
+            if serveur.started:
+                webbrowser.open(url)
+                return
+            threading.Event().wait(0.05)
 
-        threading.Thread(target=ouvrir_quand_pret, daemon=True).start()
-    serveur.run()
+    # Ctrl-C at any moment (even before uvicorn's own handler is in place) ends here, not in a traceback;
+    # uvicorn re-raises it after its graceful stop.
+    with contextlib.suppress(KeyboardInterrupt):
+        click.echo(f"Questionnaire ENT dans le navigateur : {url}", err=True)
+        click.echo(f"Projets enregistrés dans {Path(dossier).resolve()} ; Ctrl-C pour arrêter.", err=True)
+        if ouvrir:
+            threading.Thread(target=ouvrir_quand_pret, daemon=True).start()
+        serveur.run()
+    click.echo(f"Serveur arrêté. Les réponses sont enregistrées dans {Path(dossier).resolve()}.", err=True)
