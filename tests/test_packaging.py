@@ -273,6 +273,9 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
     for command in commands:
         if "--pdf" in command and shutil.which("chromium") is None:
             command = command.split(" --pdf", 1)[0]
+        if command.startswith("entadvisor web"):
+            failures += _serveur_repond(folder, work, command)
+            continue
         if command.startswith("entadvisor questionnaire"):
             # answers from a pipe that ends at once: interrupted (130), nothing lost; -o gets a new file
             command = command.replace("-o reponses.yaml", "-o nouvelles.yaml") + " < /dev/null"
@@ -287,3 +290,41 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
             failures.append(f"{command} : Traceback")
         shutil.rmtree(work / "resultats", ignore_errors=True)
     assert not failures, "\n".join(failures)
+
+
+def _port_libre() -> int:
+    import socket
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return int(prise.getsockname()[1])
+
+
+def _serveur_repond(folder: Path, work: Path, command: str) -> list[str]:
+    """`entadvisor web` as the README writes it, on a free local port and without opening a browser:
+    it must answer its home page on 127.0.0.1 (never another host), then it is stopped."""
+    import time
+    import urllib.request
+
+    port = _port_libre()
+    commande = f"{command} --sans-navigateur --port {port}"
+    shell = f". {folder}/.venv/bin/activate && cd {work} && exec {commande}"
+    serveur = subprocess.Popen(
+        ["sh", "-c", shell], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
+    try:
+        fin = time.monotonic() + 60
+        while time.monotonic() < fin and serveur.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reponse:
+                    return [] if reponse.status == 200 else [f"{commande} → HTTP {reponse.status}"]
+            except OSError:
+                time.sleep(0.3)
+        return [f"{commande} → ne répond pas (code {serveur.poll()})"]
+    finally:
+        serveur.terminate()
+        try:
+            serveur.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            serveur.kill()
+            serveur.communicate()
