@@ -274,7 +274,7 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
         if "--pdf" in command and shutil.which("chromium") is None:
             command = command.split(" --pdf", 1)[0]
         if command.startswith("entadvisor web"):
-            failures += _serveur_repond(folder, work, command)
+            failures += _serves(folder, work, command)
             continue
         if command.startswith("entadvisor questionnaire"):
             # answers from a pipe that ends at once: interrupted (130), nothing lost; -o gets a new file
@@ -292,39 +292,34 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
     assert not failures, "\n".join(failures)
 
 
-def _port_libre() -> int:
+def _serves(folder, work, command):
+    """`entadvisor web` serves until stopped: started on a free port without a browser, it must answer."""
     import socket
-
-    with socket.socket() as prise:
-        prise.bind(("127.0.0.1", 0))
-        return int(prise.getsockname()[1])
-
-
-def _serveur_repond(folder: Path, work: Path, command: str) -> list[str]:
-    """`entadvisor web` as the README writes it, on a free local port and without opening a browser:
-    it must answer its home page on 127.0.0.1 (never another host), then it is stopped."""
     import time
     import urllib.request
 
-    port = _port_libre()
-    commande = f"{command} --sans-navigateur --port {port}"
-    shell = f". {folder}/.venv/bin/activate && cd {work} && exec {commande}"
-    serveur = subprocess.Popen(
-        ["sh", "-c", shell], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    shell = f". {folder}/.venv/bin/activate && cd {work} && exec {command} --port {port} --sans-navigateur"
+    server = subprocess.Popen(
+        ["sh", "-c", shell], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env()
     )
+    served = False
     try:
-        fin = time.monotonic() + 60
-        while time.monotonic() < fin and serveur.poll() is None:
+        for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reponse:
-                    return [] if reponse.status == 200 else [f"{commande} → HTTP {reponse.status}"]
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    served = response.status == 200
+                    break
             except OSError:
-                time.sleep(0.3)
-        return [f"{commande} → ne répond pas (code {serveur.poll()})"]
+                if server.poll() is not None:
+                    break
+                time.sleep(0.2)
     finally:
-        serveur.terminate()
-        try:
-            serveur.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            serveur.kill()
-            serveur.communicate()
+        server.terminate()
+        _, erreurs = server.communicate(timeout=10)
+    failures = [] if served else [f"{command} ne répond pas sur le port {port} : {erreurs[-600:]}"]
+    if "Traceback" in erreurs:
+        failures.append(f"{command} : Traceback {erreurs[-600:]}")
+    return failures
