@@ -412,18 +412,7 @@ def evaluer_fichiers(
     sortie = Path(dossier)
     try:
         return _evaluer(
-            chemins,
-            sortie,
-            jobs,
-            html,
-            as_of,
-            regles_path,
-            ecraser,
-            barre,
-            knowledge,
-            debut,
-            complet,
-            compresser,
+            chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut, complet, compresser
         )
     except (OSError, SortieImpossible) as exc:
         raise _ecriture_impossible(sortie, exc) from None
