@@ -29,7 +29,7 @@ demo: $(VENV)/.installe-base
 	@echo "    . $(VENV)/bin/activate"
 	@echo "(ou appelez-la par son chemin : $(BIN)/entadvisor)"
 
-# about 10 minutes on a 2-core machine; skipped tests print their reason in French (see the README)
+# about 5 minutes on a 2-core machine (measured, see the README); skipped tests print their reason in French
 test: $(VENV)/.installe-test
 	$(BIN)/python -m pytest -q
 	$(BIN)/entadvisor verifier -j 2

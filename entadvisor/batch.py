@@ -422,7 +422,9 @@ def _ecriture_impossible(sortie: Path, exc: BaseException) -> EcritureImpossible
     """Stop the batch with what was written and how to resume, in French."""
     pourquoi = os_message(exc) if isinstance(exc, OSError) else str(exc)
     try:
-        ecrits = sum(1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith(".json"))
+        ecrits = sum(
+            1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith((".json", ".json.gz"))
+        )
     except OSError:
         ecrits = 0
     deja = (

@@ -224,10 +224,13 @@ def test_the_batch_index_fits_1280_pixels_and_its_filters_work(index_lot: Path) 
         lignes = page.locator("table.comparaison tbody tr")
         total = lignes.count()
         assert total == len(EXAMPLES) + 1
-        page.fill("#f-texte", "villiers")
         visibles = page.locator("table.comparaison tbody tr:not([hidden])")
-        assert visibles.count() == 1 and "projet trouvé" in page.inner_text("#f-compte")
+        page.fill("#f-texte", "villiers")  # the search runs a quarter of a second after the last key
+        page.wait_for_function("document.getElementById('f-compte').textContent.includes('trouvé')")
+        assert visibles.count() == 1 and page.inner_text("#f-compte") == "1 projet trouvé"
         page.fill("#f-texte", "")
+        page.wait_for_function("document.getElementById('f-compte').textContent === ''")
+        assert visibles.count() == total
         page.select_option("#f-voie", "centrale_achat")
         assert 1 <= visibles.count() < total
         browser.close()
