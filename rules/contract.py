@@ -40,7 +40,7 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import date_fr, pluriel
 
-L2125_1 = "CCP art. L2125-1 (accord-cadre : quatre ans au plus, sauf exception justifiée)"
+L2125_1 = "CCP art. L2125-1 (durée maximale d'un accord-cadre, sauf exception justifiée)"
 R2162_4 = "CCP art. R2162-4 (accord-cadre : montant maximal obligatoire)"
 R2112_4 = "CCP art. R2112-4 (reconduction tacite, qui s'impose au titulaire)"
 GUIDE = "Guide ENT premier degré, question clé sur la durée du marché (déploiement, observation des usages, renouvellement)"
@@ -148,7 +148,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
 
 @regle(
     "CTR-ACCORD-CADRE",
-    "Accord-cadre à bons de commande, 1 an ferme + reconductions",
+    "Accord-cadre à bons de commande, une année ferme puis des reconductions annuelles",
     Voie(procedure_requise=True),
     Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
     Planning(rentree_retenue=MATCH.rentree),
@@ -156,7 +156,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     references=[R2162_4, L2125_1, R2112_4, GUIDE],
     explication=(
         "Un accord-cadre à bons de commande, avec un maximum couvrant la généralisation, suit des effectifs variables et "
-        "une généralisation progressive ; il commence à une rentrée, finit un 31 août et ne dépasse pas quatre ans."
+        "une généralisation progressive ; il commence à une rentrée, finit un 31 août et ne dépasse pas la durée maximale de L2125-1."
     ),
     strate=Strate.CONTRAT,
 )
@@ -164,7 +164,8 @@ def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
     contrat = _contrat(moteur, "accord_cadre_bons_commande", annees, deploiement, rentree, delai, preparation)
     moteur.conclure(
         contrat,
-        f"Accord-cadre à bons de commande de {annees} ans (1 an ferme puis {annees - 1} reconductions annuelles tacites), "
+        f"Accord-cadre à bons de commande de {annees} ans (une première année ferme puis {annees - 1} reconductions "
+        "annuelles tacites), "
         f"du {date_fr(contrat['debut'])} au {date_fr(contrat['fin'])}, avec un montant maximal qui couvre la généralisation.",
     )
 

@@ -30,7 +30,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import nombre, pluriel
+from entadvisor.formatting import nombre, pluriel, pourcentage
 
 GUIDE = "Guide ENT premier degré, « Organisation du déploiement » (expérimentation, écoles pilotes, généralisation)"
 TRANCHES = "CCP art. R2113-4 à R2113-6 (marché à tranches)"
@@ -284,7 +284,7 @@ def format_classes(moteur, classes):
     Taille(categorie="moyen"),
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
-    explication="De 4 à 20 écoles : 15 à 20 % des écoles, volontaires (au moins deux), pilotes pendant une année scolaire.",
+    explication="Au-delà d'un petit périmètre et jusqu'à un grand : une part des écoles, volontaires (un minimum en paramètre), pilotes pendant une année scolaire.",
     strate=Strate.FORMAT,
 )
 def format_ecoles_pilotes(moteur, ecoles):
@@ -304,7 +304,7 @@ def format_ecoles_pilotes(moteur, ecoles):
     _deroulement(
         moteur,
         [
-            f"Avant la rentrée : choisir {pilotes} écoles pilotes volontaires (environ 15 à 20 % des écoles), former leurs directeurs et enseignants.",
+            f"Avant la rentrée : choisir {pilotes} écoles pilotes volontaires (environ {pourcentage(moteur.param('part_ecoles_pilotes'))} des écoles), former leurs directeurs et enseignants.",
             "De septembre à juin : usage dans les écoles pilotes, suivi trimestriel par l'IEN et les conseillers numériques.",
             "En mai-juin : évaluation des usages et décision du comité de pilotage ; généralisation à la rentrée suivante.",
         ],
@@ -318,7 +318,7 @@ def format_ecoles_pilotes(moteur, ecoles):
     Taille(categorie="grand"),
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
-    explication="Au-delà de 20 écoles : des classes volontaires, puis des écoles pilotes, puis une généralisation par vagues sur deux ans.",
+    explication="Pour un grand périmètre : des classes volontaires, puis des écoles pilotes, puis une généralisation par vagues (durée en paramètre).",
     strate=Strate.FORMAT,
 )
 def format_classes_puis_ecoles(moteur, ecoles):
@@ -334,15 +334,15 @@ def format_classes_puis_ecoles(moteur, ecoles):
             classes_volontaires=0,  # how many volunteer classes is left to the IEN: no source gives a number
         ),
         f"Sur {nombre(ecoles)} écoles : des classes volontaires au premier trimestre, puis {pilotes} écoles pilotes jusqu'en juin, "
-        "puis la généralisation par vagues sur deux années scolaires.",
+        f"puis la généralisation par vagues sur {pluriel(moteur.param('generalisation_annees_grand_perimetre'), 'année scolaire', 'années scolaires')}.",
     )
     _deroulement(
         moteur,
         [
             "Premier trimestre : des classes volontaires dans plusieurs écoles testent l'ENT et le paramétrage.",
-            f"De janvier à juin : {pilotes} écoles pilotes entières (environ 15 à 20 % des écoles, volontaires) prennent le relais.",
+            f"De janvier à juin : {pilotes} écoles pilotes entières (environ {pourcentage(moteur.param('part_ecoles_pilotes'))} des écoles, volontaires) prennent le relais.",
             "En mai-juin : évaluation et décision du comité de pilotage.",
-            "Les deux années suivantes : généralisation par vagues (par circonscription ou par secteur), chacune évaluée en fin d'année.",
+            f"Les {pluriel(moteur.param('generalisation_annees_grand_perimetre'), 'année suivante', 'années suivantes')} : généralisation par vagues (par circonscription ou par secteur), chacune évaluée en fin d'année.",
         ],
     )
 

@@ -93,7 +93,7 @@ def prix_donne(moteur, prix):
     Projet(prix_eleve_an_ht=None),
     references=[
         R2121,
-        "Ordres de grandeur : 3 à 5 € par élève et par an (2014), environ 1 à 3 € (2019-2022)",
+        "Ordres de grandeur publics des prix des ENT du premier degré (2014-2022)",
     ],
     explication="Sans prix connu, un prix par élève et par an par défaut est retenu comme hypothèse, à remplacer par un devis.",
     strate=Strate.NORMALISATION,
@@ -353,7 +353,7 @@ def tranche_formalisee(moteur, v, europeen):
         )
     ),
     references=[R2121, "CCP art. R2122-8", "CCP art. R2131-12", "CCP annexe 2"],
-    explication="Près d'un seuil (marge en paramètre, 10 %), un devis ou un effectif un peu différent changerait la procédure : la valeur doit être fiabilisée.",
+    explication="Près d'un seuil (marge en paramètre), un devis ou un effectif un peu différent changerait la procédure : la valeur doit être fiabilisée.",
     strate=Strate.VIGILANCE,
 )
 def seuil_proche(moteur, v, dispense, publicite, europeen, marge):
