@@ -176,6 +176,9 @@ def _capture_name(pattern: Fact, captures: dict[Any, str]) -> str:
 
 def _branch(src: _Source, elements: list[Any], classes: set[type]) -> str:
     """Emit the loops of one conjunction; returns the function's name."""
+    for element in elements:
+        if not isinstance(element, (Fact, NOT, TEST)):
+            raise src.refuse(f"élément {type(element).__name__} non compilable (EXISTS, FORALL…)")
     if not elements or not isinstance(elements[0], Fact):
         raise src.refuse("une conjonction qui ne commence pas par un motif de fait")
     function = src.local("_match")
