@@ -308,12 +308,15 @@ def evaluate(
     parameter_date = answers.date_lancement or as_of
     engine = knowledge.engine()
     engine.run_case(answers, as_of, parameter_date)
-    advice = build_advice(engine, answers, as_of, parameter_date)
-    if sensibilite or answers.offre_mutualisee == "ne_sait_pas":
-        from .sensitivity import sensitivity
+    both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
+    if both_ways:
+        from .sensitivity import conseil_du_moteur, sensitivity
 
+        base = conseil_du_moteur(engine)  # the base case of the what-if, read before the engine runs again
+    advice = build_advice(engine, answers, as_of, parameter_date)
+    if both_ways:
         # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)
         cles = None if sensibilite else ("offre_mutualisee",)
-        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles)
+        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles, base=base)
         advice = advice.model_copy(update={"sensibilite": items})
     return advice

@@ -11,12 +11,14 @@ parameters; every other fact is derived by a rule, through :meth:`Moteur.conclur
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._experta import AND, AS, MATCH, NOT, OR, TEST, Fact, L, P, Rule, W
+from ._experta import AND, AS, MATCH, NOT, OR, TEST, L, P, Rule, W
+from ._experta import Fact as _ExpertaFact
 
 __all__ = [
     "AND",
@@ -50,6 +52,33 @@ __all__ = [
     "W",
     "regle",
 ]
+
+
+# --- the base of every fact class ----------------------------------------------------------------
+
+_SCALAIRES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+"""Values experta's ``freeze`` returns unchanged: stored as they are, without its generic dispatch."""
+
+
+class Fact(_ExpertaFact):
+    """experta's Fact, freezing only what needs it (lists, dicts, sets); scalars are stored directly.
+
+    Same content, equality, hash and immutability after declaration as experta's: ``freeze`` of a
+    scalar is the scalar itself, so only the cost of asking changes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or self.__fields__ or any(type(v) not in _SCALAIRES for v in kwargs.values()):
+            super().__init__(*args, **kwargs)
+            return
+        dict.update(self, kwargs)
+        self._Fact__defaults: dict[Any, Any] = {}
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if type(value) in _SCALAIRES and dict.get(self, "__factid__") is None:
+            dict.__setitem__(self, key, value)
+        else:
+            super().__setitem__(key, value)
 
 
 # --- input facts (declared by the engine) ----------------------------------------------------------
@@ -213,7 +242,7 @@ def _fields_read(patterns: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
 
     def walk(item: Any) -> None:
-        if isinstance(item, Fact):
+        if isinstance(item, _ExpertaFact):
             keys = {str(k) for k in item if not str(k).startswith("__")}
             found.setdefault(type(item).__name__, set()).update(keys)
         elif isinstance(item, (list, tuple)) or type(item).__name__ in {

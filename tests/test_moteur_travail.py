@@ -1,0 +1,97 @@
+"""No work done twice, and the small fixes of the engine's profile (issue 15) keep the same behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from entadvisor._experta import Fact as ExpertaFact
+from entadvisor.answers import load_answers
+from entadvisor.engine import evaluate
+from entadvisor.facts import Fact, Projet
+from entadvisor.knowledge import examples_folder, load_knowledge
+from entadvisor.sensitivity import sensitivity
+
+AS_OF = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Any:
+    return load_knowledge()
+
+
+def _ne_sait_pas() -> Any:
+    for path in sorted(examples_folder().glob("*.yaml")):
+        answers = load_answers(path)
+        if answers.offre_mutualisee == "ne_sait_pas":
+            return answers
+    pytest.skip("aucun exemple ne répond « ne sait pas » à l'offre mutualisée")
+
+
+def test_the_both_ways_advice_runs_the_engine_three_times_not_four(knowledge, monkeypatch):
+    answers = _ne_sait_pas()
+    engine = knowledge.engine()
+    runs: list[Any] = []
+    original = type(engine).run_case
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        runs.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(engine), "run_case", counting)
+    advice = evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+    assert len(runs) == 3  # the base case, then centrale_achat and groupement_existant
+    assert advice.sensibilite
+    monkeypatch.undo()
+    again = sensitivity(answers, as_of=AS_OF, knowledge=knowledge, cles=("offre_mutualisee",))
+    assert advice.sensibilite == again  # the same items as when the what-if evaluates the base itself
+
+
+def test_the_fact_base_stores_scalars_as_experta_would():
+    class Experta(ExpertaFact):
+        pass
+
+    class Ours(Fact):
+        pass
+
+    values = {"a": 1, "b": "x", "c": None, "d": dt.date(2026, 1, 1), "e": 2.5, "f": True}
+    nested = {**values, "g": [1, {"h": [2]}], "i": {"j": {1, 2}}}
+    for content in (values, nested):
+        ours, theirs = Ours(**content), Experta(**content)
+        assert dict(ours) == dict(theirs)
+        assert {k: type(v) for k, v in ours.items()} == {k: type(v) for k, v in theirs.items()}
+        assert hash(ours) == hash(theirs) and ours.as_dict() == theirs.as_dict()
+    assert Ours(0, x=[1]) == Ours.from_iter([(0, 0), ("x", [1])])
+    assert isinstance(Ours(g=[1])["g"], tuple)  # lists are still frozen
+    projet = Projet(nom="x")
+    projet.__factid__ = 3
+    with pytest.raises(RuntimeError):
+        projet["nom"] = "y"  # still frozen once declared
+    with pytest.raises(TypeError):
+        Ours(x=object.__new__(type("Unhashable", (), {"__hash__": None})))
+
+
+def test_reset_does_not_inspect_the_rules_again(knowledge, monkeypatch):
+    import inspect
+
+    engine = knowledge.engine()
+    calls: list[Any] = []
+    original = inspect.getmembers
+    monkeypatch.setattr(inspect, "getmembers", lambda *a, **k: calls.append(a) or original(*a, **k))
+    engine.reset()
+    assert calls == []
+    assert [type(f).__name__ for f in engine.facts.values()] == ["InitialFact"]
+
+
+def test_parameter_values_are_built_once_per_name_and_date(knowledge):
+    parameters = knowledge.parameters
+    name = parameters.names()[0]
+    assert parameters.value(name, AS_OF) is parameters.value(name, AS_OF)
+    assert parameters.at(AS_OF)[name] is parameters.value(name, AS_OF)
+
+
+def test_the_knowledge_source_is_resolved_once(knowledge):
+    assert knowledge.source == "base fournie"
+    assert "source" in vars(knowledge)  # cached on the instance after the first read
