@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -95,3 +96,63 @@ def test_parameter_values_are_built_once_per_name_and_date(knowledge):
 def test_the_knowledge_source_is_resolved_once(knowledge):
     assert knowledge.source == "base fournie"
     assert "source" in vars(knowledge)  # cached on the instance after the first read
+
+
+# --- the verifier: the plan is made in the workers ---------------------------------------------------
+
+
+def _resume(rapport: Any) -> tuple[Any, ...]:
+    return (
+        rapport.cas,
+        rapport.par_bloc,
+        rapport.dates_parametres,
+        rapport.couverture,
+        sorted(rapport.declenchements.items()),
+        rapport.violations,
+        rapport.conflits,
+    )
+
+
+def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
+    from entadvisor import verify as module
+    from entadvisor.verify import _couverture_de
+    from entadvisor.verify_checks import _reference_defaut
+    from entadvisor.verify_sweep import plan
+
+    knowledge = load_knowledge()
+    cas, par_bloc = plan(knowledge, _reference_defaut(), limite=400)
+
+    def pas_de_plan(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("le plan complet ne doit pas être construit avant les processus")
+
+    monkeypatch.setattr(module, "plan", pas_de_plan)
+    seul = module.verify(limite=400, jobs=1, sortie=tmp_path / "a")
+    deux = module.verify(limite=400, jobs=2, sortie=tmp_path / "b")
+    assert deux.jobs == 2
+    assert _resume(seul) == _resume(deux)
+    assert seul.cas == len(cas) and seul.par_bloc == par_bloc
+    assert seul.dates_parametres == sorted({c.reponses.get("date_lancement") or c.date_analyse for c in cas})
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in module._CLES_COUVERTURE}
+    assert seul.couverture == _couverture_de(compteurs, {c.date_analyse for c in cas})
+    assert seul.temps["generation"] > 0
+
+
+def test_two_choices_giving_the_same_case_fall_back_to_the_deduplicated_plan(tmp_path, monkeypatch):
+    from entadvisor import verify as module
+
+    monkeypatch.setattr(module, "empreinte_cas", lambda cas: b"toujours la meme")
+    rapport = module.verify(limite=60, jobs=1, sortie=tmp_path / "echecs")
+    assert rapport.cas == 60 and rapport.ok  # the plan's distinct cases, checked again in the fallback
+
+
+def test_the_verifier_runs_with_either_matcher(tmp_path):
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    result = CliRunner().invoke(
+        main, ["verifier", "--limite", "40", "-j", "1", "--filtrage", "rete", "--sortie", str(tmp_path / "e")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "filtrage : réseau Rete d'experta" in result.output
+    assert "Résultat : SUCCÈS" in result.output
