@@ -388,13 +388,17 @@ def _condition(key: str, valeur: Any) -> str:
     return CONDITIONS.get(key, {}).get(valeur, f"Si la réponse « {key} » était « {valeur} »")
 
 
+_A_EVALUER: Any = object()
+"""``sensitivity(base=...)`` not given: the what-if evaluates the base case itself."""
+
+
 def sensitivity(
     answers: Answers,
     *,
     as_of: dt.date,
     knowledge: Any,
     cles: Iterable[str] | None = None,
-    base: _Conseil | bool | None = False,
+    base: _Conseil | None = _A_EVALUER,
 ) -> list[dict[str, Any]]:
     """What would change the advice: one dict per change and recommendation (see the module docstring).
 
@@ -405,10 +409,10 @@ def sensitivity(
     """
     evaluer = _Evaluateur(knowledge, as_of)
     data = answers.model_dump()
-    if base is False:
+    if base is _A_EVALUER:
         base = evaluer(data)
     else:
-        evaluer.connu(data, base)  # type: ignore[arg-type]
+        evaluer.connu(data, base)
     if base is None:
         return []
     items: list[tuple[tuple[Any, ...], dict[str, Any]]] = []

@@ -136,6 +136,7 @@ def _verifier_lot(lot: list[_Element]) -> _Lot:
         par_code.update(codes)
     resultat.temps = dict(_ETAT.temps)
     _ETAT.temps.clear()
+    resultat.note_filtrage = getattr(_ETAT.engine, "matcher_note", None)
     if generation:
         _ajouter(resultat.temps, "generation", generation)
     return resultat
@@ -175,6 +176,8 @@ class Rapport:
     fichiers: list[Path] = field(default_factory=list)
     filtrage: str = "compile"
     """The matcher of the engine: ``compile`` (compiled rules) or ``rete`` (experta's network)."""
+    note_filtrage: str | None = None
+    """Why the engine fell back to Rete for this knowledge base (None when it did not)."""
 
     @property
     def mortes(self) -> list[str]:
@@ -204,7 +207,9 @@ class Rapport:
             f"{self.jobs} processus ({nombre(debit)} cas/s)"
         )
         out.append("  blocs : " + " · ".join(f"{nom} {nombre(n)}" for nom, n in self.par_bloc.items()))
-        if self.filtrage != "compile":
+        if self.note_filtrage:
+            out.append(f"  {self.note_filtrage}")
+        elif self.filtrage != "compile":
             out.append("  filtrage : réseau Rete d'experta (--filtrage rete)")
         if self.dates_parametres:
             out.append(
@@ -353,6 +358,7 @@ def verify(
         couverture=_couverture_de(couverture, analyses),
         sortie=Path(sortie),
         filtrage=filtrage,
+        note_filtrage=next((r.note_filtrage for r in resultats if r.note_filtrage), None),
     )
     if rapport.echantillon:
         rapport.mode = (

@@ -162,6 +162,8 @@ class _Lot:
     dates_parametres: set[dt.date] = field(default_factory=set)
     echecs: dict[int, Any] = field(default_factory=dict)
     """The failing cases the report may write as answer files (the first ones of each code)."""
+    note_filtrage: str | None = None
+    """Why the worker's engine matches with Rete although the compiled matcher was asked for."""
 
 
 def _ajouter(temps: dict[str, float], cle: str, duree: float) -> None:

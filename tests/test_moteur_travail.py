@@ -156,3 +156,37 @@ def test_the_verifier_runs_with_either_matcher(tmp_path):
     assert result.exit_code == 0, result.output
     assert "filtrage : réseau Rete d'experta" in result.output
     assert "Résultat : SUCCÈS" in result.output
+
+
+EXISTS_MODULE = '''
+"""Une règle avec EXISTS, que le filtrage compilé ne traite pas."""
+from entadvisor._experta import experta
+from entadvisor.facts import Projet, Strate, regle
+
+
+@regle(
+    "TEST-EXISTS",
+    "Un projet existe",
+    experta.EXISTS(Projet()),
+    references=["Référence de test"],
+    explication="Règle de test.",
+    strate=Strate.VIGILANCE,
+)
+def existe(moteur):
+    pass
+'''
+
+
+def test_a_knowledge_base_using_exists_is_verified_with_rete_and_says_so(tmp_path):
+    import shutil
+
+    from entadvisor.knowledge import rules_folder
+    from entadvisor.verify import verify
+
+    dossier = tmp_path / "regles"
+    shutil.copytree(rules_folder(), dossier)
+    (dossier / "zz_exists.py").write_text(EXISTS_MODULE, encoding="utf-8")
+    rapport = verify(dossier, limite=30, jobs=1, sortie=tmp_path / "echecs")
+    assert rapport.note_filtrage is not None and "EXISTS" in rapport.note_filtrage
+    assert "filtrage Rete d'experta utilisé" in rapport.texte()
+    assert rapport.declenchements["TEST-EXISTS"] == 30  # the Rete fallback does run the rule
