@@ -264,8 +264,13 @@ class Moteur(KnowledgeEngine):
         return found
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def _plain(value: Any) -> Any:
     """A fact value as plain Python: experta freezes lists and dicts; scalars pass as they are."""
+    if type(value) in _SCALARS:  # the common case, without the ABC check of Mapping
+        return value
     return unfreeze(value) if isinstance(value, (tuple, frozenset, Mapping)) else value
 
 
