@@ -239,23 +239,24 @@ class _Compiled:
         self.classes = classes
 
 
-def compile_rule(rule: Any) -> list[_Compiled]:
-    """The match functions of one experta rule (one per conjunction of its DNF)."""
-    prepared = prepare_rule(rule)
-    name = getattr(prepared, "__name__", None) or "anonyme"
-    src = _Source(name)
-    if len(prepared) and isinstance(prepared[0], OR):
-        branches = [list(b) if isinstance(b, AND) else [b] for b in prepared[0]]
-    else:
-        branches = [list(prepared)]
+def compile_rules(rules: Any) -> list[_Compiled]:
+    """The match functions of experta rules (one per conjunction of each rule's DNF), compiled at once."""
+    src = _Source("")
     made = []
-    for elements in branches:
-        classes: set[type] = set()
-        function = _branch(src, [e for e in elements], classes)
-        made.append((function, frozenset(classes)))
-    code = compile("\n".join(src.lines), f"<règle {name}>", "exec")
+    for rule in rules:
+        prepared = prepare_rule(rule)
+        src.rule_name = getattr(prepared, "__name__", None) or "anonyme"
+        if len(prepared) and isinstance(prepared[0], OR):
+            branches = [list(b) if isinstance(b, AND) else [b] for b in prepared[0]]
+        else:
+            branches = [list(prepared)]
+        for elements in branches:
+            classes: set[type] = set()
+            function = _branch(src, elements, classes)
+            made.append((prepared, function, frozenset(classes)))
+    code = compile("\n".join(src.lines), "<règles compilées>", "exec")  # one compile() for the whole base
     exec(code, src.namespace)
-    return [_Compiled(prepared, src.namespace[function], classes) for function, classes in made]
+    return [_Compiled(prepared, src.namespace[function], classes) for prepared, function, classes in made]
 
 
 class CompiledMatcher(Matcher):
@@ -263,11 +264,7 @@ class CompiledMatcher(Matcher):
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
-        compiled: list[_Compiled] = []
-        for rule in engine.get_rules():
-            if not isinstance(rule, Rule):
-                continue
-            compiled.extend(compile_rule(rule))
+        compiled = compile_rules(rule for rule in engine.get_rules() if isinstance(rule, Rule))
         self._compiled = tuple(compiled)
         readers: dict[type, list[int]] = {}
         for index, item in enumerate(compiled):
@@ -335,4 +332,4 @@ class CompiledMatcher(Matcher):
         return added, removed
 
 
-__all__ = ["CompiledMatcher", "NotCompilable", "compile_rule"]
+__all__ = ["CompiledMatcher", "NotCompilable", "compile_rules"]
