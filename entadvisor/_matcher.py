@@ -129,14 +129,27 @@ def _field_key(src: _Source, key: Any) -> Any:
 
 
 class _Scope:
-    """Variables bound so far (experta's token context): name -> local Python name."""
+    """Variables bound so far (experta's token context): name -> local Python name, and who bound it."""
 
     def __init__(self, parent: _Scope | None = None) -> None:
         self.names: dict[str, str] = dict(parent.names) if parent else {}
+        self.origin: dict[str, str] = dict(parent.origin) if parent else {}
 
 
-def _pattern(src: _Source, pattern: Fact, fact_var: str, depth: int, scope: _Scope, capture: str) -> None:
-    """The tests of one pattern on the fact in ``fact_var``; a failing test ``continue``s the loop."""
+def _pattern(
+    src: _Source,
+    pattern: Fact,
+    fact_var: str,
+    depth: int,
+    scope: _Scope,
+    capture: str,
+    earlier: list[str] | None,
+) -> None:
+    """The tests of one pattern on the fact in ``fact_var``; a failing test ``continue``s the loop.
+
+    ``earlier`` are the facts of the positive patterns before this one (None inside a NOT, whose
+    bindings experta does not merge into the match).
+    """
     lookup = "_lookup({f}, {k})" if type(pattern).__fields__ else "{f}.get({k}, _M)"
     for key, how in pattern.items():
         if key == "__bind__":
@@ -147,18 +160,31 @@ def _pattern(src: _Source, pattern: Fact, fact_var: str, depth: int, scope: _Sco
         src.emit(depth, "if _v is _M" + "".join(f" or not ({c})" for c in conds) + ":")
         src.emit(depth + 1, "continue")
         for name in binds:
-            _bind(src, scope, name, "_v", depth)
-    _bind(src, scope, capture, fact_var, depth)
+            _bind(src, scope, name, "_v", depth, fact_var, earlier)
+    _bind(src, scope, capture, fact_var, depth, fact_var, None)
 
 
-def _bind(src: _Source, scope: _Scope, name: str, value: str, depth: int) -> None:
-    if name in scope.names:  # the same variable twice: experta keeps the match only if equal
-        src.emit(depth, f"if {scope.names[name]} != {value}:")
-        src.emit(depth + 1, "continue")
-    else:
+def _bind(
+    src: _Source, scope: _Scope, name: str, value: str, depth: int, fact_var: str, earlier: list[str] | None
+) -> None:
+    if name not in scope.names:
         local = src.local("b")
         src.emit(depth, f"{local} = {value}")
         scope.names[name] = local
+        scope.origin[name] = fact_var
+        return
+    old = scope.names[name]
+    src.emit(depth, f"if {old} != {value}:")  # the same variable twice: kept only if equal
+    src.emit(depth + 1, "continue")
+    if earlier and scope.origin[name] != fact_var:
+        # equal is not identical (1, 1.0, True): experta's join keeps the value of the side that was
+        # in its memory first, i.e. this pattern's when its fact is older than the match so far
+        ids = ", ".join(f'{f}["__factid__"]' for f in earlier)
+        newest = ids if len(earlier) == 1 else f"max({ids})"
+        local = src.local("b")
+        src.emit(depth, f'{local} = {value} if {fact_var}["__factid__"] < {newest} else {old}')
+        scope.names[name] = local
+        scope.origin[name] = fact_var
 
 
 def _capture_name(pattern: Fact, captures: dict[Any, str]) -> str:
@@ -195,7 +221,7 @@ def _branch(src: _Source, elements: list[Any], classes: set[type]) -> str:
             fact_var = src.local("f")
             src.emit(depth, f"for {fact_var} in _facts.get({src.const(cls)}, ()):")
             depth += 1
-            _pattern(src, element, fact_var, depth, scope, _capture_name(element, captures))
+            _pattern(src, element, fact_var, depth, scope, _capture_name(element, captures), list(positives))
             positives.append(fact_var)
         elif isinstance(element, NOT):
             inner = element[0] if len(element) == 1 else None
@@ -205,7 +231,7 @@ def _branch(src: _Source, elements: list[Any], classes: set[type]) -> str:
             classes.add(cls)
             fact_var = src.local("g")
             src.emit(depth, f"for {fact_var} in _facts.get({src.const(cls)}, ()):")
-            _pattern(src, inner, fact_var, depth + 1, _Scope(scope), _capture_name(inner, captures))
+            _pattern(src, inner, fact_var, depth + 1, _Scope(scope), _capture_name(inner, captures), None)
             src.emit(depth + 1, "break")
             src.emit(depth, "else:")
             depth += 1

@@ -162,7 +162,7 @@ class Synthetic(KnowledgeEngine):
 
     @Rule(A(x=MATCH.x, y=MATCH.x))
     def r_repeated(self, x):
-        self._note("repeated", x=x)
+        self._note("repeated", x=float(x))  # which field binds x within one pattern is hash order in Rete
 
     @Rule(A(x=MATCH.x), NOT(B(x=MATCH.x)), salience=3)
     def r_unmatched(self, x):
@@ -225,7 +225,8 @@ def test_synthetic_knowledge_base_on_random_facts():
         facts: list[Fact] = []
         for _ in range(rng.randint(0, 6)):
             cls = rng.choice((A, B))
-            facts.append(cls(x=rng.randint(0, 3), y=rng.randint(0, 2)))
+            x = rng.choice((0, 1, 1.0, True, 2, 2.0, 3))  # 1 == 1.0 == True: which one a join binds matters
+            facts.append(cls(x=x, y=rng.randint(0, 2)))
         compiled = _run_synthetic(CompiledMatcher, facts)
         assert compiled == _run_synthetic(ReteMatcher, facts), facts
         compared += 1
