@@ -76,6 +76,12 @@ class Answers(BaseModel):
     nombre_classes: int = Field(ge=1, le=400_000, description="Classes concernées.")
     nombre_eleves: int | None = Field(None, ge=1, le=7_000_000, description="Élèves concernés.")
     degres: Degres = Field(description="Premier degré seul, ou aussi collèges et lycées.")
+    nombre_eleves_second_degre: int | None = Field(
+        None,
+        ge=0,
+        le=7_000_000,
+        description="Élèves des collèges et lycées compris dans la même consultation (tous lots, R2121-1).",
+    )
     ent_existant: EntExistant = Field(description="ENT existant aujourd'hui.")
     fin_contrat_actuel: dt.date | None = Field(None, description="Fin du contrat de l'ENT existant.")
     usages_numeriques: Usages = Field(description="Pratiques numériques actuelles des enseignants.")
@@ -132,7 +138,13 @@ class Answers(BaseModel):
         raise ValueError("oui_non")
 
     @field_validator(
-        "nombre_communes", "nombre_ecoles", "nombre_classes", "nombre_eleves", "rentree_visee", mode="before"
+        "nombre_communes",
+        "nombre_ecoles",
+        "nombre_classes",
+        "nombre_eleves",
+        "nombre_eleves_second_degre",
+        "rentree_visee",
+        mode="before",
     )
     @classmethod
     def _entier(cls, value: Any) -> Any:
@@ -156,6 +168,11 @@ class Answers(BaseModel):
                     f"coherence:nombre_eleves:{self.nombre_eleves} élèves pour {self.nombre_classes} classes "
                     f"font {moyenne:.1f} élèves par classe en moyenne ; attendu entre 5 et 35"
                 )
+        if self.nombre_eleves_second_degre is not None and self.degres == "premier_degre":
+            raise ValueError(
+                "coherence:nombre_eleves_second_degre:un effectif du second degré est donné alors que « degres » vaut "
+                "« premier_degre » ; retirez-le ou indiquez « premier_et_second_degre »"
+            )
         if self.fin_contrat_actuel is not None and self.ent_existant == "aucun":
             raise ValueError(
                 "coherence:fin_contrat_actuel:une date de fin de contrat est donnée alors que « ent_existant » "

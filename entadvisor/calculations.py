@@ -116,7 +116,12 @@ def size_contract(
 
 @dataclass(frozen=True)
 class Plan:
-    """Backward planning from a rentrée."""
+    """Backward planning from a rentrée: coherent by construction (DOMAIN.md §6).
+
+    ``preparation ≤ lancement ≤ notification < ouverture``; every date is on or after the analysis date,
+    save the launch of a consultation already launched; the set-up between notification and opening is
+    at most ``setup_max`` months, save for a consultation already launched.
+    """
 
     rentree_visee: int
     rentree_retenue: int
@@ -125,6 +130,13 @@ class Plan:
     lancement: dt.date
     notification: dt.date
     ouverture: dt.date
+    serre: str | None
+    """None, ``preparation`` or ``mise_en_service``: which phase is shorter than usual."""
+    mois_serres: int
+    """Months the shortened phase keeps (0 when the plan is not tight)."""
+    lancement_differe: bool
+    """The answered launch date was too early for the retained rentrée: the plan launches later."""
+    consultation_lancee: bool
 
 
 def backward_plan(
@@ -134,36 +146,84 @@ def backward_plan(
     lead_months: int,
     preparation_months: int,
     setup_months: int,
+    setup_max_months: int,
+    margin_months: int,
 ) -> Plan:
     """Work back from the target rentrée: opening ⇐ notification ⇐ launch ⇐ preparation.
 
-    The target is reachable when the preparation can start on or after the analysis date (or, when
-    the launch date is given, when launch + lead time reaches the notification deadline). When it is
-    not, the first reachable rentrée is planned instead.
+    A plan that misses its ideal dates by at most ``margin_months`` keeps the rentrée and is tight
+    (shorter preparation or set-up); beyond, the next rentrée is planned. A launch date given in the
+    answers is kept when it serves the retained rentrée; when it is so early that the notification would
+    come more than ``setup_max_months`` before the opening, the plan launches at the latest date instead.
+    A launch date before the analysis date is a consultation already launched: it is kept as it is.
     """
+    launched = launch is not None and launch < analysis
     year = rentree_visee
-    first = True
     while True:
         opening = rentree(year)
-        notification = add_months(opening, -setup_months)
+        ideal = add_months(opening, -setup_months)  # notification
+        serre, kept, deferred = None, 0, False
         if launch is not None:
+            notification = (
+                max(add_months(launch, lead_months), analysis)
+                if launched
+                else add_months(launch, lead_months)
+            )
             lancement = launch
-            ok = add_months(launch, lead_months) <= notification and opening > analysis
+            ok = notification <= ideal
+            if (
+                not ok
+                and notification <= add_months(opening, -(setup_months - margin_months))
+                and notification < opening
+            ):
+                ok, serre, kept = True, "mise_en_service", months_between(notification, opening)
+            if ok and not launched and add_months(notification, setup_max_months) < opening:
+                deferred, serre, kept = True, None, 0
+                lancement, notification = add_months(ideal, -lead_months), ideal
+            preparation = add_months(lancement, -preparation_months)
+            if not launched and preparation < analysis:
+                preparation = analysis
+                if ok and serre is None:
+                    serre, kept = "preparation", months_between(analysis, lancement)
         else:
-            lancement = add_months(notification, -lead_months)
-            ok = add_months(lancement, -preparation_months) >= analysis
-        if ok or year > rentree_visee + 50:
+            notification = ideal
+            lancement = add_months(ideal, -lead_months)
+            preparation = add_months(lancement, -preparation_months)
+            ok = preparation >= analysis
+            if not ok and add_months(preparation, margin_months) >= analysis:
+                ok, serre, kept = True, "preparation", months_between(analysis, lancement)
+                preparation = analysis
+        if ok:
             return Plan(
                 rentree_visee=rentree_visee,
                 rentree_retenue=year,
-                atteignable=first and ok,
-                preparation=add_months(lancement, -preparation_months),
+                atteignable=year == rentree_visee,
+                preparation=min(preparation, lancement),
                 lancement=lancement,
-                notification=notification if launch is None else add_months(launch, lead_months),
+                notification=notification,
                 ouverture=opening,
+                serre=serre,
+                mois_serres=kept,
+                lancement_differe=deferred,
+                consultation_lancee=launched,
             )
-        first = False
         year += 1
+
+
+def first_rentree_after(date: dt.date) -> int:
+    """The year of the first rentrée strictly after ``date`` (a contract ending on 31 August → that September)."""
+    return date.year if date < rentree(date.year) else date.year + 1
+
+
+def value_band(value: float, dispense: float, publicite: float, europeen: float) -> str:
+    """Where a value stands against the thresholds: the bands the procedure rules read."""
+    if value < dispense:
+        return "sous_dispense"
+    if value < min(publicite, europeen):
+        return "mapa"
+    if value < europeen:
+        return "mapa_publicite"
+    return "formalisee"
 
 
 def budget_deadline(year: int, renewal_years: list[int], usual: str, renewal: str) -> dt.date:

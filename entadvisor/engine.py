@@ -44,6 +44,8 @@ SEUILS = {
     "publicite": "seuil_publicite_mapa",
     "europeen": "seuil_europeen",
     "innovant": "seuil_achat_innovant",
+    "ecrit": "seuil_ecrit_obligatoire",
+    "donnees_essentielles": "seuil_donnees_essentielles",
 }
 
 
@@ -289,6 +291,27 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
     return used
 
 
+def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date) -> dt.date:
+    """Run the case with the parameters in force at the launch of the consultation (DOMAIN.md §3).
+
+    The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
+    procedure and so on the thresholds: run at the first guess, and again at the plan's launch while
+    the parameters in force there differ (twice at most in practice; bounded).
+    """
+    parameters = knowledge.parameters
+    first = parameter_date = answers.date_lancement or as_of
+    engine.run_case(answers, as_of, parameter_date)
+    for _ in range(3):  # a procedure change moves the launch; once moved, the date follows the plan's launch
+        launch = next((f["lancement"] for f in engine.facts.values() if type(f).__name__ == "Planning"), None)
+        if launch is None or launch == parameter_date:
+            break
+        if parameter_date == first and parameters.at(launch) == parameters.at(parameter_date):
+            break
+        parameter_date = launch
+        engine.run_case(answers, as_of, parameter_date)
+    return parameter_date
+
+
 def evaluate(
     answers: Answers | dict[str, Any],
     *,
@@ -310,14 +333,16 @@ def evaluate(
     if not isinstance(answers, Answers):
         answers = validate_answers(answers)
     as_of = as_of or dt.date.today()
-    parameter_date = answers.date_lancement or as_of
     engine = knowledge.engine()
-    engine.run_case(answers, as_of, parameter_date)
+    parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
     if both_ways:
-        from .sensitivity import conseil_du_moteur, sensitivity
+        from .sensitivity import _A_EVALUER, conseil_du_moteur, sensitivity
 
-        base = conseil_du_moteur(engine)  # the base case of the what-if, read before the engine runs again
+        # the what-if runs its cases at the answered launch or the analysis date: when the run above
+        # ended at that date, its facts are the what-if's base case (read before the engine runs again)
+        same_date = parameter_date == (answers.date_lancement or as_of)
+        base = conseil_du_moteur(engine) if same_date else _A_EVALUER
     advice = build_advice(engine, answers, as_of, parameter_date)
     if both_ways:
         # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)

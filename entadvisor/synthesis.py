@@ -32,7 +32,6 @@ from .advice import (
 )
 from .answers import Answers
 from .calculations import months_between
-from .formatting import montant, nombre
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -55,20 +54,14 @@ ORDRE_PREPARATION = (
 FORMES = {
     "accord_cadre_bons_commande": "Accord-cadre à bons de commande",
     "adhesion_centrale_achat": "Adhésion à la centrale d'achat (convention et bons de commande sur son marché)",
+    "adhesion_groupement": "Adhésion au groupement de commandes (le marché est celui du coordonnateur)",
+    "abonnement_devis_bon_commande": "Abonnement annuel sur devis signé et bon de commande",
 }
 SEUILS_AFFICHES = (
     ("dispense", "seuil_dispense"),
     ("publicite", "seuil_publicite_mapa"),
     ("europeen", "seuil_europeen"),
 )
-COORDONNATEURS = {
-    "commune": "la commune qui porte le projet",
-    "epci": "l'EPCI",
-    "syndicat_scolaire": "le syndicat scolaire",
-    "syndicat_mixte": "le syndicat mixte",
-    "departement": "le département",
-    "autre": "le porteur du projet",
-}
 
 
 def _one(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
@@ -130,19 +123,12 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     contrat = _one(facts, "Contrat")
 
     raisons_achat = _raisons(notes, "achat")
-    coordonnateur = None
-    if voie["voie"] == "groupement_commandes":
-        coordonnateur = (
-            "le coordonnateur du groupement existant"
-            if voie["existant"]
-            else acheteur.get("coordonnateur") or COORDONNATEURS[answers.porteur]
-        )
     achat = Achat(
         acheteur=acheteur["libelle"],
         voie=voie["voie"],
         procedure=passation["procedure"],
         publicite=passation["publicite"],
-        coordonnateur=coordonnateur,
+        coordonnateur=voie["coordonnateur"],
         alternatives=[
             Alternative(procedure=n["procedure"], raison=n["raison"])
             for n in notes
@@ -156,20 +142,6 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     )
 
     annees = duree["annees_contrat"]
-    perimetre = (
-        "le besoin additionné de tous les membres du groupement"
-        if voie["voie"] == "groupement_commandes"
-        else "toutes les écoles du périmètre"
-    )
-    formule = (
-        f"{nombre(effectif['eleves'])} élèves × {montant(prix['prix'])} par an × {annees} ans"
-        + (
-            f" + {montant(answers.couts_ponctuels_ht)} de coûts ponctuels"
-            if answers.couts_ponctuels_ht
-            else ""
-        )
-        + f" = {montant(valeur['montant'])}"
-    )
     valeur_estimee = ValeurEstimee(
         montant_ht=valeur["montant"],
         detail=DetailValeur(
@@ -179,8 +151,8 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
             prix_par_defaut=prix["par_defaut"],
             annees=annees,
             couts_ponctuels_ht=answers.couts_ponctuels_ht,
-            perimetre=perimetre,
-            formule=formule,
+            perimetre=valeur["perimetre"],
+            formule=valeur["formule"],
         ),
         tranche=tranche["tranche"],
         seuils=[
@@ -208,20 +180,24 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         raisons=_raisons(notes, "experimentation"),
     )
 
+    # The phases partition the contract: an observation with no room is empty (it ends the day before it
+    # starts, 0 months) and the renewal starts after the deployment at the earliest (duree_depassee says so).
     fin_deploiement = contrat["fin_deploiement"]
-    debut_renouvellement = contrat["debut_renouvellement"]
     lendemain = fin_deploiement + dt.timedelta(days=1)
-    observation_fin = max(debut_renouvellement - dt.timedelta(days=1), lendemain)
+    debut_renouvellement = max(contrat["debut_renouvellement"], lendemain)
+    deploiement = _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement)
+    libelle = "Suivi du marché suivant (centrale ou groupement)" if contrat["forme"].startswith("adhesion") else "Renouvellement du marché"
+    renouvellement = _phase("renouvellement", libelle, debut_renouvellement, contrat["fin"])
     phases = [
-        _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement),
+        deploiement,
         _phase(
             "observation",
             "Observation des usages",
             lendemain,
-            observation_fin,
-            mois=max(contrat["observation_mois"], 0),
+            debut_renouvellement - dt.timedelta(days=1),
+            mois=contrat["duree_mois"] - deploiement.mois - renouvellement.mois,
         ),
-        _phase("renouvellement", "Renouvellement du marché", debut_renouvellement, contrat["fin"]),
+        renouvellement,
     ]
     reconductions = contrat["reconductions"]
     structure = (
@@ -287,10 +263,13 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         ),
     )
     vigilance: dict[str, Vigilance] = {}
-    for note in notes:
+    for note in notes:  # one item per code; two rules noting the same code add their messages
         if note["kind"] == "vigilance":
-            vigilance.setdefault(
-                note["code"], Vigilance(code=note["code"], message=note["message"], regle=note["regle"])
+            first = vigilance.get(note["code"])
+            vigilance[note["code"]] = (
+                Vigilance(code=note["code"], message=note["message"], regle=note["regle"])
+                if first is None
+                else first.model_copy(update={"message": f"{first.message} {note['message']}"})
             )
 
     trace = [

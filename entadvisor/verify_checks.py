@@ -21,7 +21,8 @@ from .advice import FormatExperimentation as _Format
 from .advice import Procedure as _Procedure
 from .advice import Voie as _Voie
 from .answers import Answers
-from .calculations import months_between
+from .calculations import add_months, months_between
+from .engine import run_at_launch
 from .errors import EntreeInvalide
 from .formatting import date_fr, montant, nombre
 from .parameters import ParameterSet, load_parameters
@@ -74,6 +75,9 @@ ETAPES_REQUISES: tuple[str, ...] = (
     "perennisation",
 )
 ETAPES_REQUISES += CHAINES[0] + CHAINES[1]
+ETAPES_DE_PREPARATION = ("etat_des_lieux", "preparation")
+MISE_EN_SERVICE_MAXIMUM_MOIS = 9
+"""DOMAIN.md §6: the set-up between notification and opening is months, never a year (the bundled parameter)."""
 CONSEIL_TOUS_LES = 50
 """Every n-th clean case is also built into an Advice (EvaluationError, pydantic validation)."""
 
@@ -183,11 +187,11 @@ def _verifier_cas(
     except ValidationError as exc:
         return [("cas_invalide", f"le balayage a produit des réponses invalides : {exc.errors()[0]['msg']}")]
     t1 = time.process_time()
-    parameter_date = answers.date_lancement or as_of
     engine = etat.engine
-    etat.declarations.clear()
     try:
-        engine.run_case(answers, as_of, parameter_date)
+        parameter_date = run_at_launch(engine, engine.knowledge, answers, as_of)
+        etat.declarations.clear()
+        engine.run_case(answers, as_of, parameter_date)  # once more, so that the declarations are this run's
     except Exception as exc:  # any exception is a finding, reported with the case
         _ajouter(etat.temps, "moteur", time.process_time() - t1)
         return [("exception", f"{type(exc).__name__} : {exc}")]
@@ -445,14 +449,23 @@ def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> lis
     for code, etape in etapes.items():
         if etape["debut"] > etape["fin"]:
             problems.append(("calendrier", f"étape « {code} » du {etape['debut']} au {etape['fin']}"))
-    manquantes = [code for code in ETAPES_REQUISES if code not in etapes]
+    problems += _plan(faits, etapes)
+    adhesion = not faits["Voie"][0]["procedure_requise"]
+    lancee = planning["consultation_lancee"]
+    requises = [code for code in ETAPES_REQUISES if not (lancee and code in ETAPES_DE_PREPARATION)]
+    chaines = [CHAINES[0][1:] if lancee else CHAINES[0]]
+    if adhesion:
+        requises = [code for code in requises if code not in CHAINES[1]] + ["renouvellement_adhesion"]
+    else:
+        chaines.append(CHAINES[1])
+    manquantes = [code for code in requises if code not in etapes]
     experimentation = faits["Experimentation"][0]["recommandee"]
     if experimentation and "experimentation" not in etapes:
         manquantes.append("experimentation")
     if manquantes:
         problems.append(("calendrier", f"étapes absentes : {', '.join(manquantes)}"))
         return problems
-    for chaine in CHAINES:
+    for chaine in chaines:
         for a, b in itertools.pairwise(chaine):
             if etapes[a]["fin"] != etapes[b]["debut"]:
                 problems.append(
@@ -463,10 +476,12 @@ def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> lis
                 )
     if etapes["generalisation"]["fin"] + dt.timedelta(days=1) != etapes["perennisation"]["debut"]:
         problems.append(("calendrier", "la pérennisation ne suit pas la généralisation"))
-    if etapes["renouvellement_transition"]["fin"] != contrat["fin"]:
-        problems.append(("calendrier", "la transition ne finit pas avec le contrat"))
-    suite = ["preparation", "passation", "mise_en_service", "generalisation", "perennisation"]
-    if not contrat["duree_depassee"]:
+    derniere = "renouvellement_adhesion" if adhesion else "renouvellement_transition"
+    if etapes[derniere]["fin"] != contrat["fin"]:
+        problems.append(("calendrier", "la dernière étape ne finit pas avec le contrat"))
+    suite = [] if lancee else ["preparation"]
+    suite += ["passation", "mise_en_service", "generalisation", "perennisation"]
+    if not contrat["duree_depassee"] and not adhesion:
         suite.append("renouvellement_preparation")
     debuts = [etapes[code]["debut"] for code in suite]
     if debuts != sorted(debuts):
@@ -477,6 +492,28 @@ def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> lis
                 + ", ".join(f"{c} {d}" for c, d in zip(suite, debuts, strict=True)),
             )
         )
+    return problems
+
+
+def _plan(faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.plan_invariants, on the facts)."""
+    planning = faits["Planning"][0]
+    analyse = faits["Contexte"][0]["date_analyse"]
+    problems: list[tuple[str, str]] = []
+    passees = sorted(code for code, etape in etapes.items() if etape["debut"] < analyse)
+    if passees:
+        problems.append(("calendrier", f"étapes avant la date de l'analyse : {', '.join(passees)}"))
+    if not planning["consultation_lancee"]:
+        if planning["lancement"] < analyse:
+            problems.append(("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}"))
+        if add_months(planning["notification"], MISE_EN_SERVICE_MAXIMUM_MOIS) < planning["ouverture"]:
+            problems.append(
+                (
+                    "calendrier",
+                    f"notification le {planning['notification']}, plus de {MISE_EN_SERVICE_MAXIMUM_MOIS} mois avant "
+                    f"l'ouverture du {planning['ouverture']}",
+                )
+            )
     return problems
 
 

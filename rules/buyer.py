@@ -5,7 +5,8 @@ et logiciels nécessaires à l'enseignement et aux échanges de la communauté �
 l'éducation art. L212-4). Une commune peut avoir transféré la compétence scolaire à un EPCI ou à un
 syndicat (SIVU, SIVOS) : c'est alors lui l'acheteur. Un RPI simple convention n'a pas la personnalité
 morale et ne peut pas acheter. Un porteur qui achète pour ses membres (transfert de compétence,
-délégation de l'article L5211-4-4 du CGCT, centrale) passe sa propre procédure sur le besoin agrégé ;
+groupement de ses communes sous l'article L5211-4-4 du CGCT pour un EPCI à fiscalité propre seulement,
+centrale d'achat) passe sa propre procédure sur le besoin agrégé ;
 un groupement de commandes ne se forme que si plusieurs acheteurs gardent chacun leur compétence.
 
 Limites : les statuts de l'EPCI ou du syndicat (compétences exactes, faculté de délégation) ne sont
@@ -26,7 +27,7 @@ from entadvisor.facts import (
 
 L212_4 = "Code de l'éducation art. L212-4 (compétence communale pour les écoles)"
 L5211_17 = "CGCT art. L5211-17 (transfert de compétences à un EPCI)"
-L5211_4_4 = "CGCT art. L5211-4-4 (un EPCI peut passer les marchés de ses communes membres)"
+L5211_4_4 = "CGCT art. L5211-4-4 (un EPCI à fiscalité propre peut passer les marchés de ses communes membres réunies en groupement, si ses statuts le prévoient)"
 CENTRALE = "CCP art. L2113-2 à L2113-5 (centrales d'achat ; L2113-4 : l'acheteur est réputé avoir respecté ses obligations de publicité et de mise en concurrence)"
 GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
 INTERCOS = L("epci") | L("syndicat_scolaire") | L("syndicat_mixte")
@@ -39,6 +40,28 @@ LIBELLES_PORTEUR = {
     "autre": "le porteur du projet",
     "commune": "la commune",
 }
+
+
+_CHIFFRES = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+
+
+def en_lettres(n):
+    """Small counts in words, as French writes them in a sentence (« les quatre communes »)."""
+    return _CHIFFRES[n] if 0 <= n < len(_CHIFFRES) else str(n)
+
+
+def accord(mot, genre, pluriel):
+    """A past participle or adjective agreed with the buyer (« réputée », « réputés »)."""
+    return mot + ("e" if genre == "f" else "") + ("s" if pluriel else "")
+
+
+def _coordonnateur(porteur):
+    """Who coordinates a new groupement: the carrier of the project (CCP L2113-7: named by the convention)."""
+    return "la commune qui porte le projet" if porteur == "commune" else LIBELLES_PORTEUR[porteur]
+
+
+def verbe(singulier, pluriel_, pluriel):
+    return pluriel_ if pluriel else singulier
 
 
 # --- qui achète --------------------------------------------------------------------------------------
@@ -54,7 +77,14 @@ LIBELLES_PORTEUR = {
 )
 def commune(moteur):
     moteur.conclure(
-        Acheteur(nature="commune", libelle="la commune", porte_pour_autres=False, plusieurs_competents=False),
+        Acheteur(
+            nature="commune",
+            libelle="la commune",
+            genre="f",
+            pluriel=False,
+            porte_pour_autres=False,
+            plusieurs_competents=False,
+        ),
         "La commune détient la compétence scolaire : c'est elle qui achète l'ENT de ses écoles.",
     )
 
@@ -73,9 +103,14 @@ def commune(moteur):
 def communes_competentes(moteur, n):
     moteur.conclure(
         Acheteur(
-            nature="communes", libelle=f"les {n} communes", porte_pour_autres=False, plusieurs_competents=True
+            nature="communes",
+            libelle=f"les {en_lettres(n)} communes",
+            genre="f",
+            pluriel=True,
+            porte_pour_autres=False,
+            plusieurs_competents=True,
         ),
-        f"Les {n} communes gardent chacune la compétence scolaire ; un regroupement pédagogique sans structure "
+        f"Les {en_lettres(n)} communes gardent chacune la compétence scolaire ; un regroupement pédagogique sans structure "
         "intercommunale ne peut pas acheter pour elles.",
     )
 
@@ -92,7 +127,12 @@ def interco_competente(moteur, porteur):
     libelle = LIBELLES_PORTEUR[porteur]
     moteur.conclure(
         Acheteur(
-            nature="intercommunalite", libelle=libelle, porte_pour_autres=True, plusieurs_competents=False
+            nature="intercommunalite",
+            libelle=libelle,
+            genre="m",
+            pluriel=False,
+            porte_pour_autres=True,
+            plusieurs_competents=False,
         ),
         f"La compétence scolaire a été transférée : {libelle} est l'acheteur pour toutes les écoles du périmètre.",
     )
@@ -111,6 +151,8 @@ def competence_transferee(moteur):
         Acheteur(
             nature="intercommunalite",
             libelle="l'intercommunalité compétente",
+            genre="f",
+            pluriel=False,
             porte_pour_autres=True,
             plusieurs_competents=False,
         ),
@@ -127,31 +169,78 @@ def competence_transferee(moteur):
 
 
 @regle(
-    "ACH-INTERCO-DELEGATION",
-    "L'intercommunalité porte l'achat pour ses communes membres",
-    Projet(porteur=MATCH.porteur & INTERCOS, competence_scolaire="communes"),
+    "ACH-EPCI-POUR-COMMUNES",
+    "L'EPCI à fiscalité propre achète pour ses communes membres",
+    Projet(porteur="epci", competence_scolaire="communes"),
     references=[L212_4, L5211_4_4, CENTRALE],
     explication=(
-        "Un EPCI peut passer les marchés de ses communes membres par convention (CGCT L5211-4-4) ; un syndicat mixte "
-        "peut agir comme centrale d'achat pour ses membres : le porteur achète alors sur le besoin agrégé."
+        "Les communes gardent la compétence scolaire. Un EPCI à fiscalité propre peut passer le marché pour ses communes "
+        "membres réunies en groupement de commandes, à titre gratuit, si ses statuts le prévoient expressément (CGCT "
+        "L5211-4-4), ou agir comme centrale d'achat de ses membres si ses statuts le permettent : il achète alors sur le "
+        "besoin agrégé."
     ),
     strate=Strate.ACHETEUR,
 )
-def interco_delegation(moteur, porteur):
-    libelle = LIBELLES_PORTEUR[porteur]
+def epci_pour_communes(moteur):
     moteur.conclure(
         Acheteur(
-            nature="porteur_mandate", libelle=libelle, porte_pour_autres=True, plusieurs_competents=False
+            nature="porteur_mandate",
+            libelle="l'EPCI",
+            genre="m",
+            pluriel=False,
+            porte_pour_autres=True,
+            plusieurs_competents=False,
         ),
-        f"Les communes gardent la compétence scolaire mais {libelle} peut acheter pour elles, par convention "
-        "(CGCT L5211-4-4 pour un EPCI) ou comme centrale d'achat de ses membres, sur le besoin agrégé.",
+        "Les communes gardent la compétence scolaire, mais l'EPCI peut acheter pour elles sur le besoin agrégé : dans un "
+        "groupement de commandes de ses communes membres, à titre gratuit, si ses statuts le prévoient expressément (CGCT "
+        "L5211-4-4), ou comme centrale d'achat de ses membres si ses statuts le permettent (CCP L2113-2).",
     )
     moteur.noter(
         "vigilance",
         code="convention_mandat",
         message=(
-            f"Pour que {libelle} achète pour les communes, une convention (CGCT L5211-4-4) ou l'adhésion des communes à sa "
-            "centrale d'achat doit être délibérée par chaque commune avant le lancement ; vérifiez que ses statuts le permettent."
+            "Pour que l'EPCI achète pour les communes, vérifiez d'abord ses statuts : ils doivent prévoir expressément qu'il "
+            "passe les marchés de ses communes membres réunies en groupement (CGCT L5211-4-4), ou qu'il agit comme centrale "
+            "d'achat. Chaque commune délibère ensuite (convention constitutive du groupement, ou adhésion à la centrale) "
+            "avant le lancement de la consultation."
+        ),
+    )
+
+
+@regle(
+    "ACH-SYNDICAT-POUR-MEMBRES",
+    "Le syndicat achète pour ses communes membres comme centrale d'achat",
+    Projet(
+        porteur=MATCH.porteur & (L("syndicat_scolaire") | L("syndicat_mixte")), competence_scolaire="communes"
+    ),
+    references=[L212_4, CENTRALE],
+    explication=(
+        "Les communes gardent la compétence scolaire. Un syndicat (SIVU, SIVOS, syndicat mixte) peut acheter pour ses "
+        "membres comme centrale d'achat si ses statuts le permettent ; la délégation de CGCT L5211-4-4 est réservée aux "
+        "EPCI à fiscalité propre et ne s'applique pas à un syndicat."
+    ),
+    strate=Strate.ACHETEUR,
+)
+def syndicat_pour_membres(moteur, porteur):
+    libelle = LIBELLES_PORTEUR[porteur]
+    moteur.conclure(
+        Acheteur(
+            nature="porteur_mandate",
+            libelle=libelle,
+            genre="m",
+            pluriel=False,
+            porte_pour_autres=True,
+            plusieurs_competents=False,
+        ),
+        f"Les communes gardent la compétence scolaire, mais {libelle} peut acheter pour elles sur le besoin agrégé, comme "
+        "centrale d'achat de ses membres, si ses statuts le permettent (CCP L2113-2).",
+    )
+    moteur.noter(
+        "vigilance",
+        code="convention_mandat",
+        message=(
+            f"Pour que {libelle} achète pour les communes, ses statuts doivent lui permettre d'agir comme centrale d'achat "
+            "de ses membres ; chaque commune délibère son adhésion avant le lancement de la consultation."
         ),
     )
 
@@ -177,6 +266,8 @@ def porteur_sans_competence(moteur, porteur, n):
         Acheteur(
             nature="communes",
             libelle=f"les communes, coordonnées par {libelle}" if n > 1 else "la commune",
+            genre="f",
+            pluriel=n > 1,
             porte_pour_autres=False,
             plusieurs_competents=n > 1,
             coordonnateur=libelle,
@@ -283,7 +374,7 @@ def offre_a_verifier(moteur):
     "VOIE-CENTRALE",
     "Acheter par la centrale d'achat",
     OffreRetenue(offre="centrale_achat"),
-    Acheteur(libelle=MATCH.acheteur),
+    Acheteur(libelle=MATCH.acheteur, genre=MATCH.genre, pluriel=MATCH.pluriel),
     references=[CENTRALE],
     explication=(
         "Acquérir auprès d'une centrale d'achat dispense de publicité et de mise en concurrence ; le partenaire académique "
@@ -291,11 +382,18 @@ def offre_a_verifier(moteur):
     ),
     strate=Strate.VOIE,
 )
-def voie_centrale(moteur, acheteur):
+def voie_centrale(moteur, acheteur, genre, pluriel):
     moteur.conclure(
-        Voie(voie="centrale_achat", procedure_requise=False, existant=True),
-        f"Une centrale d'achat propose un ENT : en y adhérant, {acheteur} est réputé avoir respecté ses obligations de "
-        "publicité et de mise en concurrence (CCP L2113-4), sans consultation à conduire.",
+        Voie(
+            voie="centrale_achat",
+            procedure_requise=False,
+            existant=True,
+            coordonnateur=None,
+            besoins_membres_comptes=True,
+        ),
+        f"Une centrale d'achat propose un ENT : en y adhérant, {acheteur} {verbe('est', 'sont', pluriel)} "
+        f"{accord('réputé', genre, pluriel)} avoir respecté {verbe('ses', 'leurs', pluriel)} obligations de publicité et de "
+        "mise en concurrence pour les opérations confiées à la centrale (CCP L2113-4), sans consultation à conduire.",
     )
     moteur.noter(
         "voie_ecartee",
@@ -313,7 +411,7 @@ def voie_centrale(moteur, acheteur):
     "VOIE-GROUPEMENT-EXISTANT",
     "Adhérer au groupement de commandes existant",
     OffreRetenue(offre="groupement_existant"),
-    Acheteur(libelle=MATCH.acheteur),
+    Acheteur(libelle=MATCH.acheteur, pluriel=MATCH.pluriel),
     references=[GROUPEMENT],
     explication=(
         "Rejoindre un groupement académique ou départemental existant (e-primo, groupements régionaux) : la procédure est "
@@ -321,11 +419,17 @@ def voie_centrale(moteur, acheteur):
     ),
     strate=Strate.VOIE,
 )
-def voie_groupement_existant(moteur, acheteur):
+def voie_groupement_existant(moteur, acheteur, pluriel):
     moteur.conclure(
-        Voie(voie="groupement_commandes", procedure_requise=False, existant=True),
-        f"Un groupement de commandes existant propose un ENT : {acheteur} y adhère par délibération et convention avant sa "
-        "prochaine consultation ; le coordonnateur conduit la procédure pour tous les membres.",
+        Voie(
+            voie="groupement_commandes",
+            procedure_requise=False,
+            existant=True,
+            coordonnateur="le coordonnateur du groupement existant",
+            besoins_membres_comptes=True,
+        ),
+        f"Un groupement de commandes existant propose un ENT : {acheteur} y {verbe('adhère', 'adhèrent', pluriel)} par "
+        "délibération et convention avant sa prochaine consultation ; le coordonnateur conduit la procédure pour tous les membres.",
     )
     moteur.noter(
         "voie_ecartee",
@@ -339,6 +443,7 @@ def voie_groupement_existant(moteur, acheteur):
     "Former un groupement de commandes entre les communes",
     OffreRetenue(offre="aucune"),
     Acheteur(plusieurs_competents=True, libelle=MATCH.acheteur),
+    Projet(porteur=MATCH.porteur),
     references=[GROUPEMENT, "CCP art. L2113-7 (convention constitutive et coordonnateur)"],
     explication=(
         "Sans offre mutualisée, plusieurs acheteurs compétents forment un groupement de commandes : une convention "
@@ -347,11 +452,18 @@ def voie_groupement_existant(moteur, acheteur):
     ),
     strate=Strate.VOIE,
 )
-def voie_groupement_communes(moteur, acheteur):
+def voie_groupement_communes(moteur, acheteur, porteur):
+    coordonnateur = _coordonnateur(porteur)
     moteur.conclure(
-        Voie(voie="groupement_commandes", procedure_requise=True, existant=False),
+        Voie(
+            voie="groupement_commandes",
+            procedure_requise=True,
+            existant=False,
+            coordonnateur=coordonnateur,
+            besoins_membres_comptes=True,
+        ),
         f"Aucune offre mutualisée n'est disponible et {acheteur} sont chacune compétentes : un groupement de commandes "
-        "leur permet de passer un seul marché, avec un coordonnateur désigné par une convention constitutive.",
+        f"leur permet de passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
     )
     moteur.noter(
         "voie_ecartee",
@@ -365,20 +477,26 @@ def voie_groupement_communes(moteur, acheteur):
     "Ouvrir un groupement de commandes aux partenaires intéressés",
     OffreRetenue(offre="aucune"),
     Acheteur(plusieurs_competents=False, libelle=MATCH.acheteur),
-    Projet(communes_partenaires_interessees=True),
+    Projet(communes_partenaires_interessees=True, porteur=MATCH.porteur),
     references=[GROUPEMENT],
     explication="D'autres acheteurs souhaitent acheter le même ENT : un groupement de commandes mutualise la procédure et le prix.",
     strate=Strate.VOIE,
 )
-def voie_groupement_partenaires(moteur, acheteur):
+def voie_groupement_partenaires(moteur, acheteur, porteur):
     moteur.conclure(
-        Voie(voie="groupement_commandes", procedure_requise=True, existant=False),
+        Voie(
+            voie="groupement_commandes",
+            procedure_requise=True,
+            existant=False,
+            coordonnateur=_coordonnateur(porteur),
+            besoins_membres_comptes=False,
+        ),
         f"D'autres acheteurs veulent acheter ensemble : {acheteur} peut coordonner un groupement de commandes "
         "ouvert à ces partenaires ; la procédure se choisit alors sur le besoin additionné de tous.",
     )
     moteur.noter(
         "vigilance",
-        code="valeur_groupement_partielle",
+        code="valeur_incomplete",
         message=(
             "La valeur estimée ne compte que les écoles de vos réponses : ajoutez-y le besoin des partenaires du groupement "
             "(élèves, durée, coûts ponctuels) avant de choisir la procédure, qui se détermine sur le total."
@@ -404,7 +522,16 @@ def voie_groupement_partenaires(moteur, acheteur):
 def voie_procedure_propre(moteur, acheteur, porte):
     texte = f"Aucune offre mutualisée ni aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
     texte += " sur le besoin agrégé de toutes les écoles du périmètre." if porte else "."
-    moteur.conclure(Voie(voie="procedure_propre", procedure_requise=True, existant=False), texte)
+    moteur.conclure(
+        Voie(
+            voie="procedure_propre",
+            procedure_requise=True,
+            existant=False,
+            coordonnateur=None,
+            besoins_membres_comptes=True,
+        ),
+        texte,
+    )
     moteur.noter(
         "voie_ecartee",
         voie="groupement_commandes",

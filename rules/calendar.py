@@ -18,6 +18,7 @@ import datetime as dt
 from entadvisor import calculations as calc
 from entadvisor.facts import (
     MATCH,
+    TEST,
     Contexte,
     Contrat,
     Duree,
@@ -27,43 +28,67 @@ from entadvisor.facts import (
     Planning,
     Projet,
     Strate,
+    Tranche,
+    ValeurEstimee,
     Voie,
     regle,
 )
-from entadvisor.formatting import annee_scolaire, date_fr, montant
+from entadvisor.formatting import annee_scolaire, date_fr, montant, pluriel
 
 GUIDE_ETAPES = "Guide ENT premier degré : initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation"
 GUIDE_CALENDRIER = "Guide ENT premier degré, facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »"
 L1612_2 = "CGCT art. L1612-2 (date limite de vote du budget primitif)"
 
 
+ANNEES_RENOUVELLEMENT = {
+    "communes": "annees_renouvellement_municipal",
+    "departements": "annees_renouvellement_departemental",
+}
+NOMS_SEUILS = {
+    "seuil_dispense": "de dispense",
+    "seuil_publicite_mapa": "de publicité au BOAMP ou dans un JAL",
+    "seuil_europeen": "européen",
+}
+
+
 @regle(
     "CAL-RETROPLANNING",
     "Rétroplanning depuis la rentrée visée",
     Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
-    Projet(rentree_visee=MATCH.rentree, date_lancement=MATCH.lancement),
+    Projet(rentree_visee=MATCH.rentree, date_lancement=MATCH.lancement, porteur=MATCH.porteur),
     Contexte(date_analyse=MATCH.analyse),
     references=[GUIDE_CALENDRIER, L1612_2],
-    explication="Ouverture à la rentrée ⇐ notification environ trois mois avant ⇐ lancement au plus tard à la notification moins le délai de la procédure ⇐ préparation.",
+    explication=(
+        "Ouverture à la rentrée ⇐ notification quelques mois avant ⇐ lancement au plus tard à la notification moins le "
+        "délai de la procédure ⇐ préparation. Un plan qui manque ses dates idéales de quelques semaines est serré, pas "
+        "perdu ; au-delà, chaque étape est replanifiée pour la première rentrée atteignable."
+    ),
     strate=Strate.PLANNING,
 )
-def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
+def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analyse):
     plan = calc.backward_plan(
-        rentree, analyse, lancement, delai, preparation, moteur.param("mise_en_service_mois")
+        rentree,
+        analyse,
+        lancement,
+        delai,
+        preparation,
+        moteur.param("mise_en_service_mois"),
+        moteur.param("mise_en_service_maximum_mois"),
+        moteur.param("marge_calendrier_serre_mois"),
     )
+    niveau = "departements" if porteur == "departement" else "communes"
     budget = calc.budget_deadline(
         plan.notification.year,
-        list(moteur.param("annees_renouvellement_municipal")),
+        list(moteur.param(ANNEES_RENOUVELLEMENT[niveau])),
         moteur.param("date_limite_budget"),
         moteur.param("date_limite_budget_annee_renouvellement"),
     )
-    seuils = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
-    au_lancement = {nom: moteur.knowledge.parameters.value(nom, plan.lancement) for nom in seuils}
-    changent = [nom for nom in seuils if au_lancement[nom].valeur != moteur.param(nom)]
-    inconnus = [nom for nom in seuils if not au_lancement[nom].connu]
     texte = (
         f"Pour ouvrir le {date_fr(plan.ouverture)}, notifier vers le {date_fr(plan.notification)}, lancer la consultation "
         f"au plus tard le {date_fr(plan.lancement)} et commencer la préparation le {date_fr(plan.preparation)}."
+        if not plan.consultation_lancee
+        else f"La consultation est lancée depuis le {date_fr(plan.lancement)} : notification vers le "
+        f"{date_fr(plan.notification)}, ouverture le {date_fr(plan.ouverture)}."
     )
     moteur.conclure(
         Planning(
@@ -75,8 +100,11 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
             notification=plan.notification,
             ouverture=plan.ouverture,
             vote_budget_avant=budget,
-            seuils_changent=tuple(changent),
-            seuils_inconnus=tuple(inconnus),
+            niveau_budget=niveau,
+            serre=plan.serre,
+            mois_serres=plan.mois_serres,
+            lancement_differe=plan.lancement_differe,
+            consultation_lancee=plan.consultation_lancee,
         ),
         texte,
     )
@@ -85,83 +113,210 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, analyse):
 @regle(
     "CAL-RENTREE-INATTEIGNABLE",
     "La rentrée visée n'est plus atteignable",
-    Planning(atteignable=False, rentree_visee=MATCH.visee, rentree_retenue=MATCH.retenue),
+    Planning(
+        atteignable=False, rentree_visee=MATCH.visee, rentree_retenue=MATCH.retenue, lancement=MATCH.lancement
+    ),
     Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    Projet(date_lancement=MATCH.prevu),
     references=[GUIDE_CALENDRIER],
-    explication="Quand la préparation et la procédure ne tiennent plus avant la rentrée visée, le conseil le dit et retient la première rentrée atteignable.",
+    explication=(
+        "Quand la préparation et la procédure ne tiennent plus avant la rentrée visée, même en resserrant le calendrier, "
+        "le conseil le dit et replanifie chaque étape pour la première rentrée atteignable."
+    ),
     strate=Strate.VIGILANCE,
 )
-def rentree_inatteignable(moteur, visee, retenue, delai, preparation):
+def rentree_inatteignable(moteur, visee, retenue, lancement, delai, preparation, prevu):
+    if prevu is None:
+        cause = (
+            f"il faut environ {preparation} mois de préparation, {delai} mois de procédure et "
+            f"{moteur.param('mise_en_service_mois')} mois de mise en service"
+        )
+    else:
+        cause = f"avec un lancement le {date_fr(prevu)} et environ {delai} mois de procédure, la mise en service ne tient plus avant la rentrée"
     moteur.noter(
         "vigilance",
         code="rentree_inatteignable",
         message=(
-            f"La rentrée {visee} n'est plus atteignable : il faut environ {preparation} mois de préparation, {delai} mois de "
-            f"procédure et {moteur.param('mise_en_service_mois')} mois de mise en service. La première rentrée atteignable est "
-            f"celle de {retenue} ; le calendrier ci-dessous la retient."
+            f"La rentrée {visee} n'est plus atteignable : {cause}. La première rentrée atteignable est celle de {retenue} ; "
+            f"tout le calendrier ci-dessous la retient, avec un lancement au plus tard le {date_fr(lancement)}."
         ),
     )
 
 
 @regle(
-    "CAL-SEUILS-AU-LANCEMENT",
-    "Les seuils changent avant le lancement prévu",
-    Planning(seuils_changent=MATCH.changent & ~L(()), lancement=MATCH.lancement),
-    Projet(date_lancement=None),
-    Contexte(date_parametres=MATCH.date),
-    references=["Décret n° 2025-1386 du 29 décembre 2025 (entrée en vigueur des seuils)", "CCP annexe 2"],
+    "CAL-LANCEMENT-DIFFERE",
+    "Le lancement prévu peut attendre",
+    Planning(lancement_differe=True, lancement=MATCH.lancement, rentree_retenue=MATCH.retenue),
+    Projet(date_lancement=MATCH.prevu),
+    references=[GUIDE_CALENDRIER],
     explication=(
-        "Le seuil applicable est celui en vigueur au lancement de la consultation ; sans date de lancement, le conseil lit "
-        "les seuils à la date de l'analyse et signale ceux qui auront changé au lancement prévu par le rétroplanning."
+        "Un lancement si précoce que la notification précéderait l'ouverture de près d'un an n'apporte rien : le plan "
+        "lance la consultation à la dernière date qui tient la rentrée retenue, et le dit."
     ),
     strate=Strate.VIGILANCE,
 )
-def seuils_au_lancement(moteur, changent, lancement, date):
-    noms = {
-        "seuil_dispense": "de dispense",
-        "seuil_publicite_mapa": "de publicité",
-        "seuil_europeen": "européen",
-    }
+def lancement_differe(moteur, lancement, retenue, prevu):
+    moteur.noter(
+        "vigilance",
+        code="lancement_differe",
+        message=(
+            f"Lancée le {date_fr(prevu)}, la consultation serait notifiée bien avant l'ouverture à la rentrée {retenue} "
+            f"(plus de {moteur.param('mise_en_service_maximum_mois')} mois) : elle peut attendre. Le calendrier la lance au "
+            f"plus tard le {date_fr(lancement)} ; les seuils appliqués sont ceux de cette date."
+        ),
+    )
+
+
+@regle(
+    "CAL-CALENDRIER-SERRE",
+    "Calendrier serré : la rentrée tient en resserrant une phase",
+    Planning(serre=MATCH.phase & ~L(None), mois_serres=MATCH.mois, rentree_retenue=MATCH.retenue),
+    Passation(preparation_mois=MATCH.preparation),
+    references=[GUIDE_CALENDRIER],
+    explication=(
+        "Quand le plan ne manque ses dates idéales que de quelques semaines (marge en paramètre), la rentrée reste "
+        "tenable en resserrant la préparation ou la mise en service : le conseil dit quoi resserrer."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def calendrier_serre(moteur, phase, mois, retenue, preparation):
+    if phase == "preparation":
+        detail = (
+            f"la préparation de la consultation tient en {pluriel(mois, 'mois', 'mois')} au lieu d'environ {preparation} : "
+            "rédigez le cahier des charges et inscrivez les délibérations sans attendre"
+        )
+    else:
+        detail = (
+            f"la mise en service tient en {pluriel(mois, 'mois', 'mois')} au lieu d'environ "
+            f"{moteur.param('mise_en_service_mois')} : préparez l'import des comptes et la formation des directeurs "
+            "avant la notification"
+        )
+    moteur.noter(
+        "vigilance",
+        code="calendrier_serre",
+        message=f"Le calendrier est serré pour la rentrée {retenue} : {detail}.",
+    )
+
+
+@regle(
+    "CAL-CONSULTATION-LANCEE",
+    "La consultation est déjà lancée",
+    Planning(consultation_lancee=True, lancement=MATCH.lancement, notification=MATCH.notification),
+    references=[GUIDE_CALENDRIER],
+    explication=(
+        "Une date de lancement antérieure à l'analyse dit que la consultation est lancée : le conseil ne planifie plus sa "
+        "préparation et porte sur la suite (analyse des offres, notification, mise en service)."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def consultation_lancee(moteur, lancement, notification):
+    moteur.noter(
+        "vigilance",
+        code="consultation_lancee",
+        message=(
+            f"La consultation est lancée depuis le {date_fr(lancement)} : les seuils de cette date s'appliquent et la "
+            f"préparation est derrière vous. Restent l'analyse des offres, la notification (vers le {date_fr(notification)}) "
+            "et la mise en service ; vérifiez que la procédure engagée est bien celle que la valeur estimée impose."
+        ),
+    )
+
+
+@regle(
+    "CAL-SEUILS-LANCEMENT-ANTICIPE",
+    "Les seuils changent entre l'analyse et le lancement",
+    Contexte(date_analyse=MATCH.analyse, date_parametres=MATCH.lancement),
+    ValeurEstimee(montant=MATCH.v),
+    Tranche(tranche=MATCH.tranche),
+    TEST(lambda analyse, lancement: lancement > analyse),
+    references=["Décret n° 2025-1386 du 29 décembre 2025 (entrée en vigueur des seuils)", "CCP annexe 2"],
+    explication=(
+        "Le seuil applicable est celui en vigueur au lancement de la consultation ; quand un seuil change entre l'analyse "
+        "et le lancement prévu, le conseil applique celui du lancement et dit ce qui changerait si la consultation était "
+        "lancée plus tôt."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def seuils_lancement_anticipe(moteur, analyse, lancement, v, tranche):
+    avant = {nom: moteur.param_at(nom, analyse) for nom in NOMS_SEUILS}
+    changent = [nom for nom in NOMS_SEUILS if avant[nom] != moteur.param(nom)]
+    if not changent:
+        return
     details = ", ".join(
-        f"le seuil {noms[nom]} passe de {montant(moteur.param(nom))} à {montant(moteur.param_at(nom, lancement))}"
+        f"le seuil {NOMS_SEUILS[nom]} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
         for nom in changent
+    )
+    plus_tot = calc.value_band(v, *(avant[nom] for nom in NOMS_SEUILS))
+    effet = (
+        "la procédure resterait la même"
+        if plus_tot == tranche
+        else f"la valeur estimée ({montant(v)}) relèverait alors d'une autre procédure ({LIBELLES_TRANCHES[plus_tot]})"
     )
     moteur.noter(
         "vigilance",
         code="seuils_changent_au_lancement",
         message=(
-            f"Les seuils ont été lus au {date_fr(date)}, date de l'analyse ; au lancement prévu le {date_fr(lancement)}, "
-            f"{details}. Indiquez la date de lancement prévue (« date_lancement ») pour appliquer les seuils en vigueur à ce moment-là."
+            f"Les seuils appliqués sont ceux du lancement prévu, le {date_fr(lancement)} : {details}. Lancée plus tôt, "
+            f"avant le changement, la consultation suivrait les seuils d'aujourd'hui : {effet}."
+        ),
+    )
+
+
+LIBELLES_TRANCHES = {
+    "sous_dispense": "marché sans publicité ni mise en concurrence",
+    "mapa": "procédure adaptée à publicité libre",
+    "mapa_publicite": "procédure adaptée avec publicité au BOAMP ou dans un JAL",
+    "formalisee": "procédure formalisée",
+}
+
+
+@regle(
+    "CAL-CHEVAUCHEMENT-CONTRAT",
+    "Le contrat actuel court après l'ouverture prévue",
+    Projet(fin_contrat_actuel=MATCH.fin_actuel & ~L(None)),
+    Planning(ouverture=MATCH.ouverture),
+    TEST(lambda fin_actuel, ouverture: fin_actuel >= ouverture),
+    references=["CCP art. R2112-4 (reconduction)", GUIDE_CALENDRIER],
+    explication=(
+        "Si le contrat actuel court encore à l'ouverture du nouvel ENT, les deux se paient en même temps, à moins de ne "
+        "pas reconduire le contrat actuel ou de le résilier (avec une indemnité le cas échéant)."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def chevauchement_contrat(moteur, fin_actuel, ouverture):
+    apres = calc.first_rentree_after(fin_actuel)
+    moteur.noter(
+        "vigilance",
+        code="chevauchement_contrat",
+        message=(
+            f"Le contrat actuel court jusqu'au {date_fr(fin_actuel)}, après l'ouverture prévue le {date_fr(ouverture)} : les "
+            "deux contrats seraient payés en même temps. Ne reconduisez pas le contrat actuel s'il le permet, ou négociez sa "
+            f"résiliation (indemnité éventuelle) ; sinon, ouvrez le nouvel ENT à la rentrée {apres}, après sa fin."
         ),
     )
 
 
 @regle(
-    "CAL-SEUIL-INCONNU-AU-LANCEMENT",
-    "Seuil pas encore connu au lancement prévu",
-    Planning(seuils_inconnus=MATCH.inconnus & ~L(()), lancement=MATCH.lancement),
-    Projet(date_lancement=None),
-    references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],
+    "CAL-NOTIFICATION-AVANT-BUDGET",
+    "La notification précède le vote du budget de l'année",
+    Planning(notification=MATCH.notification, vote_budget_avant=MATCH.budget),
+    TEST(lambda notification, budget: notification < budget),
+    references=[L1612_2, "CGCT art. L1612-1 (dépenses avant le vote du budget)", "CGCT art. L2311-3 (AP/CP)"],
     explication=(
-        "Le seuil applicable est celui en vigueur au lancement ; quand le lancement prévu tombe après la période de "
-        "validité connue d'un seuil, le conseil le dit au lieu de réutiliser l'ancienne valeur en silence."
+        "Les crédits doivent être ouverts quand le marché est notifié ; une notification avant la date limite du vote du "
+        "budget de l'année demande des crédits reportés, l'usage de L1612-1 avant le vote, ou une autorisation de "
+        "programme (AP/CP)."
     ),
     strate=Strate.VIGILANCE,
 )
-def seuil_inconnu_au_lancement(moteur, inconnus, lancement):
-    noms = {
-        "seuil_dispense": "de dispense",
-        "seuil_publicite_mapa": "de publicité",
-        "seuil_europeen": "européen",
-    }
-    liste = ", ".join(noms[nom] for nom in inconnus)
+def notification_avant_budget(moteur, notification, budget):
     moteur.noter(
         "vigilance",
-        code="seuil_inconnu",
+        code="notification_avant_budget",
         message=(
-            f"Le lancement est prévu le {date_fr(lancement)} : à cette date, le seuil {liste} n'est pas encore publié. Le "
-            "conseil applique la valeur en vigueur aujourd'hui à titre provisoire ; vérifiez la valeur applicable (avis au "
-            "Journal officiel) avant de lancer la consultation."
+            f"La notification, vers le {date_fr(notification)}, peut précéder le vote du budget {notification.year} (au plus "
+            f"tard le {date_fr(budget)}) : les crédits doivent être ouverts à cette date. Inscrivez-les au budget "
+            f"{notification.year - 1} (crédits reportés), utilisez les possibilités de CGCT L1612-1 avant le vote, ou ouvrez "
+            "une autorisation de programme avec crédits de paiement (AP/CP)."
         ),
     )
 
@@ -180,17 +335,13 @@ def budget(moteur, budget, notification, analyse):
         f"Inscrivez les crédits au budget {notification.year}, voté au plus tard le {date_fr(budget)} ; "
         "pour un engagement sur plusieurs années, une autorisation de programme avec crédits de paiement (AP/CP) peut servir."
     )
+    libelle = f"Vote du budget {notification.year} (crédits de l'ENT)"
     if budget < analyse:
         texte += f" Le budget {notification.year} est déjà voté : il faudra une décision modificative."
+        libelle = f"Décision modificative du budget {notification.year} (crédits de l'ENT)"
     moteur.noter("raison", sujet="Planning", texte=texte)
-    moteur.noter(
-        "etape",
-        etape="budget",
-        libelle=f"Vote du budget {notification.year} (crédits de l'ENT)",
-        debut=budget,
-        fin=budget,
-        jalon=True,
-    )
+    jour = max(budget, analyse)
+    moteur.noter("etape", etape="budget", libelle=libelle, debut=jour, fin=jour, jalon=True)
 
 
 def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
@@ -242,6 +393,35 @@ def etapes(
     analyse,
 ):
     a = analyse
+    if (
+        lancement < analyse
+    ):  # a consultation already launched: its preparation is behind (CAL-CONSULTATION-LANCEE)
+        _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a)
+    else:
+        _etapes_preparation(
+            moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+        )
+    _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, a)
+
+
+def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a):
+    if convention != "signee":
+        _etape(moteur, "convention", LIBELLES_CONVENTION[convention], a, a, a)
+    if not copil:
+        _etape(moteur, "comite_pilotage", "Installer le comité de pilotage", a, a, a, jalon=True)
+    _etape(moteur, "passation", "Analyse des offres et notification", a, notification, a)
+
+
+LIBELLES_CONVENTION = {
+    "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
+    "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
+    "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
+}
+
+
+def _etapes_preparation(
+    moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+):
     _etape(
         moteur,
         "initiative",
@@ -258,12 +438,14 @@ def etapes(
         calc.add_months(preparation, -1),
         a,
     )
-    convention_libelle = {
-        "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
-        "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
-        "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
-    }[convention]
-    _etape(moteur, "convention", convention_libelle, calc.add_months(preparation, -2), preparation, a)
+    _etape(
+        moteur,
+        "convention",
+        LIBELLES_CONVENTION[convention],
+        calc.add_months(preparation, -2),
+        preparation,
+        a,
+    )
     _etape(
         moteur,
         "comite_pilotage",
@@ -309,6 +491,9 @@ def etapes(
             notification,
             a,
         )
+
+
+def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, a):
     _etape(
         moteur,
         "mise_en_service",
@@ -376,6 +561,7 @@ def etapes_experimentation(moteur, format, mois, o, analyse):
 @regle(
     "CAL-RENOUVELLEMENT",
     "Lancer le renouvellement à temps",
+    Voie(procedure_requise=True),
     Contrat(
         debut_renouvellement=MATCH.debut_r,
         lancement_renouvellement=MATCH.lancement_r,
@@ -421,5 +607,41 @@ def renouvellement(moteur, debut_r, lancement_r, notification_r, fin, analyse):
         texte=(
             f"Commencez à préparer le marché suivant le {date_fr(debut_r)} et lancez-le au plus tard le {date_fr(lancement_r)}, "
             f"pour notifier le {date_fr(notification_r)} et organiser la transition avant la fin du contrat le {date_fr(fin)}."
+        ),
+    )
+
+
+@regle(
+    "CAL-FIN-ADHESION",
+    "Suivre le renouvellement du marché de la centrale ou du groupement",
+    Voie(procedure_requise=False, voie=MATCH.voie),
+    Contrat(debut_renouvellement=MATCH.debut_r, fin=MATCH.fin),
+    Contexte(date_analyse=MATCH.analyse),
+    references=[
+        "CCP art. L2113-4",
+        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT »",
+    ],
+    explication=(
+        "Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur : le membre vérifie à "
+        "temps que le marché suivant existe et qu'il y adhère, pour que le service continue."
+    ),
+    strate=Strate.PREPARATION,
+)
+def fin_adhesion(moteur, voie, debut_r, fin, analyse):
+    qui = "la centrale" if voie == "centrale_achat" else "le coordonnateur du groupement"
+    _etape(
+        moteur,
+        "renouvellement_adhesion",
+        f"Fin de la période : vérifier auprès de {qui} le marché suivant",
+        debut_r,
+        fin,
+        analyse,
+    )
+    moteur.noter(
+        "raison",
+        sujet="Contrat",
+        texte=(
+            f"Le renouvellement du marché revient à {qui} : dès le {date_fr(debut_r)}, vérifiez que le marché suivant "
+            f"est prêt avant le {date_fr(fin)} et confirmez votre adhésion, pour que le service continue."
         ),
     )

@@ -119,10 +119,10 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
 @regle(
     "CTR-ACCORD-CADRE",
     "Accord-cadre à bons de commande, 1 an ferme + reconductions",
-    Voie(voie=~L("centrale_achat")),
+    Voie(procedure_requise=True),
     Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
     Planning(rentree_retenue=MATCH.rentree),
-    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation, ecrit_obligatoire=True),
     references=[R2162_4, L2125_1, R2112_4, GUIDE],
     explication=(
         "Un accord-cadre à bons de commande, avec un maximum couvrant la généralisation, suit des effectifs variables et "
@@ -140,22 +140,54 @@ def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
 
 
 @regle(
-    "CTR-ADHESION-CENTRALE",
-    "Adhésion à la centrale, sur la même durée",
-    Voie(voie="centrale_achat"),
+    "CTR-ABONNEMENT-DEVIS",
+    "Sous le seuil de l'écrit : un abonnement annuel sur devis et bon de commande",
+    Voie(procedure_requise=True),
     Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
     Planning(rentree_retenue=MATCH.rentree),
-    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation),
-    references=["CCP art. L2113-4", L2125_1, GUIDE],
-    explication="Par une centrale d'achat, les mêmes phases s'appliquent à l'adhésion ; le marché de la centrale doit les couvrir.",
+    Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation, ecrit_obligatoire=False),
+    references=["CCP art. R2112-1 (écrit obligatoire à partir du seuil fixé)", "CCP art. R2122-8", GUIDE],
+    explication=(
+        "La forme suit l'achat : sous le seuil de l'écrit obligatoire, un devis signé et un bon de commande pour un "
+        "abonnement annuel suffisent ; la valeur se compte toujours sur toute la durée prévue du projet."
+    ),
     strate=Strate.CONTRAT,
 )
-def adhesion_centrale(moteur, annees, deploiement, rentree, delai, preparation):
-    contrat = _contrat(moteur, "adhesion_centrale_achat", annees, deploiement, rentree, delai, preparation)
+def abonnement_devis(moteur, annees, deploiement, rentree, delai, preparation):
+    contrat = _contrat(
+        moteur, "abonnement_devis_bon_commande", annees, deploiement, rentree, delai, preparation
+    )
     moteur.conclure(
         contrat,
-        f"Adhésion à la centrale sur {annees} ans, du {date_fr(contrat['debut'])} au {date_fr(contrat['fin'])} : vérifiez que "
-        "le marché de la centrale court sur toute cette période, sinon prévoyez le relais à son renouvellement.",
+        f"Abonnement annuel sur devis signé et bon de commande, renouvelé chaque année sur {annees} ans, du "
+        f"{date_fr(contrat['debut'])} au {date_fr(contrat['fin'])} : à ce montant, un contrat écrit n'est pas exigé "
+        "(R2112-1) ; faites figurer dans le devis le prix par élève, les services, la réversibilité et l'export des données.",
+    )
+
+
+@regle(
+    "CTR-ADHESION",
+    "Adhésion à la centrale ou au groupement : le marché est le leur",
+    Voie(procedure_requise=False, voie=MATCH.voie),
+    Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
+    Planning(rentree_retenue=MATCH.rentree),
+    references=["CCP art. L2113-4", "CCP art. L2113-6 à L2113-8 (groupements de commandes)", GUIDE],
+    explication=(
+        "Par une centrale d'achat ou un groupement existant, le marché est celui de la centrale ou du groupement : le "
+        "membre n'a ni accord-cadre, ni tranches, ni cahier des charges, ni procédure de renouvellement propres. Le conseil "
+        "porte sur l'adhésion et sur ce qu'il faut vérifier de leur marché (date de fin, phases couvertes, réversibilité)."
+    ),
+    strate=Strate.CONTRAT,
+)
+def adhesion(moteur, voie, annees, deploiement, rentree):
+    forme = "adhesion_centrale_achat" if voie == "centrale_achat" else "adhesion_groupement"
+    contrat = _contrat(moteur, forme, annees, deploiement, rentree, 0, 0)
+    qui = "la centrale" if voie == "centrale_achat" else "le groupement"
+    moteur.conclure(
+        contrat,
+        f"Adhésion sur {annees} ans, du {date_fr(contrat['debut'])} au {date_fr(contrat['fin'])} : le marché est celui de "
+        f"{qui}, pas le vôtre. Vérifiez avant d'adhérer sa date de fin (il doit couvrir le déploiement et l'observation des "
+        "usages, ou prévoir son successeur), les services couverts, la réversibilité et l'export des données.",
     )
 
 
@@ -202,6 +234,7 @@ def duree_depassee(moteur, necessaire, maximum, exp):
     "CTR-REVERSIBILITE",
     "Réversibilité et export des données dans le CCTP",
     Contrat(fin=MATCH.fin),
+    Voie(procedure_requise=True),
     references=[TA_LYON, "SDET (schéma directeur des ENT) : import et export des données"],
     explication=(
         "Un trou de service ne se comble pas en prolongeant un accord-cadre échu : le cahier des charges exige la "

@@ -343,6 +343,7 @@ def format_classes_puis_ecoles(moteur, ecoles):
     "EXP-VEHICULE",
     "Un seul contrat pour le pilote et la généralisation",
     Experimentation(recommandee=True),
+    Voie(procedure_requise=True),
     references=[UNITE, TRANCHES, ACCORD_CADRE],
     explication=(
         "Le pilote et la généralisation du même ENT forment un seul besoin : ils tiennent dans un seul contrat (tranche "
@@ -358,6 +359,29 @@ def vehicule(moteur):
             "Un seul contrat couvre le pilote et la généralisation : accord-cadre à bons de commande dont le maximum couvre "
             "la généralisation (ou marché à tranche ferme pour le pilote et tranche optionnelle pour la généralisation), "
             "avec une clause de sortie si l'évaluation est négative. Un marché séparé pour le seul pilote scinderait le besoin."
+        ),
+    )
+
+
+@regle(
+    "EXP-VEHICULE-ADHESION",
+    "Le pilote se commande sur le marché de la centrale ou du groupement",
+    Experimentation(recommandee=True),
+    Voie(procedure_requise=False),
+    references=["CCP art. L2113-4", "CCP art. L2113-6 à L2113-8 (groupements de commandes)"],
+    explication=(
+        "Par une adhésion, le marché est celui de la centrale ou du groupement : le pilote se fait par des commandes "
+        "limitées aux écoles pilotes, la généralisation par les commandes suivantes ; il n'y a ni contrat propre ni tranches."
+    ),
+    strate=Strate.FORMAT,
+)
+def vehicule_adhesion(moteur):
+    moteur.noter(
+        "vehicule",
+        texte=(
+            "Par l'adhésion, le marché est celui de la centrale ou du groupement : commandez d'abord pour les seules écoles "
+            "ou classes pilotes, puis pour toutes les écoles après la décision de généralisation. Aucun contrat propre ni "
+            "tranche n'est à passer ; vérifiez que le marché permet ces commandes progressives."
         ),
     )
 

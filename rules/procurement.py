@@ -24,6 +24,7 @@ from entadvisor.facts import (
     TEST,
     L,
     Passation,
+    Planning,
     Projet,
     Seuils,
     Strate,
@@ -43,6 +44,11 @@ R2124_3 = "CCP art. L2124-3 et R2124-3 (cas de recours à la procédure avec né
 R2124_5 = "CCP art. L2124-4 et R2124-5 (dialogue compétitif)"
 CE_2020 = "CE, 7 octobre 2020, n° 440575 (interprétation stricte des cas de négociation)"
 JOUE = "CCP art. R2131-16 et R2131-17 (publicité des procédures formalisées : BOAMP et JOUE)"
+GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
+REPONSE_2011 = (
+    "Réponse ministérielle du 17 mai 2011 (adhésion à un groupement après le lancement de la consultation)"
+)
+R2112_1 = "CCP art. R2112-1 (marché conclu par écrit à partir du seuil fixé)"
 
 LIBELLES = {
     "sans_publicite": "marché sans publicité ni mise en concurrence",
@@ -69,74 +75,120 @@ def _preparation(moteur, besoin, voie, existant):
     return mois
 
 
-def _retenir(moteur, procedure, publicite, besoin, voie, existant, texte, v, seuils, tranche):
+def _retenir(moteur, retenue, publicite, contexte, texte):
+    """Conclude the procedure, then say why each other procedure is not retained (``ALTERNATIVES``)."""
     moteur.conclure(
         Passation(
-            procedure=procedure,
+            procedure=retenue,
             publicite=publicite,
-            delai_mois=moteur.param(DELAIS[procedure]),
-            preparation_mois=_preparation(moteur, besoin, voie, existant),
+            delai_mois=moteur.param(DELAIS[retenue]),
+            preparation_mois=_preparation(moteur, contexte["besoin"], contexte["voie"], contexte["existant"]),
+            ecrit_obligatoire=contexte["v"] >= moteur.param("seuil_ecrit_obligatoire"),
         ),
         texte,
     )
-    for autre, raison in _alternatives(procedure, tranche, besoin, v, seuils):
-        moteur.noter("alternative", procedure=autre, raison=raison)
-
-
-def _alternatives(retenue, tranche, besoin, v, seuils):
-    """Why each other procedure is not retained, in one sentence each."""
-    d, e = montant(seuils["dispense"]), montant(seuils["europeen"])
-    formalisee = tranche == "formalisee"
-    raisons = {
-        "sans_publicite": (
-            "Retenu."
-            if retenue == "sans_publicite"
-            else f"Exclu : la valeur estimée ({montant(v)}) atteint le seuil de dispense de {d} (R2122-8)."
-        ),
-        "mapa": (
-            f"Exclue : au-dessus du seuil européen ({e}), la procédure adaptée n'est pas permise (R2123-1)."
-            if formalisee
-            else "Possible mais non requise sous le seuil de dispense ; une consultation légère de 2 à 3 offres reste conseillée."
-        ),
-        "appel_offres_ouvert": (
-            f"Possible mais non requis sous le seuil européen ({e}) : plus long (environ 4 mois) et plus lourd."
-            if not formalisee
-            else (
-                "Possible, mais il interdit toute négociation alors que le besoin demande d'adapter ou de concevoir la solution."
-                if besoin != "standard"
-                else "Retenu."
-            )
-        ),
-        "appel_offres_restreint": (
-            f"Non requis sous le seuil européen ({e})."
-            if not formalisee
-            else "Possible quand présélectionner les candidats aide ; pour un ENT standard proposé par de nombreux éditeurs, l'appel d'offres ouvert suffit."
-        ),
-        "procedure_avec_negociation": (
-            "Hors procédure formalisée : la négociation reste possible dans une procédure adaptée si elle est annoncée (R2123-5)."
-            if not formalisee
-            else (
-                "Exclue : aucun cas de l'article R2124-3 ne s'applique à un ENT standard proposé « sur étagère » par de nombreux "
-                "éditeurs (CE, 7 octobre 2020, n° 440575)."
-                if besoin == "standard"
-                else "Non nécessaire : les spécifications peuvent être définies et les adaptations décrites ; la présélection des candidats suffit."
-                if retenue == "appel_offres_restreint"
-                else "Possible (R2124-3), mais le dialogue compétitif convient mieux quand l'acheteur ne sait pas définir la solution."
-            )
-        ),
-        "dialogue_competitif": (
-            "Réservé aux procédures formalisées et aux besoins que l'acheteur ne sait pas définir lui-même (R2124-5)."
-            if not formalisee
-            else (
-                "Exclu : R2124-5 renvoie aux cas de R2124-3, absents pour un ENT standard."
-                if besoin == "standard"
-                else "Excessif : les solutions existantes sont à adapter, pas à concevoir avec les candidats."
-                if besoin == "adaptations"
-                else "Non nécessaire : les spécifications peuvent être définies ; la négociation suffit."
-            )
-        ),
+    cas = _cas(contexte["tranche"], contexte["besoin"], contexte.get("precises"))
+    valeurs = {
+        "v": montant(contexte["v"]),
+        "d": montant(contexte["dispense"]),
+        "e": montant(contexte["europeen"]),
+        "delai_ao": moteur.param(DELAIS["appel_offres_ouvert"]),
     }
-    return [(nom, raison) for nom, raison in raisons.items() if nom != retenue]
+    for autre in DELAIS:
+        if autre != retenue:
+            moteur.noter("alternative", procedure=autre, raison=ALTERNATIVES[autre][cas].format(**valeurs))
+
+
+def _cas(tranche, besoin, precises):
+    """The situation that decides the procedure: the value band, and above the EU threshold the need."""
+    if tranche != "formalisee":
+        return "sous_dispense" if tranche == "sous_dispense" else "mapa"
+    if besoin == "standard":
+        return "standard"
+    return f"{besoin}_{'imprecises' if precises is False else 'precises'}"
+
+
+_SOUS_EUROPEEN_FORMALISEE = "Possible mais non requis sous le seuil européen ({e}) : plus long (environ {delai_ao} mois) et plus lourd."
+_NEGOCIATION_SOUS_EUROPEEN = (
+    "Réservée aux procédures formalisées (R2124-3) ; sous le seuil européen, la procédure adaptée peut comporter "
+    "une négociation si elle est annoncée (R2123-5)."
+)
+_AO_SPECIFIE = (
+    "Régulier aussi, puisque les spécifications sont précises : à retenir si les adaptations attendues peuvent être "
+    "décrites entièrement dans le cahier des charges, car il ne permet pas d'en discuter avec les candidats."
+)
+_AO_NON_SPECIFIE = (
+    "Peu adapté : sans négociation, une solution que l'acheteur ne peut pas spécifier précisément ne peut pas être "
+    "mise au point avec les candidats."
+)
+
+ALTERNATIVES = {
+    # procedure not retained → situation → why (the retained procedure of each situation is never listed)
+    "sans_publicite": {
+        cas: "Exclu : la valeur estimée ({v}) atteint le seuil de dispense de {d} (R2122-8)."
+        for cas in (
+            "mapa",
+            "standard",
+            "adaptations_precises",
+            "adaptations_imprecises",
+            "specifique_precises",
+            "specifique_imprecises",
+        )
+    },
+    "mapa": {
+        "sous_dispense": "Possible mais non requise sous le seuil de dispense ; une consultation légère de plusieurs offres reste conseillée.",
+        **{
+            cas: "Exclue : au-dessus du seuil européen ({e}), la procédure adaptée n'est pas permise (R2123-1)."
+            for cas in (
+                "standard",
+                "adaptations_precises",
+                "adaptations_imprecises",
+                "specifique_precises",
+                "specifique_imprecises",
+            )
+        },
+    },
+    "appel_offres_ouvert": {
+        "sous_dispense": _SOUS_EUROPEEN_FORMALISEE,
+        "mapa": _SOUS_EUROPEEN_FORMALISEE,
+        "adaptations_precises": _AO_SPECIFIE,
+        "adaptations_imprecises": _AO_NON_SPECIFIE,
+        "specifique_precises": _AO_SPECIFIE,
+        "specifique_imprecises": _AO_NON_SPECIFIE,
+    },
+    "appel_offres_restreint": {
+        "sous_dispense": _SOUS_EUROPEEN_FORMALISEE,
+        "mapa": _SOUS_EUROPEEN_FORMALISEE,
+        "standard": (
+            "Possible quand présélectionner les candidats aide ; pour un ENT standard proposé par de nombreux éditeurs, "
+            "l'appel d'offres ouvert suffit."
+        ),
+        "adaptations_precises": _AO_SPECIFIE + " Il ajoute une présélection des candidats.",
+        "adaptations_imprecises": _AO_NON_SPECIFIE,
+        "specifique_precises": _AO_SPECIFIE + " Il ajoute une présélection des candidats.",
+        "specifique_imprecises": _AO_NON_SPECIFIE,
+    },
+    "procedure_avec_negociation": {
+        "sous_dispense": _NEGOCIATION_SOUS_EUROPEEN,
+        "mapa": _NEGOCIATION_SOUS_EUROPEEN,
+        "standard": (
+            "Exclue : aucun cas de l'article R2124-3 ne s'applique à un ENT standard proposé « sur étagère » par de "
+            "nombreux éditeurs (CE, 7 octobre 2020, n° 440575)."
+        ),
+        "specifique_imprecises": (
+            "Possible (R2124-3 5°), mais elle négocie sur des offres remises sur un cahier des charges : quand l'acheteur "
+            "ne sait pas définir la solution, le dialogue compétitif la construit avec les candidats avant les offres."
+        ),
+    },
+    "dialogue_competitif": {
+        "sous_dispense": "Réservé aux procédures formalisées (R2124-5).",
+        "mapa": "Réservé aux procédures formalisées (R2124-5) ; la procédure adaptée peut comporter une négociation si elle est annoncée (R2123-5).",
+        "standard": "Exclu : R2124-5 renvoie aux cas de R2124-3, absents pour un ENT standard.",
+        "adaptations_precises": "Disproportionné : les solutions existent et sont à adapter, pas à concevoir avec les candidats ; la négociation des offres suffit.",
+        "adaptations_imprecises": "Disproportionné : les solutions existent et sont à adapter, pas à concevoir avec les candidats ; la négociation des offres suffit.",
+        "specifique_precises": "Non nécessaire : les spécifications peuvent être définies ; la négociation des offres suffit.",
+    },
+}
 
 
 # --- sans procédure ---------------------------------------------------------------------------------------
@@ -146,8 +198,11 @@ def _alternatives(retenue, tranche, besoin, v, seuils):
     "PROC-CENTRALE",
     "Aucune procédure à conduire : adhésion à la centrale",
     Voie(voie="centrale_achat"),
-    references=["CCP art. L2113-4"],
-    explication="L'acheteur qui acquiert auprès d'une centrale d'achat n'a pas de procédure de publicité ni de mise en concurrence à conduire.",
+    references=["CCP art. L2113-4", "CGCT art. L2122-22 4° (délégation du conseil au maire)"],
+    explication=(
+        "L'acheteur qui acquiert auprès d'une centrale d'achat est réputé avoir respecté ses obligations de publicité et de "
+        "mise en concurrence pour les opérations qu'il lui confie : il n'a pas de procédure à conduire, mais une adhésion."
+    ),
     strate=Strate.PROCEDURE,
 )
 def centrale(moteur):
@@ -156,9 +211,10 @@ def centrale(moteur):
             procedure=None,
             publicite=None,
             delai_mois=moteur.param("delai_adhesion_mois"),
-            preparation_mois=moteur.param("preparation_standard_mois"),
+            preparation_mois=moteur.param("preparation_adhesion_mois"),
         ),
-        "Aucune procédure : une délibération approuve l'adhésion à la centrale et la convention ; les commandes suivent.",
+        "Aucune procédure : l'adhésion à la centrale (délibération de l'assemblée, ou décision de l'exécutif s'il a reçu "
+        "délégation) et sa convention suffisent ; les commandes passent ensuite sur le marché de la centrale.",
     )
 
 
@@ -166,8 +222,11 @@ def centrale(moteur):
     "PROC-GROUPEMENT-EXISTANT",
     "Aucune procédure propre : le coordonnateur du groupement la conduit",
     Voie(voie="groupement_commandes", procedure_requise=False),
-    references=["CCP art. L2113-6 à L2113-8"],
-    explication="Le membre d'un groupement existant ne conduit pas de procédure : le coordonnateur la choisit sur le besoin de tous les membres.",
+    references=[GROUPEMENT, REPONSE_2011],
+    explication=(
+        "Le membre d'un groupement existant ne conduit pas de procédure : le coordonnateur la choisit sur le besoin de tous "
+        "les membres. Un membre qui adhère après le lancement d'une consultation ne bénéficie pas du marché qui en résulte."
+    ),
     strate=Strate.PROCEDURE,
 )
 def groupement_existant(moteur):
@@ -176,10 +235,11 @@ def groupement_existant(moteur):
             procedure=None,
             publicite=None,
             delai_mois=moteur.param("delai_adhesion_mois"),
-            preparation_mois=moteur.param("preparation_standard_mois"),
+            preparation_mois=moteur.param("preparation_adhesion_mois"),
         ),
-        "Aucune procédure propre : le coordonnateur du groupement la choisit sur le besoin additionné de tous les membres "
-        "(le plus souvent un appel d'offres). L'adhésion doit être délibérée avant le lancement de sa prochaine consultation.",
+        "Aucune procédure propre : le coordonnateur du groupement la choisit sur le besoin additionné de tous les membres. "
+        "Demandez-lui quand sa prochaine consultation sera lancée, et adhérez avant : un membre qui adhère après le "
+        "lancement ne bénéficie pas du marché qui en résulte (réponse ministérielle du 17 mai 2011).",
     )
 
 
@@ -192,39 +252,50 @@ _BASE = (
 )
 
 
+def _contexte(tranche, besoin, voie, existant, v, dispense, europeen, precises=None):
+    return {
+        "tranche": tranche,
+        "besoin": besoin,
+        "precises": precises,
+        "voie": voie,
+        "existant": existant,
+        "v": v,
+        "dispense": dispense,
+        "europeen": europeen,
+    }
+
+
 @regle(
     "PROC-SANS-PUBLICITE",
     "Marché sans publicité ni mise en concurrence",
     *_BASE,
     Tranche(tranche="sous_dispense"),
     Projet(besoin=MATCH.besoin),
-    references=[R2122_8, "CCP art. R2112-1 (écrit obligatoire)"],
+    references=[R2122_8, R2112_1],
     explication=(
         "Sous le seuil de dispense, l'acheteur peut contracter sans publicité ni mise en concurrence ; il doit choisir une "
-        "offre pertinente, bien utiliser les deniers publics et ne pas contracter systématiquement avec le même opérateur."
+        "offre pertinente, bien utiliser les deniers publics et ne pas contracter systématiquement avec le même opérateur. "
+        "Le marché est conclu par écrit à partir du seuil de R2112-1 ; en dessous, un devis signé et un bon de commande suffisent."
     ),
     strate=Strate.PROCEDURE,
 )
 def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     ecrit = moteur.param("seuil_ecrit_obligatoire")
     forme = (
-        f" Au-delà de {montant(ecrit)}, le marché est conclu par écrit (R2112-1) : c'est le cas ici."
+        f" À partir de {montant(ecrit)}, le marché est conclu par écrit (R2112-1) : c'est le cas ici, avec "
+        f"{montant(v)}."
         if v >= ecrit
-        else f" Sous {montant(ecrit)}, un écrit n'est pas exigé (R2112-1), mais un bon de commande précis reste conseillé."
+        else f" Sous {montant(ecrit)}, un contrat écrit n'est pas exigé (R2112-1) : un devis signé et un bon de commande "
+        "pour un abonnement annuel suffisent."
     )
     _retenir(
         moteur,
         "sans_publicite",
         "aucune",
-        besoin,
-        voie,
-        existant,
+        _contexte("sous_dispense", besoin, voie, existant, v, dispense, europeen),
         f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
-        "Comparez néanmoins 2 à 3 offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix."
+        "Comparez néanmoins plusieurs offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix."
         + forme,
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "sous_dispense",
     )
 
 
@@ -235,27 +306,23 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     Tranche(tranche="mapa"),
     Projet(besoin=MATCH.besoin),
     references=[MAPA, R2131_12, "CCP art. R2132-2 (documents gratuits sur le profil d'acheteur)"],
-    explication="Entre le seuil de dispense et 90 000 € HT, la procédure adaptée est librement organisée ; la publicité est adaptée au montant et à l'objet.",
+    explication="Entre le seuil de dispense et le seuil de publicité de R2131-12, la procédure adaptée est librement organisée ; la publicité est adaptée au montant et à l'objet.",
     strate=Strate.PROCEDURE,
 )
 def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
+    dce = moteur.param("seuil_dce_gratuit")
     _retenir(
         moteur,
         "mapa",
         "libre, adaptée au montant (profil d'acheteur conseillé)",
-        besoin,
-        voie,
-        existant,
-        "Procédure adaptée : l'acheteur fixe les modalités (délai de réponse raisonnable, au moins 20 jours conseillés) ; "
-        "la publicité est libre à ce montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
+        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
+        "Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
+        "montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
         + (
-            f" ; dès {montant(moteur.param('seuil_dce_gratuit'))}, les documents de la consultation y sont gratuits (R2132-2)."
-            if v >= moteur.param("seuil_dce_gratuit")
+            f" ; dès {montant(dce)}, les documents de la consultation y sont gratuits (R2132-2)."
+            if v >= dce
             else "."
         ),
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "mapa",
     )
 
 
@@ -266,7 +333,7 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     Tranche(tranche="mapa_publicite"),
     Projet(besoin=MATCH.besoin),
     references=[MAPA, R2131_12],
-    explication="De 90 000 € HT au seuil européen, l'avis de la procédure adaptée d'une collectivité paraît au BOAMP ou dans un journal d'annonces légales.",
+    explication="Du seuil de publicité de R2131-12 au seuil européen, l'avis de la procédure adaptée d'une collectivité paraît au BOAMP ou dans un journal d'annonces légales.",
     strate=Strate.PROCEDURE,
 )
 def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
@@ -274,14 +341,9 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
         moteur,
         "mapa",
         "BOAMP ou JAL",
-        besoin,
-        voie,
-        existant,
+        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
         "Procédure adaptée avec un avis au BOAMP ou dans un journal d'annonces légales (R2131-12), et les documents "
         "gratuits sur le profil d'acheteur.",
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "mapa_publicite",
     )
 
 
@@ -291,10 +353,10 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="standard"),
-    references=[AO, R2161, JOUE, "CCP art. R2182-1 (délai de suspension de 11 jours)"],
+    references=[AO, R2161, JOUE, "CCP art. R2182-1 (délai de suspension)"],
     explication=(
         "Au-delà du seuil européen, l'appel d'offres ouvert est la procédure par défaut : un ENT standard est une offre "
-        "« sur étagère » de nombreux éditeurs ; 30 jours au moins pour des offres électroniques, puis 11 jours de suspension."
+        "« sur étagère » de nombreux éditeurs ; aucun cas de négociation de R2124-3 ne s'applique."
     ),
     strate=Strate.PROCEDURE,
 )
@@ -303,85 +365,63 @@ def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
         moteur,
         "appel_offres_ouvert",
         "BOAMP et JOUE",
-        "standard",
-        voie,
-        existant,
+        _contexte("formalisee", "standard", voie, existant, v, dispense, europeen),
         "Appel d'offres ouvert : un ENT standard est proposé par de nombreux éditeurs, aucune négociation n'est nécessaire. "
-        "Délai de réception des offres d'au moins 30 jours par voie électronique (R2161-3), puis 11 jours de suspension avant signature.",
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "formalisee",
+        f"Délai de réception des offres d'au moins {moteur.param('delai_offres_ao_electronique_jours')} jours par voie "
+        f"électronique (R2161-3), puis {moteur.param('delai_suspension_jours')} jours de suspension avant signature (R2182-1).",
     )
 
 
 @regle(
-    "PROC-AO-RESTREINT",
-    "Appel d'offres restreint",
+    "PROC-NEGOCIATION-ADAPTATIONS",
+    "Procédure avec négociation : des solutions disponibles à adapter",
     *_BASE,
     Tranche(tranche="formalisee"),
-    Projet(besoin="adaptations", specifications_precises=L(True) | L(None)),
-    references=[AO, "CCP art. R2161-6 à R2161-8 (délais de l'appel d'offres restreint)", JOUE],
-    explication=(
-        "Des adaptations (connecteurs, annuaires, reprise de données) précisément spécifiables : l'appel d'offres restreint "
-        "présélectionne les candidats qui ont les références d'intégration requises, sans négociation."
-    ),
-    strate=Strate.PROCEDURE,
-)
-def ao_restreint(moteur, voie, existant, v, dispense, europeen):
-    _retenir(
-        moteur,
-        "appel_offres_restreint",
-        "BOAMP et JOUE",
-        "adaptations",
-        voie,
-        existant,
-        "Appel d'offres restreint : les adaptations peuvent être spécifiées ; une présélection des candidats sur leurs "
-        "références d'intégration (annuaire académique, GAR, reprise de données) sécurise le choix sans négociation.",
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "formalisee",
-    )
-
-
-@regle(
-    "PROC-NEGOCIATION",
-    "Procédure avec négociation",
-    *_BASE,
-    Tranche(tranche="formalisee"),
-    Projet(besoin=MATCH.besoin, specifications_precises=MATCH.precises),
-    TEST(
-        lambda besoin, precises: (
-            (besoin == "adaptations" and precises is False)
-            or (besoin == "specifique" and precises is not False)
-        )
-    ),
+    Projet(besoin="adaptations", specifications_precises=MATCH.precises),
     references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
     explication=(
-        "La négociation n'est permise au-dessus du seuil européen que dans les cas de R2124-3 : adapter des solutions "
-        "immédiatement disponibles (1°), solution innovante (2°), spécifications impossibles à définir précisément (5°). "
-        "Le cas invoqué doit être justifié par écrit."
+        "Au-dessus du seuil européen, un besoin qui ne peut être satisfait sans adapter des solutions immédiatement "
+        "disponibles (intégrations, interfaces, reprise de données) ouvre la procédure avec négociation (R2124-3 1°), que "
+        "les spécifications soient précises ou non ; le cas invoqué se justifie par écrit."
     ),
     strate=Strate.PROCEDURE,
 )
-def negociation(moteur, voie, existant, v, dispense, europeen, besoin, precises):
-    cas = (
-        "R2124-3 1° (le besoin ne peut être satisfait sans adapter des solutions immédiatement disponibles) et 5° "
-        "(spécifications techniques impossibles à définir avec une précision suffisante)"
-        if besoin == "adaptations"
-        else "R2124-3 1° et 2° (adaptation de solutions disponibles, solution innovante)"
-    )
+def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, precises):
+    cas = "R2124-3 1° (le besoin ne peut être satisfait sans adapter des solutions immédiatement disponibles)"
+    if precises is False:
+        cas += " et 5° (spécifications techniques impossibles à définir avec une précision suffisante)"
     _retenir(
         moteur,
         "procedure_avec_negociation",
         "BOAMP et JOUE",
-        besoin,
-        voie,
-        existant,
+        _contexte("formalisee", "adaptations", voie, existant, v, dispense, europeen, precises),
         f"Procédure avec négociation, en invoquant {cas} ; justifiez-le par écrit dans le rapport de présentation, "
         "l'interprétation étant stricte (CE, 7 octobre 2020, n° 440575).",
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "formalisee",
+    )
+
+
+@regle(
+    "PROC-NEGOCIATION-SPECIFIQUE",
+    "Procédure avec négociation : un besoin spécifique qui peut être spécifié",
+    *_BASE,
+    Tranche(tranche="formalisee"),
+    Projet(besoin="specifique", specifications_precises=MATCH.precises & ~L(False)),
+    references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
+    explication=(
+        "Un besoin spécifique ou innovant que l'acheteur sait spécifier : la procédure avec négociation (R2124-3 1° et 2°) "
+        "permet d'adapter les offres avec les candidats."
+    ),
+    strate=Strate.PROCEDURE,
+)
+def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precises):
+    _retenir(
+        moteur,
+        "procedure_avec_negociation",
+        "BOAMP et JOUE",
+        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, precises),
+        "Procédure avec négociation, en invoquant R2124-3 1° et 2° (adaptation de solutions disponibles, solution "
+        "innovante) ; justifiez-le par écrit dans le rapport de présentation, l'interprétation étant stricte (CE, 7 "
+        "octobre 2020, n° 440575).",
     )
 
 
@@ -391,10 +431,11 @@ def negociation(moteur, voie, existant, v, dispense, europeen, besoin, precises)
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="specifique", specifications_precises=False),
-    references=[R2124_5, R2124_3, CE_2020],
+    references=[R2124_5, R2124_3, CE_2020, "CCP art. R2111-1 (sourçage)"],
     explication=(
-        "Besoin spécifique que l'acheteur ne sait pas spécifier : le dialogue compétitif (R2124-5, cas de R2124-3 2° et 5°) "
-        "fait émerger les solutions avec les candidats avant les offres finales ; c'est la procédure la plus longue."
+        "Besoin spécifique que l'acheteur ne sait pas spécifier : le dialogue compétitif (R2124-5, cas de R2124-3 5°), "
+        "préparé par un sourçage (R2111-1), fait émerger les solutions avec les candidats avant les offres finales ; "
+        "c'est la procédure la plus longue."
     ),
     strate=Strate.PROCEDURE,
 )
@@ -403,14 +444,10 @@ def dialogue(moteur, voie, existant, v, dispense, europeen):
         moteur,
         "dialogue_competitif",
         "BOAMP et JOUE",
-        "specifique",
-        voie,
-        existant,
-        "Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 2° et 5°, "
-        "R2124-5) ; les solutions se construisent avec les candidats. Comptez environ 10 mois du lancement à la notification.",
-        v,
-        {"dispense": dispense, "europeen": europeen},
-        "formalisee",
+        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, False),
+        "Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 5°, R2124-5) ; "
+        "menez d'abord un sourçage auprès des éditeurs (R2111-1), puis construisez les solutions avec les candidats. "
+        f"Comptez environ {moteur.param('delai_dialogue_competitif_mois')} mois du lancement à la notification.",
     )
 
 
@@ -470,8 +507,9 @@ def specifications_a_preciser(moteur):
         "vigilance",
         code="specifications_a_preciser",
         message=(
-            "Vous n'avez pas dit si le besoin peut être spécifié précisément. Le conseil suppose que oui (procédure sans "
-            "négociation, moins exposée au contentieux) ; si ce n'est pas le cas, la négociation ou le dialogue compétitif deviennent possibles."
+            "Vous n'avez pas dit si le besoin peut être spécifié précisément. Le conseil suppose que oui ; au-dessus du seuil "
+            "européen, un besoin spécifique qui ne peut pas l'être relèverait du dialogue compétitif (R2124-3 5°, R2124-5), "
+            "et un appel d'offres ne resterait régulier que sur des spécifications précises."
         ),
     )
 
@@ -501,22 +539,87 @@ def allotissement(moteur):
 @regle(
     "PROC-SEUIL-INCONNU",
     "Seuil non encore connu à la date de lancement",
-    Seuils(dispense_connu=MATCH.d, publicite_connu=MATCH.p, europeen_connu=MATCH.e),
+    Seuils(
+        dispense_connu=MATCH.d, publicite_connu=MATCH.p, europeen_connu=MATCH.e, publicite=MATCH.publicite
+    ),
+    ValeurEstimee(montant=MATCH.v),
     TEST(lambda d, p, e: not (d and p and e)),
     references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],
     explication=(
         "Les seuils européens sont révisés tous les deux ans ; au-delà de leur période de validité, la valeur n'est pas "
-        "encore connue : le conseil utilise la dernière valeur publiée à titre provisoire et le signale."
+        "encore connue : le conseil utilise la dernière valeur publiée à titre provisoire et le signale, ou dit qu'elle ne "
+        "peut pas changer la procédure quand la valeur estimée reste sous un seuil inférieur connu."
     ),
     strate=Strate.VIGILANCE,
 )
-def seuil_inconnu(moteur, d, p, e):
+def seuil_inconnu(moteur, d, p, e, v, publicite):
     inconnus = [nom for nom, connu in (("de dispense", d), ("de publicité", p), ("européen", e)) if not connu]
+    sans_effet = d and p and v < publicite
     moteur.noter(
         "vigilance",
         code="seuil_inconnu",
         message=(
-            f"Le seuil {', '.join(inconnus)} en vigueur à la date de lancement n'est pas encore connu. Le conseil utilise à titre "
-            "provisoire la dernière valeur publiée ; vérifiez la valeur applicable (avis publié au Journal officiel) avant de lancer la consultation."
+            f"Le seuil {', '.join(inconnus)} en vigueur à la date de lancement n'est pas encore connu. "
+            + (
+                f"Il ne peut pas changer la procédure : la valeur estimée ({montant(v)}) reste sous le seuil de publicité "
+                f"({montant(publicite)}), connu, et le seuil européen lui a toujours été très supérieur."
+                if sans_effet
+                else "Le conseil utilise à titre provisoire la dernière valeur publiée ; vérifiez la valeur applicable (avis "
+                "publié au Journal officiel) avant de lancer la consultation."
+            )
         ),
+    )
+
+
+@regle(
+    "PROC-DONNEES-ESSENTIELLES",
+    "Publier les données essentielles du marché",
+    Passation(procedure=MATCH.procedure & ~L(None)),
+    ValeurEstimee(montant=MATCH.v),
+    Seuils(donnees_essentielles=MATCH.seuil),
+    TEST(lambda v, seuil: v >= seuil),
+    references=["CCP art. R2196-1 (données essentielles)"],
+    explication="À partir du seuil de R2196-1, l'acheteur publie les données essentielles du marché qu'il passe (objet, titulaire, montant, dates).",
+    strate=Strate.PLANNING,
+)
+def donnees_essentielles(moteur, procedure, v, seuil):
+    moteur.noter(
+        "raison",
+        sujet="Passation",
+        texte=(
+            f"À partir de {montant(seuil)}, publiez les données essentielles du marché (objet, titulaire, montant, dates) "
+            "après sa notification (R2196-1)."
+        ),
+    )
+
+
+@regle(
+    "PROC-CONTROLE-LEGALITE",
+    "Transmettre le marché au préfet avant de le notifier",
+    Passation(procedure=MATCH.procedure & ~L(None)),
+    Tranche(tranche="formalisee"),
+    Planning(notification=MATCH.notification),
+    references=["CGCT art. L2131-2 et D2131-5-1 (transmission au contrôle de légalité)"],
+    explication=(
+        "Un marché d'une collectivité dont la valeur atteint le seuil européen est transmis au préfet avant sa "
+        "notification (contrôle de légalité) ; la notification ne peut intervenir qu'après."
+    ),
+    strate=Strate.PREPARATION,
+)
+def controle_legalite(moteur, procedure, notification):
+    moteur.noter(
+        "raison",
+        sujet="Passation",
+        texte=(
+            "La valeur atteint le seuil européen : transmettez le marché signé au préfet (contrôle de légalité) avant de le "
+            "notifier au titulaire (CGCT L2131-2 et D2131-5-1) ; prévoyez cette transmission dans le calendrier de notification."
+        ),
+    )
+    moteur.noter(
+        "etape",
+        etape="controle_legalite",
+        libelle="Transmission du marché au préfet (contrôle de légalité), avant la notification",
+        debut=notification,
+        fin=notification,
+        jalon=True,
     )

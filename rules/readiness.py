@@ -12,7 +12,7 @@ l'équipement et la connectivité des écoles.
 Limites : le contenu de la convention, de l'AIPD et de la charte d'usage n'est pas examiné.
 """
 
-from entadvisor.facts import MATCH, Contrat, Planning, Projet, Strate, regle
+from entadvisor.facts import MATCH, Contrat, Planning, Projet, Strate, Voie, regle
 from entadvisor.formatting import date_fr
 
 GUIDE = "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »"
@@ -222,6 +222,7 @@ def perennisation(moteur, prevu):
     "PREP-RENOUVELLEMENT",
     "Anticiper le renouvellement du marché",
     Contrat(lancement_renouvellement=MATCH.lancement, fin=MATCH.fin, duree_depassee=MATCH.depassee),
+    Voie(procedure_requise=True),
     references=[GUIDE, "TA Lyon, 11 juillet 2025"],
     explication="La date de lancement du marché suivant se calcule dès le départ, pour éviter toute interruption du service.",
     strate=Strate.PREPARATION,
@@ -231,6 +232,27 @@ def renouvellement(moteur, lancement, fin, depassee):
     constat = f"Le contrat finit le {date_fr(fin)} ; le marché suivant doit être lancé au plus tard le {date_fr(lancement)}."
     action = "Inscrire cette date dans le plan de charge des achats et prévoir la reprise des données dans le cahier des charges."
     _item(moteur, "renouvellement", facteur, "attention" if depassee else "a_faire", constat, action)
+
+
+@regle(
+    "PREP-RENOUVELLEMENT-ADHESION",
+    "Anticiper la fin de l'adhésion",
+    Contrat(debut_renouvellement=MATCH.debut, fin=MATCH.fin),
+    Voie(procedure_requise=False),
+    references=[GUIDE, "CCP art. L2113-4"],
+    explication="Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur ; le membre en vérifie la date à temps.",
+    strate=Strate.PREPARATION,
+)
+def renouvellement_adhesion(moteur, debut, fin):
+    facteur = "Anticiper le renouvellement du marché ENT pour assurer la continuité du service"
+    constat = (
+        f"La période prévue finit le {date_fr(fin)} ; le marché est celui de la centrale ou du groupement."
+    )
+    action = (
+        f"Demander dès maintenant la date de fin de leur marché, et dès le {date_fr(debut)} vérifier que le marché suivant "
+        "est prêt et confirmer l'adhésion."
+    )
+    _item(moteur, "renouvellement", facteur, "a_faire", constat, action)
 
 
 @regle(
@@ -267,22 +289,30 @@ def dpo(moteur, dpo):
     "PREP-SDET",
     "Exiger la conformité au SDET et la réversibilité",
     Projet(besoin=MATCH.besoin),
+    Voie(procedure_requise=MATCH.propre),
     references=[
         "SDET (schéma directeur des ENT) et doctrine technique du numérique pour l'éducation",
         "TA Lyon, 11 juillet 2025",
     ],
-    explication="Le cahier des charges exige la conformité au SDET et à la doctrine technique, l'accès au GAR, l'interopérabilité et la réversibilité des données.",
+    explication=(
+        "Le cahier des charges exige la conformité au SDET et à la doctrine technique, l'accès au GAR, l'interopérabilité "
+        "et la réversibilité des données ; par une adhésion, le membre vérifie que le marché de la centrale ou du "
+        "groupement les exige."
+    ),
     strate=Strate.PREPARATION,
 )
-def sdet(moteur, besoin):
-    _item(
-        moteur,
-        "sdet",
-        "Une solution conforme au cadre national et réversible",
-        "a_faire",
-        "La conformité au SDET et la réversibilité sont à exiger dans le cahier des charges.",
-        "Exiger la conformité au SDET et à la doctrine technique, l'accès au GAR, l'export des données et une assistance à la réversibilité.",
+def sdet(moteur, besoin, propre):
+    constat = (
+        "La conformité au SDET et la réversibilité sont à exiger dans le cahier des charges."
+        if propre
+        else "Le marché est celui de la centrale ou du groupement : sa conformité au SDET et sa réversibilité sont à vérifier."
     )
+    action = (
+        "Exiger la conformité au SDET et à la doctrine technique, l'accès au GAR, l'export des données et une assistance à la réversibilité."
+        if propre
+        else "Demander, avant d'adhérer, la conformité au SDET, l'accès au GAR, l'export des données et l'assistance à la réversibilité que prévoit leur marché."
+    )
+    _item(moteur, "sdet", "Une solution conforme au cadre national et réversible", "a_faire", constat, action)
 
 
 @regle(

@@ -80,7 +80,11 @@ def eleves_estimes(moteur, classes):
     strate=Strate.NORMALISATION,
 )
 def prix_donne(moteur, prix):
-    moteur.conclure(Prix(prix=float(prix), par_defaut=False))
+    bas, haut = (
+        moteur.param("prix_eleve_an_ht_minimum_plausible"),
+        moteur.param("prix_eleve_an_ht_maximum_plausible"),
+    )
+    moteur.conclure(Prix(prix=float(prix), par_defaut=False, atypique=not bas <= prix <= haut))
 
 
 @regle(
@@ -97,7 +101,8 @@ def prix_donne(moteur, prix):
 def prix_defaut(moteur):
     prix = float(moteur.param("prix_eleve_an_ht_defaut"))
     moteur.conclure(
-        Prix(prix=prix, par_defaut=True), f"Prix retenu par hypothèse : {montant(prix)} par élève et par an."
+        Prix(prix=prix, par_defaut=True, atypique=False),
+        f"Prix retenu par hypothèse : {montant(prix)} par élève et par an.",
     )
     moteur.noter(
         "vigilance",
@@ -155,29 +160,118 @@ def petit_acheteur_sans_service(moteur):
     Effectif(eleves=MATCH.eleves),
     Prix(prix=MATCH.prix),
     Duree(annees_contrat=MATCH.annees),
-    Projet(couts_ponctuels_ht=MATCH.ponctuels),
-    Voie(voie=MATCH.voie),
+    Projet(couts_ponctuels_ht=MATCH.ponctuels, nombre_eleves_second_degre=MATCH.second_degre),
+    Voie(voie=MATCH.voie, besoins_membres_comptes=MATCH.complet),
     references=[
         R2121,
         "CCP art. R2121-6 (unité fonctionnelle)",
         "CCP art. R2121-8 (accord-cadre : montant maximal sur toute la durée)",
     ],
     explication=(
-        "Valeur estimée = élèves × prix par élève et par an × années du contrat (reconductions comprises) + coûts ponctuels ; "
-        "pour un groupement, le besoin de tous les membres est additionné."
+        "Valeur estimée = élèves (des deux degrés quand les lots du second degré sont dans la même procédure) × prix par "
+        "élève et par an × années du contrat (reconductions comprises) + coûts ponctuels ; pour un groupement, elle compte "
+        "le besoin de tous les membres — et le dit quand les réponses ne donnent que celui de l'acheteur."
     ),
     strate=Strate.VALEUR,
 )
-def montant_estime(moteur, eleves, prix, annees, ponctuels, voie):
-    valeur = calc.estimated_value(eleves, prix, annees, ponctuels)
-    texte = (
-        f"{nombre(eleves)} élèves × {montant(prix)} × {annees} ans"
+def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, complet):
+    total = eleves + (second_degre or 0)
+    valeur = calc.estimated_value(total, prix, annees, ponctuels)
+    compte = (
+        f"({nombre(eleves)} élèves des écoles + {nombre(second_degre)} des collèges et lycées)"
+        if second_degre
+        else f"{nombre(eleves)} élèves"
+    )
+    formule = (
+        f"{compte} × {montant(prix)} par an × {annees} ans"
         + (f" + {montant(ponctuels)} de coûts ponctuels" if ponctuels else "")
-        + f" = {montant(valeur)}, sur toute la durée du contrat, reconductions comprises."
+        + f" = {montant(valeur)}"
     )
     if voie == "groupement_commandes":
-        texte += " Le besoin de tous les membres du groupement est additionné : la procédure se choisit sur ce total."
-    moteur.conclure(ValeurEstimee(montant=valeur), texte)
+        perimetre = (
+            "le besoin additionné de tous les membres du groupement"
+            if complet
+            else "les seules écoles de l'acheteur : le besoin des partenaires du groupement reste à ajouter"
+        )
+    else:
+        perimetre = "toutes les écoles du périmètre" + (
+            ", collèges et lycées compris" if second_degre else ""
+        )
+    texte = f"{formule}, sur toute la durée du contrat, reconductions comprises ; elle compte {perimetre}."
+    moteur.conclure(ValeurEstimee(montant=valeur, formule=formule, perimetre=perimetre), texte)
+
+
+@regle(
+    "VAL-SECOND-DEGRE-MANQUANT",
+    "Les lots du second degré manquent à la valeur estimée",
+    Projet(degres="premier_et_second_degre", nombre_eleves_second_degre=None),
+    references=[R2121, "CCP art. L2113-10 (allotissement)"],
+    explication=(
+        "La valeur estimée d'une procédure compte tous ses lots : quand le projet couvre aussi les collèges et lycées sans "
+        "en donner l'effectif, la valeur ne compte que le premier degré et le conseil le dit."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def second_degre_manquant(moteur):
+    moteur.noter(
+        "vigilance",
+        code="valeur_incomplete",
+        message=(
+            "Le projet couvre aussi des collèges ou des lycées, mais leur effectif n'est pas donné : la valeur estimée ne "
+            "compte que les écoles. Tous les lots d'une même procédure s'additionnent (R2121-1) : indiquez le nombre "
+            "d'élèves du second degré (« nombre_eleves_second_degre ») avant de choisir la procédure."
+        ),
+    )
+
+
+@regle(
+    "VAL-PRIX-ATYPIQUE",
+    "Prix par élève hors des ordres de grandeur connus",
+    Prix(prix=MATCH.prix, atypique=True),
+    references=["Ordres de grandeur publics des ENT du premier degré (2014-2022)"],
+    explication=(
+        "Un prix par élève et par an hors de la fourchette documentée (paramètres datés) sort de tous les ordres de "
+        "grandeur connus : un devis doit le confirmer avant de choisir la procédure."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def prix_atypique(moteur, prix):
+    bas, haut = (
+        moteur.param("prix_eleve_an_ht_minimum_plausible"),
+        moteur.param("prix_eleve_an_ht_maximum_plausible"),
+    )
+    moteur.noter(
+        "vigilance",
+        code="prix_atypique",
+        message=(
+            f"Le prix donné ({montant(prix)} par élève et par an) sort des ordres de grandeur documentés, de {montant(bas)} "
+            f"à {montant(haut)} : vérifiez-le (prix par élève et par an, hors taxes) et demandez un devis, car la "
+            "procédure en dépend."
+        ),
+    )
+
+
+@regle(
+    "VAL-COUTS-PONCTUELS-NULS",
+    "Aucun coût ponctuel pour un grand déploiement",
+    Taille(categorie="grand"),
+    Projet(couts_ponctuels_ht=0, nombre_ecoles=MATCH.ecoles),
+    references=[R2121],
+    explication=(
+        "Un grand déploiement a presque toujours des coûts ponctuels (paramétrage, reprise des données, formation) : les "
+        "omettre sous-estime la valeur du besoin."
+    ),
+    strate=Strate.VIGILANCE,
+)
+def couts_ponctuels_nuls(moteur, ecoles):
+    moteur.noter(
+        "vigilance",
+        code="couts_ponctuels_nuls",
+        message=(
+            f"Aucun coût ponctuel n'est prévu pour {nombre(ecoles)} écoles : paramétrage, reprise des données et formation "
+            "initiale en ont presque toujours. Estimez-les (devis, marchés comparables) : ils comptent dans la valeur du besoin."
+        ),
+    )
 
 
 @regle(

@@ -219,6 +219,7 @@ def test_the_answer_keys_are_those_of_answers_md():
         "nombre_classes",
         "nombre_eleves",
         "degres",
+        "nombre_eleves_second_degre",
         "ent_existant",
         "fin_contrat_actuel",
         "usages_numeriques",

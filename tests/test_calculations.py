@@ -288,9 +288,13 @@ def test_sizing_deployment_years_add_pilot_and_generalisation():
 ANALYSE = D(2026, 11, 29)
 
 
+def _plan(rentree, analyse, launch, lead, preparation, setup=3, setup_max=9, margin=1):
+    return calc.backward_plan(rentree, analyse, launch, lead, preparation, setup, setup_max, margin)
+
+
 def test_backward_plan_reachable_works_back_from_the_rentree():
     """Opening 1 Sept ⇐ notification 3 months before ⇐ launch the lead time before ⇐ preparation."""
-    plan = calc.backward_plan(2027, ANALYSE, None, lead_months=3, preparation_months=3, setup_months=3)
+    plan = _plan(2027, ANALYSE, None, lead=3, preparation=3)
     assert plan == calc.Plan(
         rentree_visee=2027,
         rentree_retenue=2027,
@@ -299,29 +303,42 @@ def test_backward_plan_reachable_works_back_from_the_rentree():
         lancement=D(2027, 3, 1),
         notification=D(2027, 6, 1),
         ouverture=D(2027, 9, 1),
+        serre=None,
+        mois_serres=0,
+        lancement_differe=False,
+        consultation_lancee=False,
     )
 
 
 def test_backward_plan_is_reachable_when_preparation_starts_on_the_analysis_date():
-    """A preparation that must start exactly on the analysis date is still reachable."""
-    plan = calc.backward_plan(2027, D(2026, 12, 1), None, 3, 3, 3)
-    assert plan.atteignable
+    """A preparation that must start exactly on the analysis date is still reachable, and not tight."""
+    plan = _plan(2027, D(2026, 12, 1), None, 3, 3)
+    assert plan.atteignable and plan.serre is None
     assert plan.preparation == D(2026, 12, 1)
 
 
-def test_backward_plan_unreachable_the_day_after():
-    """One day too late, the target rentrée is unreachable and the next one is planned."""
-    plan = calc.backward_plan(2027, D(2026, 12, 2), None, 3, 3, 3)
+def test_backward_plan_a_few_weeks_late_is_tight_not_a_lost_year():
+    """One day too late (and up to the margin), the rentrée holds with a shorter preparation."""
+    plan = _plan(2027, D(2026, 12, 2), None, 3, 3)
+    assert (plan.atteignable, plan.rentree_retenue, plan.serre) == (True, 2027, "preparation")
+    assert plan.preparation == D(2026, 12, 2)
+    assert plan.mois_serres == 2
+    assert _plan(2027, D(2027, 1, 1), None, 3, 3).serre == "preparation"
+
+
+def test_backward_plan_beyond_the_margin_plans_the_next_rentree():
+    """More than the margin late, the target rentrée is unreachable and the next one is planned."""
+    plan = _plan(2027, D(2027, 1, 2), None, 3, 3)
     assert not plan.atteignable
     assert plan.rentree_retenue == 2028
     assert plan.ouverture == D(2028, 9, 1)
-    assert plan.preparation >= D(2026, 12, 2)
+    assert plan.preparation >= D(2027, 1, 2)
 
 
 def test_backward_plan_unreachable_skips_to_the_first_reachable_rentree():
     """A long procedure started late skips every rentrée that cannot be met."""
-    plan = calc.backward_plan(2027, D(2027, 3, 1), None, lead_months=10, preparation_months=6, setup_months=3)
-    # 2028: notification 2028-06-01, launch 2027-08-01, preparation 2027-02-01 < analysis → 2029
+    plan = _plan(2027, D(2027, 3, 2), None, lead=10, preparation=6)
+    # 2028: notification 2028-06-01, launch 2027-08-01, preparation 2027-02-01, a month and a day late → 2029
     assert (plan.rentree_retenue, plan.atteignable) == (2029, False)
     assert plan.lancement == D(2028, 8, 1)
     assert plan.preparation == D(2028, 2, 1)
@@ -329,9 +346,7 @@ def test_backward_plan_unreachable_skips_to_the_first_reachable_rentree():
 
 def test_backward_plan_with_a_launch_date_meeting_the_deadline_is_reachable():
     """With a given launch date, the plan is reachable when launch + lead time reaches the notification deadline."""
-    plan = calc.backward_plan(
-        2027, ANALYSE, D(2027, 2, 1), lead_months=4, preparation_months=3, setup_months=3
-    )
+    plan = _plan(2027, D(2026, 10, 1), D(2027, 2, 1), lead=4, preparation=3)
     assert plan.atteignable
     assert plan.lancement == D(2027, 2, 1)
     assert plan.notification == D(2027, 6, 1)
@@ -339,24 +354,31 @@ def test_backward_plan_with_a_launch_date_meeting_the_deadline_is_reachable():
     assert plan.ouverture == D(2027, 9, 1)
 
 
-def test_backward_plan_with_a_launch_date_too_late_moves_to_the_next_rentree():
-    """A launch whose lead time passes the notification deadline misses the rentrée; the launch date is kept."""
-    plan = calc.backward_plan(
-        2027, ANALYSE, D(2027, 3, 1), lead_months=4, preparation_months=3, setup_months=3
-    )
+def test_backward_plan_with_a_launch_date_a_month_late_keeps_the_rentree_with_a_short_set_up():
+    plan = _plan(2027, ANALYSE, D(2027, 3, 1), lead=4, preparation=3)
+    assert (plan.rentree_retenue, plan.serre, plan.mois_serres) == (2027, "mise_en_service", 2)
+    assert plan.notification == D(2027, 7, 1)
+
+
+def test_backward_plan_with_a_launch_date_too_late_plans_the_next_rentree_and_defers_the_launch():
+    """A launch whose notification misses even the short set-up loses the rentrée; notifying 14 months early
+    makes no sense, so the launch waits for the latest date of the next rentrée."""
+    plan = _plan(2027, ANALYSE, D(2027, 3, 2), lead=4, preparation=3)
     assert not plan.atteignable
     assert plan.rentree_retenue == 2028
-    assert plan.lancement == D(2027, 3, 1)
-    assert plan.notification == D(2027, 7, 1)
+    assert plan.lancement_differe
+    assert plan.lancement == D(2028, 2, 1)
+    assert plan.notification == D(2028, 6, 1)
     assert plan.ouverture == D(2028, 9, 1)
 
 
-def test_backward_plan_with_a_launch_date_never_reaches_a_rentree_before_the_analysis():
+def test_backward_plan_with_a_launch_date_before_the_analysis_is_a_launched_consultation():
     """A given launch date cannot make a rentrée that is already past at the analysis date reachable."""
-    plan = calc.backward_plan(
-        2025, ANALYSE, D(2025, 1, 1), lead_months=1, preparation_months=3, setup_months=3
-    )
+    plan = _plan(2025, ANALYSE, D(2025, 1, 1), lead=1, preparation=3)
     assert not plan.atteignable, plan
+    assert plan.consultation_lancee
+    assert plan.lancement == D(2025, 1, 1)
+    assert plan.notification >= ANALYSE
 
 
 # --- budget ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from entadvisor._experta import Fact as ExpertaFact
 from entadvisor.answers import load_answers
-from entadvisor.engine import evaluate
+from entadvisor.engine import evaluate, run_at_launch
 from entadvisor.facts import Fact, Projet
 from entadvisor.knowledge import examples_folder, load_knowledge
 from entadvisor.sensitivity import sensitivity
@@ -42,8 +42,12 @@ def test_the_both_ways_advice_runs_the_engine_three_times_not_four(knowledge, mo
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(type(engine), "run_case", counting)
+    parameter_date = run_at_launch(engine, knowledge, answers, AS_OF)
+    assert parameter_date == (answers.date_lancement or AS_OF)  # the what-if's own date: reuse applies
+    base_runs = len(runs)
+    runs.clear()
     advice = evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-    assert len(runs) == 3  # the base case, then centrale_achat and groupement_existant
+    assert len(runs) == base_runs + 2  # the base case once, then centrale_achat and groupement_existant
     assert advice.sensibilite
     monkeypatch.undo()
     again = sensitivity(answers, as_of=AS_OF, knowledge=knowledge, cles=("offre_mutualisee",))

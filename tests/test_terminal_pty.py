@@ -151,7 +151,7 @@ def _answers(path: Path) -> dict[str, Any]:
 def test_full_run_in_a_terminal_gives_the_advice(tmp_path: Path) -> None:
     """A whole questionnaire at a real terminal, with mistakes, help and the report; same advice as ``conseil``."""
     child = _spawn(tmp_path, "-o", "r.yaml", "--date-analyse", DATE)
-    child.expect_exact("Section 1/7 · question 1/27")
+    child.expect_exact("Section 1/7 · question 1/28")
     child.expect(PROMPT)
     child.sendline("?")
     child.expect_exact("Pourquoi cette question ?")

@@ -216,7 +216,7 @@ def _dupliquer_voie(regles: Path, conclusion: str) -> None:
     debut, fin = _definition(texte, "VOIE-PROCEDURE-PROPRE")
     copie = texte[debut:fin].replace('"VOIE-PROCEDURE-PROPRE"', '"VOIE-PROCEDURE-PROPRE-BIS"')
     copie = copie.replace("def voie_procedure_propre(", "def voie_procedure_propre_bis(")
-    copie = copie.replace('Voie(voie="procedure_propre"', f'Voie(voie="{conclusion}"')
+    copie = copie.replace('voie="procedure_propre",', f'voie="{conclusion}",')
     module.write_text(texte + "\n\n" + copie + "\n", encoding="utf-8")
 
 
