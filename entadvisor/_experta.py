@@ -56,6 +56,7 @@ from experta import (  # noqa: E402
 from experta.abstract import Matcher  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
+from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.deffacts import DefFacts  # noqa: E402
 from experta.fact import InitialFact  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
@@ -81,6 +82,7 @@ __all__ = [
     "Activation",
     "Agenda",
     "CompiledMatcher",
+    "ConditionalElement",
     "DefFacts",
     "DepthStrategy",
     "Fact",
@@ -181,6 +183,20 @@ class FastReteMatcher(ReteMatcher):
 
 class QuietFactList(FactList):
     """experta's FactList without the FACTS watcher's logger call on every declared fact (same behaviour)."""
+
+    @staticmethod
+    def _get_fact_id(fact):  # type: ignore[no-untyped-def]
+        """experta's identity of a fact's content (class and non-special items), without a call per key."""
+        return frozenset(
+            [
+                fact.__class__,
+                *(
+                    (k, v)
+                    for k, v in fact.items()
+                    if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))
+                ),
+            ]
+        )
 
     def declare(self, fact):  # type: ignore[no-untyped-def]
         if not isinstance(fact, Fact):

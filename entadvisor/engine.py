@@ -276,10 +276,16 @@ def _plain(value: Any) -> Any:
     return unfreeze(value) if isinstance(value, (tuple, frozenset, Mapping)) else value
 
 
+def _fact_order(fact: Any) -> tuple[str, int]:
+    return (type(fact).__name__, fact["__factid__"])
+
+
 def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
     """The fields a rule read, fact by fact (all fields of a fact matched without constraints)."""
     used: dict[str, dict[str, Any]] = {}
-    for fact in sorted(facts, key=lambda f: (type(f).__name__, f["__factid__"])):  # a set: hash order
+    if len(facts) > 1:  # a set: hash order
+        facts = sorted(facts, key=_fact_order)
+    for fact in facts:
         name = type(fact).__name__
         if name == "InitialFact":
             continue

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._experta import AND, AS, MATCH, NOT, OR, TEST, L, P, Rule, W
+from ._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
 from ._experta import Fact as _ExpertaFact
 
 __all__ = [
@@ -79,6 +79,29 @@ class Fact(_ExpertaFact):
             dict.__setitem__(self, key, value)
         else:
             super().__setitem__(key, value)
+
+    def has_field_constraints(self) -> bool:
+        """experta's check before declaring (no L, W, P… among the values), without a generator."""
+        for value in self.values():
+            if type(value) not in _SCALAIRES and isinstance(value, ConditionalElement):
+                return True
+        return False
+
+    def has_nested_accessor(self) -> bool:
+        """experta's check before declaring (no ``__`` inside a key), each key string checked once."""
+        for key in self:
+            sure = _CLES_SIMPLES.get(key) if type(key) is str else None
+            if sure is None:
+                sure = "__" not in str(key).strip("_")  # experta: str(k).strip("__"), the same characters
+                if type(key) is str and len(_CLES_SIMPLES) < 4096:
+                    _CLES_SIMPLES[key] = sure
+            if not sure:
+                return True
+        return False
+
+
+_CLES_SIMPLES: dict[str, bool] = {}
+"""Keys already checked by ``has_nested_accessor``: key -> it has no ``__`` inside."""
 
 
 # --- input facts (declared by the engine) ----------------------------------------------------------

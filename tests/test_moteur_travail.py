@@ -78,6 +78,22 @@ def test_the_fact_base_stores_scalars_as_experta_would():
         Ours(x=object.__new__(type("Unhashable", (), {"__hash__": None})))
 
 
+def test_declaring_still_refuses_what_experta_refuses(knowledge):
+    from entadvisor._experta import FactList, L, QuietFactList
+
+    engine = knowledge.engine()
+    engine.reset()
+    with pytest.raises(TypeError, match="conditional elements"):
+        engine.declare(Projet(nom=L("x")))
+    with pytest.raises(KeyError, match="double underscores"):
+        engine.declare(Projet(nom__sous="x"))
+    for fact in (Projet(nom="x", n=1), Projet(0, a=[1, 2]), Projet(nom="x", __bind__="f")):
+        assert QuietFactList._get_fact_id(fact) == FactList._get_fact_id(fact)
+        assert fact.has_nested_accessor() is ExpertaFact.has_nested_accessor(fact)
+        assert fact.has_field_constraints() is ExpertaFact.has_field_constraints(fact)
+    assert Projet(_x_="a").has_nested_accessor() is ExpertaFact.has_nested_accessor(Projet(_x_="a"))
+
+
 def test_reset_does_not_inspect_the_rules_again(knowledge, monkeypatch):
     import inspect
 
