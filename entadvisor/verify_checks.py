@@ -145,7 +145,14 @@ def _moteur(knowledge: Any, filtrage: str | None = None) -> tuple[Any, list[tupl
             declarations.extend((current.id, type(fact).__name__) for fact in facts)
         return declare(*facts)
 
+    run_case = engine.run_case
+
+    def run_case_recorded(*args: Any, **kwargs: Any) -> None:
+        declarations.clear()  # the declarations are those of the last run (run_at_launch may run twice)
+        run_case(*args, **kwargs)
+
     engine.declare = declarer
+    engine.run_case = run_case_recorded
     _MOTEURS[(id(knowledge), filtrage)] = (knowledge, engine, declarations)
     return engine, declarations
 
@@ -190,8 +197,6 @@ def _verifier_cas(
     engine = etat.engine
     try:
         parameter_date = run_at_launch(engine, engine.knowledge, answers, as_of)
-        etat.declarations.clear()
-        engine.run_case(answers, as_of, parameter_date)  # once more, so that the declarations are this run's
     except Exception as exc:  # any exception is a finding, reported with the case
         _ajouter(etat.temps, "moteur", time.process_time() - t1)
         return [("exception", f"{type(exc).__name__} : {exc}")]
