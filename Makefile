@@ -24,7 +24,12 @@ $(VENV)/.installe-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installe-base
 	$(BIN)/entadvisor demo
+	@echo
+	@echo "La commande entadvisor est installée dans $(VENV). Pour l'utiliser dans ce terminal :"
+	@echo "    . $(VENV)/bin/activate"
+	@echo "(ou appelez-la par son chemin : $(BIN)/entadvisor)"
 
+# about 10 minutes on a 2-core machine; skipped tests print their reason in French (see the README)
 test: $(VENV)/.installe-test
 	$(BIN)/python -m pytest -q
 	$(BIN)/entadvisor verifier -j 2

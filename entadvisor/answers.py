@@ -8,20 +8,20 @@ the key, the line where possible and what is allowed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import json
 import os
 import re
-import tempfile
-from pathlib import Path
-from typing import Any, Literal
+import stat
+import unicodedata
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import EntreeInvalide, Probleme
+from . import french_input
+from .errors import EntreeInvalide, Probleme, os_message
 
 TAILLE_MAX_OCTETS = 256 * 1024
 """An answer file is a few hundred bytes; anything above this is refused before parsing."""
@@ -32,14 +32,25 @@ Porteur = Literal["commune", "epci", "syndicat_scolaire", "syndicat_mixte", "dep
 CompetenceScolaire = Literal["communes", "intercommunalite"]
 Degres = Literal["premier_degre", "premier_et_second_degre"]
 EntExistant = Literal["aucun", "partiel", "generalise"]
-Usages = Literal["faibles", "moyens", "avances"]
-Equipement = Literal["insuffisant", "correct", "bon"]
+Usages = Literal["faibles", "moyens", "avances", "ne_sait_pas"]
+Equipement = Literal["insuffisant", "correct", "bon", "ne_sait_pas"]
 Convention = Literal["signee", "en_cours", "aucune"]
 OffreMutualisee = Literal["centrale_achat", "groupement_existant", "aucune", "ne_sait_pas"]
 Besoin = Literal["standard", "adaptations", "specifique"]
+NE_SAIT_PAS = "ne_sait_pas"
+"""« Je ne sais pas », accepted where a person may not know; the knowledge base (rules/hypotheses.py)
+treats it as the prudent value and names that assumption in the advice."""
+OuiNonInconnu = bool | Literal["ne_sait_pas"]
 
-_OUI = {"oui", "o", "vrai", "true", "yes", "y"}
-_NON = {"non", "n", "faux", "false", "no"}
+_OUI = french_input.OUI
+_NON = french_input.NON
+
+ECART_DATES_ANS = 20
+"""The launch date and the end of the current contract lie within this many years of the analysis date."""
+DATE_ANALYSE_MIN = dt.date(2000, 1, 1)
+DATE_ANALYSE_MAX = dt.date(2100, 12, 31)
+"""The analysis date lies between these (the rentrées the model accepts)."""
+_NSP = frozenset({"ne_sait_pas", "ne sait pas", "je ne sais pas", "nsp"})
 
 
 class Answers(BaseModel):
@@ -69,8 +80,8 @@ class Answers(BaseModel):
     )
     nombre_communes: int = Field(ge=1, le=40_000, description="Communes dont les écoles sont concernées.")
     service_marches: bool = Field(description="L'acheteur dispose d'un service des marchés.")
-    communes_partenaires_interessees: bool = Field(
-        False, description="D'autres acheteurs souhaitent acheter ensemble."
+    communes_partenaires_interessees: OuiNonInconnu = Field(
+        False, description="D'autres acheteurs souhaitent acheter ensemble (ou « ne_sait_pas »)."
     )
     nombre_ecoles: int = Field(ge=1, le=60_000, description="Écoles publiques concernées.")
     nombre_classes: int = Field(ge=1, le=400_000, description="Classes concernées.")
@@ -84,14 +95,22 @@ class Answers(BaseModel):
     )
     ent_existant: EntExistant = Field(description="ENT existant aujourd'hui.")
     fin_contrat_actuel: dt.date | None = Field(None, description="Fin du contrat de l'ENT existant.")
-    usages_numeriques: Usages = Field(description="Pratiques numériques actuelles des enseignants.")
-    equipement_ecoles: Equipement = Field(description="Équipement et connectivité des écoles.")
-    autorite_academique_associee: bool = Field(description="DASEN, IEN ou DANE associés au projet.")
+    usages_numeriques: Usages = Field(
+        description="Pratiques numériques actuelles des enseignants (ou « ne_sait_pas »)."
+    )
+    equipement_ecoles: Equipement = Field(
+        description="Équipement et connectivité des écoles (ou « ne_sait_pas »)."
+    )
+    autorite_academique_associee: OuiNonInconnu = Field(
+        description="DASEN, IEN ou DANE associés au projet (ou « ne_sait_pas »)."
+    )
     convention_partenariat: Convention = Field(
         description="Convention de partenariat avec l'Éducation nationale."
     )
     comite_pilotage: bool = Field(description="Un comité de pilotage existe.")
-    dpo_associe: bool = Field(description="Le DPO de la collectivité est associé.")
+    dpo_associe: OuiNonInconnu = Field(
+        description="Le DPO de la collectivité est associé (ou « ne_sait_pas »)."
+    )
     accompagnement_prevu: bool = Field(description="Formation, assistance et animation sont prévues.")
     offre_mutualisee: OffreMutualisee = Field(
         description="Offre d'ENT mutualisée que l'acheteur peut rejoindre."
@@ -132,6 +151,8 @@ class Answers(BaseModel):
                 return True
             if mot in _NON:
                 return False
+            if mot in _NSP:
+                return NE_SAIT_PAS  # accepted only by the fields typed OuiNonInconnu
             raise ValueError("oui_non")
         if isinstance(value, bool) or value is None:
             return value
@@ -206,12 +227,15 @@ def _describe_allowed(field: str) -> str:
             if getattr(meta, attr, None) is not None:
                 borne = getattr(meta, attr)
                 bornes.append(
-                    f"{mot} {borne:,}".replace(",", "\u202f") if isinstance(borne, int) else f"{mot} {borne}"
+                    f"{mot} {borne:,}".replace(",", "\u202f")
+                    if isinstance(borne, int) and field != "rentree_visee"  # a year: « ≥ 2000 »
+                    else f"{mot} {borne}"
                 )
         if getattr(meta, "max_length", None) is not None:
             bornes.append(f"au plus {meta.max_length} caractères")
     if "bool" in annotation:
-        return "attendu : oui ou non (true/false)"
+        inconnu = " ou « ne_sait_pas »" if "ne_sait_pas" in annotation else ""
+        return f"attendu : oui ou non (true/false){inconnu}"
     if "date" in annotation:
         return "attendu : une date au format AAAA-MM-JJ, par exemple 2027-01-15"
     if "int" in annotation:
@@ -268,7 +292,9 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
             f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line
         )
     if kind == "value_error" and "entier" in ctx_message:
-        return Probleme(f"{found} n'est pas un nombre entier ; {allowed}.", field, line)
+        return Probleme(
+            f"{found} n'est pas un nombre entier ; {allowed} ; {_ECRIVEZ['entier']}.", field, line
+        )
     if kind == "literal_error" and field == "version":
         return Probleme(
             f"version {found} inconnue ; ce logiciel lit la version {FORMAT_VERSION}.", field, line
@@ -284,8 +310,17 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
     return Probleme(f"{found} ne convient pas ; {allowed or 'valeur invalide'}.", field, line)
 
 
-def validate_answers(data: Any, source: str | None = None, lines: dict[str, int] | None = None) -> Answers:
-    """Validate a mapping of answers; raise :class:`EntreeInvalide` with every problem, in French."""
+def validate_answers(
+    data: Any,
+    source: str | None = None,
+    lines: dict[str, int] | None = None,
+) -> Answers:
+    """Validate a mapping of answers; raise :class:`EntreeInvalide` with every problem, in French.
+
+    Text values in the French forms the questionnaire accepts (« 4,50 », « 1 850 », « 15/03/2027 »,
+    « oui ») are read as it reads them (:mod:`entadvisor.french_input`); a boolean where a number is
+    asked, or a number where a yes/no is asked, is refused rather than converted.
+    """
     if not isinstance(data, dict):
         raise EntreeInvalide(
             source,
@@ -296,12 +331,165 @@ def validate_answers(data: Any, source: str | None = None, lines: dict[str, int]
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise EntreeInvalide(source, f"les clés doivent être des textes ; trouvé {_shown(bad_keys[0])}.")
+    data, refused = _french_forms(data, lines)
     try:
-        return Answers.model_validate(data)
+        answers = Answers.model_validate(data)
     except ValidationError as exc:
         problems = [_french_problem(dict(err), data, lines) for err in exc.errors()]
+        problems = [p for p in problems if p.champ not in {r.champ for r in refused}] + refused
         problems.sort(key=lambda p: (p.ligne is None, p.ligne or 0, p.champ or ""))
         raise EntreeInvalide(source, problems) from None
+    if refused:
+        raise EntreeInvalide(source, sorted(refused, key=lambda p: (p.ligne is None, p.ligne or 0)))
+    return answers
+
+
+_ECRIVEZ = {
+    "entier": "écrivez les chiffres, par exemple 12 ou 1 850",
+    "nombre": "écrivez par exemple 4.50 ou 4,50",
+    "oui_non": "écrivez oui ou non (ou true/false)",
+    "date": "écrivez par exemple 2027-01-15 ou 15/01/2027",
+}
+
+
+def _kind(field: str) -> str | None:
+    """How the value of a field is read: « oui_non », « entier », « nombre », « date », « texte » or None (a choice)."""
+    if field == "version":
+        return "version"
+    if field not in Answers.model_fields or allowed_values(field):
+        return None
+    annotation = str(Answers.model_fields[field].annotation)
+    for word, kind in (("bool", "oui_non"), ("date", "date"), ("int", "entier"), ("float", "nombre")):
+        if word in annotation:
+            return kind
+    return "texte" if "str" in annotation else None
+
+
+def _control_character(text: str) -> str | None:
+    for char in text:
+        if char not in "\n\t" and unicodedata.category(char) == "Cc":
+            return char
+    return None
+
+
+def _describe_character(char: str) -> str:
+    names = {"\x00": "NUL", "\x07": "BEL", "\x1b": "ESC, échappement", "\x7f": "DEL"}
+    return f"U+{ord(char):04X}" + (f" ({names[char]})" if char in names else "")
+
+
+def _french_forms(data: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str, Any], list[Probleme]]:
+    """Read the French forms of numbers, dates and yes/no; refuse values of the wrong kind."""
+    result: dict[str, Any] = dict(data)
+    refused: list[Probleme] = []
+    for field, value in data.items():
+        kind = _kind(field)
+        line = lines.get(field)
+        try:
+            if isinstance(value, str) and (char := _control_character(value)):
+                raise ValueError(
+                    f"le texte contient le caractère de contrôle {_describe_character(char)}, "
+                    "qui n'a pas sa place dans une réponse ; retirez-le"
+                )
+            if kind is not None:
+                result[field] = _french_value(field, kind, value)
+        except ValueError as exc:
+            refused.append(Probleme(f"{exc}.", field, line))
+    return result, refused
+
+
+def _french_value(field: str, kind: str, value: Any) -> Any:
+    found = _shown(value)
+    if value is None or kind == "texte":
+        return value
+    if kind == "version":
+        if isinstance(value, bool):
+            raise ValueError(
+                f"{found} n'est pas un numéro de version ; écrivez « version: {FORMAT_VERSION} »"
+            )
+        if isinstance(value, str) and value.strip() == str(FORMAT_VERSION):
+            return FORMAT_VERSION
+        return value
+    if kind == "oui_non":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _NSP:
+            return NE_SAIT_PAS  # the model accepts it only where a person may not know (OuiNonInconnu)
+        answer = french_input.parse_yes_no(value) if isinstance(value, str) else None
+        if answer is None:
+            raise ValueError(
+                f"{found} n'est pas une réponse oui/non ; attendu : oui ou non ; {_ECRIVEZ[kind]}"
+            )
+        return answer
+    allowed = _describe_allowed(field)
+    if kind in {"entier", "nombre"}:
+        quoi = "un nombre entier" if kind == "entier" else "un nombre"
+        number: Any = value
+        if isinstance(value, str):
+            number = french_input.parse_integer(value)
+            if number is None:
+                number = french_input.parse_number(value)
+        if isinstance(number, bool) or number is None:
+            raise ValueError(f"{found} n'est pas {quoi} ; {allowed} ; {_ECRIVEZ[kind]}")
+        return number
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            raise ValueError(f"{found} n'est pas une date sans heure ; {_ECRIVEZ[kind]}")
+        if isinstance(value, dt.date):
+            return value
+        try:
+            date = french_input.parse_date(value) if isinstance(value, str) else None
+        except french_input.DateInexistante:
+            raise ValueError(
+                f"{found} : date impossible (jour ou mois hors du calendrier) ; attendu : une date "
+                f"AAAA-MM-JJ réelle ; {_ECRIVEZ[kind]}"
+            ) from None
+        if date is None:
+            raise ValueError(
+                f"{found} n'est pas une date ; attendu : une date au format AAAA-MM-JJ ; {_ECRIVEZ[kind]}"
+            )
+        return date
+    return value
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_dates(
+    answers: Answers,
+    as_of: dt.date | None = None,
+    source: str | None = None,
+    lines: dict[str, int] | None = None,
+) -> None:
+    """Refuse an analysis date outside 2000–2100, and a launch date or an end of contract more than
+    :data:`ECART_DATES_ANS` years from the analysis date (default: today): no plan can use them."""
+    as_of = as_of or dt.date.today()
+    if not DATE_ANALYSE_MIN <= as_of <= DATE_ANALYSE_MAX:
+        raise EntreeInvalide(
+            source,
+            Probleme(
+                f"date d'analyse « {as_of.isoformat()} » hors des bornes ; attendu : une date entre "
+                f"{DATE_ANALYSE_MIN.isoformat()} et {DATE_ANALYSE_MAX.isoformat()}.",
+                "date_analyse",
+            ),
+        )
+    lines = lines or {}
+    lo, hi = _years_later(as_of, -ECART_DATES_ANS), _years_later(as_of, ECART_DATES_ANS)
+    problems = [
+        Probleme(
+            f"« {day.isoformat()} » est à plus de {ECART_DATES_ANS} ans de la date d'analyse "
+            f"({as_of.isoformat()}) ; attendu : une date entre {lo.isoformat()} et {hi.isoformat()}.",
+            field,
+            lines.get(field),
+        )
+        for field in ("date_lancement", "fin_contrat_actuel")
+        if (day := getattr(answers, field)) is not None and not lo <= day <= hi
+    ]
+    if problems:
+        raise EntreeInvalide(source, problems)
 
 
 def _type_name(value: Any) -> str:
@@ -316,11 +504,75 @@ def _type_name(value: Any) -> str:
 
 # --- reading files -------------------------------------------------------------------------------
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader with the YAML 1.2 core schema for plain scalars, not PyYAML's YAML 1.1.
+
+    Only ``true``/``false`` are booleans (« yes », « no », « on » stay text, echoed as written),
+    only decimal digits are integers (« 0100 » is 100, never 64; « 0x1C », « 0o17 », « 1_2 » and
+    « 30:50 » stay text and are refused where a number is asked), and dates stay text, read by the
+    same French parser as the questionnaire.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+    yaml_constructors: ClassVar[dict[Any, Any]] = dict(_BASE_LOADER.yaml_constructors)
+
+
+def _core_resolver(tag: str, pattern: str, first: str) -> None:
+    _CoreLoader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern, re.X), list(first))
+
+
+_core_resolver("null", r"^(?:~|null|Null|NULL)$", "~nN")
+_core_resolver("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_core_resolver("int", r"^[-+]?[0-9]+$", "-+0123456789")
+_core_resolver(
+    "float",
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    "-+0123456789.",
+)
+_CoreLoader.yaml_implicit_resolvers.setdefault("", []).insert(
+    0, ("tag:yaml.org,2002:null", re.compile(r"^$"))
+)
+
+
+def _construct_core_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if not re.fullmatch(r"[-+]?[0-9]+", text):
+        raise ValueError("entier illisible")
+    return int(text, 10)
+
+
+def _construct_core_float(loader: Any, node: yaml.ScalarNode) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.lstrip("+-") == ".inf":
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text == ".nan":
+        return float("nan")
+    if not re.fullmatch(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:e[-+]?[0-9]+)?", text):
+        raise ValueError("nombre illisible")
+    return float(text)
+
+
+def _construct_core_bool(loader: Any, node: yaml.ScalarNode) -> bool:
+    text = loader.construct_scalar(node).lower()
+    if text not in {"true", "false"}:
+        raise ValueError("oui/non illisible")
+    return text == "true"
+
+
+_CoreLoader.add_constructor("tag:yaml.org,2002:int", _construct_core_int)
+_CoreLoader.add_constructor("tag:yaml.org,2002:float", _construct_core_float)
+_CoreLoader.add_constructor("tag:yaml.org,2002:bool", _construct_core_bool)
+_CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_LOADER = _CoreLoader
 _TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _PROFONDEUR_MAX = 20
+NOEUDS_MAX = 10_000
+"""An answer file has about thirty keys and values; a file with more YAML nodes than this is refused."""
 
 
 def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
@@ -418,11 +670,23 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
     while stack:
         node, depth = stack.pop()
         line = node.start_mark.line + 1
-        if id(node) in seen or len(seen) > 10_000:
+        if id(node) in seen:
             raise EntreeInvalide(
                 source,
                 Probleme(
                     "les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
+                    None,
+                    line,
+                ),
+            )
+        if len(seen) >= NOEUDS_MAX:
+            raise EntreeInvalide(
+                source,
+                Probleme(
+                    f"le fichier contient plus de {NOEUDS_MAX:,} éléments YAML (clés, valeurs, listes) ; "
+                    "un fichier de réponses en compte une trentaine : est-ce bien un fichier de réponses ?".replace(
+                        ",", "\u202f", 1
+                    ),
                     None,
                     line,
                 ),
@@ -512,18 +776,66 @@ def _json_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
     return data, lines
 
 
-def parse_answers(text: str, source: str = "<réponses>", *, format: str = "yaml") -> Answers:
-    """Parse and validate the text of an answer file (``format`` is ``yaml`` or ``json``)."""
-    data, lines = (_json_mapping if format == "json" else _yaml_mapping)(text, source)
-    return validate_answers(data, source, lines)
+def _check_characters(text: str, source: str) -> None:
+    """Refuse a text holding control characters (NUL, BEL, ESC…), with their line; recognise UTF-16."""
+    for position, char in enumerate(text):
+        if char in "\t\n\r" or unicodedata.category(char) != "Cc":
+            continue
+        line = text.count("\n", 0, position) + 1
+        if char == "\x00" and text.count("\x00") * 3 >= len(text):
+            raise EntreeInvalide(
+                source,
+                Probleme(
+                    "le fichier semble encodé en UTF-16 (un octet nul sur deux) ; enregistrez-le en UTF-8.",
+                    None,
+                    line,
+                ),
+            )
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise EntreeInvalide(
+            source,
+            Probleme(
+                f"caractère de contrôle {_describe_character(char)} en colonne {column} : un fichier de "
+                "réponses ne contient que du texte ; retirez-le (ou enregistrez le fichier en UTF-8 texte).",
+                None,
+                line,
+            ),
+        )
+
+
+def read_mapping(text: str, source: str, *, format: str = "yaml") -> tuple[Any, dict[str, int]]:
+    """The mapping of an answer file's text (YAML 1.2 core schema, or JSON) and the line of each key,
+    without validating the answers: for partial files (the questionnaire's ``--reprendre``)."""
+    _check_characters(text, source)
+    return (_json_mapping if format == "json" else _yaml_mapping)(text, source)
+
+
+def parse_answers(
+    text: str,
+    source: str = "<réponses>",
+    *,
+    format: str = "yaml",
+    date_analyse: dt.date | None = None,
+) -> Answers:
+    """Parse and validate the text of an answer file (``format`` is ``yaml`` or ``json``).
+
+    The dates are checked against ``date_analyse`` (default: today), see :func:`check_dates`.
+    """
+    data, lines = read_mapping(text, source, format=format)
+    answers = validate_answers(data, source, lines)
+    check_dates(answers, date_analyse, source, lines)
+    return answers
 
 
 def read_answers_text(path: str | os.PathLike[str]) -> str:
-    """Read an answer file's text, refusing unreadable, oversized and non-UTF-8 files in French."""
+    """Read an answer file's text, refusing unreadable, oversized, special and non-UTF-8 files in French.
+
+    A FIFO or a device is refused without being read (opened without blocking, then checked), so
+    that a pipe named ``*.yaml`` cannot hang a batch.
+    """
     source = str(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(TAILLE_MAX_OCTETS + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise EntreeInvalide(source, "fichier introuvable.") from None
     except IsADirectoryError:
@@ -531,11 +843,30 @@ def read_answers_text(path: str | os.PathLike[str]) -> str:
     except PermissionError:
         raise EntreeInvalide(source, "lecture refusée (droits insuffisants).") from None
     except OSError as exc:
-        raise EntreeInvalide(source, f"fichier illisible ({exc.strerror or exc}).") from None
+        raise EntreeInvalide(source, f"fichier illisible ({os_message(exc)}).") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise EntreeInvalide(source, "c'est un dossier, pas un fichier de réponses.")
+        if not stat.S_ISREG(mode):
+            quoi = "un tube (FIFO)" if stat.S_ISFIFO(mode) else "un fichier spécial (périphérique, socket)"
+            raise EntreeInvalide(
+                source, f"c'est {quoi}, pas un fichier de réponses ordinaire : il n'est pas lu."
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(TAILLE_MAX_OCTETS + 1)
+    except OSError as exc:
+        raise EntreeInvalide(source, f"fichier illisible ({os_message(exc)}).") from None
+    finally:
+        os.close(fd)
     if len(raw) > TAILLE_MAX_OCTETS:
         raise EntreeInvalide(
             source,
             f"fichier trop volumineux (plus de {TAILLE_MAX_OCTETS // 1024} Kio) pour un fichier de réponses.",
+        )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (raw and raw.count(b"\x00") * 3 >= len(raw)):
+        raise EntreeInvalide(
+            source, Probleme("le fichier est encodé en UTF-16 ; enregistrez-le en UTF-8.", None, 1)
         )
     try:
         return raw.decode("utf-8-sig")
@@ -546,11 +877,15 @@ def read_answers_text(path: str | os.PathLike[str]) -> str:
         ) from None
 
 
-def load_answers(path: str | os.PathLike[str]) -> Answers:
-    """Load and validate an answer file (``.yaml``, ``.yml`` or ``.json``)."""
+def load_answers(path: str | os.PathLike[str], *, date_analyse: dt.date | None = None) -> Answers:
+    """Load and validate an answer file (``.yaml``, ``.yml`` or ``.json``).
+
+    The launch date and the end of the current contract must lie within :data:`ECART_DATES_ANS`
+    years of ``date_analyse`` (default: today).
+    """
     text = read_answers_text(path)
     format = "json" if str(path).lower().endswith(".json") else "yaml"
-    return parse_answers(text, str(path), format=format)
+    return parse_answers(text, str(path), format=format, date_analyse=date_analyse)
 
 
 # --- writing files -------------------------------------------------------------------------------
@@ -563,32 +898,15 @@ def answers_to_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a text file atomically: a temporary file in the same folder, then a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a saved file follows the user's umask
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+def write_atomic(path: str | os.PathLike[str], text: str, *, what: str = "le fichier") -> None:
+    """Write a text file atomically: a temporary file in the same folder, then a rename (see :mod:`._files`)."""
+    from ._files import write_atomic as _write_atomic
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    _write_atomic(path, text, what=what)
 
 
 def save_answers(data: dict[str, Any] | Answers, path: str | os.PathLike[str]) -> None:
     """Save answers (complete or not) as a YAML answer file, atomically."""
     mapping = data.model_dump(mode="json", exclude_none=True) if isinstance(data, Answers) else dict(data)
     mapping.setdefault("version", FORMAT_VERSION)
-    write_atomic(path, answers_to_yaml(mapping))
+    write_atomic(path, answers_to_yaml(mapping), what="le fichier de réponses")

@@ -24,9 +24,10 @@ than walked. Files are sorted by path: the outputs are the same whatever ``jobs`
   (``appel_offres_ouvert``), several vigilance codes are separated by ``, ``. A text cell that
   starts with ``=``, ``+``, ``-``, ``@`` gets a leading apostrophe so that no spreadsheet runs it
   as a formula (a project name comes from a file anyone could have written).
-- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``), each
-  with its whole advice under ``avis``, plus the counts; assembled at the end by streaming the
-  per-file JSON files, never holding the advices in memory.
+- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``) and the
+  counts; each row names its advice's file (``fichier_avis``). With ``complet``, each row also holds
+  its whole advice under ``avis``, assembled at the end by streaming the per-file JSON files, never
+  holding the advices in memory (twice the disk: see batch_outputs and the bench).
 - ``avis/<nom>.json``: each advice, byte for byte what ``entadvisor conseil FICHIER --json``
   prints. ``<nom>`` is the file's path relative to the common folder of all inputs, folders
   joined by ``__``, characters other than letters, digits, ``.``, ``-`` and ``_`` replaced by
@@ -91,10 +92,12 @@ from .batch_outputs import (
     _preparer,
     _Synthese,
     _temporaires,
+    nom_avis,
     nommer,
 )
 from .engine import evaluate
-from .errors import EntreeInvalide
+from .errors import EcritureImpossible, EntreeInvalide, os_message, visible
+from .formatting import compte as compte_fr
 from .formatting import date_fr, nombre
 from .text import PROCEDURES, VOIES
 
@@ -150,12 +153,20 @@ _etat: dict[str, Any] = {}
 
 
 def _initialiser(
-    regles: Path | None, as_of: dt.date, dossier: Path, html: bool, arret: Any, parent: int
+    regles: Path | None,
+    as_of: dt.date,
+    dossier: Path,
+    html: bool,
+    compresser: bool,
+    arret: Any,
+    parent: int,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
     _suivre_le_parent(parent)
-    _etat.update(as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None)
+    _etat.update(
+        as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None, compresser=compresser
+    )
     try:
         from .knowledge import load_knowledge
 
@@ -204,10 +215,16 @@ def _evaluer_lot(lot: list[Tache]) -> list[tuple[int, dict[str, Any]]]:
     return lignes
 
 
+class SortieImpossible(Exception):
+    """A worker could not write into the output folder (full disk, read-only or vanished folder):
+    the batch stops, since every following file would fail the same way."""
+
+
 def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     _, chemin, nom = tache
     try:
-        advice = evaluate(load_answers(chemin), as_of=_etat["as_of"], knowledge=_etat["knowledge"])
+        answers = load_answers(chemin, date_analyse=_etat["as_of"])
+        advice = evaluate(answers, as_of=_etat["as_of"], knowledge=_etat["knowledge"])
         texte = advice.to_json() + "\n"  # what `entadvisor conseil --json` prints
         rapport = _etat["rendre"](advice) if _etat["rendre"] else None
     except EntreeInvalide as exc:
@@ -215,17 +232,17 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     except Exception as exc:  # a bug must not stop the batch: the file says which
         return ligne_erreur(chemin, erreur_interne(chemin, exc))
     dossier: Path = _etat["dossier"]
-    avis = f"{AVIS}/{nom}.json"
+    avis = nom_avis(nom, _etat["compresser"])
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
             _ecrire(dossier / page, rapport)
         _ecrire(dossier / avis, texte)
     except OSError as exc:
-        return ligne_erreur(chemin, f"{chemin} : écriture du résultat impossible ({exc.strerror or exc}).")
+        raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
     return {
-        "fichier": chemin,
+        "fichier": visible(chemin),  # a name that is not UTF-8, or holds ESC, is shown escaped
         "nom_projet": advice.nom_projet,
         "statut": "ok",
         "voie": advice.achat.voie,
@@ -245,7 +262,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
 
 def erreur_interne(chemin: str, exc: BaseException) -> str:
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-    return (
+    return visible(
         f"{chemin} : erreur interne ({type(exc).__name__}{' : ' + detail if detail else ''}) ; "
         "signalez-la avec ce fichier."
     )
@@ -253,7 +270,9 @@ def erreur_interne(chemin: str, exc: BaseException) -> str:
 
 def ligne_erreur(chemin: str, message: str) -> dict[str, Any]:
     ligne: dict[str, Any] = dict.fromkeys((*COLONNES, "fichier_rapport"))
-    ligne.update(fichier=chemin, statut="erreur", codes_vigilance=[], message_erreur=message)
+    ligne.update(
+        fichier=visible(chemin), statut="erreur", codes_vigilance=[], message_erreur=visible(message)
+    )
     return ligne
 
 
@@ -301,14 +320,14 @@ class Bilan:
         processus = f"{self.jobs} processus"
         if self.interrompu:
             lignes = [
-                f"Interrompu : {nombre(faits)} fichiers évalués sur {nombre(self.total)} en "
+                f"Interrompu : {compte_fr(faits, 'fichier évalué')} sur {nombre(self.total)} en "
                 f"{_duree(self.duree_s)}. Les conseils écrits dans {self.dossier}/{AVIS} sont complets ; "
                 "la synthèse n'a pas été écrite. Relancez avec --ecraser pour tout recommencer."
             ]
         else:
             lignes = [
-                f"{nombre(self.total)} fichiers évalués en {_duree(self.duree_s)} ({processus}{vitesse}) : "
-                f"{nombre(self.reussis)} réussis, {nombre(self.echecs)} en erreur. "
+                f"{compte_fr(self.total, 'fichier évalué')} en {_duree(self.duree_s)} ({processus}{vitesse}) : "
+                f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
                 f"Analyse du {date_fr(self.date_analyse)}."
             ]
         for titre, compte, libelles in (
@@ -364,11 +383,15 @@ def evaluer_fichiers(
     regles: str | os.PathLike[str] | None = None,
     ecraser: bool = False,
     barre: bool | None = None,
+    complet: bool = False,
+    compresser: bool = False,
 ) -> Bilan:
     """Evaluate every answer file of ``chemins`` into ``dossier``; see the module documentation.
 
     ``as_of`` is fixed once for the whole batch (default: today). ``barre`` shows the progress bar
-    on stderr (default: when stderr is a terminal). Bad input of the batch itself (no answer file,
+    on stderr (default: when stderr is a terminal). ``complet`` embeds each advice in ``synthese.json``
+    (by default its rows name the advice's file in ``avis/``); ``compresser`` writes each advice
+    gzip-compressed (``avis/<nom>.json.gz``). Bad input of the batch itself (no answer file,
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
@@ -387,7 +410,51 @@ def evaluer_fichiers(
                 None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."
             ) from None
     sortie = Path(dossier)
-    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html))
+    try:
+        return _evaluer(
+            chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut, complet, compresser
+        )
+    except (OSError, SortieImpossible) as exc:
+        raise _ecriture_impossible(sortie, exc) from None
+
+
+def _ecriture_impossible(sortie: Path, exc: BaseException) -> EcritureImpossible:
+    """Stop the batch with what was written and how to resume, in French."""
+    pourquoi = os_message(exc) if isinstance(exc, OSError) else str(exc)
+    try:
+        ecrits = sum(1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith(".json"))
+    except OSError:
+        ecrits = 0
+    deja = (
+        f"{nombre(ecrits)} conseil{'s' if ecrits > 1 else ''} complet{'s' if ecrits > 1 else ''} "
+        f"{'sont' if ecrits > 1 else 'est'} dans {visible(str(sortie / AVIS))}"
+        if ecrits
+        else "aucun conseil n'a été écrit"
+    )
+    return EcritureImpossible(
+        visible(str(sortie)),
+        f"évaluation arrêtée : écriture impossible dans le dossier des résultats ({pourquoi}). "
+        f"{deja[:1].upper() + deja[1:]} ; la synthèse (synthese.csv, synthese.json) n'a pas été écrite. "
+        "Pour reprendre : libérez de la place ou rendez le dossier accessible en écriture (ou choisissez-en un "
+        "autre), puis relancez la même commande avec --ecraser.",
+    )
+
+
+def _evaluer(
+    chemins: Sequence[str | os.PathLike[str]],
+    sortie: Path,
+    jobs: int | None,
+    html: bool,
+    as_of: dt.date,
+    regles_path: Path | None,
+    ecraser: bool,
+    barre: bool | None,
+    knowledge: Any,
+    debut: float,
+    complet: bool,
+    compresser: bool,
+) -> Bilan:
+    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html, compresser))
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
     with execution, _sigterm_interrompt():
@@ -396,7 +463,7 @@ def evaluer_fichiers(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser)
+        _preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
@@ -410,7 +477,7 @@ def evaluer_fichiers(
         try:
             execution.lancer(taches, synthese)
             progression.effacer()
-            synthese.terminer(html)
+            synthese.terminer(html, complet)
         except BaseException as exc:
             progression.effacer()
             synthese.abandonner()
@@ -420,9 +487,10 @@ def evaluer_fichiers(
         finally:
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
-            for temporaire in _temporaires(sortie):  # left by a worker that died
-                with contextlib.suppress(FileNotFoundError):
-                    temporaire.unlink()
+            with contextlib.suppress(OSError):  # the folder may have vanished
+                for temporaire in _temporaires(sortie):  # left by a worker that died
+                    with contextlib.suppress(FileNotFoundError):
+                        temporaire.unlink()
     return bilan
 
 
@@ -558,7 +626,7 @@ class _Execution:
             lignes = _demarre(futur)
         except BrokenProcessPool:
             return True
-        except EntreeInvalide:
+        except (EntreeInvalide, SortieImpossible):
             raise
         except Exception as exc:  # e.g. a row that does not pickle: the chunk fails, not the batch
             lignes = [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import html as html_lib
 import json
 import os
 import re
 import unicodedata
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import EntreeInvalide
-from .formatting import date_fr, duree_mois, montant, nombre
+from .errors import EntreeInvalide, visible
+from .formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
 from .text import FORMATS, PROCEDURES, VOIES
 
 if TYPE_CHECKING:  # for the annotations only: entadvisor.batch imports this module
@@ -43,7 +46,18 @@ COLONNES = (
     "message_erreur",
     "fichier_avis",
 )
-"""The columns of ``synthese.csv`` and the keys of each row of ``synthese.json``."""
+"""The keys of each row of ``synthese.json``, and the first columns of ``synthese.csv``."""
+
+COLONNES_CSV = (
+    *COLONNES,
+    "fichier_rapport",
+    "libelle_voie",
+    "libelle_procedure",
+    "libelle_experimentation",
+    "libelles_vigilance",
+)
+"""The columns of ``synthese.csv``: the codes, then the words a reader needs (labels of the lexicon).
+Its paths (``fichier``, ``fichier_avis``, ``fichier_rapport``) are relative to the folder of the CSV."""
 
 MANIFESTE = ".entadvisor-evaluer.manifeste"
 AVIS = "avis"
@@ -97,10 +111,15 @@ def nommer(chemins: Sequence[str]) -> list[str]:
 # --- the output folder -----------------------------------------------------------------------------
 
 
-def _cibles(noms: Sequence[str], html: bool) -> Iterator[str]:
+def nom_avis(nom: str, compresser: bool = False) -> str:
+    """Where a file's advice goes, relative to the output folder (``.json.gz`` when compressed)."""
+    return f"{AVIS}/{nom}.json" + (".gz" if compresser else "")
+
+
+def _cibles(noms: Sequence[str], html: bool, compresser: bool = False) -> Iterator[str]:
     """The files a run writes, relative to the output folder."""
     yield from ("synthese.csv", "synthese.json")
-    yield from (f"{AVIS}/{nom}.json" for nom in noms)
+    yield from (nom_avis(nom, compresser) for nom in noms)
     if html:
         yield "index.html"
         yield from (f"{RAPPORTS}/{nom}.html" for nom in noms)
@@ -156,7 +175,9 @@ def _effacer_precedent(dossier: Path) -> None:
         (dossier / MANIFESTE).unlink()
 
 
-def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> None:
+def _preparer(
+    dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False
+) -> None:
     if dossier.exists() and not dossier.is_dir():
         raise EntreeInvalide(
             str(dossier), "ce chemin existe et n'est pas un dossier ; indiquez un dossier pour les résultats."
@@ -170,7 +191,7 @@ def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> 
                 "qu'elle a écrits sont supprimés).",
             )
         _effacer_precedent(dossier)
-        occupes = [c for c in _cibles(noms, html) if os.path.lexists(dossier / c)]
+        occupes = [c for c in _cibles(noms, html, compresser) if os.path.lexists(dossier / c)]
         if occupes:
             raise EntreeInvalide(
                 str(dossier),
@@ -185,7 +206,7 @@ def _preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool) -> 
         fichier.write(
             "# Fichiers écrits par « entadvisor evaluer » ; --ecraser supprime ceux-ci et aucun autre.\n"
         )
-        fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html))
+        fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html, compresser))
 
 
 class _Atomique:
@@ -226,11 +247,21 @@ class _Atomique:
 
 
 def _ecrire(chemin: Path, texte: str) -> None:
-    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc)."""
+    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
+
+    A ``.gz`` name is written gzip-compressed, without a date or a name in its header: the same advice
+    gives the same bytes."""
     temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
     try:
-        with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
-            fichier.write(texte)
+        if chemin.name.endswith(".gz"):
+            with (
+                open(temporaire, "wb") as brut,
+                gzip.GzipFile(filename="", fileobj=brut, mode="wb", mtime=0) as fichier,
+            ):
+                fichier.write(texte.encode("utf-8"))
+        else:
+            with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
+                fichier.write(texte)
         os.replace(temporaire, chemin)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -254,8 +285,48 @@ EXPERIMENTATIONS = {
 """Labels of :func:`_code_experimentation`."""
 
 
+@lru_cache(maxsize=1)
+def _libelles_vigilance() -> dict[str, str]:
+    """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
+    import yaml
+
+    from .knowledge import reports_folder
+
+    try:
+        data = yaml.safe_load((reports_folder() / "libelles.yaml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+    return {str(k): str(v) for k, v in (data.get("vigilances") or {}).items()}
+
+
+def libelle_vigilance(code: str) -> str:
+    """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
+    libelle = _libelles_vigilance().get(code)
+    return libelle or code.replace("_", " ").capitalize()
+
+
+def _libelle_procedure(procedure: str | None) -> str:
+    return PROCEDURES.get(procedure, procedure) if procedure else SANS_PROCEDURE
+
+
+def _majuscule(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
+
+
+def _relatif(chemin: str | None, dossier: Path) -> str:
+    """A path of a row as seen from the output folder (where the CSV is); kept as is across drives."""
+    if not chemin:
+        return ""
+    if not os.path.isabs(chemin) and chemin.startswith((AVIS + "/", RAPPORTS + "/")):
+        return chemin  # already relative to the output folder
+    try:
+        return Path(os.path.relpath(os.path.abspath(chemin), os.path.abspath(dossier))).as_posix()
+    except ValueError:  # another drive
+        return chemin
+
+
 def _texte(valeur: Any) -> str:
-    texte = "" if valeur is None else str(valeur)
+    texte = "" if valeur is None else visible(str(valeur))  # no raw ESC, NUL… in a spreadsheet cell
     return "'" + texte if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
 
 
@@ -267,13 +338,14 @@ def _decimal(valeur: float | None) -> str:
     return texte.replace(".", ",")
 
 
-def _cellules(ligne: dict[str, Any]) -> list[str]:
+def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
     def entier(valeur: int | None) -> str:
         return "" if valeur is None else str(valeur)
 
     experimentation = ligne["experimentation"]
+    ok = ligne["statut"] == "ok"
     return [
-        _texte(ligne["fichier"]),
+        _texte(_relatif(ligne["fichier"], dossier)),
         _texte(ligne["nom_projet"]),
         ligne["statut"],
         ligne["voie"] or "",
@@ -287,6 +359,11 @@ def _cellules(ligne: dict[str, Any]) -> list[str]:
         ", ".join(ligne["codes_vigilance"]),
         _texte(ligne["message_erreur"]),
         ligne["fichier_avis"] or "",
+        ligne.get("fichier_rapport") or "",
+        _majuscule(VOIES.get(ligne["voie"], ligne["voie"])) if ok else "",
+        _majuscule(_libelle_procedure(ligne["procedure"])) if ok else "",
+        _majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)]) if ok else "",
+        _texte(", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
@@ -303,7 +380,8 @@ class _Synthese:
         self._csv = _Atomique(dossier / "synthese.csv", newline="")
         self._csv.fichier.write("\ufeff")  # the BOM: Excel then reads UTF-8
         self._writer = csv.writer(self._csv.fichier, delimiter=";")
-        self._writer.writerow(COLONNES)
+        self._writer.writerow(COLONNES_CSV)
+        self.vigilances: Counter[str] = Counter()
         self._lignes = _Atomique(dossier / "synthese.json.lignes")  # stays a hidden temporary file
 
     def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
@@ -312,7 +390,8 @@ class _Synthese:
         debut = self.prochain
         while self.prochain in self.attente:
             ligne = self.attente.pop(self.prochain)
-            self._writer.writerow(_cellules(ligne))
+            self._writer.writerow(_cellules(ligne, self.dossier))
+            self.vigilances.update(set(ligne["codes_vigilance"]))
             self._lignes.fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
             self.prochain += 1
@@ -323,11 +402,11 @@ class _Synthese:
         self._csv.abandonner()
         self._lignes.abandonner()
 
-    def terminer(self, html: bool) -> None:
+    def terminer(self, html: bool, complet: bool = False) -> None:
         self._csv.valider()
         self._lignes.fichier.close()
         try:
-            self._json(self._lignes.temporaire)
+            self._json(self._lignes.temporaire, complet)
             if html:
                 self._index(self._lignes.temporaire)
         finally:
@@ -351,19 +430,27 @@ class _Synthese:
                 "voie": dict(sorted(bilan.voies.items())),
                 "procedure": {k or "aucune": v for k, v in sorted(bilan.procedures.items())},
                 "experimentation": dict(sorted(bilan.experimentations.items())),
+                "vigilance": dict(sorted(self.vigilances.items())),
             },
         }
 
-    def _json(self, chemin_lignes: Path) -> None:
-        """``synthese.json``, streamed: each row followed by its advice, copied from its own file."""
-        entete = json.dumps(self._entete(), ensure_ascii=False, indent=1)[:-2]
+    def _json(self, chemin_lignes: Path, complet: bool) -> None:
+        """``synthese.json``, streamed: the counts and one row per file; the advices stay in ``avis/``
+        (the row names its file), unless ``complet`` embeds each one under ``avis``, copied from its file."""
+        entete = self._entete() | {"avis_inclus": complet}
+        texte = json.dumps(entete, ensure_ascii=False, indent=1)[:-2]
         with _Atomique(self.dossier / "synthese.json", binaire=True, fsync=False) as sortie:  # as avis/
-            sortie.write(f'{entete},\n "lignes": [\n'.encode())
+            sortie.write(f'{texte},\n "lignes": [\n'.encode())
             for numero, ligne in enumerate(self._lire(chemin_lignes)):
-                debut = (",\n" if numero else "") + json.dumps(ligne, ensure_ascii=False)[:-1] + ', "avis": '
+                separateur = ",\n" if numero else ""
+                if not complet:
+                    sortie.write((separateur + json.dumps(ligne, ensure_ascii=False)).encode())
+                    continue
+                debut = separateur + json.dumps(ligne, ensure_ascii=False)[:-1] + ', "avis": '
                 sortie.write(debut.encode())
                 if ligne["fichier_avis"]:
-                    with open(self.dossier / ligne["fichier_avis"], "rb") as avis:
+                    chemin = self.dossier / ligne["fichier_avis"]
+                    with gzip.open(chemin) if chemin.name.endswith(".gz") else open(chemin, "rb") as avis:
                         sortie.write(avis.read().rstrip(b"\n"))
                 else:
                     sortie.write(b"null")
@@ -371,63 +458,125 @@ class _Synthese:
             sortie.write(b"\n ]\n}\n")
 
     def _index(self, chemin_lignes: Path) -> None:
-        """``index.html``: the comparative table, accessible and self-contained (inline CSS, no script)."""
+        """``index.html``: counts with percentages, then every project, grouped by folder (the first
+        folder of its path, e.g. a département), each group a table in a ``<details>``. Self-contained
+        (inline CSS); the table is complete without script, and a small inline script, when it runs,
+        adds a search, filters and sorting (progressive enhancement)."""
         bilan = self.bilan
         e = html_lib.escape
+        base, groupes = _groupes(self._lire(chemin_lignes))
+        ouvert = bilan.total <= OUVERTS_JUSQUA
         with _Atomique(self.dossier / "index.html") as sortie:
             sortie.write(
                 '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f"<title>Synthèse des conseils ENT — {nombre(bilan.total)} projets</title>\n"
+                f"<title>Synthèse des conseils ENT — {e(compte(bilan.total, 'projet'))}</title>\n"
                 f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
                 "<h1>Synthèse des conseils pour le déploiement d'un ENT</h1>\n"
                 f"<p>Analyse du {e(date_fr(bilan.date_analyse))} · base de connaissances "
-                f"{e(self.knowledge.version)} · {nombre(bilan.total)} fichiers de réponses : "
-                f"{nombre(bilan.reussis)} évalués, {nombre(bilan.echecs)} en erreur.</p>\n"
+                f"{e(self.knowledge.version)} · {e(compte(bilan.total, 'fichier de réponses', 'fichiers de réponses'))} : "
+                f"{e(compte(bilan.reussis, 'évalué'))} ({_part(bilan.reussis, bilan.total)}), "
+                f"{nombre(bilan.echecs)} en erreur ({_part(bilan.echecs, bilan.total)}).</p>\n"
                 "<p>Chaque conseil est une aide : la décision et son contrôle juridique appartiennent à "
                 "l'acheteur. Le détail et la justification de chaque conseil sont dans son rapport.</p>\n"
+                '<nav aria-label="Sommaire"><ul><li><a href="#repartition">Répartition des projets</a></li>'
+                f'<li><a href="#projets">Les projets, par dossier ({e(compte(len(groupes), "dossier"))})</a></li>'
+                "</ul></nav>\n"
+                '<section id="repartition" aria-labelledby="titre-repartition">\n'
+                '<h2 id="titre-repartition">Répartition des projets</h2>\n'
+                f"<p>Parts calculées sur les {e(compte(bilan.reussis, 'projet évalué'))}.</p>\n"
+                '<div class="repartitions">\n'
             )
-            for titre, compte, libelles in (
-                ("Voie d'achat", bilan.voies, VOIES),
-                ("Procédure", bilan.procedures, {**PROCEDURES, "": SANS_PROCEDURE}),
-                ("Expérimentation", bilan.experimentations, EXPERIMENTATIONS),
+            for titre, comptes, libelle in (
+                ("Voie d'achat", bilan.voies, lambda c: VOIES.get(c, c)),
+                ("Procédure", bilan.procedures, lambda c: _libelle_procedure(c or None)),
+                ("Expérimentation", bilan.experimentations, lambda c: EXPERIMENTATIONS.get(c, c)),
+                ("Points de vigilance", self.vigilances, libelle_vigilance),
             ):
-                if not compte:
-                    continue
-                sortie.write(
-                    f'<table class="repartition">\n<caption>{e(titre)} : répartition des projets</caption>\n'
-                    f'<thead><tr><th scope="col">{e(titre)}</th><th scope="col">Projets</th></tr></thead>\n<tbody>\n'
-                )
-                for code, n in sorted(compte.items(), key=lambda item: (-item[1], item[0])):
-                    libelle = libelles.get(code, code)
-                    sortie.write(
-                        f'<tr><th scope="row">{e(libelle[:1].upper() + libelle[1:])}</th><td>{nombre(n)}</td></tr>\n'
-                    )
-                sortie.write("</tbody>\n</table>\n")
-            entetes = (
-                "Fichier",
-                "Projet",
-                "Statut",
-                "Voie d'achat",
-                "Procédure",
-                "Valeur estimée",
-                "Expérimentation",
-                "Durée du contrat",
-                "Rentrée retenue",
-                "Vigilances",
-                "Conseil JSON",
-            )
+                if comptes:
+                    sortie.write(_repartition(titre, comptes, libelle, bilan.reussis))
             sortie.write(
-                '<div class="defilement" role="region" aria-labelledby="comparaison" tabindex="0">\n'
-                '<table class="comparaison">\n'
-                f'<caption id="comparaison">Conseil pour chacun des {nombre(bilan.total)} fichiers, dans l\'ordre des chemins ; '
-                "le nom du fichier mène à son rapport</caption>\n<thead><tr>"
-                + "".join(f'<th scope="col">{e(t)}</th>' for t in entetes)
-                + "</tr></thead>\n<tbody>\n"
+                "</div>\n</section>\n"
+                '<section id="projets" aria-labelledby="titre-projets">\n'
+                '<h2 id="titre-projets">Les projets, par dossier</h2>\n'
+                "<p>Un dossier s'ouvre d'un clic sur son nom ; le nom d'un fichier mène à son rapport, « JSON » "
+                "à son conseil complet. Pour trouver une commune, ouvrez son dossier ou cherchez dans la page "
+                "(Ctrl+F).</p>\n"
+                '<div id="outils"></div>\n'
             )
-            for ligne in self._lire(chemin_lignes):
-                sortie.write(_ligne_html(ligne))
-            sortie.write("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n")
+            entetes = "".join(f'<th scope="col">{e(t)}</th>' for t in _ENTETES)
+            principal = (ligne for ligne in self._lire(chemin_lignes) if not _groupe(ligne["fichier"], base))
+            dossiers = (ligne for ligne in self._lire(chemin_lignes) if _groupe(ligne["fichier"], base))
+            for numero, (cle, effectif, erreurs) in enumerate(groupes, start=1):
+                lignes = dossiers if cle else principal
+                nom = cle or "dossier principal"
+                etat = f", {compte(erreurs, 'en erreur', 'en erreur')}" if erreurs else ""
+                sortie.write(
+                    f'<details id="groupe-{numero}"{" open" if ouvert else ""}>\n'
+                    f"<summary>{e(nom)} — {e(compte(effectif, 'projet'))}{e(etat)}</summary>\n"
+                    f'<table class="comparaison">\n<caption>{e(nom)} : {e(compte(effectif, "projet"))}, '
+                    "dans l'ordre des chemins</caption>\n"
+                    f"<thead><tr>{entetes}</tr></thead>\n<tbody>\n"
+                )
+                for _ in range(effectif):
+                    sortie.write(_ligne_html(next(lignes)))
+                sortie.write("</tbody>\n</table>\n</details>\n")
+            sortie.write(f"</section>\n</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
+
+
+OUVERTS_JUSQUA = 300
+"""Up to this many projects, every group of the index is open; beyond, they open on demand."""
+
+_ENTETES = (
+    "Fichier",
+    "Projet",
+    "Voie d'achat",
+    "Procédure",
+    "Valeur estimée",
+    "Expérimentation",
+    "Contrat",
+    "Rentrée",
+    "Points de vigilance",
+    "Conseil",
+)
+
+
+def _part(n: int, total: int) -> str:
+    return pourcentage(n / total) if total else "0\u202f%"
+
+
+def _groupe(fichier: str, base: str) -> str:
+    """The first folder of a path below the common folder of all the inputs ('' for a file directly in it)."""
+    relatif = os.path.relpath(os.path.abspath(fichier), base) if base else fichier
+    parties = Path(relatif).parts
+    return parties[0] if len(parties) > 1 and parties[0] not in ("..", ".") else ""
+
+
+def _groupes(lignes: Iterator[dict[str, Any]]) -> tuple[str, list[tuple[str, int, int]]]:
+    """The common folder of the inputs, and the groups in order of first appearance: (group, rows,
+    rows in error). Rows come in path order, so a folder's rows are consecutive; only the files of the
+    common folder itself ('') may come on both sides of a folder: they make one group."""
+    fichiers: list[tuple[str, bool]] = [(ligne["fichier"], ligne["statut"] != "ok") for ligne in lignes]
+    base = _dossier_commun([f for f, _ in fichiers])
+    comptes: dict[str, list[int]] = {}
+    for fichier, erreur in fichiers:
+        compte_ = comptes.setdefault(_groupe(fichier, base), [0, 0])
+        compte_[0] += 1
+        compte_[1] += erreur
+    return base, [(cle, n, erreurs) for cle, (n, erreurs) in comptes.items()]
+
+
+def _repartition(titre: str, comptes: Counter[str], libelle: Any, total: int) -> str:
+    e = html_lib.escape
+    lignes = "".join(
+        f'<tr><th scope="row">{e(_majuscule(libelle(code)))}</th><td>{nombre(n)}</td><td>{_part(n, total)}</td></tr>\n'
+        for code, n in sorted(comptes.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return (
+        f'<table class="repartition">\n<caption>{e(titre)}</caption>\n'
+        f'<thead><tr><th scope="col">{e(titre)}</th><th scope="col">Projets</th>'
+        f'<th scope="col">Part</th></tr></thead>\n<tbody>\n{lignes}</tbody>\n</table>\n'
+    )
 
 
 def _lien(chemin: str, texte: str) -> str:
@@ -436,47 +585,103 @@ def _lien(chemin: str, texte: str) -> str:
 
 def _ligne_html(ligne: dict[str, Any]) -> str:
     e = html_lib.escape
-    fichier = (
-        _lien(ligne["fichier_rapport"], ligne["fichier"]) if ligne["fichier_rapport"] else e(ligne["fichier"])
-    )
+    nom = os.path.basename(ligne["fichier"]) or ligne["fichier"]
+    fichier = _lien(ligne["fichier_rapport"], nom) if ligne["fichier_rapport"] else e(nom)
     if ligne["statut"] != "ok":
         return (
-            f'<tr class="erreur"><th scope="row">{fichier}</th><td></td><td>Erreur</td>'
-            f'<td colspan="8" class="message">{e(ligne["message_erreur"] or "")}</td></tr>\n'
+            f'<tr class="erreur" data-statut="erreur"><th scope="row">{fichier}</th>'
+            f'<td colspan="9" class="message">Erreur : {e(ligne["message_erreur"] or "")}</td></tr>\n'
         )
-    procedure = ligne["procedure"]
-    vigilances = ", ".join(ligne["codes_vigilance"])
+    vigilances = ", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])
+    valeur = ligne["valeur_estimee_ht"]
     cellules = (
         e(ligne["nom_projet"] or ""),
-        "Réussi",
-        e(VOIES.get(ligne["voie"], ligne["voie"])),
-        e(PROCEDURES.get(procedure, procedure) if procedure else SANS_PROCEDURE),
-        e(montant(ligne["valeur_estimee_ht"])),
-        e(EXPERIMENTATIONS[_code_experimentation(ligne)]),
+        e(_majuscule(VOIES.get(ligne["voie"], ligne["voie"]))),
+        e(_majuscule(_libelle_procedure(ligne["procedure"]))),
+        f'<span data-tri="{valeur:.2f}">{e(montant(valeur))}</span>',
+        e(_majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)])),
         e(duree_mois(ligne["duree_contrat_mois"])),
         str(ligne["rentree_retenue"]),
         f"{ligne['nombre_vigilances']}{' : ' + e(vigilances) if vigilances else ''}",
         _lien(ligne["fichier_avis"], "JSON"),
     )
-    return f'<tr><th scope="row">{fichier}</th>' + "".join(f"<td>{c}</td>" for c in cellules) + "</tr>\n"
+    return (
+        f'<tr data-voie="{e(ligne["voie"])}" data-procedure="{e(ligne["procedure"] or "")}">'
+        f'<th scope="row">{fichier}</th>' + "".join(f"<td>{c}</td>" for c in cellules) + "</tr>\n"
+    )
+
+
+# Progressive enhancement: without it, every row is in the page and the groups open on a click. With
+# it: a search box and two filters (voie, procédure) that open the groups holding a match, and sort
+# buttons on the column headers (aria-sort). No network, no storage.
+_SCRIPT = """
+(function(){
+var outils=document.getElementById('outils');if(!outils||!document.querySelector)return;
+var lignes=[].slice.call(document.querySelectorAll('table.comparaison tbody tr'));
+function options(attr,col){var vus={},o='<option value="">toutes</option>';lignes.forEach(function(l){
+var v=l.getAttribute(attr);if(v!==null&&!vus[v]){vus[v]=1;o+='<option value="'+v+'">'+
+l.cells[col].textContent+'</option>';}});return o;}
+outils.innerHTML='<form class="filtres" role="search" onsubmit="return false">'+
+'<label>Chercher (fichier, projet) <input type="search" id="f-texte"></label> '+
+'<label>Voie d\\'achat <select id="f-voie">'+options('data-voie',2)+'</select></label> '+
+'<label>Procédure <select id="f-procedure">'+options('data-procedure',3)+'</select></label> '+
+'<label><input type="checkbox" id="f-erreurs"> seulement les erreurs</label> '+
+'<output id="f-compte" aria-live="polite"></output></form>';
+var t=document.getElementById('f-texte'),v=document.getElementById('f-voie'),
+p=document.getElementById('f-procedure'),er=document.getElementById('f-erreurs'),
+c=document.getElementById('f-compte');
+function filtrer(){var q=t.value.trim().toLowerCase(),n=0,actif=q||v.value||p.value||er.checked;
+lignes.forEach(function(l){var ok=(!q||(l.cells[0].textContent+' '+(l.cells[1]?l.cells[1].textContent:'')).toLowerCase().indexOf(q)>=0)&&
+(!v.value||l.getAttribute('data-voie')===v.value)&&(!p.value||l.getAttribute('data-procedure')===p.value)&&
+(!er.checked||l.getAttribute('data-statut')==='erreur');l.hidden=!ok;if(ok)n++;});
+[].forEach.call(document.querySelectorAll('#projets details'),function(d){
+var vis=d.querySelector('tbody tr:not([hidden])');d.hidden=!vis;if(actif&&vis)d.open=true;});
+c.textContent=actif?n+' projet'+(n>1?'s':'')+' trouvé'+(n>1?'s':''):'';}
+[t,v,p,er].forEach(function(x){x.addEventListener('input',filtrer);x.addEventListener('change',filtrer);});
+[].forEach.call(document.querySelectorAll('table.comparaison'),function(tab){
+[].forEach.call(tab.tHead.rows[0].cells,function(th,i){var b=document.createElement('button');
+b.type='button';b.textContent=th.textContent;b.className='tri';th.textContent='';th.appendChild(b);
+b.addEventListener('click',function(){var asc=th.getAttribute('aria-sort')!=='ascending';
+[].forEach.call(tab.tHead.rows[0].cells,function(x){x.removeAttribute('aria-sort');});
+th.setAttribute('aria-sort',asc?'ascending':'descending');var corps=tab.tBodies[0];
+var rs=[].slice.call(corps.rows);function cle(r){var cell=r.cells[i];if(!cell)return '';
+var s=cell.querySelector('[data-tri]');return s?parseFloat(s.getAttribute('data-tri')):cell.textContent;}
+rs.sort(function(a,b){var x=cle(a),y=cle(b),d=(typeof x==='number'&&typeof y==='number')?x-y:
+String(x).localeCompare(String(y),'fr',{numeric:true});return asc?d:-d;});
+rs.forEach(function(r){corps.appendChild(r);});});});});
+})();
+""".strip()
 
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
 color:#1e1e1e;background:#fff;margin:0;line-height:1.4}
-main{padding:1rem 1.5rem;max-width:110rem}
+main{padding:1rem 1.5rem;max-width:100rem;margin:0 auto}
 h1{font-size:1.5rem}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
+h2{font-size:1.25rem;margin-top:1.5rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.875rem}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
-th,td{border:1px solid #8a8a8a;padding:.3rem .5rem;vertical-align:top;text-align:left}
+th,td{border:1px solid #8a8a8a;padding:.25rem .4rem;vertical-align:top;text-align:left}
 thead th{background:#e8edf5}
-tbody th{font-weight:normal}
-.repartition td{text-align:right}
+tbody th{font-weight:normal;overflow-wrap:anywhere;min-width:9rem}
+.repartitions{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}
+.repartition td{text-align:right;white-space:nowrap}
+.comparaison{width:100%}
+.comparaison td{overflow-wrap:break-word}
+.comparaison td:nth-child(5){white-space:nowrap;text-align:right}
 tr.erreur{background:#fdecea}
 .message{white-space:pre-line}
-.defilement{overflow-x:auto;max-width:100%}
-.defilement:focus{outline:3px solid #1e1e1e}
+details{margin:.25rem 0}
+summary{cursor:pointer;padding:.25rem 0;font-weight:bold}
+details>table{content-visibility:auto}
+.filtres{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0;padding:.5rem;
+border:1px solid #8a8a8a;background:#f6f6f6}
+.filtres input[type=search]{min-width:14rem}
+button.tri{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;
+text-align:left;color:inherit;text-decoration:underline dotted}
+[aria-sort=ascending] button.tri::after{content:" ▲"}
+[aria-sort=descending] button.tri::after{content:" ▼"}
 a{color:#00449e}
-a:focus{outline:3px solid #1e1e1e;outline-offset:2px}
-@media print{a{color:inherit}}
+a:focus,summary:focus,button:focus,input:focus,select:focus{outline:3px solid #1e1e1e;outline-offset:2px}
+@media print{a{color:inherit}details>table{content-visibility:visible}}
 """.replace("\n", "")

@@ -43,6 +43,12 @@ def handle_errors(function: F) -> F:
         except EntreeInvalide as exc:
             click.echo(f"Erreur : {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # a system error not foreseen by the library: in French, never a traceback
+            from .errors import os_message, visible
+
+            where = f"{visible(str(exc.filename))} : " if exc.filename else ""
+            click.echo(f"Erreur : {where}{os_message(exc)}.", err=True)
+            sys.exit(1)
         except Exception as exc:
             from .engine import EvaluationError, RunawayRules
 
@@ -62,10 +68,25 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
+        from .answers import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
+        from .errors import visible
+
         try:
-            return dt.date.fromisoformat(str(value))
+            date = dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ (par exemple 2027-01-15).", param, ctx)
+            self.fail(
+                f"« {visible(str(value))} » n'est pas une date AAAA-MM-JJ (par exemple 2027-01-15).",
+                param,
+                ctx,
+            )
+        if not DATE_ANALYSE_MIN <= date <= DATE_ANALYSE_MAX:
+            self.fail(
+                f"« {value} » est hors des bornes : la date d'analyse est entre {DATE_ANALYSE_MIN.isoformat()} "
+                f"et {DATE_ANALYSE_MAX.isoformat()}.",
+                param,
+                ctx,
+            )
+        return date
 
 
 DATE = DateType()
@@ -112,12 +133,12 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Affiche le conseil au format JSON (voir le README).")
 @click.option(
     "--html",
     "html",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport HTML pour les élus dans ce fichier.",
 )
@@ -136,11 +157,14 @@ def conseil(
     regles: Path | None,
 ) -> None:
     """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
+    from ._files import check_output
     from .answers import load_answers
     from .engine import evaluate
     from .text import advice_text
 
-    answers = load_answers(fichier)
+    if html is not None:
+        check_output(html, what="le rapport HTML")
+    answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
     if html is not None:
         from .report import write_report
@@ -205,7 +229,7 @@ def demo(exemple: str, date_analyse: dt.date | None) -> None:
             f"exemple inconnu « {exemple} » ; exemples : {noms}.", param_hint="--exemple"
         )
     click.echo(f"Exemple : {path.name}\n", err=True)
-    click.echo(advice_text(evaluate(load_answers(path), as_of=date_analyse)))
+    click.echo(advice_text(evaluate(load_answers(path, date_analyse=date_analyse), as_of=date_analyse)))
 
 
 # --- questionnaire (issue 3) -----------------------------------------------------------------------
@@ -281,6 +305,59 @@ def questionnaire(
         sys.exit(code)
 
 
+# --- web (issue 14) -------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--dossier",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("projets-ent"),
+    show_default=True,
+    metavar="DOSSIER",
+    help="Dossier des projets : un fichier de réponses par projet (créé au besoin).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port d'écoute.")
+@click.option(
+    "--sans-navigateur", is_flag=True, help="N'ouvre pas le navigateur (affiche seulement l'adresse)."
+)
+@click.option(
+    "--hote",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADRESSE",
+    help="Adresse d'écoute ; toute autre que 127.0.0.1 ouvre les projets au réseau (un avertissement le dit).",
+)
+@option_date
+@option_regles
+@handle_errors
+def web(
+    dossier: Path,
+    port: int,
+    sans_navigateur: bool,
+    hote: str,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+) -> None:
+    """Ouvre le questionnaire dans le navigateur, sur cet ordinateur (http://127.0.0.1:8765/).
+
+    Une page par section, « Pourquoi cette question ? » sous chaque question, un récapitulatif où
+    chaque réponse se modifie, puis le conseil et le rapport à télécharger (HTML, PDF si Chromium
+    est installé). Chaque réponse est enregistrée aussitôt dans le fichier de réponses du projet,
+    dans --dossier : un projet se reprend à tout moment, même après l'arrêt du serveur (Ctrl-C).
+    """
+    from .web import lancer
+
+    lancer(
+        dossier,
+        port=port,
+        hote=hote,
+        ouvrir=not sans_navigateur,
+        date_analyse=date_analyse,
+        connaissances=_knowledge(regles) if regles is not None else None,
+    )
+
+
 # --- evaluer (issue 4) -----------------------------------------------------------------------------
 
 
@@ -315,6 +392,16 @@ def questionnaire(
     is_flag=True,
     help="Remplace les résultats d'une évaluation précédente dans DOSSIER (seuls les fichiers qu'elle a écrits).",
 )
+@click.option(
+    "--complet",
+    is_flag=True,
+    help="Inclut aussi chaque conseil complet dans synthese.json (deux fois plus de place sur le disque).",
+)
+@click.option(
+    "--compresser",
+    is_flag=True,
+    help="Écrit chaque conseil compressé par gzip (avis/<nom>.json.gz, bien moins de place) : pour des dizaines de milliers de fichiers.",
+)
 @option_date
 @option_regles
 @handle_errors
@@ -324,6 +411,8 @@ def evaluer(
     processus: int | None,
     html: bool,
     ecraser: bool,
+    complet: bool,
+    compresser: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
@@ -332,9 +421,10 @@ def evaluer(
     CHEMINS sont des fichiers de réponses ou des dossiers, parcourus avec leurs sous-dossiers
     (*.yaml, *.yml, *.json). Les fichiers sont évalués en parallèle, tous à la même date d'analyse,
     et les résultats rangés dans l'ordre des chemins. DOSSIER reçoit synthese.csv (une ligne par
-    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale), synthese.json (les mêmes
-    lignes avec chaque conseil), avis/ (le conseil JSON de chaque fichier) et, avec --html,
-    rapports/ et index.html (tableau comparatif qui mène à chaque rapport).
+    fichier, pour un tableur : UTF-8, séparateur « ; », virgule décimale, codes et libellés),
+    synthese.json (les mêmes lignes et les effectifs ; avec --complet, chaque conseil), avis/ (le
+    conseil JSON de chaque fichier) et, avec --html, rapports/ et index.html (tableau comparatif, par
+    dossier, qui mène à chaque rapport).
 
     Un fichier illisible ou invalide n'arrête pas l'évaluation : il est signalé avec son message et
     compté. Code de sortie : 0 si tous les fichiers ont été évalués, 1 si l'un d'eux est en erreur,
@@ -342,8 +432,6 @@ def evaluer(
 
     Exemple : entadvisor evaluer reponses/ -o resultats --html
     """
-    from .batch import evaluer_fichiers
-
     if not chemins:
         raise click.UsageError(
             "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
@@ -352,9 +440,30 @@ def evaluer(
         raise click.UsageError(
             "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
         )
-    bilan = evaluer_fichiers(
-        chemins, sortie, jobs=processus, html=html, as_of=date_analyse, regles=regles, ecraser=ecraser
-    )
+    from ._files import check_output
+
+    check_output(sortie, what="les résultats", folder=True)
+    try:
+        from .batch import evaluer_fichiers
+
+        bilan = evaluer_fichiers(
+            chemins,
+            sortie,
+            jobs=processus,
+            html=html,
+            as_of=date_analyse,
+            regles=regles,
+            ecraser=ecraser,
+            complet=complet,
+            compresser=compresser,
+        )
+    except KeyboardInterrupt:  # before the evaluation started, or while it was being shut down
+        click.echo(
+            f"Interrompu. Les conseils déjà écrits dans {sortie} sont complets ; la synthèse n'a pas été "
+            "écrite. Relancez la même commande avec --ecraser pour tout recommencer.",
+            err=True,
+        )
+        sys.exit(130)
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)
 
@@ -363,19 +472,19 @@ def evaluer(
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--sortie",
     "sortie",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="Fichier HTML du rapport à écrire (un seul fichier autonome, à joindre à un courriel).",
 )
 @click.option(
     "--pdf",
     "pdf",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Écrit aussi le rapport en PDF (A4, balisé), imprimé par le Chromium de la machine.",
 )
@@ -397,11 +506,15 @@ def rapport(
     ressource externe) ; il s'imprime tel quel. Avec --pdf, le PDF est produit par Chromium
     (« apt-get install chromium » et, de préférence, « pip install playwright »).
     """
+    from ._files import check_output
     from .answers import load_answers
     from .engine import evaluate
     from .report import write_pdf, write_report
 
-    answers = load_answers(fichier)
+    check_output(sortie, what="le rapport HTML")
+    if pdf is not None:
+        check_output(pdf, what="le PDF")
+    answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
     write_report(advice, sortie)
     click.echo(f"Rapport écrit : {sortie}", err=True)

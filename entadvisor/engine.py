@@ -32,7 +32,7 @@ from ._experta import (
     unfreeze,
 )
 from .advice import Advice
-from .answers import Answers, validate_answers
+from .answers import Answers, check_dates, validate_answers
 from .facts import Contexte, Projet, Seuils
 from .parameters import ParameterValue
 
@@ -339,6 +339,7 @@ def evaluate(
     if not isinstance(answers, Answers):
         answers = validate_answers(answers)
     as_of = as_of or dt.date.today()
+    check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
     engine = knowledge.engine()
     parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"

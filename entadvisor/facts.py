@@ -192,6 +192,7 @@ class Contrat(Fact):
 class Strate(enum.IntEnum):
     """Each derivation level fires after the one above it is complete (experta has no truth maintenance)."""
 
+    HYPOTHESES = 105  # « je ne sais pas » becomes its prudent value before any other rule reads the answers
     NORMALISATION = 100
     ACHETEUR = 90
     OFFRE = 85

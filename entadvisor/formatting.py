@@ -71,3 +71,11 @@ def pluriel(nombre_: int, singulier: str, pluriel_: str | None = None) -> str:
     """``pluriel(1, "année")`` → ``1 année``; ``pluriel(3, "année")`` → ``3 années``."""
     mot = singulier if abs(nombre_) < 2 else (pluriel_ or singulier + "s")
     return f"{nombre_} {mot}"
+
+
+def compte(nombre_: float, singulier: str, pluriel_: str | None = None) -> str:
+    """A count and its noun, French way: ``compte(1, "fichier évalué", "fichiers évalués")`` → ``1 fichier
+    évalué``; ``compte(2000, "fichier")`` → ``2 000 fichiers`` (0 and 1 take the singular)."""
+    mots = singulier.split(" ")
+    mot = singulier if abs(nombre_) < 2 else (pluriel_ or " ".join(m + "s" for m in mots))
+    return f"{nombre(nombre_)} {mot}"

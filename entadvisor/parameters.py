@@ -28,6 +28,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .duplicates import load_yaml
 from .errors import EntreeInvalide, Probleme
 
 
@@ -138,9 +139,6 @@ class ParameterSet:
         return dates
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 _MESSAGES = {
     "missing": "champ obligatoire absent",
     "extra_forbidden": "champ inconnu (champs permis : libelle, description, nature, unite, article, "
@@ -170,14 +168,18 @@ def _french(error: Any) -> str:
 
 
 def load_parameters(folder: Path) -> ParameterSet:
-    """Load every ``*.yaml`` of a parameter folder; errors name the file and the parameter."""
+    """Load every ``*.yaml`` of a parameter folder; errors name the file and the parameter.
+
+    A key given twice in a file (a parameter, a field, or the same date twice in ``values``) is an
+    error naming the key and its line, as it is in an answer file.
+    """
     parameters: dict[str, Parameter] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise EntreeInvalide(str(folder), "aucun fichier de paramètres (*.yaml) dans ce dossier.")
     for path in files:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+            data = load_yaml(path.read_text(encoding="utf-8"), str(path))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise EntreeInvalide(

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from .answers import (
     FIELDS,
     FORMAT_VERSION,
     Answers,
     answers_to_yaml,
     read_answers_text,
+    read_mapping,
     validate_answers,
 )
 from .errors import EntreeInvalide, Probleme
@@ -335,12 +334,6 @@ def texte_fichier(parcours: Parcours, commande_reprise: str | None = None, *, js
     return texte
 
 
-def _refuser_alias(texte: str, source: str) -> None:
-    for evenement in yaml.parse(texte, Loader=yaml.SafeLoader):
-        if isinstance(evenement, yaml.AliasEvent) or getattr(evenement, "anchor", None):
-            raise EntreeInvalide(source, "les ancres et alias YAML (& et *) ne sont pas acceptés.")
-
-
 def lire_reponses_partielles(
     path: str | Path, questionnaire: Questionnaire
 ) -> tuple[dict[str, Any], set[str]]:
@@ -351,14 +344,8 @@ def lire_reponses_partielles(
     """
     source = str(path)
     texte = read_answers_text(path)
-    try:
-        if source.lower().endswith(".json"):
-            data = json.loads(texte)
-        else:
-            _refuser_alias(texte, source)
-            data = yaml.safe_load(texte)
-    except (yaml.YAMLError, ValueError) as exc:
-        raise EntreeInvalide(source, f"fichier de réponses illisible ({exc}).") from None
+    # the loader of complete answer files: YAML 1.2 core schema, French messages with their line
+    data, lignes = read_mapping(texte, source, format="json" if source.lower().endswith(".json") else "yaml")
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise EntreeInvalide(source, "le fichier doit contenir une table de réponses « clé: valeur ».")
@@ -366,7 +353,7 @@ def lire_reponses_partielles(
     reponses: dict[str, Any] = {}
     for cle, valeur in data.items():
         if cle == "version":
-            if valeur != FORMAT_VERSION:
+            if valeur is True or str(valeur).strip() != str(FORMAT_VERSION):  # « 1 » as text is version 1
                 problemes.append(
                     Probleme(f"version « {valeur} » inconnue ; attendu {FORMAT_VERSION}.", "version")
                 )
@@ -375,14 +362,14 @@ def lire_reponses_partielles(
         if question is None:
             proches = difflib.get_close_matches(str(cle), FIELDS, n=1, cutoff=0.6)
             indice = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
-            problemes.append(Probleme(f"clé inconnue{indice}", str(cle)))
+            problemes.append(Probleme(f"clé inconnue{indice}", str(cle), lignes.get(str(cle))))
             continue
         if valeur is None:
             continue
         try:
             reponses[question.id] = question.accepter(valeur)
         except ValueError as exc:
-            problemes.append(Probleme(str(exc), question.id))
+            problemes.append(Probleme(str(exc), question.id, lignes.get(question.id)))
     if problemes:
         raise EntreeInvalide(source, problemes)
     inconnues: set[str] = set()

@@ -7,6 +7,7 @@ Checked by the property-based test over random answers and analysis dates, and b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from .calculations import add_months
@@ -41,7 +42,7 @@ def plan_problems(advice: Any, mise_en_service_maximum_mois: int) -> list[str]:
     phases = contrat.phases
     if phases[0].debut != contrat.debut or phases[-1].fin != contrat.fin:
         problems.append("les phases ne couvrent pas le contrat de son début à sa fin")
-    for avant, apres in zip(phases, phases[1:]):
+    for avant, apres in itertools.pairwise(phases):
         if apres.debut != avant.fin + UN_JOUR:
             problems.append(f"les phases « {avant.libelle} » et « {apres.libelle} » se chevauchent ou laissent un trou")
     if sum(phase.mois for phase in phases) != contrat.duree_mois:

@@ -25,7 +25,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .answers import FIELDS, REQUIRED, Answers
+from .duplicates import load_yaml
 from .errors import EntreeInvalide, Probleme
+from .french_input import NON as _NON  # one parser for the prompt and the answer files
+from .french_input import OUI as _OUI
+from .french_input import DateInexistante, parse_date, parse_integer, parse_number
+from .french_input import simplify as _simplifier
+from .french_input import without_spaces as _sans_espaces
 
 NOM_FICHIER = "ent-premier-degre.yaml"
 
@@ -44,23 +50,9 @@ INCONNU = Marque.INCONNU
 RETOUR = Marque.RETOUR
 """Returned by an interface when the user asks for the previous question."""
 
-_MOTS_NSP = {"nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "inconnu", "inconnue"}
-_OUI = {"o", "oui", "vrai"}
-_NON = {"n", "non", "faux"}
-_MOIS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+_MOTS_NSP = {
+    "nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "ne_sait_pas", "inconnu", "inconnue",
 }  # fmt: skip
-
-
-def _simplifier(texte: str) -> str:
-    """Lower case, no accents, single spaces, straight apostrophes: for lenient matching."""
-    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
-    return " ".join(sans_accents.replace("’", "'").lower().split())
-
-
-def _sans_espaces(texte: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]", "", texte)
 
 
 def _nombre_fr(valeur: float, decimales: int = 0) -> str:
@@ -141,6 +133,8 @@ class Question(_Modele):
     libelle: str
     texte: str
     aide: str
+    reference: str | None = None
+    """The texts the help relies on, shown on a line of their own (articles, never a case number)."""
     type: TypeQuestion
     choix: list[Choix] = Field(default_factory=list)
     mini: float | None = None
@@ -163,8 +157,11 @@ class Question(_Modele):
             self.ne_sait_pas
             and self.ne_sait_pas.valeur is not None
             and self.ne_sait_pas.valeur not in self.valeurs()
+            and not (self.type == "oui_non" and self.ne_sait_pas.valeur == "ne_sait_pas")
         ):
-            raise ValueError("« ne_sait_pas.valeur » doit être l'une des valeurs des choix")
+            raise ValueError(
+                "« ne_sait_pas.valeur » doit être l'une des valeurs des choix (ou « ne_sait_pas » pour un oui/non)"
+            )
         if self.defaut is not None:
             try:
                 self.accepter(self.defaut)
@@ -178,6 +175,14 @@ class Question(_Modele):
     def facultative(self) -> bool:
         """« Je ne sais pas » leaves the key out of the answer file."""
         return self.ne_sait_pas is not None and self.ne_sait_pas.valeur is None
+
+    def _inconnue(self, valeur: Any) -> bool:
+        """The stored value of « je ne sais pas » (e.g. ``ne_sait_pas`` for a yes/no question)."""
+        return (
+            self.ne_sait_pas is not None
+            and self.ne_sait_pas.valeur is not None
+            and valeur == self.ne_sait_pas.valeur
+        )
 
     def valeurs(self) -> list[str]:
         return [choix.valeur for choix in self.choix]
@@ -223,7 +228,21 @@ class Question(_Modele):
             return self.accepter(self.defaut)
         if self.facultative:
             return INCONNU
-        raise ValueError("Une réponse est attendue (tapez ? pour savoir pourquoi la question est posée).")
+        raise ValueError(f"Rien n'a été tapé. {self.quoi_taper()}")
+
+    def quoi_taper(self) -> str:
+        """What to type for this question, in French (the sentence that follows a refusal)."""
+        quoi = {
+            "oui_non": "o (oui) ou n (non)",
+            "choix": f"le numéro d'un choix, de 1 à {len(self.choix)}",
+            "entier": f"un nombre entier, par exemple {_nombre_fr(max(self.mini or 0, 1) * 12, 0)}",
+            "nombre": "un nombre, par exemple 4,50 ou 4.50",
+            "date": "une date, par exemple 15/03/2027",
+            "annee": "une année, par exemple 2027",
+            "texte": "un texte",
+        }[self.type]
+        nsp = ", ou « je ne sais pas » (nsp)" if self.ne_sait_pas is not None else ""
+        return f"Tapez {quoi}{nsp} ; ? explique pourquoi la question est posée."
 
     def valider(self, texte: str, reponses: Mapping[str, Any] | None = None) -> Any:
         """Parse one typed answer (French forms accepted) into the value stored in the answer file.
@@ -237,11 +256,12 @@ class Question(_Modele):
         if simple in _MOTS_NSP:
             if self.ne_sait_pas is None:
                 raise ValueError(
-                    "Cette question demande une réponse : tapez ? pour savoir pourquoi elle est posée."
+                    "« Je ne sais pas » n'est pas possible ici : le conseil dépend de cette réponse. "
+                    + self.quoi_taper()
                 )
             return INCONNU if self.ne_sait_pas.valeur is None else self.ne_sait_pas.valeur
         if not brut:
-            raise ValueError("Une réponse est attendue.")
+            raise ValueError(f"Rien n'a été tapé. {self.quoi_taper()}")
         analyse = getattr(self, f"_valider_{self.type}")
         return analyse(brut, reponses)
 
@@ -301,18 +321,16 @@ class Question(_Modele):
         return _sans_espaces(texte.replace("€", " "))
 
     def _valider_entier(self, brut: str, reponses: Mapping[str, Any] | None) -> int:
-        texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"[+-]?\d+", texte):
+        valeur = parse_integer(self._nettoyer_nombre(brut))
+        if valeur is None:
             raise ValueError(f"« {brut} » n'est pas un nombre entier ; tapez par exemple 12.")
-        valeur = int(texte)
         self._hors_bornes(valeur, reponses)
         return valeur
 
     def _valider_nombre(self, brut: str, reponses: Mapping[str, Any] | None) -> float:
-        texte = self._nettoyer_nombre(brut)
-        if not re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", texte):
+        valeur = parse_number(self._nettoyer_nombre(brut))
+        if valeur is None:
             raise ValueError(f"« {brut} » n'est pas un nombre ; tapez par exemple 3,50 (virgule ou point).")
-        valeur = float(texte.replace(",", "."))
         self._hors_bornes(valeur, reponses)
         return int(valeur) if valeur.is_integer() else valeur
 
@@ -342,23 +360,30 @@ class Question(_Modele):
         raise ValueError(f"« {brut} » n'est pas un des choix : tapez un numéro, {numeros}.")
 
     def _valider_date(self, brut: str, reponses: Mapping[str, Any] | None) -> dt.date:
-        simple = _simplifier(brut)
         exemple = "tapez par exemple 15/01/2027 (ou 2027-01-15)."
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", simple):
-            annee, mois, jour = (int(g) for g in m.groups())
-        elif m := re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", simple):
-            jour, mois, annee = (int(g) for g in m.groups())
-        elif (m := re.fullmatch(r"(\d{1,2})(?:er)? ([a-z]+) (\d{4})", simple)) and m.group(2) in _MOIS:
-            jour, mois, annee = int(m.group(1)), _MOIS[m.group(2)], int(m.group(3))
-        else:
-            raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
         try:
-            return dt.date(annee, mois, jour)
-        except ValueError:
+            date = parse_date(brut)
+        except DateInexistante:
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
+        if date is None:
+            raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
+        from .answers import ECART_DATES_ANS, _years_later
+
+        aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
+        mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
+        if not mini <= date <= maxi:
+            raise ValueError(
+                f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "
+                f"le {mini:%d/%m/%Y} et le {maxi:%d/%m/%Y}."
+            )
+        return date
 
     def _valider_texte(self, brut: str, reponses: Mapping[str, Any] | None) -> str:
         texte = " ".join(brut.split())
+        if any(unicodedata.category(c) == "Cc" for c in texte):  # the answer file would refuse it
+            raise ValueError(
+                "Le texte contient un caractère de contrôle (une flèche ou une touche spéciale ?) ; retapez-le."
+            )
         if self.max_longueur is not None and len(texte) > self.max_longueur:
             raise ValueError(f"Le texte fait {len(texte)} caractères ; {self.max_longueur} au plus.")
         return texte
@@ -367,7 +392,7 @@ class Question(_Modele):
 
     def afficher(self, valeur: Any) -> str:
         """An answer in French words, as the review screen shows it."""
-        if valeur is INCONNU:
+        if valeur is INCONNU or (self.type == "oui_non" and self._inconnue(valeur)):
             return "je ne sais pas"
         if self.type == "choix":
             return next((c.libelle for c in self.choix if c.valeur == valeur), str(valeur))
@@ -378,7 +403,7 @@ class Question(_Modele):
 
     def en_saisie(self, valeur: Any) -> str:
         """An answer as it could be typed again: what a prompt shows between brackets."""
-        if valeur is INCONNU:
+        if valeur is INCONNU or (self.type == "oui_non" and self._inconnue(valeur)):
             return "je ne sais pas"
         if self.type == "choix":
             valeurs = self.valeurs()
@@ -494,10 +519,14 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EntreeInvalide(source, "questionnaire introuvable.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EntreeInvalide(source, f"questionnaire illisible ({exc}).") from None
+    except IsADirectoryError:
+        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de questionnaire.") from None
+    except UnicodeDecodeError:
+        raise EntreeInvalide(source, "questionnaire illisible : enregistrez-le en UTF-8.") from None
+    except OSError as exc:
+        raise EntreeInvalide(source, f"questionnaire illisible ({exc.strerror or exc}).") from None
     try:
-        data = yaml.safe_load(texte)
+        data = load_yaml(texte, source)  # a key given twice is an error (file, key, line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         ligne = mark.line + 1 if mark is not None else None

@@ -353,7 +353,7 @@ class Vue:
             k for k in advice.reponses if k not in ordre
         )
         self.reponses = [
-            {"libelle": self.libelle_fait(k), "valeur": self.valeur_reponse(k, advice.reponses[k])}
+            {"cle": k, "libelle": self.libelle_fait(k), "valeur": self.valeur_reponse(k, advice.reponses[k])}
             for k in keys
             if k != "version"
         ]

@@ -136,7 +136,13 @@ CONDITIONS: dict[str, dict[Any, str]] = {
         False: "Si la formation, l'assistance et l'animation n'étaient pas prévues",
     },
 }
-INCONNUES = {"offre_mutualisee": "ne_sait_pas", "specifications_precises": None}
+INCONNUES = {
+    "offre_mutualisee": "ne_sait_pas",
+    "specifications_precises": None,
+    # rules/hypotheses.py: an unknown is its prudent value, never an alternative to explore
+    "usages_numeriques": "ne_sait_pas",
+    "equipement_ecoles": "ne_sait_pas",
+}
 """Answers meaning « je ne sais pas »: the advice is stated for each possible answer."""
 
 

@@ -11,17 +11,21 @@ resume), then the advice and the offer of the HTML report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
 import shlex
-import shutil
+import signal
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ._files import exclusive_lock
 from .answers import Answers, write_atomic
 from .errors import EntreeInvalide, Probleme
 from .parcours import LigneRevue, Parcours, Position, executer, lire_reponses_partielles, texte_fichier
@@ -40,7 +44,9 @@ def _echo(texte: str = "") -> None:
 
 
 def _largeur() -> int:
-    return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
+    from .text import largeur_terminal
+
+    return min(100, largeur_terminal())  # 80 when unknown or piped, like the advice
 
 
 def _paragraphe(texte: str, largeur: int | None = None, premier: str = "", suite: str = "") -> None:
@@ -104,7 +110,7 @@ class PlainAsker:
                 self._paragraphe(f"Réponse non valide. {exc}", "  ", "  ")
                 continue
             if question.type == "choix":
-                _echo(f"  → {question.afficher(valeur)}")
+                self._paragraphe(question.afficher(valeur), "  → ", "    ")
             return valeur
 
     def revoir(self, lignes: list[LigneRevue], problemes: list[Probleme]) -> int | Marque | None:
@@ -175,7 +181,11 @@ class PlainAsker:
                 return True
             if reponse in ("n", "non"):
                 return False
-            _echo(f"  Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » n'est pas compris : répondez par o (oui) ou n (non).",
+                "  ",
+                "  ",
+            )
 
     def choisir(self, texte: str, options: list[str], defaut: int) -> int:
         """A numbered choice; returns the 1-based number chosen."""
@@ -188,7 +198,9 @@ class PlainAsker:
                 return defaut
             if reponse.isdigit() and 1 <= int(reponse) <= len(options):
                 return int(reponse)
-            _echo(f"  Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.")
+            self._paragraphe(
+                f"Réponse non valide. « {reponse} » : tapez un numéro de 1 à {len(options)}.", "  ", "  "
+            )
 
     def saisir(self, texte: str, defaut: str) -> str:
         reponse = self._lire(f"{texte} [{defaut}]")
@@ -222,6 +234,8 @@ class PlainAsker:
     def _aide(self, question: Question) -> None:
         _echo()
         self._paragraphe(f"Pourquoi cette question ? {question.aide}", "  ", "  ")
+        if question.reference:
+            self._paragraphe(f"Références : {question.reference}", "  ", "  ")
         if question.ne_sait_pas is not None:
             self._paragraphe(f"Si vous ne savez pas (nsp) : {question.ne_sait_pas.effet}", "  ", "  ")
         self._paragraphe(
@@ -294,7 +308,143 @@ def lancer_questionnaire(
     file is replaced only with consent (``remplacer``, or a confirmation on a terminal); with piped
     input and no ``remplacer`` it is refused with :class:`EntreeInvalide`. Answers are written
     atomically after every answer. Bad input files raise :class:`EntreeInvalide`.
+
+    No answer is lost: the answer file is locked for the whole questionnaire (a second questionnaire
+    on it is refused, :class:`~entadvisor._files.FichierVerrouille`); before each save the file is
+    checked unchanged since the last one (else the answers go to a copy beside it, and nothing is
+    overwritten); the comments of a resumed YAML file are kept in place; SIGTERM and SIGHUP stop
+    the questionnaire like Ctrl-C (answers kept, exit 130).
     """
+    cible = sortie or reprendre or DEFAUT_SORTIE
+    verrou = contextlib.nullcontext() if cible.is_dir() else exclusive_lock(cible)
+    with verrou, _signaux_comme_ctrl_c():
+        return _lancer_questionnaire(
+            sortie=sortie,
+            reprendre=reprendre,
+            remplacer=remplacer,
+            date_analyse=date_analyse,
+            regles=regles,
+            questionnaire=questionnaire,
+            conseiller=conseiller,
+            asker=asker,
+        )
+
+
+@contextlib.contextmanager
+def _signaux_comme_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt, so that they print what Ctrl-C prints (main thread only)."""
+    precedents: dict[int, Any] = {}
+
+    def interrompre(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for nom in ("SIGTERM", "SIGHUP"):
+        numero = getattr(signal, nom, None)
+        if numero is None:
+            continue
+        try:
+            precedents[numero] = signal.signal(numero, interrompre)
+        except ValueError:  # not the main thread (e.g. a test runner's worker thread)
+            break
+    try:
+        yield
+    finally:
+        for numero, precedent in precedents.items():
+            signal.signal(numero, precedent)
+
+
+_MARQUES_ENTETE = ("# Réponses au questionnaire", "# Questionnaire complet.", "# Questionnaire en cours")
+_CLE = re.compile(r"([A-Za-z_]\w*)\s*:(?=\s|$)")
+
+
+def _entrees(lignes: list[str]) -> list[tuple[str | None, list[str]]]:
+    """The lines of a flat YAML file grouped by entry: (key, its lines) or (None, [a comment or blank line])."""
+    entrees: list[tuple[str | None, list[str]]] = []
+    for ligne in lignes:
+        cle = _CLE.match(ligne)
+        if cle:
+            entrees.append((cle.group(1), [ligne]))
+        elif ligne[:1] in (" ", "\t", "-") and entrees and entrees[-1][0] is not None:
+            entrees[-1][1].append(ligne)  # the continuation of a value
+        else:
+            entrees.append((None, [ligne]))
+    return entrees
+
+
+def _commentaire(ligne: str) -> str:
+    """The trailing comment of a one-line entry (with the spaces before it), or ''."""
+    guillemet = None
+    for position, caractere in enumerate(ligne):
+        if guillemet:
+            if caractere == guillemet:
+                guillemet = None
+        elif caractere in "'\"":
+            guillemet = caractere
+        elif caractere == "#" and position and ligne[position - 1] in " \t":
+            debut = position
+            while debut and ligne[debut - 1] in " \t":
+                debut -= 1
+            return ligne[debut:]
+    return ""
+
+
+def texte_en_place(ancien: str, nouveau: str) -> str:
+    """The answers of ``nouveau`` written into ``ancien`` in place: the user's comments and blank lines,
+    and the order of the answers, are kept; changed answers replaced (with the comment on their line),
+    removed ones dropped, new ones added at the end; entadvisor's own header and « je ne sais pas »
+    comments come from ``nouveau``."""
+    neuves = _entrees(nouveau.splitlines())
+    valeurs = {cle: lignes for cle, lignes in neuves if cle is not None}
+    entete = [lignes[0] for cle, lignes in neuves if cle is None and lignes[0].startswith(_MARQUES_ENTETE)]
+    nsp = [lignes[0] for cle, lignes in neuves if cle is None and lignes[0].startswith("# je_ne_sais_pas:")]
+    sortie: list[str] = list(entete)
+    places: set[str] = set()
+    for cle, lignes in _entrees(ancien.splitlines()):
+        if cle is None:
+            if not lignes[0].startswith((*_MARQUES_ENTETE, "# je_ne_sais_pas:")):
+                sortie.extend(lignes)
+            continue
+        if cle not in valeurs or cle in places:
+            continue
+        places.add(cle)
+        remplacement = list(valeurs[cle])
+        commentaire = _commentaire(lignes[0]) if len(lignes) == 1 else ""
+        if commentaire and len(remplacement) == 1:
+            remplacement[0] += commentaire
+        sortie.extend(remplacement)
+    for cle, lignes in neuves:
+        if cle is not None and cle not in places:
+            sortie.extend(lignes)
+    sortie.extend(nsp)
+    return "\n".join(sortie) + "\n"
+
+
+def _lire_octets(chemin: Path) -> bytes | None:
+    try:
+        return chemin.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _copie_de_secours(cible: Path) -> Path:
+    for numero in range(1, 1000):
+        copie = cible.with_name(f"{cible.stem}.conflit-{numero}{cible.suffix}")
+        if not copie.exists():
+            return copie
+    return cible.with_name(f"{cible.stem}.conflit-{os.getpid()}{cible.suffix}")
+
+
+def _lancer_questionnaire(
+    *,
+    sortie: Path | None,
+    reprendre: Path | None,
+    remplacer: bool,
+    date_analyse: dt.date | None,
+    regles: Path | None,
+    questionnaire: Path | None,
+    conseiller: Conseiller | None,
+    asker: PlainAsker | None,
+) -> int:
     modele = load_questionnaire(questionnaire)
     asker = asker or PlainAsker()
     interactif = _entree_interactive()
@@ -348,14 +498,24 @@ def lancer_questionnaire(
     commande = _commande_reprise(cible, date_analyse, regles, questionnaire)
     parcours = Parcours(modele, reponses, inconnues)
     ecrit = [_meme_fichier(cible, reprendre)]
+    connu = [_lire_octets(cible)]  # what the file holds now: a save first checks it is unchanged
+    json_ = cible.suffix.lower() == ".json"
 
     def enregistrer(etat: Parcours) -> None:
-        try:
-            write_atomic(cible, texte_fichier(etat, commande, json_=cible.suffix.lower() == ".json"))
-        except OSError as exc:
+        texte = texte_fichier(etat, commande, json_=json_)
+        if connu[0] is not None and not json_ and ecrit[0]:  # the user's comments stay where they are
+            texte = texte_en_place(connu[0].decode("utf-8-sig", errors="replace"), texte)
+        if _lire_octets(cible) != connu[0]:
+            copie = _copie_de_secours(cible)
+            write_atomic(copie, texte, what="la copie des réponses")
             raise EntreeInvalide(
-                str(cible), f"impossible d'enregistrer les réponses ({exc.strerror or exc})."
-            ) from None
+                str(cible),
+                "ce fichier a été modifié par un autre programme pendant le questionnaire ; pour ne rien "
+                f"effacer, il n'a pas été remplacé. Vos réponses sont enregistrées dans {copie} ; comparez "
+                f"les deux fichiers, puis reprenez avec : entadvisor questionnaire --reprendre {_q(copie)}",
+            )
+        write_atomic(cible, texte, what="le fichier de réponses")
+        connu[0] = texte.encode("utf-8")
         ecrit[0] = True
 
     _introduction(modele.titre, modele.introduction, parcours, cible, reprendre)
@@ -379,11 +539,13 @@ def lancer_questionnaire(
             )
             return 1
         _echo()
-        click.echo(texte)
+        _afficher_conseil(advice, texte, cible, asker, interactif)
         return _proposer_rapport(advice, cible, asker, interactif)
     except (click.Abort, KeyboardInterrupt):
         _echo()
-        _echo(f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :")
+        _paragraphe(
+            f"Interrompu. Vos réponses, complètes, sont dans {cible} ; pour le conseil et le rapport :"
+        )
         _echo(f"  entadvisor conseil {_q(cible)} --html {_q(cible.with_suffix('.html'))}")
         return CODE_INTERRUPTION
 
@@ -393,18 +555,15 @@ def _introduction(
 ) -> None:
     nombre = len(parcours.revue()) if parcours.en_revue else parcours.position().total
     sections = len(parcours.questionnaire.sections)
-    _echo(
-        click.style(
-            f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions "
-            "(une dizaine de minutes).",
-            bold=True,
-        )
-    )
+    entete = f"Questionnaire « {titre} » — {sections} sections, environ {nombre} questions (une dizaine de minutes)."
+    for ligne in textwrap.wrap(entete, _largeur()):  # the width of the terminal, like every paragraph
+        _echo(click.style(ligne, bold=True))
     _paragraphe(introduction)
     _echo("À chaque question :")
     _echo("  ?       explique pourquoi elle est posée et ce que la réponse change ;")
     _echo("  <       revient à la question précédente ;")
-    _echo("  Entrée  garde la valeur proposée entre [crochets].")
+    _echo("  Entrée  garde la valeur proposée entre [crochets] ;")
+    _echo("  nsp     répond « je ne sais pas », quand la question le permet.")
     _paragraphe(
         f"Vos réponses sont enregistrées au fur et à mesure dans {cible} ; Ctrl-C interrompt le "
         "questionnaire, que vous pourrez reprendre plus tard."
@@ -424,12 +583,33 @@ def _introduction(
 def _interruption(nombre: int, cible: Path, commande: str, ecrit: bool) -> None:
     _echo()
     if not ecrit:
-        _echo("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
+        _paragraphe("Questionnaire interrompu avant la première réponse : aucun fichier n'a été écrit.")
         return
     quoi = "Votre réponse est enregistrée" if nombre == 1 else f"Vos {nombre} réponses sont enregistrées"
     _echo(f"Questionnaire interrompu. {quoi} dans {cible}.")
     _echo("Pour reprendre à la première question sans réponse :")
     _echo(f"  {commande}")
+
+
+def _afficher_conseil(advice: Any, texte: str, cible: Path, asker: PlainAsker, interactif: bool) -> None:
+    """At a terminal, the short summary first and the full advice on request, through a pager (the
+    full advice is some 150 lines); piped, the full advice on stdout, for the program that reads it."""
+    from .advice import Advice
+    from .text import advice_summary
+
+    if not interactif or not isinstance(advice, Advice):
+        click.echo(texte)
+        return
+    click.echo(advice_summary(advice))
+    _echo()
+    lignes = texte.count("\n") + 1
+    if asker.confirmer(
+        f"Afficher le conseil complet ({lignes} lignes : raisons, calendrier, vigilance, préparation) ?",
+        defaut=False,
+    ):
+        click.echo_via_pager(texte)
+    else:
+        _echo(f"Le conseil complet, à tout moment : entadvisor conseil {_q(cible)}")
 
 
 def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: bool) -> int:
@@ -440,7 +620,8 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
         return 0
     html = cible.with_suffix(".html")
     if not interactif:
-        _echo(f"Pour le rapport HTML : entadvisor conseil {_q(cible)} --html {_q(html)}")
+        _echo("Pour le rapport HTML :")
+        _echo(f"  entadvisor conseil {_q(cible)} --html {_q(html)}")
         return 0
     _echo()
     if not asker.confirmer("Écrire le rapport HTML pour les élus ?", defaut=True):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 
 from .advice import Advice
-from .formatting import annee_scolaire, date_fr, duree_mois, montant
+from .errors import visible
+from .formatting import annee_scolaire, date_fr, duree_mois, montant, pluriel
 
 VOIES = {
     "centrale_achat": "adhésion à une centrale d'achat",
@@ -28,16 +30,38 @@ FORMATS = {
 }
 STATUTS = {"ok": "✔ Fait", "en_cours": "◐ En cours", "a_faire": "○ À faire", "attention": "⚠ Attention"}
 
-LARGEUR = 96
+LARGEUR = 80
+"""The width when the terminal's is unknown (output piped to a file or a program)."""
+LARGEUR_MIN, LARGEUR_MAX = 40, 120
+"""Narrower than 40 columns nothing reads well; wider than 120 a line is too long to read."""
+
+_largeur = LARGEUR
+
+
+def largeur_terminal() -> int:
+    """The terminal's width in columns (``COLUMNS`` first, as the shell sets it), 80 when unknown or piped."""
+    colonnes = shutil.get_terminal_size((LARGEUR, 24)).columns
+    return max(LARGEUR_MIN, min(LARGEUR_MAX, colonnes)) if colonnes > 0 else LARGEUR
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
-    """Wrap a French paragraph, never leaving « ; », « : », « ? », « ! » or « » » at the start of a line."""
+    """Wrap a French paragraph at the current width: whole words only (never cut inside a word or at
+    its hyphen), continuation lines aligned under the text, never « ; », « : », « ? », « ! » or « » »
+    at the start of a line."""
     for mark in (" ;", " :", " ?", " !", " »"):
         text = text.replace(mark, "\u00a0" + mark[1:])
     text = text.replace("« ", "«\u00a0")
+    if first is None:
+        first = indent
+    else:  # continuation lines start under the first word of the text, after the marker (« 1. », « - »)
+        indent = " " * len(first)
     return textwrap.fill(
-        text, width=LARGEUR, initial_indent=first if first is not None else indent, subsequent_indent=indent
+        text,
+        width=_largeur,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 
@@ -68,17 +92,57 @@ def contrat_phrase(advice: Advice) -> str:
     return texte
 
 
-def advice_text(advice: Advice) -> str:
-    """The advice in French, the three recommendations first, as a user reads it in a terminal."""
+def advice_text(advice: Advice, largeur: int | None = None) -> str:
+    """The advice in French, the three recommendations first, as a user reads it in a terminal.
+
+    Lines fit ``largeur`` columns (default: the terminal's width, 80 when unknown or piped)."""
+    global _largeur
+    precedente, _largeur = _largeur, largeur or largeur_terminal()
+    try:
+        return visible("\n".join(_advice_lines(advice)))  # a name from an answer file never sends ESC
+    finally:
+        _largeur = precedente
+
+
+def advice_summary(advice: Advice, largeur: int | None = None) -> str:
+    """The short summary: the heading and « L'ESSENTIEL » (the three recommendations and the key date),
+    then how many points of vigilance the full advice holds."""
+    global _largeur
+    precedente, _largeur = _largeur, largeur or largeur_terminal()
+    try:
+        lignes = _entete(advice) + _essentiel(advice)
+        if advice.vigilance:
+            lignes.append(
+                _wrap(
+                    f"{pluriel(len(advice.vigilance), 'point')} de vigilance dans le conseil complet.",
+                    "  ",
+                    "  ",
+                )
+            )
+        return visible("\n".join(lignes))
+    finally:
+        _largeur = precedente
+
+
+def _entete(advice: Advice) -> list[str]:
     out: list[str] = []
     titre = advice.nom_projet or "Projet d'ENT"
-    out.append(f"{titre}")
-    out.append("=" * min(len(titre), LARGEUR))
+    out.append(_wrap(titre, "", ""))
+    out.append("=" * min(len(titre), _largeur))
     out.append(
-        f"Analyse du {date_fr(advice.date_analyse)} · seuils en vigueur au {date_fr(advice.date_parametres)} · "
-        f"base de connaissances {advice.base_de_connaissances.version}"
+        _wrap(
+            f"Analyse du {date_fr(advice.date_analyse)} · seuils en vigueur au {date_fr(advice.date_parametres)} · "
+            f"base de connaissances {advice.base_de_connaissances.version}",
+            "",
+            "",
+        )
     )
     out.append("")
+    return out
+
+
+def _essentiel(advice: Advice) -> list[str]:
+    out: list[str] = []
     cal = advice.calendrier_synthese
     out.append("L'ESSENTIEL")
     out.append(_wrap(f"Achat : {procedure_phrase(advice)}.", "    ", "  1. "))
@@ -98,7 +162,11 @@ def advice_text(advice: Advice) -> str:
     )
     out.append(_wrap(f"Date clé : {date_cle}.", "    ", "     "))
     out.append("")
+    return out
 
+
+def _advice_lines(advice: Advice) -> list[str]:
+    out = _entete(advice) + _essentiel(advice)
     out.append("POURQUOI")
     out.append("  Achat")
     for raison in advice.achat.raisons + advice.valeur_estimee.raisons:
@@ -120,7 +188,9 @@ def advice_text(advice: Advice) -> str:
     for raison in advice.contrat.raisons:
         out.append(_wrap(raison.texte, "      ", "    - "))
     for phase in advice.contrat.phases:
-        out.append(f"    · {phase.libelle} : du {date_fr(phase.debut)} au {date_fr(phase.fin)}")
+        out.append(
+            _wrap(f"{phase.libelle} : du {date_fr(phase.debut)} au {date_fr(phase.fin)}", "      ", "    · ")
+        )
     out.append("")
 
     out.append("CALENDRIER")
@@ -136,7 +206,7 @@ def advice_text(advice: Advice) -> str:
     if advice.vigilance:
         out.append("POINTS DE VIGILANCE")
         for point in advice.vigilance:
-            out.append(_wrap(point.message, "      ", f"  ⚠ [{point.code}] "))
+            out.append(_wrap(f"[{point.code}] {point.message}", "    ", "  ⚠ "))
         out.append("")
 
     out.append("PRÉPARATION (facteurs clés de succès du guide)")
@@ -160,6 +230,11 @@ def advice_text(advice: Advice) -> str:
         )
     )
     out.append(
-        f"Années scolaires couvertes : {annee_scolaire(advice.contrat.debut.year)} à {annee_scolaire(advice.contrat.fin.year - 1)}."
+        _wrap(
+            f"Années scolaires couvertes : {annee_scolaire(advice.contrat.debut.year)} à "
+            f"{annee_scolaire(advice.contrat.fin.year - 1)}.",
+            "",
+            "",
+        )
     )
-    return "\n".join(out)
+    return out

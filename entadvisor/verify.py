@@ -65,7 +65,7 @@ from typing import Any
 
 from .answers import FIELDS, Answers, allowed_values, answers_to_yaml
 from .engine import matcher_name
-from .formatting import date_fr, nombre
+from .formatting import compte, date_fr, nombre
 from .parameters import load_parameters
 from .verify_checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
 from .verify_sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
@@ -323,8 +323,8 @@ def verify(
     dates_parametres: set[dt.date] = set()
     echecs: dict[int, Cas] = {}
     for resultat in resultats:
-        for key, compte in resultat.couverture.items():
-            couverture.setdefault(key, Counter()).update(compte)
+        for key, comptes_lot in resultat.couverture.items():
+            couverture.setdefault(key, Counter()).update(comptes_lot)
         analyses |= resultat.analyses
         dates_parametres |= resultat.dates_parametres
         echecs.update(resultat.echecs)
@@ -420,12 +420,14 @@ def _couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -
         valeurs = Counter(compteurs.get(key, Counter()))
         absentes = valeurs.pop(None, 0)
         permises = allowed_values(key)
-        if permises is not None or all(isinstance(v, bool) for v in valeurs):
+        if permises is not None or all(isinstance(v, bool) or v == "ne_sait_pas" for v in valeurs):
             attendues = list(permises) if permises is not None else [False, True]
-            texte = ", ".join(f"{v} ({nombre(valeurs.get(v, 0))})" for v in attendues)
+            attendues += [v for v in valeurs if v not in attendues]  # e.g. « ne_sait_pas » for a yes/no
+            texte = ", ".join(f"{_court(v)} ({nombre(valeurs.get(v, 0))})" for v in attendues)
         elif valeurs:
             connues: list[Any] = sorted(valeurs)
-            texte = f"{nombre(len(connues))} valeurs, de {_court(connues[0])} à {_court(connues[-1])}"
+            court = str if key == "rentree_visee" else _court  # a year has no thousands separator
+            texte = f"{compte(len(connues), 'valeur')}, de {court(connues[0])} à {court(connues[-1])}"
         else:
             texte = "jamais donnée"
         if absentes:
@@ -438,6 +440,8 @@ def _couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -
 
 
 def _court(valeur: Any) -> str:
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
     if isinstance(valeur, dt.date):
         return valeur.isoformat()
     if isinstance(valeur, float):

@@ -102,6 +102,8 @@ def _dimensions(params: list[ParameterSet]) -> dict[str, tuple[Any, ...]]:
         "accompagnement_prevu",
     ):
         dims[key] = (False, True)
+    for key in HYPOTHESES:  # « ne_sait_pas » is drawn (see _choix_du_bloc), never in a product
+        dims[key] = tuple(v for v in dims[key] if v != "ne_sait_pas")
     dims["nombre_communes"] = ("une", "plusieurs")
     dims["besoin_specs"] = tuple(
         (besoin, specs)
@@ -212,10 +214,22 @@ def _blocs(complet: bool) -> list[_Bloc]:
     ]
 
 
+HYPOTHESES = (
+    "communes_partenaires_interessees",
+    "usages_numeriques",
+    "equipement_ecoles",
+    "autorite_academique_associee",
+    "dpo_associe",
+)
+"""Answers whose « ne_sait_pas » rules/hypotheses.py turns into the prudent value: the unknown is drawn with
+the other values where the answer is not in a block's product (it adds cases, not a product dimension)."""
+
+
 def _choix_du_bloc(bloc: _Bloc, dims: dict[str, tuple[Any, ...]]) -> Iterable[dict[str, Any]]:
     """The full product of the block's dimensions; the other dimensions drawn by a seeded generator."""
     tirage = random.Random(f"entadvisor-verifier:{bloc.nom}").random
-    autres = [(nom, dims[nom], len(dims[nom])) for nom in dims if nom not in bloc.produit]
+    tirees = {nom: dims[nom] + (("ne_sait_pas",) if nom in HYPOTHESES else ()) for nom in dims}
+    autres = [(nom, tirees[nom], len(tirees[nom])) for nom in dims if nom not in bloc.produit]
     precisions = {b: [s for b2, s in dims["besoin_specs"] if b2 == b] for b in dims["besoin"]}
     for combinaison in itertools.product(*(dims[nom] for nom in bloc.produit)):
         choix = dict(zip(bloc.produit, combinaison, strict=True))

@@ -56,7 +56,14 @@ def load_case_answers(case: dict[str, Any]) -> dict[str, Any]:
 def _lookup(data: Any, path: str) -> Any:
     current = data
     for part in path.split("."):
-        current = current[int(part)] if isinstance(current, list) else current[part]
+        if isinstance(current, list) and not part.lstrip("-").isdigit():
+            # a list of named items (parametres, seuils) is also reached by name: parametres.seuil_dispense
+            named = [item for item in current if isinstance(item, dict) and item.get("nom") == part]
+            if not named:
+                raise KeyError(part)
+            current = named[0]
+        else:
+            current = current[int(part)] if isinstance(current, list) else current[part]
     return current
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,157 @@ def test_no_message_of_the_gallery_contains_pydantic_text():
         message = str(_error(BROKEN / name)) if name != "cle-en-double.yaml" else ""
         for fragment in ("Input should", "validation error", "Field required", "pydantic", "type="):
             assert fragment not in message, f"{name} : {message}"
+
+
+# --- French forms and YAML 1.2 (issue 12, issue 13 item 3) ---------------------------------------
+
+
+def _with(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+EXAMPLE_TEXT = (EXAMPLES / "ville-12-ecoles.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "expected"),
+    [
+        pytest.param("prix_eleve_an_ht: 4,50", "prix_eleve_an_ht", 4.5, id="decimal-comma"),
+        pytest.param("prix_eleve_an_ht: 4.50", "prix_eleve_an_ht", 4.5, id="decimal-point"),
+        pytest.param("nombre_eleves: 1 850", "nombre_eleves", 1850, id="thousands-space"),
+        pytest.param("nombre_eleves: 1\u00a0850", "nombre_eleves", 1850, id="thousands-nbsp"),
+        pytest.param("nombre_eleves: 1\u202f850", "nombre_eleves", 1850, id="thousands-narrow-nbsp"),
+        pytest.param('nombre_eleves: "1 850"', "nombre_eleves", 1850, id="thousands-quoted"),
+        pytest.param("couts_ponctuels_ht: 6 000,50", "couts_ponctuels_ht", 6000.5, id="thousands-and-comma"),
+        pytest.param("date_lancement: 15/03/2027", "date_lancement", dt.date(2027, 3, 15), id="date-slashes"),
+        pytest.param("date_lancement: 15 mars 2027", "date_lancement", dt.date(2027, 3, 15), id="date-words"),
+        pytest.param("date_lancement: 2027-03-15", "date_lancement", dt.date(2027, 3, 15), id="date-iso"),
+        pytest.param("service_marches: oui", "service_marches", True, id="oui"),
+        pytest.param("service_marches: non", "service_marches", False, id="non"),
+        pytest.param("service_marches: yes", "service_marches", True, id="yes-is-text-read-as-yes"),
+        pytest.param("nombre_ecoles: 012", "nombre_ecoles", 12, id="leading-zero-is-decimal-not-octal"),
+        pytest.param("nombre_eleves: 01850", "nombre_eleves", 1850, id="leading-zero-never-octal"),
+        pytest.param('version: "1"', "version", 1, id="version-as-text"),
+    ],
+)
+def test_french_forms_and_yaml_1_2_numbers_are_read_as_the_questionnaire_reads_them(line, field, expected):
+    """An answer file accepts what the questionnaire accepts (« 4,50 », « 1 850 », « 15/03/2027 », « oui »),
+    and a leading zero is a decimal number, never octal."""
+    key = line.split(":", 1)[0]
+    text = EXAMPLE_TEXT
+    if f"\n{key}:" in text:
+        old = next(row for row in text.splitlines() if row.startswith(f"{key}:"))
+        text = _with(text, old, line)
+    else:
+        text += line + "\n"
+    answers = parse_answers(text, "f.yaml", date_analyse=dt.date(2026, 12, 1))
+    assert getattr(answers, field) == expected
+
+
+def test_the_questionnaire_and_the_loader_share_one_french_parser():
+    """The questionnaire's typed answers and the answer files go through the same parser (french_input)."""
+    from entadvisor import french_input, questionnaire
+
+    assert questionnaire.parse_number is french_input.parse_number
+    assert questionnaire.parse_date is french_input.parse_date
+    assert questionnaire._OUI is french_input.OUI
+
+
+@pytest.mark.parametrize(
+    ("date_analyse", "launch", "ok"),
+    [
+        pytest.param(dt.date(2026, 12, 1), "2046-12-01", True, id="20-years-later-accepted"),
+        pytest.param(dt.date(2026, 12, 1), "2046-12-02", False, id="20-years-and-a-day-refused"),
+        pytest.param(dt.date(2026, 12, 1), "2006-12-01", True, id="20-years-before-accepted"),
+        pytest.param(dt.date(2026, 12, 1), "2006-11-30", False, id="more-than-20-years-before-refused"),
+        pytest.param(dt.date(2040, 1, 1), "2055-01-01", True, id="window-follows-the-analysis-date"),
+    ],
+)
+def test_the_launch_date_must_lie_within_20_years_of_the_analysis_date(date_analyse, launch, ok):
+    """date_lancement is refused more than 20 years from the analysis date, naming field and line."""
+    text = EXAMPLE_TEXT + f"date_lancement: {launch}\n"
+    if ok:
+        assert parse_answers(text, "f.yaml", date_analyse=date_analyse).date_lancement.isoformat() == launch
+        return
+    with pytest.raises(EntreeInvalide) as caught:
+        parse_answers(text, "f.yaml", date_analyse=date_analyse)
+    (probleme,) = caught.value.problemes
+    assert probleme.champ == "date_lancement" and probleme.ligne == text.count("\n")
+    assert "à plus de 20 ans de la date d'analyse" in probleme.message
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1999, 12, 31)])
+def test_an_impossible_analysis_date_is_refused_in_french(day):
+    """An analysis date in year 1, 9999 or outside 2000–2100 is refused with a French message naming it."""
+    with pytest.raises(EntreeInvalide) as caught:
+        parse_answers(EXAMPLE_TEXT, "f.yaml", date_analyse=day)
+    assert "date d'analyse" in str(caught.value) and "hors des bornes" in str(caught.value)
+    assert not english_in(str(caught.value))
+
+
+def test_a_key_holding_an_escape_character_is_shown_visible_in_the_message():
+    """An unknown key written with an escape sequence is named with ␛, never with the raw character."""
+    with pytest.raises(EntreeInvalide) as caught:
+        parse_answers(EXAMPLE_TEXT + '"\\e[2Jcle": 1\n', "f.yaml")
+    message = str(caught.value)
+    assert "\x1b" not in message and "␛[2Jcle" in message
+
+
+def test_a_fifo_is_refused_without_being_opened_for_reading(tmp_path):
+    """A FIFO named *.yaml is refused at once (no writer: a blocking open would hang for ever)."""
+    fifo = tmp_path / "tube.yaml"
+    os.mkfifo(fifo)
+    assert "c'est un tube (FIFO)" in str(_error(fifo))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lit tous les fichiers : pas de refus de droits à tester")
+def test_an_unreadable_file_is_refused_in_french(tmp_path):
+    """A file without read permission gives a French message, never « Permission denied »."""
+    path = tmp_path / "prive.yaml"
+    path.write_text(EXAMPLE_TEXT, encoding="utf-8")
+    path.chmod(0)
+    message = str(_error(path))
+    assert "droits insuffisants" in message and "Permission" not in message
+
+
+def test_a_system_error_is_told_in_french():
+    """os_message words an OSError in French whatever its English text."""
+    import errno
+
+    from entadvisor.errors import os_message
+
+    assert os_message(OSError(errno.ENOSPC, "No space left on device")) == "disque plein"
+    assert os_message(OSError(errno.EROFS, "Read-only file system")) == "système de fichiers en lecture seule"
+    assert "Permission" not in os_message(PermissionError(errno.EACCES, "Permission denied"))
+
+
+@pytest.mark.parametrize("option", ["0001-01-01", "9999-12-31"])
+def test_the_analysis_date_option_refuses_year_1_and_9999_in_french(option):
+    """`--date-analyse 0001-01-01` or `9999-12-31`: a French usage message naming the option, no traceback."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    result = CliRunner().invoke(
+        main, ["conseil", str(EXAMPLES / "ville-12-ecoles.yaml"), "--date-analyse", option]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--date-analyse" in result.output and "hors des bornes" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["conseil", "rapport"])
+def test_a_launch_in_year_9999_is_refused_by_conseil_and_rapport_alike(tmp_path, command):
+    """The same file gives the same French refusal (file, field, line) in `conseil` and in `rapport`."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    args = [command, str(BROKEN / "date-an-9999.yaml")] + (
+        ["-o", str(tmp_path / "r.html")] if command == "rapport" else []
+    )
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "ligne 26, champ « date_lancement »" in result.output and "ValueError" not in result.output
+    assert not (tmp_path / "r.html").exists()

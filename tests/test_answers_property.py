@@ -214,3 +214,86 @@ def test_bytes_before_a_valid_example_give_answers_or_a_french_error(folder, pre
     path = folder / "prefixe.yaml"
     path.write_bytes(prefix + EXAMPLE_TEXTS[0].encode("utf-8"))
     check_outcome(lambda: load_answers(path))
+
+
+# --- YAML 1.1 number forms and control characters (issue 12) --------------------------------------
+
+INTEGER_FIELDS = ("nombre_ecoles", "nombre_classes", "nombre_eleves", "nombre_communes")
+
+
+@st.composite
+def yaml11_integers(draw: st.DrawFn) -> tuple[str, int, bool]:
+    """An integer written in a form YAML 1.1 reads differently: (text, decimal value, must be refused)."""
+    value = draw(st.integers(min_value=1, max_value=9999))
+    form = draw(st.sampled_from(["zeros", "hex", "octal_0o", "underscore", "sexagesimal", "binary", "plain"]))
+    if form == "zeros":
+        return "0" * draw(st.integers(min_value=1, max_value=3)) + str(value), value, False
+    if form == "hex":
+        return f"0x{value:X}", value, True
+    if form == "octal_0o":
+        return f"0o{value:o}", value, True
+    if form == "binary":
+        return f"0b{value:b}", value, True
+    if form == "underscore":
+        digits = str(value * 10 + 1)
+        cut = draw(st.integers(min_value=1, max_value=len(digits) - 1))
+        return digits[:cut] + "_" + digits[cut:], value, True
+    if form == "sexagesimal":
+        return f"{value}:{draw(st.integers(min_value=0, max_value=59)):02d}", value, True
+    return str(value), value, False
+
+
+def _replace_line(text: str, key: str, value: str) -> str:
+    lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in text.splitlines()]
+    if not any(line.startswith(f"{key}:") for line in text.splitlines()):
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@SETTINGS
+@given(written=yaml11_integers(), field=st.sampled_from(INTEGER_FIELDS))
+def test_yaml_1_1_number_forms_are_never_read_as_yaml_1_1_reads_them(written, field):
+    """0x1C, 0o17, 0b11, 1_2 and 30:50 are refused where a number is asked; 0100 is 100, never 64."""
+    text, value, refused = written
+    edited = _replace_line(EXAMPLE_TEXTS[-1], field, text)
+    answers = check_outcome(lambda: parse_answers(edited, "yaml11.yaml"))
+    if refused:
+        assert answers is None, f"{text} accepté comme {getattr(answers, field)}"
+    elif answers is not None:
+        assert getattr(answers, field) == value
+
+
+CONTROLS = [
+    chr(code) for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
+]
+
+
+@SETTINGS
+@given(
+    index=st.integers(min_value=0, max_value=len(EXAMPLE_TEXTS) - 1),
+    where=st.integers(min_value=0, max_value=2000),
+    char=st.sampled_from(CONTROLS),
+    format=st.sampled_from(["yaml", "json"]),
+)
+def test_a_control_character_anywhere_is_refused_with_its_line_and_never_echoed_raw(
+    index, where, char, format
+):
+    """A control character (NUL, BEL, ESC, C1…) anywhere in a file, raw or as a JSON escape, is refused
+    with a line or a field, and the message never contains it raw."""
+    text = EXAMPLE_TEXTS[index]
+    if format == "json":
+        text = _dump_json(yaml.safe_load(text))
+        cut = min(where, len(text))
+        # inside a string: as a \\u escape, which JSON accepts and decodes
+        quote = text.find('": "', cut)
+        if quote == -1:
+            quote = text.find('": "')
+        text = text[: quote + 4] + f"\\u{ord(char):04x}" + text[quote + 4 :]
+    else:
+        cut = min(where, len(text))
+        text = text[:cut] + char + text[cut:]
+    with pytest.raises(EntreeInvalide) as caught:
+        parse_answers(text, f"controle.{format}", format=format)
+    message = str(caught.value)
+    assert not any(c in message for c in CONTROLS), repr(message)
+    assert all(p.ligne is not None or p.champ for p in caught.value.problemes), message

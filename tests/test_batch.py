@@ -9,6 +9,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -108,7 +109,10 @@ def test_un_dossier_mixte_est_evalue_entierement_et_les_erreurs_sont_signalees(
     assert [ligne["fichier"] for ligne in lignes] == sorted(
         (ligne["fichier"] for ligne in lignes), key=lambda chemin: Path(chemin).parts
     )
-    par_fichier = {Path(ligne["fichier"]).relative_to(mixte).as_posix(): ligne for ligne in lignes}
+    par_fichier = {  # the CSV's paths are relative to its own folder
+        (sortie / ligne["fichier"]).resolve().relative_to(mixte.resolve()).as_posix(): ligne
+        for ligne in lignes
+    }
     assert set(par_fichier) == {
         "commune-rurale-1-ecole.yaml",
         "rpi-3-communes.yaml",
@@ -169,8 +173,14 @@ def test_le_csv_s_ouvre_avec_les_colonnes_attendues(mixte: Path, tmp_path: Path)
         "codes_vigilance",
         "message_erreur",
         "fichier_avis",
+        "fichier_rapport",
+        "libelle_voie",
+        "libelle_procedure",
+        "libelle_experimentation",
+        "libelles_vigilance",
     ]
     lignes = {Path(ligne["fichier"]).name: ligne for ligne in _csv(sortie)}
+    assert all(not Path(ligne["fichier"]).is_absolute() for ligne in lignes.values())
     ville = lignes["ville-12-ecoles.yaml"]
     avis = json.loads((sortie / ville["fichier_avis"]).read_text(encoding="utf-8"))
     assert ville["nom_projet"] == "ENT des écoles de Saint-Aubin-sur-Loire"
@@ -186,6 +196,12 @@ def test_le_csv_s_ouvre_avec_les_colonnes_attendues(mixte: Path, tmp_path: Path)
     codes = [point["code"] for point in avis["vigilance"]]
     assert int(ville["nombre_vigilances"]) == len(codes)
     assert ville["codes_vigilance"] == ", ".join(codes)
+    assert ville["libelle_voie"] == "Procédure propre de l'acheteur"
+    assert ville["libelle_procedure"] == "Marché sans publicité ni mise en concurrence"
+    assert ville["libelle_experimentation"].startswith("Recommandée : ")
+    assert ville["libelles_vigilance"].count(", ") == len(codes) - 1
+    assert "_" not in ville["libelles_vigilance"]  # words, not codes
+    assert (sortie / ville["fichier"]).resolve() == (mixte / "ville-12-ecoles.yaml").resolve()
 
 
 @pytest.mark.parametrize(
@@ -237,16 +253,38 @@ def test_l_avis_de_chaque_fichier_est_celui_de_conseil_json(tmp_path: Path) -> N
     assert (sortie / "avis" / "interco-45-ecoles.json").read_text(encoding="utf-8") == conseil.stdout
 
 
-def test_synthese_json_reprend_les_lignes_et_chaque_avis(mixte: Path, tmp_path: Path) -> None:
-    """synthese.json: the rows in path order, machine values, each with its advice (null on error)."""
+def test_synthese_json_tient_le_tableau_et_les_effectifs_sans_les_avis(mixte: Path, tmp_path: Path) -> None:
+    """By default synthese.json holds the rows and the counts; each row names its advice in avis/."""
     sortie = tmp_path / "r"
     _evaluer(str(mixte), "-o", str(sortie))
     synthese = json.loads((sortie / "synthese.json").read_text(encoding="utf-8"))
+    assert synthese["avis_inclus"] is False
+    assert (synthese["nombre_fichiers"], synthese["reussis"], synthese["en_erreur"]) == (9, 5, 4)
+    assert sum(synthese["repartition"]["voie"].values()) == 5
+    assert synthese["repartition"]["vigilance"] and all(
+        1 <= n <= 5 for n in synthese["repartition"]["vigilance"].values()
+    )
+    for ligne in synthese["lignes"]:
+        assert "avis" not in ligne
+        if ligne["statut"] == "ok":
+            assert (sortie / ligne["fichier_avis"]).is_file()
+    avis_total = sum(p.stat().st_size for p in (sortie / "avis").iterdir())
+    assert (sortie / "synthese.json").stat().st_size < avis_total / 10
+
+
+def test_synthese_json_complet_reprend_les_lignes_et_chaque_avis(mixte: Path, tmp_path: Path) -> None:
+    """--complet: the rows in path order, machine values, each with its advice (null on error)."""
+    sortie = tmp_path / "r"
+    _evaluer(str(mixte), "-o", str(sortie), "--complet")
+    synthese = json.loads((sortie / "synthese.json").read_text(encoding="utf-8"))
+    assert synthese["avis_inclus"] is True
     assert synthese["date_analyse"] == DATE
     assert (synthese["nombre_fichiers"], synthese["reussis"], synthese["en_erreur"]) == (9, 5, 4)
     assert sum(synthese["repartition"]["voie"].values()) == 5
     lignes = synthese["lignes"]
-    assert [ligne["fichier"] for ligne in lignes] == [ligne["fichier"] for ligne in _csv(sortie)]
+    assert [(sortie / ligne["fichier"]).resolve() for ligne in _csv(sortie)] == [
+        Path(ligne["fichier"]).resolve() for ligne in lignes
+    ]
     for ligne in lignes:
         assert set(batch_outputs.COLONNES) <= set(ligne)
         if ligne["statut"] == "ok":
@@ -623,7 +661,8 @@ class _Structure(HTMLParser):
 
 
 def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path: Path) -> None:
-    """--html: a report per valid file; index.html in French, captioned, th with scope, self-contained."""
+    """--html: a report per valid file; index.html in French, captioned, th with scope, self-contained:
+    labels (not codes) with percentages, one table per folder, complete without its inline script."""
     pytest.importorskip("entadvisor.report", reason="le module du rapport (issue 5) n'est pas encore là")
     sortie = tmp_path / "r"
     resultat = _evaluer(str(mixte), "-o", str(sortie), "--html", "-j", "2")
@@ -633,14 +672,14 @@ def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path:
     structure.feed(index)
     balises = structure.balises
     assert ("html", {"lang": "fr"}) in balises
-    assert (
-        sum(1 for tag, _ in balises if tag == "table")
-        == sum(1 for tag, _ in balises if tag == "caption")
-        == 4
-    )
+    tables = sum(1 for tag, _ in balises if tag == "table")
+    assert tables == sum(1 for tag, _ in balises if tag == "caption") == 4 + 2  # 4 counts, 2 folders
+    assert sum(1 for tag, _ in balises if tag == "details") == 2  # « reponses » itself and « sud »
     entetes = [attrs for tag, attrs in balises if tag == "th"]
     assert entetes and all(attrs.get("scope") in ("col", "row") for attrs in entetes)
-    assert not any(tag in ("script", "link", "img", "iframe") for tag, _ in balises)
+    scripts = [attrs for tag, attrs in balises if tag == "script"]
+    assert scripts == [{}]  # one inline script, no source: the page works without it
+    assert not any(tag in ("link", "img", "iframe") for tag, _ in balises)
     liens = [attrs["href"] for tag, attrs in balises if tag == "a"]
     assert all(lien and not lien.startswith(("http:", "https:", "//")) for lien in liens)
     rapports = [lien for lien in liens if lien and lien.startswith("rapports/")]
@@ -648,4 +687,93 @@ def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path:
     for lien in rapports:
         assert (sortie / lien).is_file()
     assert "c&#x27;est un dossier" in index or "c'est un dossier" in index
+    visible = re.sub(r"<script>.*?</script>|<[^>]+>", " ", index, flags=re.S)
+    for code in ("procedure_propre", "sans_publicite", "comite_pilotage_absent", "ecoles_pilotes"):
+        assert code not in visible, code  # labels, not codes
+    assert "Procédure propre de l&#x27;acheteur" in index or "Procédure propre de l'acheteur" in index
+    assert re.search(r"<td>\d+</td><td>\d+(,\d)?\u202f%</td>", index)  # counts with their percentage
+    assert index.count("<tr data-voie=") + index.count('<tr class="erreur"') == 9  # every row, no script
     _aucun_temporaire(sortie)
+
+
+def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: Path) -> None:
+    """35 000 rows in 100 folders: 100 closed groups, every row present, about 0.6 KB a row."""
+    from entadvisor.batch import Bilan
+    from entadvisor.batch_outputs import _Synthese
+
+    class _Connaissances:
+        version, source = "test", "base fournie"
+
+    class _Sans:
+        def avancer(self, n: int = 1) -> None:
+            pass
+
+    ligne = {
+        "nom_projet": "ENT des écoles de Saint-Martin",
+        "statut": "ok",
+        "voie": "procedure_propre",
+        "procedure": "mapa",
+        "valeur_estimee_ht": 81_000.0,
+        "experimentation": True,
+        "format_experimentation": "ecoles_pilotes",
+        "duree_contrat_mois": 48,
+        "rentree_retenue": 2027,
+        "nombre_vigilances": 2,
+        "codes_vigilance": ["comite_pilotage_absent", "prix_par_defaut"],
+        "message_erreur": None,
+    }
+    n = 35_000
+    bilan = Bilan(dossier=tmp_path, total=n, jobs=2, html=True, date_analyse=dt.date(2026, 12, 1))
+    (tmp_path / "avis").mkdir()
+    synthese = _Synthese(tmp_path, bilan, _Connaissances(), _Sans())
+    rangs = []
+    for i in range(n):
+        dep, nom = f"{i // 350:03d}", f"commune-{i:05d}"
+        rangs.append(
+            (
+                i,
+                ligne
+                | {
+                    "fichier": f"reponses/{dep}/{nom}.yaml",
+                    "fichier_avis": f"avis/{dep}__{nom}.json",
+                    "fichier_rapport": f"rapports/{dep}__{nom}.html",
+                },
+            )
+        )
+    synthese.recevoir(rangs)
+    synthese.terminer(html=True)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count("<details ") == 100 and " open" not in index.split("<details ", 1)[1][:40]
+    assert index.count('<tr data-voie="procedure_propre"') == n
+    assert len(index.encode()) / n < 800
+    assert "35\u202f000 projets" in index and "100 dossiers" in index
+
+
+def test_compresser_ecrit_chaque_avis_en_gzip_identique_a_conseil_json(tmp_path: Path) -> None:
+    """--compresser: avis/<nom>.json.gz holds exactly `conseil --json`, same bytes run after run (no date
+    in the gzip header); --complet still embeds the advices; --ecraser removes the .gz files it wrote."""
+    import gzip
+
+    entree = tmp_path / "reponses"
+    entree.mkdir()
+    for nom in ("ville-12-ecoles", "interco-45-ecoles"):
+        shutil.copy(EXAMPLES / f"{nom}.yaml", entree / f"{nom}.yaml")
+    sortie = tmp_path / "r"
+    assert _evaluer(str(entree), "-o", str(sortie), "--compresser", "--complet").exit_code == 0
+    compresse = sortie / "avis" / "ville-12-ecoles.json.gz"
+    conseil = CliRunner().invoke(
+        main, ["conseil", str(entree / "ville-12-ecoles.yaml"), "--json", "--date-analyse", DATE]
+    )
+    assert gzip.decompress(compresse.read_bytes()).decode("utf-8") == conseil.stdout
+    assert len(compresse.read_bytes()) < len(conseil.stdout.encode()) / 3
+    synthese = json.loads((sortie / "synthese.json").read_text(encoding="utf-8"))
+    (ligne,) = [x for x in synthese["lignes"] if x["fichier_avis"] == "avis/ville-12-ecoles.json.gz"]
+    assert ligne["avis"] == json.loads(conseil.stdout)
+    premier = compresse.read_bytes()
+    assert _evaluer(str(entree), "-o", str(sortie), "--compresser", "--ecraser").exit_code == 0
+    assert compresse.read_bytes() == premier
+    assert _evaluer(str(entree), "-o", str(sortie), "--ecraser").exit_code == 0
+    assert sorted(p.name for p in (sortie / "avis").iterdir()) == [
+        "interco-45-ecoles.json",
+        "ville-12-ecoles.json",
+    ]

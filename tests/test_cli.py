@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import re
 import subprocess
@@ -139,12 +141,18 @@ def test_conseil_json_values_are_those_of_the_contract(conseils):
 
 
 def test_conseil_json_contract_phases_cover_deployment_observation_renewal(conseils):
-    """contrat.phases are deployment, observation and renewal, each with a start and an end, in order."""
+    """contrat.phases are deployment, observation and renewal, in order, partitioning the contract: each
+    starts the day after the previous one ends; a phase with no room (0 months) ends the day before it starts."""
     for name, advice in conseils.items():
         phases = advice["contrat"]["phases"]
         assert [p["phase"] for p in phases] == ["deploiement", "observation", "renouvellement"], name
-        assert all(p["debut"] <= p["fin"] for p in phases), name
+        assert all(p["debut"] <= p["fin"] or p["mois"] == 0 for p in phases), name
         assert phases[0]["debut"] == advice["contrat"]["debut"], name
+        assert phases[-1]["fin"] == advice["contrat"]["fin"], name
+        for avant, apres in itertools.pairwise(phases):
+            lendemain = dt.date.fromisoformat(avant["fin"]) + dt.timedelta(days=1)
+            assert apres["debut"] == lendemain.isoformat(), name
+        assert sum(p["mois"] for p in phases) == advice["contrat"]["duree_mois"], name
 
 
 def test_conseil_json_calendar_is_chronological(conseils):
@@ -213,11 +221,24 @@ def test_a_missing_answer_file_exits_1():
     assert result.stderr == "Erreur : absent.yaml : fichier introuvable.\n"
 
 
-def test_a_directory_as_answer_file_is_a_usage_error_in_french(tmp_path):
-    """A directory given as the answer file is refused in French (exit 2), saying it is a folder."""
-    result = invoke("conseil", str(tmp_path), *DATE)
-    assert result.exit_code == 2
-    assert "est un dossier" in result.stderr
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("conseil", "{dossier}"), id="conseil-fichier"),
+        pytest.param(("rapport", "{dossier}", "-o", "r.html"), id="rapport-fichier"),
+        pytest.param(("conseil", "{exemple}", "--html", "{dossier}"), id="conseil-html"),
+        pytest.param(("rapport", "{exemple}", "-o", "{dossier}"), id="rapport-sortie"),
+        pytest.param(("rapport", "{exemple}", "-o", "r.html", "--pdf", "{dossier}"), id="rapport-pdf"),
+    ],
+)
+def test_a_directory_where_a_file_is_expected_is_bad_input_in_french(tmp_path, args):
+    """A folder given where a file is read or written exits 1 like every other bad input, with the
+    folder's name and « c'est un dossier » (a missing file exits 1 too)."""
+    exemple = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
+    concrets = [a.format(dossier=tmp_path, exemple=exemple) for a in args]
+    result = invoke(*concrets, *DATE)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith(f"Erreur : {tmp_path} : c'est un dossier"), result.stderr
     assert not [english for english in CLICK_ANGLAIS if english in result.stderr], result.stderr
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -79,6 +80,7 @@ def _repo_files(folder: str, pattern: str) -> list[Path]:
             "questionnaires/examples", "*.yaml", "entadvisor/_kb/questionnaires/examples", id="examples"
         ),
         pytest.param("reports", "**/*", "entadvisor/_kb/reports", id="report-templates"),
+        pytest.param("entadvisor/web/templates", "*", "entadvisor/web/templates", id="web-templates"),
     ],
 )
 def test_the_wheel_contains_the_knowledge_base_questionnaires_and_templates(names, folder, pattern, inside):
@@ -169,3 +171,119 @@ def test_the_installed_command_refuses_a_bad_file_in_french(installed, elsewhere
     assert result.returncode == 1
     assert result.stderr.startswith("Erreur : casse.yaml")
     assert "Traceback" not in result.stderr
+
+
+# --- a fresh clone, followed as the README says ----------------------------------------------------
+
+
+def _tracked_files() -> list[str] | None:
+    """The files a fresh clone would hold (tracked, plus new files not ignored), or None outside git."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return None
+    result = _run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT)
+    if result.returncode != 0:
+        return None
+    return [name for name in result.stdout.split("\0") if name and (ROOT / name).is_file()]
+
+
+def _readme_commands() -> list[str]:
+    """The `entadvisor …` command lines the README shows, as a user would copy them."""
+    commands, in_sh = [], False
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_sh = line.strip() == "```sh"
+            continue
+        stripped = line.strip()
+        if stripped.startswith("entadvisor ") and (line.startswith("    ") or in_sh):
+            commands.append(stripped.split("  #", 1)[0].strip())
+    return commands
+
+
+def _readme_answer_file() -> str:
+    """The answer file the README shows, verbatim."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```yaml\nversion: 1")
+    return text[start + len("```yaml\n") : text.index("```", start + 8)]
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """A copy of the repository as a fresh clone holds it, after the README's set-up command `make demo`.
+
+    Offline: the venv that `make demo` would create is made beforehand and borrows the dependencies
+    (and hatchling, the build backend) of the test environment through a .pth file; pip is told not to
+    use an index nor an isolated build. Everything else is the Makefile's own recipe."""
+    files = _tracked_files()
+    if files is None:
+        pytest.skip("pas de dépôt git ici (archive source) : le test d'un clone neuf ne peut pas être fait")
+    if shutil.which("make") is None:
+        pytest.skip("make absent : apt-get install make")
+    folder = tmp_path_factory.mktemp("clone") / "entadvisor"
+    for name in files:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    venv = folder / ".venv"
+    assert _run(sys.executable, "-m", "venv", venv, cwd=folder).returncode == 0
+    site = _run(
+        venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=folder
+    )
+    Path(site.stdout.strip(), "zz_dependances_projet.pth").write_text(
+        sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+    )
+    env = _env() | {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    demo = subprocess.run(["make", "demo"], capture_output=True, text=True, cwd=folder, env=env, timeout=600)
+    return folder, demo
+
+
+def test_make_demo_in_a_fresh_clone_gives_the_advice_and_says_how_to_reach_the_command(clone):
+    """`make demo` in a fresh clone prints the advice, then the one line that puts `entadvisor` on the PATH."""
+    _folder, demo = clone
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    assert "L'ESSENTIEL" in demo.stdout
+    assert ". .venv/bin/activate" in demo.stdout
+    assert "Traceback" not in demo.stderr
+
+
+def test_the_readme_says_to_activate_the_environment_after_make_demo():
+    """The README's set-up block shows `make demo`, then the activation line, before any `entadvisor` command."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (
+        text.index("make demo")
+        < text.index(". .venv/bin/activate")
+        < text.index("entadvisor questionnaire -o")
+    )
+
+
+def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
+    """After `make demo` and the activation line, each `entadvisor …` command of the README runs (exit 0),
+    on the README's own answer file; the questionnaire gets its answers from a pipe, as a user may do."""
+    folder, demo = clone
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    work = folder / "essai"
+    work.mkdir()
+    (work / "reponses.yaml").write_text(_readme_answer_file(), encoding="utf-8")
+    for name in ("reponses", "01", "69"):
+        (work / name).mkdir(exist_ok=True)
+        shutil.copy(folder / "questionnaires" / "examples" / "ville-12-ecoles.yaml", work / name / "a.yaml")
+    shutil.copy(work / "reponses.yaml", work / "cas.yaml")
+    commands = _readme_commands()
+    assert len(commands) >= 5, commands
+    failures = []
+    for command in commands:
+        if "--pdf" in command and shutil.which("chromium") is None:
+            command = command.split(" --pdf", 1)[0]
+        if command.startswith("entadvisor questionnaire"):
+            # answers from a pipe that ends at once: interrupted (130), nothing lost; -o gets a new file
+            command = command.replace("-o reponses.yaml", "-o nouvelles.yaml") + " < /dev/null"
+            expected = {130}
+        else:
+            expected = {0}
+        shell = f". {folder}/.venv/bin/activate && cd {work} && {command}"
+        result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, env=_env(), timeout=300)
+        if result.returncode not in expected:
+            failures.append(f"{command} → {result.returncode} : {result.stderr[-600:]}")
+        if "Traceback" in result.stderr:
+            failures.append(f"{command} : Traceback")
+        shutil.rmtree(work / "resultats", ignore_errors=True)
+    assert not failures, "\n".join(failures)

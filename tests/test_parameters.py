@@ -91,6 +91,17 @@ PARAMETRES = _every_parameter()
         ),
         pytest.param("seuil_publicite_mapa", D(2026, 4, 1), 90_000, D(2019, 4, 1), True, id="publicite-2026"),
         pytest.param("seuil_achat_innovant", D(2021, 12, 16), 100_000, D(2021, 12, 16), True, id="innovant"),
+        pytest.param(
+            "seuil_dispense", D(2015, 9, 30), 15_000, D(2011, 12, 12), True, id="dispense-2015-09-30"
+        ),
+        pytest.param(
+            "seuil_dispense", D(2011, 12, 12), 15_000, D(2011, 12, 12), True, id="dispense-2011-12-12"
+        ),
+        pytest.param("seuil_dce_gratuit", D(2019, 12, 31), 25_000, D(2019, 4, 1), True, id="dce-2019-12-31"),
+        pytest.param("seuil_dce_gratuit", D(2019, 4, 1), 25_000, D(2019, 4, 1), True, id="dce-2019-04-01"),
+        pytest.param(
+            "seuil_europeen_autorites_centrales", D(2023, 12, 31), 140_000, D(2022, 1, 1), True, id="apc-2023"
+        ),
     ],
 )
 def test_threshold_values_on_both_sides_of_the_law_changes(parametres, nom, date, valeur, depuis, connu):
@@ -113,7 +124,7 @@ def test_european_threshold_past_its_validity_keeps_the_last_value_but_is_unknow
 @pytest.mark.parametrize(
     ("nom", "date"),
     [
-        pytest.param("seuil_dispense", D(2015, 9, 30), id="dispense-before-2015"),
+        pytest.param("seuil_dispense", D(2011, 12, 11), id="dispense-before-2011"),
         pytest.param("seuil_europeen", D(2021, 12, 31), id="europeen-before-2022"),
         pytest.param("seuil_achat_innovant", D(2021, 12, 15), id="innovant-before-decree"),
         pytest.param("marge_seuil_proche", D(2019, 12, 31), id="heuristic-before-2020"),
@@ -184,7 +195,12 @@ def test_an_unknown_parameter_name_is_a_key_error_in_french(parametres):
 
 def test_change_dates_lists_the_value_dates_in_order(parametres):
     """change_dates gives the dated values in order, plus the day after valid_until."""
-    assert parametres.change_dates("seuil_dispense") == [D(2015, 10, 1), D(2020, 1, 1), D(2026, 4, 1)]
+    assert parametres.change_dates("seuil_dispense") == [
+        D(2011, 12, 12),
+        D(2015, 10, 1),
+        D(2020, 1, 1),
+        D(2026, 4, 1),
+    ]
     assert parametres.change_dates("seuil_europeen") == [
         D(2022, 1, 1),
         D(2024, 1, 1),
@@ -202,6 +218,46 @@ def test_every_dated_value_has_a_reference(file, nom, body):
     for date, dated in body["values"].items():
         reference = dated.get("reference") or {}
         assert len(str(reference.get("title", "")).strip()) >= 3, f"{file} {nom} {date}"
+
+
+OFFICIEL = "https://www.legifrance.gouv.fr/"
+
+
+def _references() -> list:
+    found = []
+    for file, name, body in PARAMETRES:
+        for date, dated in body["values"].items():
+            found.append(pytest.param(file, name, body, dated["reference"], id=f"{file}:{name}:{date}"))
+    return found
+
+
+@pytest.mark.parametrize(("file", "nom", "body", "reference"), _references())
+def test_every_link_points_to_an_official_text(file, nom, body, reference):
+    """A reference's link is a Légifrance page (code article or JORF text); a heuristic has no link at all."""
+    href = reference.get("href")
+    if body["nature"] == "heuristique":
+        assert href is None, f"{file} {nom} : une heuristique ne renvoie à aucune page ({href})"
+    elif href is not None:
+        assert href.startswith(OFFICIEL), f"{file} {nom} : {href} n'est pas un texte officiel"
+        assert "/jorf/id/JORFTEXT" in href or "/codes/" in href, f"{file} {nom} : {href}"
+
+
+@pytest.mark.parametrize(("file", "nom", "body", "reference"), _references())
+def test_no_reference_names_an_internal_file(file, nom, body, reference):
+    """A reference title is what a user reads: no file of the project (« ANSWERS.md », « shared »)."""
+    title = str(reference["title"])
+    for fragment in (".md", ".py", ".yaml", "shared ", "DOMAIN", "ANSWERS"):
+        assert fragment not in title, f"{file} {nom} : « {fragment} » dans « {title} »"
+
+
+def test_a_heuristic_reference_says_it_is_expert_judgement():
+    """Every heuristic parameter's reference says it is expert judgement (and where it comes from)."""
+    for file, name, body in PARAMETRES:
+        if body["nature"] == "heuristique":
+            for date, dated in body["values"].items():
+                assert str(dated["reference"]["title"]).startswith("Jugement d'expert"), (
+                    f"{file} {name} {date}"
+                )
 
 
 ARTICLE_MANQUANT: set[str] = set()
@@ -326,3 +382,134 @@ def test_a_folder_without_parameter_files_is_refused(tmp_path):
     with pytest.raises(EntreeInvalide, match="aucun fichier de paramètres") as error:
         load_parameters(tmp_path)
     assert str(tmp_path) in str(error.value)
+
+
+# --- gallery: a copied knowledge base with a key given twice ----------------------------------------
+
+QUESTIONNAIRE = ROOT / "questionnaires" / "ent-premier-degre.yaml"
+
+
+def _copy_parameters(tmp_path: Path) -> Path:
+    folder = tmp_path / "parameters"
+    folder.mkdir()
+    for path in FOLDER.glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def _insert_after(text: str, anchor: str, added: str) -> tuple[str, int]:
+    """``text`` with ``added`` inserted after the first line equal to ``anchor``; the line it lands on."""
+    lines = text.splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.rstrip("\n") == anchor)
+    lines.insert(index + 1, added)
+    return "".join(lines), index + 2
+
+
+def _line_of(text: str, line: str, after: str | None = None) -> int:
+    lines = text.splitlines()
+    start = lines.index(after) if after else 0
+    return lines.index(line, start) + 1
+
+
+DOUBLONS = [
+    pytest.param(
+        "seuil_dispense:",
+        "  libelle: Seuil de dispense (deuxième libellé)\n",
+        "libelle",
+        "seuil_dispense.libelle",
+        "  libelle: Seuil de dispense de publicité et de mise en concurrence",
+        id="field-twice",
+    ),
+    pytest.param(
+        "    2020-01-01:",
+        "      value: 45000\n",
+        "value",
+        "seuil_dispense.values.2020-01-01.value",
+        "      value: 40000",
+        id="value-twice-in-a-dated-value",
+    ),
+    pytest.param(
+        "  values:",
+        "    2020-01-01: {value: 45000, reference: {title: Décret en double}}\n",
+        "2020-01-01",
+        "seuil_dispense.values.2020-01-01",
+        "    2020-01-01:",
+        id="same-date-twice",
+    ),
+    pytest.param(
+        "  values:",
+        '    "2020-01-01": {value: 45000, reference: {title: Décret en double}}\n',
+        "2020-01-01",
+        "seuil_dispense.values.2020-01-01",
+        "    2020-01-01:",
+        id="same-date-once-quoted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("anchor", "added", "key", "path", "first"), DOUBLONS)
+def test_a_key_given_twice_in_a_parameter_file_names_file_key_and_line(
+    tmp_path, anchor, added, key, path, first
+):
+    """A field, or a date of ``values``, given twice in a copied seuils.yaml is refused: file, key, both lines.
+
+    The error is at the later of the two lines (the inserted copy or the original), the earlier one cited."""
+    folder = _copy_parameters(tmp_path)
+    seuils = folder / "seuils.yaml"
+    text, line = _insert_after(seuils.read_text(encoding="utf-8"), anchor, added)
+    seuils.write_text(text, encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as error:
+        load_parameters(folder)
+    earlier, later = sorted((line, _line_of(text, first, after="seuil_dispense:")))
+    probleme = error.value.problemes[0]
+    assert (probleme.champ, probleme.ligne) == (path, later)
+    message = str(error.value)
+    assert str(seuils) in message and f"clé « {key} » donnée deux fois" in message
+    assert f"déjà ligne {earlier}" in message
+    assert not [fragment for fragment in ANGLAIS if fragment in message], message
+
+
+def test_a_parameter_given_twice_in_the_same_file_is_refused_with_its_line(tmp_path):
+    """The same parameter name twice in one file (YAML would keep the last) is refused at its second line."""
+    folder = _copy_parameters(tmp_path)
+    seuils = folder / "seuils.yaml"
+    text = seuils.read_text(encoding="utf-8")
+    block = text[text.index("seuil_dispense:") : text.index("seuil_publicite_mapa:")]
+    seuils.write_text(text + "\n" + block, encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as error:
+        load_parameters(folder)
+    probleme = error.value.problemes[0]
+    assert probleme.champ == "seuil_dispense"
+    assert probleme.ligne == len(text.splitlines()) + 2
+    assert f"déjà ligne {_line_of(text, 'seuil_dispense:')}" in str(error.value)
+
+
+def test_the_bundled_knowledge_base_has_no_key_given_twice():
+    """The repository's parameter files and questionnaire load through the duplicate check."""
+    from entadvisor.questionnaire import load_questionnaire
+
+    assert "seuil_dispense" in load_parameters(FOLDER)
+    assert load_questionnaire(QUESTIONNAIRE).questions()
+
+
+@pytest.mark.parametrize(
+    ("anchor", "added", "key"),
+    [
+        pytest.param("titre: ENT premier degré", "titre: ENT premier degré (bis)\n", "titre", id="top-level"),
+        pytest.param("      - id: porteur", "        id: porteur_bis\n", "id", id="question-id-twice"),
+    ],
+)
+def test_a_key_given_twice_in_the_questionnaire_names_file_key_and_line(tmp_path, anchor, added, key):
+    """A copied questionnaire with a key given twice is refused, naming the file, the key and the line."""
+    from entadvisor.questionnaire import load_questionnaire
+
+    text, line = _insert_after(QUESTIONNAIRE.read_text(encoding="utf-8"), anchor, added)
+    path = tmp_path / "ent-premier-degre.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as error:
+        load_questionnaire(path)
+    probleme = error.value.problemes[0]
+    assert probleme.ligne == line and probleme.champ is not None and probleme.champ.endswith(key)
+    message = str(error.value)
+    assert str(path) in message and f"clé « {key} » donnée deux fois" in message
+    assert not [fragment for fragment in ANGLAIS if fragment in message], message

@@ -21,7 +21,7 @@ from entadvisor.knowledge import load_knowledge
 from entadvisor.plan_invariants import plan_problems
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from generate_answers import reponses  # noqa: E402
+from generate_answers import reponses
 
 MAXIMUM = load_knowledge().parameters.value("mise_en_service_maximum_mois", dt.date(2026, 12, 1)).valeur
 

@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 import pytest
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from entadvisor.answers import FIELDS, REQUIRED, Answers, allowed_values, validate_answers
 from entadvisor.errors import EntreeInvalide
@@ -103,7 +103,8 @@ def test_defaults_and_je_ne_sais_pas_agree_with_the_model(key: str) -> None:
     if question.facultative:
         assert not field.is_required() and field.default is None
     if question.ne_sait_pas is not None and question.ne_sait_pas.valeur is not None:
-        assert question.ne_sait_pas.valeur in (allowed_values(key) or ())
+        # the stored value of « je ne sais pas » is one the answer model accepts (a choice, or ne_sait_pas)
+        TypeAdapter(field.annotation).validate_python(question.ne_sait_pas.valeur)
     if question.defaut is not None:
         assert Answers.model_fields[key].annotation is not None
         assert question.accepter(question.defaut) == question.defaut
@@ -139,8 +140,8 @@ def test_help_says_why_and_cites_the_law() -> None:
     """Every question has help; the key ones name their legal source and thresholds."""
     for question in QUESTIONNAIRE.questions():
         assert len(question.aide) > 60, question.id
-    assert "L212-4" in QUESTIONS["competence_scolaire"].aide
-    assert "L2113-4" in QUESTIONS["offre_mutualisee"].aide
+    assert "L212-4" in (QUESTIONS["competence_scolaire"].reference or "")
+    assert "L2113-4" in (QUESTIONS["offre_mutualisee"].reference or "")
     assert "60 000" in QUESTIONS["nombre_eleves"].aide and "216 000" in QUESTIONS["nombre_eleves"].aide
 
 
@@ -291,3 +292,59 @@ def test_questionnaire_model_is_strict() -> None:
     """Unknown keys in the questionnaire data are errors, not silently ignored."""
     with pytest.raises(ValidationError):
         Questionnaire.model_validate({"version": 1, "titre": "x", "sections": [], "autre": 1})
+
+
+SIGLES = {
+    # sigle: words of its expansion, found in the same text as its first use
+    "ENT": "espace numérique de travail",
+    "RPI": "regroupement pédagogique intercommunal",
+    "SIVU": "syndicat intercommunal à vocation unique",
+    "SIVOS": "vocation unique ou scolaire",
+    "CGCT": "Code général des collectivités territoriales",
+    "CCP": "Code de la commande publique",
+    "HT": "hors taxes",
+    "MAPA": "marché à procédure adaptée",
+    "ERUN": "enseignant référent pour les usages du numérique",
+    "DASEN": "directeur académique",
+    "IEN": "inspecteur",
+    "DANE": "délégation académique au numérique",
+    "DRANE": "délégation académique au numérique",
+    "RGPD": "règlement général sur la protection des données",
+    "DPO": "délégué à la protection des données",
+    "UGAP": "Union des groupements d'achats publics",
+    "DSDEN": "services départementaux de l'Éducation nationale",
+    "SDET": "schéma directeur des ENT",
+}
+
+
+def _textes_dans_l_ordre() -> list[str]:
+    """What a user may read, in the order of the questionnaire: each question's text, help, references,
+    choices and « je ne sais pas » effect (the help shown by « ? » is read with its question)."""
+    textes = [QUESTIONNAIRE.introduction]
+    for section in QUESTIONNAIRE.sections:
+        textes.append(section.introduction or "")
+        for q in section.questions:
+            parts = [q.texte, q.aide, q.reference or "", *(c.libelle for c in q.choix)]
+            parts.append(q.ne_sait_pas.effet if q.ne_sait_pas else "")
+            textes.append(" ".join(parts))
+    return textes
+
+
+@pytest.mark.parametrize("sigle", sorted(SIGLES))
+def test_every_acronym_is_expanded_at_its_first_use(sigle: str) -> None:
+    """The first question (with its help) that uses an acronym also spells it out."""
+    import re
+
+    mot = re.compile(rf"(?<![\w-]){re.escape(sigle)}(?![\w-])")
+    premier = next((t for t in _textes_dans_l_ordre() if mot.search(t)), None)
+    assert premier is not None, f"{sigle} n'apparaît pas : retirez-le de la liste"
+    assert SIGLES[sigle].lower() in premier.lower(), premier
+
+
+def test_help_gives_no_case_number_and_keeps_legal_references_on_their_own_line() -> None:
+    """No « n° 440575 » a secretary cannot use; article numbers live in « reference », not in the help."""
+    import re
+
+    for q in QUESTIONNAIRE.questions():
+        assert "n°" not in q.aide and "n°" not in (q.reference or ""), q.id
+        assert not re.search(r"\b[LRD]\d{3,4}-\d", q.aide), (q.id, q.aide)

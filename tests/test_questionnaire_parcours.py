@@ -309,7 +309,7 @@ def test_complete_file_is_a_valid_answer_file(tmp_path: Path) -> None:
         pytest.param("version: 2\n", "version « 2 » inconnue", id="version"),
         pytest.param("- 1\n- 2\n", "table de réponses", id="liste"),
         pytest.param("a: &x 1\nb: *x\n", "ancres et alias", id="alias"),
-        pytest.param("nombre_ecoles: [\n", "illisible", id="yaml-casse"),
+        pytest.param("nombre_ecoles: [\n", "YAML mal formé", id="yaml-casse"),
     ],
 )
 def test_bad_partial_files_are_refused(tmp_path: Path, contenu: str, message: str) -> None:

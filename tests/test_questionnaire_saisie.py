@@ -80,7 +80,13 @@ def test_accepted_answers(key: str, typed: str, expected: Any) -> None:
         pytest.param("rentree_visee", "27", {}, "n'est pas une année", id="annee-courte"),
         pytest.param("rentree_visee", "1999", {}, "il faut une année entre 2000 et 2100", id="annee-hors"),
         pytest.param("nom_projet", "x" * 201, {}, "201 caractères ; 200 au plus", id="texte-long"),
-        pytest.param("nombre_ecoles", "nsp", {}, "Cette question demande une réponse", id="nsp-refuse"),
+        pytest.param(
+            "nombre_ecoles",
+            "nsp",
+            {},
+            "« Je ne sais pas » n'est pas possible ici : le conseil dépend de cette réponse. Tapez un nombre entier",
+            id="nsp-refuse",
+        ),
     ],
 )
 def test_refused_answers_say_what_is_expected(
@@ -99,14 +105,20 @@ def test_enter_keeps_current_then_default_then_unknown() -> None:
     assert QUESTIONS["couts_ponctuels_ht"].saisie("") == 0
     assert QUESTIONS["nombre_eleves"].saisie("") is INCONNU
     assert QUESTIONS["nombre_eleves"].saisie("", courant=INCONNU) is INCONNU
-    with pytest.raises(ValueError, match="Une réponse est attendue"):
+    with pytest.raises(ValueError, match=r"Rien n.a été tapé\. Tapez"):
         QUESTIONS["nombre_ecoles"].saisie("  ")
 
 
 @pytest.mark.parametrize(
     ("key", "value", "shown", "typed_again"),
     [
-        pytest.param("porteur", "syndicat_scolaire", "Un syndicat scolaire (SIVU, SIVOS)", "3", id="choix"),
+        pytest.param(
+            "porteur",
+            "syndicat_scolaire",
+            "Un syndicat scolaire (syndicat intercommunal à vocation unique ou scolaire : SIVU, SIVOS)",
+            "3",
+            id="choix",
+        ),
         pytest.param("service_marches", True, "oui", "o", id="oui"),
         pytest.param("nombre_eleves", 12000, "12 000", "12 000", id="entier"),
         pytest.param("prix_eleve_an_ht", 2.8, "2,80 € HT", "2,80", id="nombre"),

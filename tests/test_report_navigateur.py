@@ -43,12 +43,13 @@ check_report = _check_report_module()
 
 def missing_browser_stack() -> str | None:
     """Why the browser tests cannot run here, or None."""
+    pas_verifie = "le rapport n'est pas vérifié dans un navigateur (accessibilité axe-core, PDF)"
     if find_chromium() is None:
-        return "Chromium absent : apt-get install chromium"
+        return f"Chromium absent, {pas_verifie} ; pour ces tests : apt-get install chromium"
     if importlib.util.find_spec("playwright") is None:
-        return "playwright absent : pip install playwright (sans « playwright install »)"
+        return f"Playwright absent, {pas_verifie} ; pour ces tests : pip install playwright (sans « playwright install »)"
     if check_report.find_axe() is None:
-        return "axe-core absent : cd tools && npm install"
+        return f"axe-core absent, {pas_verifie} ; pour ces tests : cd tools && npm install"
     return None
 
 
@@ -170,3 +171,62 @@ def test_rapport_command_writes_the_pdf(navigateur: None, tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0 and pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.fixture(scope="module")
+def index_lot(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index.html of a batch of the examples in two folders, one file in error."""
+    from entadvisor.batch import evaluer_fichiers
+
+    entree = tmp_path_factory.mktemp("lot") / "reponses"
+    for numero, example in enumerate(EXAMPLES):
+        dossier = entree / ("01" if numero % 2 else "69")
+        dossier.mkdir(parents=True, exist_ok=True)
+        shutil.copy(example, dossier / example.name)
+    (entree / "69" / "mauvais.yaml").write_text("porteur: mairie\n", encoding="utf-8")
+    sortie = entree.parent / "resultats"
+    evaluer_fichiers([entree], sortie, jobs=1, html=True, barre=False, as_of=DATE_LOT)
+    return sortie / "index.html"
+
+
+DATE_LOT = __import__("datetime").date(2026, 12, 1)
+
+
+def test_the_batch_index_has_no_accessibility_violation_at_1280_pixels(
+    index_lot: Path, tmp_path: Path
+) -> None:
+    """The batch index, its inline script running: 0 axe violation (any impact), no request out, the
+    page as wide as a 1280-px screen; the only static remarks are its (deliberate) inline script and
+    its links to the reports and advices written beside it."""
+    (summary,) = check_report.check_reports(
+        [index_lot], tmp_path / "controle", capture=False, pdf=False, width=1280, static_warn_only=True
+    )
+    assert summary["violations"] == [], check_report.describe(summary)
+    assert summary["external_requests_blocked"] == [] and summary["console_errors"] == []
+    locaux = ('<a href="rapports/', '<a href="avis/')  # its links to each report and advice, beside it
+    assert [
+        e for e in summary["static_errors"] if "<script>" not in e and not any(x in e for x in locaux)
+    ] == []
+
+
+def test_the_batch_index_fits_1280_pixels_and_its_filters_work(index_lot: Path) -> None:
+    """At 1280 px no horizontal scrolling; the search and the route filter hide the other rows."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(index_lot.as_uri())
+        for details in page.query_selector_all("details"):
+            details.evaluate("d => d.open = true")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        lignes = page.locator("table.comparaison tbody tr")
+        total = lignes.count()
+        assert total == len(EXAMPLES) + 1
+        page.fill("#f-texte", "villiers")
+        visibles = page.locator("table.comparaison tbody tr:not([hidden])")
+        assert visibles.count() == 1 and "projet trouvé" in page.inner_text("#f-compte")
+        page.fill("#f-texte", "")
+        page.select_option("#f-voie", "centrale_achat")
+        assert 1 <= visibles.count() < total
+        browser.close()

@@ -226,7 +226,7 @@ def test_prix_inconnu_donne_les_plages() -> None:
     # 42 000 / 17 520 = 2,397 → 2,40 € ; 72 000 / 17 520 = 4,109 → 4,11 € ; 198 000 / 17 520 = 11,301 → 11,31 €
     assert item["valeur_alternative"] == [2.40, 4.11, 11.31]
     assert f"jusqu'à {montant(2.39)}, un marché sans publicité" in item["phrase"]
-    assert f"à partir de {montant(11.31)}, un appel d'offres restreint" in item["phrase"]
+    assert f"à partir de {montant(11.31)}, une procédure avec négociation" in item["phrase"]
 
 
 def test_date_de_lancement_et_seuil_inconnu() -> None:

@@ -167,7 +167,7 @@ def test_help_back_and_default(tmp_path: Path, conseil_factice: list[Answers]) -
     lignes[9:11] = ["?", "1400", "<", "", "1"]  # help at pupils, back from degres, keep 1400, degres 1
     result = _run(["-o", str(tmp_path / "r.yaml")], [*lignes, ""])
     assert result.exit_code == 0, result.output
-    assert "Pourquoi cette question ? L'effectif fixe la valeur estimée du besoin" in _plat(result.stderr)
+    assert "Pourquoi cette question ? L'effectif fait le montant estimé du besoin" in _plat(result.stderr)
     assert "Clé du fichier de réponses : nombre_eleves." in _plat(result.stderr)
     assert "Réponse (nombre) [1 400] : " in result.stderr
     assert _lire(tmp_path / "r.yaml") == ATTENDU
@@ -400,3 +400,16 @@ def test_help_is_french() -> None:
     assert result.exit_code == 0
     assert "Pose les questions du projet dans le terminal, puis donne le conseil." in result.output
     assert "--reprendre FICHIER" in result.output
+
+
+def test_a_piped_run_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped (no terminal, no COLUMNS): questions, help, review and advice all fit 80 columns."""
+    pytest.importorskip("entadvisor.engine")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lignes = ["?", *LIGNES[:2], "?", *LIGNES[2:], ""]  # with the help of the first and third questions
+    result = _run(["--date-analyse", "2026-11-29"], lignes)
+    assert result.exit_code == 0, result.output
+    trop_longues = [ligne for ligne in (result.stderr + result.stdout).splitlines() if len(ligne) > 80]
+    assert not trop_longues, "\n".join(trop_longues)
+    assert "Pourquoi cette question ?" in result.stderr and "Références :" in result.stderr

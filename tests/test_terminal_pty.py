@@ -93,7 +93,7 @@ ERREURS = {
 
 
 def _spawn(cwd: Path, *args: str) -> Any:
-    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm"}
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm", "PAGER": "cat"}
     child = pexpect.spawn(
         sys.executable,
         ["-m", "entadvisor", "questionnaire", *args],
@@ -120,11 +120,18 @@ def _repondre(child: Any, saisies: list[tuple[str, str]], erreurs: dict[str, tup
         child.sendline(texte)
 
 
-def _finir(child: Any, rapport: str | None) -> None:
-    """Validate the review, then answer the report offer when there is one."""
+def _finir(child: Any, rapport: str | None, complet: bool = False) -> None:
+    """Validate the review, see the summary (and the full advice through the pager if ``complet``),
+    then answer the report offer when there is one."""
     child.expect_exact("Votre choix : ")
     child.sendline("")
     child.expect_exact("Réponses enregistrées dans r.yaml.")
+    child.expect_exact("L'ESSENTIEL")  # the summary first; the full advice only on request
+    child.expect_exact("Afficher le conseil complet")
+    child.expect_exact("Réponse (o/n) [n] : ")
+    child.sendline("o" if complet else "")
+    if not complet:
+        child.expect_exact("entadvisor conseil r.yaml")
     if child.expect(["Écrire le rapport HTML pour les élus", pexpect.EOF], timeout=30) == 0:
         child.expect_exact("Réponse (o/n) [o] : ")
         if rapport is None:
@@ -156,11 +163,12 @@ def test_full_run_in_a_terminal_gives_the_advice(tmp_path: Path) -> None:
     child.sendline("?")
     child.expect_exact("Pourquoi cette question ?")
     _repondre(child, SAISIES, ERREURS)
-    _finir(child, rapport="")
+    _finir(child, rapport="", complet=True)
     assert child.exitstatus == 0, _transcript(child)
     assert _answers(tmp_path / "r.yaml") == ATTENDU
-    conseil = subprocess.run(
+    conseil = subprocess.run(  # the same width as the terminal of the questionnaire (120 columns)
         [sys.executable, "-m", "entadvisor", "conseil", "r.yaml", "--date-analyse", DATE],
+        env={**os.environ, "COLUMNS": "120"},
         cwd=tmp_path,
         capture_output=True,
         text=True,

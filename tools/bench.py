@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
-PARTS = ("moteur", "batch", "verification")
+PARTS = ("moteur", "batch", "verification", "sorties", "web")
 
 
 def main(argv: list[str]) -> int:
