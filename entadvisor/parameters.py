@@ -92,7 +92,7 @@ class ParameterSet:
         """The value of ``name`` at ``date`` (cached: rules ask for the same few dates again and again)."""
         found = self._values.get((name, date))
         if found is None:
-            if len(self._values) > 8192:
+            if len(self._values) > 32768:  # the complete sweep asks about 70 dates × every parameter
                 self._values.clear()
             found = self._values[(name, date)] = self._value(name, date)
         return found

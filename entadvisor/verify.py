@@ -411,6 +411,12 @@ def _executer(
     return resultats
 
 
+def _couverture(cas: list[Cas]) -> dict[str, str]:
+    """The coverage text of a list of cases (the verifier counts in its workers, see ``_couverture_de``)."""
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in _CLES_COUVERTURE}
+    return _couverture_de(compteurs, {c.date_analyse for c in cas})
+
+
 def _couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -> dict[str, str]:
     """Per answer key, the values exercised (numbers: how many distinct values, and their range).
 

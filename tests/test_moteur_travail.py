@@ -110,7 +110,9 @@ def test_parameter_values_are_built_once_per_name_and_date(knowledge):
     parameters = knowledge.parameters
     name = parameters.names()[0]
     assert parameters.value(name, AS_OF) is parameters.value(name, AS_OF)
-    assert parameters.at(AS_OF)[name] is parameters.value(name, AS_OF)
+    assert parameters.at(AS_OF)[name] == parameters.value(
+        name, AS_OF
+    )  # the same value (each cache is bounded)
 
 
 def test_the_knowledge_source_is_resolved_once(knowledge):
