@@ -30,6 +30,30 @@ class FrenchGroup(click.Group):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[OPTIONS] COMMANDE [ARGUMENTS]...")
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Ctrl-C anywhere (even while the modules load) exits 130, as the README says, not click's 1."""
+        import signal
+
+        interrompu: list[bool] = []
+
+        def ctrl_c(signum: int, frame: Any) -> None:
+            interrompu.append(True)
+            raise KeyboardInterrupt
+
+        try:
+            precedent = signal.signal(signal.SIGINT, ctrl_c)
+        except ValueError:  # not the main thread
+            precedent = None
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as exc:
+            if interrompu and exc.code == 1:
+                raise SystemExit(130) from None
+            raise
+        finally:
+            if precedent is not None:
+                signal.signal(signal.SIGINT, precedent)
+
 
 def handle_errors(function: F) -> F:
     """Turn bad input into « Erreur : … » and exit 1, never a traceback."""

@@ -24,6 +24,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import formatting
+from ._files import atomic_path
 from .advice import Advice
 from .answers import write_atomic
 from .errors import EntreeInvalide
@@ -176,25 +177,15 @@ def write_pdf(
     executable = find_chromium(chromium)
     if executable is None:
         raise NavigateurIntrouvable(str(pdf_path), f"Chromium est introuvable. {_AIDE_CHROMIUM}")
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{pdf.name}.", suffix=".tmp", dir=pdf.parent)
-    os.close(fd)
-    try:
+    with atomic_path(pdf, what="le PDF") as temporary:  # the one atomic writer (entadvisor/_files.py)
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            _pdf_cli(executable, html, Path(temporary), str(pdf_path))
+            _pdf_cli(executable, html, temporary, str(pdf_path))
         else:
-            _pdf_playwright(executable, html, Path(temporary), str(pdf_path))
-        if Path(temporary).stat().st_size == 0:
+            _pdf_playwright(executable, html, temporary, str(pdf_path))
+        if temporary.stat().st_size == 0:
             raise NavigateurIntrouvable(str(pdf_path), f"Chromium n'a produit aucun PDF. {_AIDE_CHROMIUM}")
-        os.replace(temporary, pdf)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(pdf, 0o666 & ~umask)  # mkstemp made it private; a report is meant to be shared
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _pdf_playwright(executable: str, html: Path, target: Path, label: str) -> None:

@@ -40,7 +40,8 @@ _FORMES = {"choix": None, "oui_non": "o/n", "date": "JJ/MM/AAAA", "annee": "annÃ
 
 
 def _echo(texte: str = "") -> None:
-    click.echo(texte, err=True)
+    with contextlib.suppress(OSError):  # a terminal closed (SIGHUP) must not turn exit 130 into a traceback
+        click.echo(texte, err=True)
 
 
 def _largeur() -> int:

@@ -27,10 +27,11 @@ SEUILS_VALEUR = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen", "se
 TAILLES = ("petit_acheteur_ecoles", "grand_perimetre_ecoles")
 CONSTRUCTIONS = ("eleves_prix", "prix_defaut", "eleves_estimes", "estimes_defaut", "ponctuels")
 """How the aimed value is built: which of pupils and price are answered, and the share of one-off costs."""
-PRIX_BASE = (1.8, 3.2, 4.5)
-"""Typical prices per pupil (€ HT a year) from which a given price is solved (shared DOMAIN.md §8)."""
-ECARTS_ANALYSE = (0, 60, 240)
-"""Days between the analysis and a planned launch."""
+PRIX_BASE = (1.8, 3.2, 12.0)
+"""Prices per pupil (€ HT a year) from which a given price is solved: two typical, one outside the documented
+range (DOMAIN.md §8, prix_atypique)."""
+ECARTS_ANALYSE = (-30, 0, 240)
+"""Days between the analysis and a planned launch (negative: a consultation already launched)."""
 PLUSIEURS_COMMUNES = (2, 3, 14)
 FINS_CONTRAT = ("absente", "alignee", "avant", "apres")
 

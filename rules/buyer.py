@@ -32,6 +32,12 @@ CENTRALE = "CCP art. L2113-2 à L2113-5 (centrales d'achat ; L2113-4 : l'acheteu
 GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
 INTERCOS = L("epci") | L("syndicat_scolaire") | L("syndicat_mixte")
 
+SANS_OFFRE = {
+    # why no mutualised offer is used, as the answers say it (MUT-AUCUNE, MUT-INADAPTEE, MUT-A-VERIFIER)
+    "aucune": "Aucune offre mutualisée n'est disponible",
+    "inadaptee": "L'offre mutualisée signalée ne couvre pas un besoin spécifique",
+    "inconnue": "Aucune offre mutualisée n'est connue à ce jour (à vérifier)",
+}
 LIBELLES_PORTEUR = {
     "epci": "l'EPCI",
     "syndicat_scolaire": "le syndicat scolaire (SIVU ou SIVOS)",
@@ -315,7 +321,7 @@ def offre_groupement(moteur):
     strate=Strate.OFFRE,
 )
 def offre_inadaptee(moteur, offre):
-    moteur.conclure(OffreRetenue(offre="aucune"))
+    moteur.conclure(OffreRetenue(offre="aucune", motif="inadaptee"))
     nom = "la centrale d'achat" if offre == "centrale_achat" else "le groupement existant"
     moteur.noter(
         "voie_ecartee",
@@ -334,7 +340,7 @@ def offre_inadaptee(moteur, offre):
     strate=Strate.OFFRE,
 )
 def offre_aucune(moteur):
-    moteur.conclure(OffreRetenue(offre="aucune"))
+    moteur.conclure(OffreRetenue(offre="aucune", motif="aucune"))
     moteur.noter(
         "voie_ecartee",
         voie="centrale_achat",
@@ -354,7 +360,7 @@ def offre_aucune(moteur):
     strate=Strate.OFFRE,
 )
 def offre_a_verifier(moteur):
-    moteur.conclure(OffreRetenue(offre="aucune"))
+    moteur.conclure(OffreRetenue(offre="aucune", motif="inconnue"))
     moteur.noter(
         "vigilance",
         code="offre_mutualisee_a_verifier",
@@ -441,7 +447,7 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
 @regle(
     "VOIE-GROUPEMENT-COMMUNES",
     "Former un groupement de commandes entre les communes",
-    OffreRetenue(offre="aucune"),
+    OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=True, libelle=MATCH.acheteur),
     Projet(porteur=MATCH.porteur),
     references=[GROUPEMENT, "CCP art. L2113-7 (convention constitutive et coordonnateur)"],
@@ -452,7 +458,7 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
     ),
     strate=Strate.VOIE,
 )
-def voie_groupement_communes(moteur, acheteur, porteur):
+def voie_groupement_communes(moteur, acheteur, porteur, motif):
     coordonnateur = _coordonnateur(porteur)
     moteur.conclure(
         Voie(
@@ -462,7 +468,7 @@ def voie_groupement_communes(moteur, acheteur, porteur):
             coordonnateur=coordonnateur,
             besoins_membres_comptes=True,
         ),
-        f"Aucune offre mutualisée n'est disponible et {acheteur} sont chacune compétentes : un groupement de commandes "
+        f"{SANS_OFFRE[motif]} et {acheteur} sont chacune compétentes : un groupement de commandes "
         f"leur permet de passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
     )
     moteur.noter(
@@ -512,15 +518,15 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
 @regle(
     "VOIE-PROCEDURE-PROPRE",
     "Conduire sa propre procédure",
-    OffreRetenue(offre="aucune"),
+    OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=False, libelle=MATCH.acheteur, porte_pour_autres=MATCH.porte),
     Projet(communes_partenaires_interessees=False),
     references=[L212_4, "CCP art. L2120-1 et suivants (procédures de passation)"],
     explication="Sans offre mutualisée ni partenaire, l'acheteur compétent (ou le porteur qui achète pour ses membres) passe sa propre consultation.",
     strate=Strate.VOIE,
 )
-def voie_procedure_propre(moteur, acheteur, porte):
-    texte = f"Aucune offre mutualisée ni aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
+def voie_procedure_propre(moteur, acheteur, porte, motif):
+    texte = f"{SANS_OFFRE[motif]} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
     texte += " sur le besoin agrégé de toutes les écoles du périmètre." if porte else "."
     moteur.conclure(
         Voie(

@@ -28,6 +28,7 @@ from entadvisor.facts import (
     Planning,
     Projet,
     Strate,
+    Taille,
     Tranche,
     ValeurEstimee,
     Voie,
@@ -365,8 +366,9 @@ def _etape(moteur, code, libelle, debut, fin, analyse, jalon=False):
         fin_deploiement=MATCH.fin_deploiement,
         debut_renouvellement=MATCH.debut_renouvellement,
     ),
-    Duree(annees_experimentation=MATCH.exp),
+    Duree(annees_experimentation=MATCH.exp, mois_avant_generalisation=MATCH.mois_pilote),
     Passation(procedure=MATCH.procedure),
+    Taille(categorie=MATCH.taille),
     Voie(voie=MATCH.voie, existant=MATCH.existant),
     Projet(convention_partenariat=MATCH.convention, comite_pilotage=MATCH.copil),
     Contexte(date_analyse=MATCH.analyse),
@@ -385,7 +387,9 @@ def etapes(
     fin_deploiement,
     debut_renouvellement,
     exp,
+    mois_pilote,
     procedure,
+    taille,
     voie,
     existant,
     convention,
@@ -399,9 +403,9 @@ def etapes(
         _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a)
     else:
         _etapes_preparation(
-            moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+            moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, taille, a
         )
-    _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, a)
+    _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, mois_pilote, a)
 
 
 def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a):
@@ -412,6 +416,11 @@ def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil,
     _etape(moteur, "passation", "Analyse des offres et notification", a, notification, a)
 
 
+LIBELLE_COMITE = {
+    "petit": "Réunion de pilotage : maire, directeurs, IEN ou ERUN (elle tient lieu de comité de pilotage)",
+    "moyen": "Installer le comité de pilotage",
+    "grand": "Installer le comité de pilotage",
+}
 LIBELLES_CONVENTION = {
     "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
     "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
@@ -420,7 +429,7 @@ LIBELLES_CONVENTION = {
 
 
 def _etapes_preparation(
-    moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, a
+    moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, taille, a
 ):
     _etape(
         moteur,
@@ -449,7 +458,7 @@ def _etapes_preparation(
     _etape(
         moteur,
         "comite_pilotage",
-        "Comité de pilotage (en place)" if copil else "Installer le comité de pilotage",
+        "Comité de pilotage (en place)" if copil else LIBELLE_COMITE[taille],
         calc.add_months(preparation, -1),
         calc.add_months(preparation, -1),
         a,
@@ -475,25 +484,25 @@ def _etapes_preparation(
         )
         _etape(moteur, "passation", "Adhésion et commande", lancement, notification, a)
     else:
-        _etape(
-            moteur,
-            "preparation",
-            "Préparation de la consultation (besoins, cahier des charges, délibérations)",
-            preparation,
-            lancement,
-            a,
-        )
-        _etape(
-            moteur,
-            "passation",
-            "Consultation, analyse des offres et notification",
-            lancement,
-            notification,
-            a,
-        )
+        libelles = LIBELLES_PASSATION.get(procedure, LIBELLES_PASSATION[None])
+        _etape(moteur, "preparation", libelles[0], preparation, lancement, a)
+        _etape(moteur, "passation", libelles[1], lancement, notification, a)
 
 
-def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, a):
+LIBELLES_PASSATION = {
+    # the steps at the scale of the purchase (DOMAIN.md §5, proportionality)
+    "sans_publicite": (
+        "Préparation de l'achat (besoins, demandes de devis conformes au SDET)",
+        "Comparaison des devis et commande",
+    ),
+    None: (
+        "Préparation de la consultation (besoins, cahier des charges, délibérations)",
+        "Consultation, analyse des offres et notification",
+    ),
+}
+
+
+def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, mois_pilote, a):
     _etape(
         moteur,
         "mise_en_service",
@@ -502,7 +511,7 @@ def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploie
         ouverture - dt.timedelta(days=1),
         a,
     )
-    generalisation_debut = calc.rentree(debut.year + exp)
+    generalisation_debut = calc.add_months(calc.rentree(debut.year + exp), mois_pilote)
     _etape(
         moteur,
         "generalisation",
@@ -534,28 +543,31 @@ def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploie
 @regle(
     "CAL-ETAPES-EXPERIMENTATION",
     "Les étapes de l'expérimentation",
-    FormatExperimentation(format=MATCH.format, duree_mois=MATCH.mois),
+    FormatExperimentation(format=MATCH.format, duree_mois=MATCH.mois, annees=MATCH.annees),
     Planning(ouverture=MATCH.o),
     Contexte(date_analyse=MATCH.analyse),
     references=[GUIDE_ETAPES, "Guide ENT premier degré, « Organisation du déploiement »"],
-    explication="L'expérimentation commence à la rentrée, s'évalue en mai-juin et le comité de pilotage décide de la généralisation pour la rentrée suivante.",
+    explication=(
+        "L'expérimentation commence à la rentrée ; sur une année scolaire, elle s'évalue en mai-juin et se généralise à "
+        "la rentrée suivante ; un pilote d'un trimestre se fait le bilan en décembre et se généralise en janvier."
+    ),
     strate=Strate.PREPARATION,
 )
-def etapes_experimentation(moteur, format, mois, o, analyse):
+def etapes_experimentation(moteur, format, mois, annees, o, analyse):
     libelle = {
         "classes": "Expérimentation dans des classes volontaires (un trimestre)",
         "ecoles_pilotes": "Expérimentation dans les écoles pilotes",
         "classes_puis_ecoles_pilotes": "Expérimentation : classes volontaires, puis écoles pilotes",
     }[format]
-    _etape(moteur, "experimentation", libelle, o, calc.add_months(o, mois) - dt.timedelta(days=1), analyse)
-    _etape(
-        moteur,
-        "decision_generalisation",
-        "Bilan de l'expérimentation et décision de généralisation en comité de pilotage",
-        dt.date(o.year + 1, 5, 1),
-        dt.date(o.year + 1, 6, 30),
-        analyse,
-    )
+    fin_pilote = calc.add_months(o, mois) - dt.timedelta(days=1)
+    _etape(moteur, "experimentation", libelle, o, fin_pilote, analyse)
+    if annees:  # a school year of its own: evaluated in May-June, generalised at the next rentrée
+        decision = ("Bilan de l'expérimentation et décision de généralisation en comité de pilotage",
+                    dt.date(o.year + 1, 5, 1), dt.date(o.year + 1, 6, 30))  # fmt: skip
+    else:  # a one-term pilot: reviewed in its last month, generalised at the next term
+        decision = ("Bilan du pilote et décision de généraliser dès le trimestre suivant, en comité de pilotage",
+                    calc.add_months(o, mois - 1), fin_pilote)  # fmt: skip
+    _etape(moteur, "decision_generalisation", *decision, analyse)
 
 
 @regle(

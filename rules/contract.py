@@ -28,6 +28,7 @@ from entadvisor.facts import (
     Contrat,
     Duree,
     Experimentation,
+    FormatExperimentation,
     L,
     Passation,
     Planning,
@@ -50,22 +51,51 @@ TA_LYON = (
 
 @regle(
     "CTR-DUREE",
-    "Dimensionner la durée en années scolaires",
-    Experimentation(recommandee=MATCH.exp),
+    "Dimensionner la durée en années scolaires, sans expérimentation",
+    Experimentation(recommandee=False),
     Taille(categorie=MATCH.taille),
     references=[GUIDE, L2125_1],
     explication=(
-        "Durée = déploiement (expérimentation éventuelle + généralisation) + observation des usages (deux années souhaitées, "
-        "une au moins) + une année de renouvellement, dans la limite de quatre ans."
+        "Durée = déploiement (généralisation) + observation des usages (durée souhaitée, au moins la durée minimale) + "
+        "renouvellement, dans la limite de la durée maximale d'un accord-cadre (paramètres datés)."
     ),
     strate=Strate.DUREE,
 )
-def duree(moteur, exp, taille):
+def duree(moteur, taille):
+    _dimensionner(moteur, taille, 0, 0, "")
+
+
+@regle(
+    "CTR-DUREE-EXPERIMENTATION",
+    "Dimensionner la durée en années scolaires, expérimentation comprise",
+    FormatExperimentation(annees=MATCH.pilote, duree_mois=MATCH.mois),
+    Taille(categorie=MATCH.taille),
+    references=[GUIDE, L2125_1],
+    explication=(
+        "Le pilote compte dans le déploiement : une année scolaire entière pour des écoles pilotes ; un pilote d'un "
+        "trimestre dans un petit projet se généralise dès le trimestre suivant, dans la même année scolaire."
+    ),
+    strate=Strate.DUREE,
+)
+def duree_experimentation(moteur, pilote, mois, taille):
+    if pilote:
+        _dimensionner(moteur, taille, pilote, 0, " (expérimentation comprise)")
+    else:
+        _dimensionner(
+            moteur,
+            taille,
+            0,
+            mois,
+            f" (pilote de {pluriel(mois, 'mois', 'mois')} compris, généralisation dès le trimestre suivant)",
+        )
+
+
+def _dimensionner(moteur, taille, pilote, mois_avant_generalisation, precision):
     generalisation = moteur.param(
         "generalisation_annees_grand_perimetre" if taille == "grand" else "generalisation_annees"
     )
     sizing = calc.size_contract(
-        experimentation=exp,
+        experimentation=bool(pilote),
         generalisation_years=generalisation,
         observation_wanted=moteur.param("observation_annees_souhaitees"),
         observation_min=moteur.param("observation_annees_minimum"),
@@ -79,10 +109,10 @@ def duree(moteur, exp, taille):
             annees_deploiement=sizing.annees_deploiement,
             annees_observation=sizing.annees_observation,
             annees_contrat=sizing.annees_contrat,
+            mois_avant_generalisation=mois_avant_generalisation,
         ),
-        f"Déploiement sur {pluriel(sizing.annees_deploiement, 'année scolaire', 'années scolaires')}"
-        + (" (expérimentation comprise)" if exp else "")
-        + f", observation des usages prévue sur {pluriel(sizing.annees_observation, 'année')}, puis renouvellement "
+        f"Déploiement sur {pluriel(sizing.annees_deploiement, 'année scolaire', 'années scolaires')}{precision}, "
+        f"observation des usages prévue sur {pluriel(sizing.annees_observation, 'année')}, puis renouvellement "
         f"du marché : {pluriel(sizing.annees_contrat, 'année')} au total.",
     )
 

@@ -245,7 +245,11 @@ def _deroulement(moteur, etapes):
     Taille(categorie="petit"),
     Projet(nombre_classes=MATCH.classes),
     references=[GUIDE],
-    explication="Pour trois écoles au plus : quelques classes volontaires (la moitié des classes au plus, trois au plus) pendant un trimestre, évaluation, puis généralisation à la rentrée suivante.",
+    explication=(
+        "Pour trois écoles au plus : quelques classes volontaires (la moitié des classes au plus, trois au plus) pendant "
+        "le premier trimestre, bilan en décembre, puis généralisation dès le trimestre suivant, en janvier : les autres "
+        "classes n'attendent pas une année scolaire."
+    ),
     strate=Strate.FORMAT,
 )
 def format_classes(moteur, classes):
@@ -254,6 +258,7 @@ def format_classes(moteur, classes):
         FormatExperimentation(
             format="classes",
             duree_mois=moteur.param("experimentation_classes_mois"),
+            annees=0,
             ecoles_pilotes=0,
             classes_volontaires=volontaires,
         ),
@@ -265,8 +270,9 @@ def format_classes(moteur, classes):
         [
             f"De la rentrée à décembre : {pluriel(volontaires, 'classe volontaire', 'classes volontaires')} "
             f"{'utilise' if volontaires == 1 else 'utilisent'} l'ENT (cahier de textes, blog, messagerie avec les familles).",
-            "En janvier : premier bilan avec les enseignants et l'IEN ; ajustement du paramétrage et de la formation.",
-            "En mai-juin : évaluation et décision du comité de pilotage ; généralisation à toutes les classes à la rentrée suivante.",
+            "En décembre : bilan avec les enseignants et l'IEN, décision du comité de pilotage ; ajustement du paramétrage "
+            "et de la formation.",
+            "Dès janvier : généralisation à toutes les classes ; évaluation des usages en mai-juin.",
         ],
     )
 
@@ -289,6 +295,7 @@ def format_ecoles_pilotes(moteur, ecoles):
         FormatExperimentation(
             format="ecoles_pilotes",
             duree_mois=moteur.param("experimentation_ecoles_mois"),
+            annees=1,
             ecoles_pilotes=pilotes,
             classes_volontaires=0,
         ),
@@ -322,6 +329,7 @@ def format_classes_puis_ecoles(moteur, ecoles):
         FormatExperimentation(
             format="classes_puis_ecoles_pilotes",
             duree_mois=moteur.param("experimentation_ecoles_mois"),
+            annees=1,
             ecoles_pilotes=pilotes,
             classes_volontaires=0,  # how many volunteer classes is left to the IEN: no source gives a number
         ),

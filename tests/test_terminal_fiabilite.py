@@ -242,3 +242,23 @@ def test_sigterm_and_sighup_print_the_ctrl_c_message_and_exit_130(tmp_path, sign
         yaml.safe_load((tmp_path / "r.yaml").read_text(encoding="utf-8"))["nom_projet"]
         == "ENT de Saint-Martin"
     )
+
+
+@lent
+@posix
+def test_a_closed_terminal_window_keeps_the_answers_and_exits_130(tmp_path):
+    """The pseudo-terminal closed under the questionnaire (a window closed: SIGHUP, then a dead stderr):
+    exit 130 and the answers kept, not a traceback."""
+    child = _spawn(tmp_path, "-o", "r.yaml")
+    child.expect(PROMPT)
+    child.sendline("ENT de Saint-Martin")
+    child.expect(PROMPT)
+    pid = child.pid
+    os.close(child.child_fd)
+    _, statut = os.waitpid(pid, 0)
+    child.child_fd = -1
+    assert os.waitstatus_to_exitcode(statut) == 130
+    assert (
+        yaml.safe_load((tmp_path / "r.yaml").read_text(encoding="utf-8"))["nom_projet"]
+        == "ENT de Saint-Martin"
+    )
