@@ -161,6 +161,40 @@ class Vigilance(_Model):
     regle: str | None = None
 
 
+class ActeDecision(_Model):
+    """The act that decides the purchase, in the form the buyer adopts: a deliberation of the assembly, or a
+    decision of the executive when the purchase falls within its delegation (CGCT art. L2122-22 4°)."""
+
+    forme: Literal["deliberation", "decision"]
+    titre: str
+    auteur: str
+    """Who decides, opening the act (« Le conseil municipal, »)."""
+    formule: str
+    """The operative formula before the articles (« Le conseil municipal, après en avoir délibéré, DÉCIDE : »)."""
+    visas: list[str]
+    considerants: list[str]
+    articles: list[str]
+    """Numbered in this order (Article 1, 2, …)."""
+    montant_ht: float
+    montant_ttc: float
+    taux_tva: float
+    montant_maximum: bool
+    """True for an accord-cadre, whose amount is a maximum (CCP art. R2162-4)."""
+    pourquoi: str
+    """Why this form (deliberation or decision), in one or two sentences."""
+    regle: str | None = None
+
+
+class ProchaineAction(_Model):
+    """One of the next actions, with who does it and by when (None: now)."""
+
+    ordre: int
+    action: str
+    qui: str
+    echeance: dt.date | None
+    regle: str | None = None
+
+
 class Trace(_Model):
     regle: str
     titre: str
@@ -209,6 +243,10 @@ class Advice(_Model):
     base_de_connaissances: BaseDeConnaissances
     reponses: dict[str, Any]
     """The answers as given (validated), for the report's annex and for re-evaluation."""
+    deliberation: ActeDecision | None = None
+    """The act to adopt (deliberation or decision), as concluded by the knowledge base."""
+    prochaines_actions: list[ProchaineAction] = []
+    """The next three actions, with who does each."""
     sensibilite: list[dict[str, Any]] | None = None
     """What would change the advice (filled by the what-if analysis when asked)."""
 

@@ -132,6 +132,16 @@ class Answers(BaseModel):
         ge=2000, le=2100, description="Rentrée à laquelle l'ENT (ou son pilote) doit ouvrir."
     )
     date_lancement: dt.date | None = Field(None, description="Date prévue de lancement de la consultation.")
+    delegation_marches: bool | None = Field(
+        None,
+        description="L'assemblée a délégué à l'exécutif les décisions sur les marchés (CGCT art. L2122-22 4°).",
+    )
+    plafond_delegation_ht: float | None = Field(
+        None,
+        gt=0,
+        le=100_000_000,
+        description="Montant maximal en € HT fixé par cette délégation, s'il y en a un.",
+    )
 
     @field_validator(
         "service_marches",
@@ -141,6 +151,7 @@ class Answers(BaseModel):
         "dpo_associe",
         "accompagnement_prevu",
         "specifications_precises",
+        "delegation_marches",
         mode="before",
     )
     @classmethod

@@ -208,12 +208,22 @@ def gantt_svg(
     prefix: str,
     legende: Sequence[Legende] = (),
     date_analyse: dt.date | None = None,
+    horizon: dt.date | None = None,
 ) -> str:
-    """A Gantt chart over whole school years. ``barres`` keep their order (one row each)."""
+    """A Gantt chart over whole school years. ``barres`` keep their order (one row each).
+
+    With ``horizon`` (a 1 September), the chart stops there so that the months ahead get the width:
+    steps that start later are left out (the data table gives them all) and a bar that runs past it
+    ends in an arrow.
+    """
+    if horizon is not None:
+        barres = [b for b in barres if b.debut < horizon]
     if not barres:
         raise ValueError("gantt_svg : aucune barre")
     premiere = _school_year(min(b.debut for b in barres))
     derniere = _school_year(max(b.fin for b in barres))
+    if horizon is not None:
+        derniere = min(derniere, _school_year(horizon - dt.timedelta(days=1)))
     if date_analyse is not None:
         premiere = min(premiere, _school_year(date_analyse))
     origine = dt.date(premiere, 9, 1)
@@ -221,7 +231,7 @@ def gantt_svg(
     wrapped = [_wrap(b.libelle, 40, 3) for b in barres]
     longest = max(len(line) for lines in wrapped for line in lines)
     label_w, marge_d, haut = int(min(270, max(120, longest * 6.5 + 20))), 14, 44
-    hauteurs = [max(30, 14 * len(lines) + 12) for lines in wrapped]
+    hauteurs = [max(26, 13 * len(lines) + 8) for lines in wrapped]
     tops = [haut + sum(hauteurs[:i]) for i in range(len(barres))]
     plot_w = _LARGEUR - label_w - marge_d
     jours = (dt.date(derniere + 1, 9, 1) - origine).days
@@ -240,6 +250,12 @@ def gantt_svg(
         f"Calendrier du projet de {annee_scolaire(premiere)} à {annee_scolaire(derniere)}, "
         f"{len(barres)} étapes ; les dates exactes figurent dans le tableau qui suit."
     )
+    if horizon is not None:
+        description += (
+            " Une flèche marque une étape qui continue après l'année scolaire "
+            + annee_scolaire(derniere)
+            + "."
+        )
     out = _svg_open(prefix, titre, description, hauteur, "gantt")
     # School-year bands, each labelled; a darker line marks every rentrée (1 September).
     for i in range(annees):
@@ -277,9 +293,9 @@ def gantt_svg(
                 f'stroke="{PALETTE["grille"]}" stroke-width="0.5"/>'
             )
         lines = wrapped[i]
-        first_y = y + ligne / 2 + 4 - (len(lines) - 1) * 7
+        first_y = y + ligne / 2 + 4 - (len(lines) - 1) * 6.5
         tspans = "".join(
-            f'<tspan x="8" y="{first_y + k * 14:.1f}">{escape(text)}</tspan>' for k, text in enumerate(lines)
+            f'<tspan x="8" y="{first_y + k * 13:.1f}">{escape(text)}</tspan>' for k, text in enumerate(lines)
         )
         out.append(f'<text font-size="12" fill="{PALETTE["texte"]}">{tspans}</text>')
         if barre.jalon:
@@ -298,8 +314,16 @@ def gantt_svg(
                 )
         else:
             x0 = x(barre.debut)
-            x1 = x(barre.fin + dt.timedelta(days=1))
+            fin = barre.fin + dt.timedelta(days=1)
+            coupee = horizon is not None and fin > dt.date(derniere + 1, 9, 1)
+            x1 = x(min(fin, dt.date(derniere + 1, 9, 1)))
             out.append(_motif(x0, y + ligne / 2 - 9, max(x1 - x0, 3), 18, barre.motif))
+            if coupee:  # the step goes on after the chart's end: an arrow says so
+                cy = y + ligne / 2
+                out.append(
+                    f'<path d="M{x1 - 8:.1f} {cy - 9:.1f} L{x1 + 2:.1f} {cy:.1f} L{x1 - 8:.1f} {cy + 9:.1f} Z" '
+                    f'fill="{PALETTE["texte"]}"/>'
+                )
     if date_analyse is not None:
         xa = x(date_analyse)
         out.append(

@@ -167,6 +167,13 @@ def main() -> None:
     help="Écrit aussi le rapport HTML pour les élus dans ce fichier.",
 )
 @click.option(
+    "--docx",
+    "docx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Écrit aussi la note aux élus et le projet d'acte en document Word (DOCX), à modifier.",
+)
+@click.option(
     "--sensibilite", is_flag=True, help="Ajoute ce qui changerait le conseil (analyse de sensibilité)."
 )
 @option_date
@@ -176,6 +183,7 @@ def conseil(
     fichier: Path,
     as_json: bool,
     html: Path | None,
+    docx: Path | None,
     sensibilite: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
@@ -195,6 +203,11 @@ def conseil(
 
         write_report(advice, html)
         click.echo(f"Rapport écrit : {html}", err=True)
+    if docx is not None:
+        from .report_docx import write_docx
+
+        write_docx(advice, docx)
+        click.echo(f"Document Word écrit : {docx}", err=True)
     if as_json:
         click.echo(advice.to_json())
     else:
@@ -502,7 +515,7 @@ def evaluer(
     "--sortie",
     "sortie",
     type=click.Path(path_type=Path),
-    required=True,
+    default=None,
     help="Fichier HTML du rapport à écrire (un seul fichier autonome, à joindre à un courriel).",
 )
 @click.option(
@@ -512,39 +525,68 @@ def evaluer(
     default=None,
     help="Écrit aussi le rapport en PDF (A4, balisé), imprimé par le Chromium de la machine.",
 )
+@click.option(
+    "--docx",
+    "docx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Écrit la note aux élus et le projet d'acte en document Word (DOCX), à modifier.",
+)
+@click.option(
+    "--annexes",
+    is_flag=True,
+    help="Imprime aussi les annexes techniques (règles, textes, paramètres, glossaire, limites) dans le PDF.",
+)
 @click.option("--sensibilite", is_flag=True, help="Ajoute la section « Ce qui changerait le conseil ».")
 @option_date
 @option_regles
 @handle_errors
 def rapport(
     fichier: Path,
-    sortie: Path,
+    sortie: Path | None,
     pdf: Path | None,
+    docx: Path | None,
+    annexes: bool,
     sensibilite: bool,
     date_analyse: dt.date | None,
     regles: Path | None,
 ) -> None:
     """Écrit le rapport pour les élus (note d'aide à la décision) d'un fichier de réponses.
 
-    Le rapport HTML tient en un seul fichier (styles et graphiques intégrés, sans script ni
-    ressource externe) ; il s'imprime tel quel. Avec --pdf, le PDF est produit par Chromium
-    (« apt-get install chromium » et, de préférence, « pip install playwright »).
+    Trois parties : la note aux élus (deux pages au plus), le dossier, et les annexes techniques,
+    imprimées seulement avec --annexes. Le rapport HTML tient en un seul fichier (styles et
+    graphiques intégrés, sans script ni ressource externe) ; il s'imprime tel quel. Avec --pdf,
+    le PDF est produit par Chromium (« apt-get install chromium » et, de préférence,
+    « pip install playwright »). Avec --docx, la note et le projet d'acte sont écrits en
+    document Word, à modifier dans un traitement de texte.
     """
     from ._files import check_output
     from .answers import load_answers
     from .engine import evaluate
-    from .report import write_pdf, write_report
+    from .report import print_report, write_report
 
-    check_output(sortie, what="le rapport HTML")
-    if pdf is not None:
-        check_output(pdf, what="le PDF")
+    if sortie is None and pdf is None and docx is None:
+        raise click.UsageError(
+            "indiquez au moins un fichier à écrire : -o rapport.html, --pdf rapport.pdf ou --docx note.docx."
+        )
+    for chemin, quoi in ((sortie, "le rapport HTML"), (pdf, "le PDF"), (docx, "le document Word")):
+        if chemin is not None:
+            check_output(chemin, what=quoi)
     answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
-    write_report(advice, sortie)
-    click.echo(f"Rapport écrit : {sortie}", err=True)
+    if pdf is not None:  # the HTML too, with the printed pages of its table of contents
+        print_report(advice, pdf, annexes=annexes, html_path=sortie)
+    elif sortie is not None:
+        write_report(advice, sortie, annexes=annexes)
+    if sortie is not None:
+        click.echo(f"Rapport écrit : {sortie}", err=True)
     if pdf is not None:
-        write_pdf(sortie, pdf)
         click.echo(f"PDF écrit : {pdf}", err=True)
+    if docx is not None:
+        from .report_docx import write_docx
+
+        write_docx(advice, docx)
+        click.echo(f"Document Word écrit : {docx}", err=True)
 
 
 # --- verifier (issue 6) ----------------------------------------------------------------------------

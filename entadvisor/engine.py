@@ -33,7 +33,7 @@ from ._experta import (
 )
 from .advice import Advice
 from .answers import Answers, check_dates, validate_answers
-from .facts import Contexte, Projet, Seuils
+from .facts import NOTES, Contexte, Projet, Seuils
 from .parameters import ParameterValue
 
 MAX_FIRINGS = 2_000
@@ -199,6 +199,11 @@ class Moteur(KnowledgeEngine):
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
         meta = self._current
+        if kind not in NOTES:
+            raise EvaluationError(
+                f"la règle {meta.id if meta else '?'} note « {kind} », qui n'est pas une sorte de note connue "
+                f"({', '.join(sorted(NOTES))}) : ce qu'elle dit serait perdu."
+            )
         payload["kind"] = kind
         payload["regle"] = meta.id if meta else None
         payload["references"] = list(meta.references) if meta else []

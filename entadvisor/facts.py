@@ -186,6 +186,25 @@ class Contrat(Fact):
     """The contract: form, dates, phases."""
 
 
+# --- what rules note (outputs no rule chains on) ---------------------------------------------------
+
+NOTES = frozenset(
+    {
+        "action",  # one of the next actions (who does what, by when)
+        "alternative",  # a procedure considered and why it is not retained
+        "deliberation",  # the act the buyer adopts
+        "deroulement",  # a step of the experimentation
+        "etape",  # a dated step of the calendar
+        "preparation",  # a key success factor of the guide, assessed
+        "raison",  # a reason, under the subject it explains
+        "vehicule",  # the contract vehicle of the pilot
+        "vigilance",  # a warning, by its code
+        "voie_ecartee",  # a purchasing route considered and why it is not retained
+    }
+)
+"""The kinds of note the advice is built from: a rule noting any other kind is an error, never a lost line."""
+
+
 # --- salience strata ---------------------------------------------------------------------------------
 
 

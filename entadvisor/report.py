@@ -125,17 +125,80 @@ def _css(folder: Path) -> str:
 # --- public API ----------------------------------------------------------------------------------
 
 
-def render_report(advice: Advice, *, folder: Path | None = None) -> str:
-    """The report for one advice, as a complete HTML document (a str); same advice, same bytes."""
+def render_report(
+    advice: Advice,
+    *,
+    folder: Path | None = None,
+    annexes: bool = False,
+    pages: dict[str, int] | None = None,
+) -> str:
+    """The report for one advice, as a complete HTML document (a str); same advice, same bytes.
+
+    The technical annexes are always in the HTML; ``annexes`` says whether they are printed too.
+    ``pages`` gives the printed page of each section, for the printed table of contents.
+    """
     folder = Path(folder) if folder is not None else reports_folder()
     env = _environment(folder)
-    vue = Vue(advice, _libelles(folder), _css(folder))
+    vue = Vue(advice, _libelles(folder), _css(folder), imprimer_annexes=annexes, pages=pages)
     return env.get_template(TEMPLATE).render(advice=advice, L=vue.L, vue=vue)
 
 
-def write_report(advice: Advice, path: str | os.PathLike[str]) -> None:
+def write_report(advice: Advice, path: str | os.PathLike[str], *, annexes: bool = False) -> None:
     """Render the report and write it atomically (a temporary file, then a rename)."""
-    write_atomic(path, render_report(advice))
+    write_atomic(path, render_report(advice, annexes=annexes))
+
+
+def section_pages(pdf_path: str | os.PathLike[str]) -> dict[str, int]:
+    """The printed page of each section of a report, read from the PDF's outline (bookmarks).
+
+    Empty when pypdf is not installed: the printed table of contents then has no page numbers.
+    """
+    try:
+        import pypdf
+    except ImportError:
+        return {}
+    from .report_view import TITRES
+
+    by_title = {title: key for key, title in TITRES.items()}
+    reader = pypdf.PdfReader(str(pdf_path))
+    pages: dict[str, int] = {}
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            key = by_title.get(str(item.title).strip())
+            page = reader.get_destination_page_number(item)
+            if key is not None and key not in pages and page is not None:
+                pages[key] = page + 1
+
+    walk(reader.outline)
+    return pages
+
+
+def print_report(
+    advice: Advice,
+    pdf_path: str | os.PathLike[str],
+    *,
+    annexes: bool = False,
+    html_path: str | os.PathLike[str] | None = None,
+    chromium: str | None = None,
+) -> dict[str, int]:
+    """Write the report's PDF (and its HTML at ``html_path`` when given) with a paged table of contents.
+
+    Two printings: the first tells on which page each section falls (the PDF outline), the second
+    prints the table of contents with those pages. Returns the pages found (empty without pypdf).
+    """
+    with tempfile.TemporaryDirectory(prefix="entadvisor-") as folder:
+        html = Path(html_path) if html_path is not None else Path(folder) / "rapport.html"
+        write_report(advice, html, annexes=annexes)
+        write_pdf(html, pdf_path, chromium=chromium)
+        pages = section_pages(pdf_path)
+        if pages:
+            write_atomic(html, render_report(advice, annexes=annexes, pages=pages))
+            write_pdf(html, pdf_path, chromium=chromium)
+    return pages
 
 
 def find_chromium(explicit: str | None = None) -> str | None:
@@ -253,8 +316,10 @@ def _pdf_cli(executable: str, html: Path, target: Path, label: str) -> None:
 __all__ = [
     "NavigateurIntrouvable",
     "find_chromium",
+    "print_report",
     "render_report",
     "reports_folder",
+    "section_pages",
     "write_pdf",
     "write_report",
 ]

@@ -21,23 +21,87 @@ from .advice import Advice, Parametre
 from .charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
 TITRES: dict[str, str] = {
+    "essentiel": "Ce qui est proposé",
+    "dates": "Les dates clés",
+    "incertitudes": "Ce qui reste incertain",
+    "actions": "Les trois prochaines actions",
     "contexte": "Contexte et situation actuelle",
+    "calendrier": "Calendrier",
     "achat": "Voie et procédure d'achat",
     "experimentation": "Expérimentation",
     "contrat": "Durée et forme du contrat",
-    "calendrier": "Calendrier",
     "preparation": "Préparation : les facteurs clés de succès",
     "vigilance": "Points de vigilance",
-    "questions": "Réponses aux questions clés du guide",
-    "pourquoi": "Pourquoi ces recommandations ?",
     "sensibilite": "Ce qui changerait le conseil",
-    "deliberation": "Proposition de délibération",
-    "annexes": "Annexes",
+    "deliberation": "Projet d'acte",
+    "pourquoi": "Pourquoi ces recommandations ?",
+    "annexes": "Réponses, paramètres, glossaire et limites",
 }
 """Section ids and titles, in the order of the report (``sensibilite`` only when computed)."""
 
+PARTIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "note": (
+        "La note aux élus",
+        "Deux pages pour décider : les recommandations, leur coût, les dates, les incertitudes et la suite.",
+        ("essentiel", "dates", "incertitudes", "actions"),
+    ),
+    "dossier": (
+        "Le dossier",
+        "Le raisonnement sur chacune des cinq questions clés du guide, le calendrier, la préparation du projet et le projet d'acte.",
+        (
+            "contexte",
+            "calendrier",
+            "achat",
+            "experimentation",
+            "contrat",
+            "preparation",
+            "vigilance",
+            "sensibilite",
+            "deliberation",
+        ),
+    ),
+    "annexes-techniques": (
+        "Les annexes techniques",
+        "Les règles appliquées, les textes, les paramètres, le glossaire et les limites du modèle.",
+        ("pourquoi", "annexes"),
+    ),
+}
+"""The three parts of the report: id → (title, one-line purpose, section ids in order)."""
+
+INCERTITUDES = (
+    "offre_mutualisee_a_verifier",
+    "reponse_inconnue",
+    "prix_par_defaut",
+    "eleves_estimes",
+    "seuil_inconnu",
+    "seuil_proche",
+    "valeur_incomplete",
+    "calendrier_serre",
+    "rentree_inatteignable",
+)
+"""The warnings that say the advice rests on an assumption or an unknown: shown in the note, in this order."""
+
 
 # --- values in words (also filters of the templates) ---------------------------------------------
+
+
+def lower_first_word(text: str) -> str:
+    """« Seuil européen » → « seuil européen »; an acronym (« EU », « MAPA ») keeps its case."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def css_string(text: str) -> str:
+    """``text`` escaped for a double-quoted CSS string inside ``<style>``: every ASCII character but letters,
+    digits and spaces becomes a CSS escape (``\\22 `` for a quote, ``\\3c `` for ``<``), control characters too."""
+    out = []
+    for char in text:
+        if char.isalnum() or char == " " or (ord(char) > 127 and char.isprintable()):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return "".join(out)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -197,8 +261,19 @@ class Vue:
     every conclusion is read from the advice.
     """
 
-    def __init__(self, advice: Advice, libelles: dict[str, Any], css: str) -> None:
+    def __init__(
+        self,
+        advice: Advice,
+        libelles: dict[str, Any],
+        css: str,
+        *,
+        imprimer_annexes: bool = False,
+        pages: dict[str, int] | None = None,
+    ) -> None:
         self.advice = advice
+        self.imprimer_annexes = imprimer_annexes
+        self.pages: dict[str, int] = dict(pages or {})
+        """Printed page of each section (a second printing pass measures them), for the table of contents."""
         self.L = libelles
         self.css = Markup(css)
         self.version_outil = __version__
@@ -206,11 +281,25 @@ class Vue:
         porteur = advice.reponses.get("porteur", "autre")
         self.porteur: str = porteur if porteur in libelles["assemblees"] else "autre"
         self.titre = advice.nom_projet or "Déploiement d'un espace numérique de travail dans les écoles"
+        self.titre_css = Markup(css_string(self.titre))
+        """The title as the body of a CSS string (the running page header): nothing can close the string or the style."""
         self.sections = [
             {"id": key, "titre": title}
             for key, title in TITRES.items()
-            if key != "sensibilite" or advice.sensibilite is not None
+            if key != "sensibilite" or self._sensibilite_propre()
         ]
+        present = {s["id"] for s in self.sections}
+        self.parties = [
+            {
+                "id": code,
+                "titre": titre,
+                "objet": objet,
+                "sections": [{"id": k, "titre": TITRES[k]} for k in ids if k in present],
+            }
+            for code, (titre, objet, ids) in PARTIES.items()
+        ]
+        self.incertitudes = self._incertitudes()
+        self.codes_incertitudes = [i["code"] for i in self.incertitudes]
         self._tables()
         self._charts()
 
@@ -265,9 +354,13 @@ class Vue:
             self.L["formats_experimentation"],
             self.L["valeurs"]["offre_mutualisee"],
             self.L["phases"],
+            self.L["formes_contrat"],
         ):
             if str(value) in labels:
                 return str(labels[str(value)])
+        parametre = self.parametre(str(value))  # a threshold named by a rule (« seuil_europeen »)
+        if parametre is not None:
+            return lower_first_word(parametre.libelle)
         return str(value)
 
     def faits(self, faits: dict[str, Any]) -> list[dict[str, str]]:
@@ -365,6 +458,32 @@ class Vue:
         self.preparation_autres = [p for p in advice.preparation if p.code not in guide]
         self.sensibilite = self._sensibilite()
 
+    def _sensibilite_propre(self) -> bool:
+        """The what-if section has something the note does not already say (the note gives the mutualised offer's)."""
+        if self.advice.sensibilite is None:
+            return False
+        dans_la_note = any(v.code == "offre_mutualisee_a_verifier" for v in self.advice.vigilance)
+        return not dans_la_note or any(
+            i.get("question") != "offre_mutualisee" for i in self.advice.sensibilite
+        )
+
+    def _incertitudes(self) -> list[dict[str, Any]]:
+        """The warnings about unknowns and assumptions, each with what the advice becomes otherwise (when known)."""
+        par_code = {v.code: v for v in self.advice.vigilance}
+        items = []
+        for code in INCERTITUDES:
+            if code not in par_code:
+                continue
+            autrement = []
+            if code == "offre_mutualisee_a_verifier":
+                autrement = [
+                    str(i["phrase"])
+                    for i in self.advice.sensibilite or []
+                    if i.get("question") == "offre_mutualisee" and i.get("valeur_alternative") != "aucune"
+                ]
+            items.append({"code": code, "message": par_code[code].message, "autrement": autrement})
+        return items
+
     def _sensibilite(self) -> list[dict[str, Any]]:
         """The what-if items grouped by recommendation (achat, experimentation, contrat, then others)."""
         groups: dict[str, list[dict[str, Any]]] = {}
@@ -437,9 +556,10 @@ class Vue:
             )
             for e in advice.calendrier
         ]
-        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon}
+        horizon = dt.date(advice.calendrier_synthese.rentree_retenue + 1, 9, 1)
+        used = {self._categorie(e.etape) for e in advice.calendrier if not e.jalon and e.debut < horizon}
         legende = [Legende(str(v["motif"]), str(v["libelle"])) for k, v in categories.items() if k in used]
-        if any(e.jalon for e in advice.calendrier):
+        if any(e.jalon and e.debut < horizon for e in advice.calendrier):
             legende.append(Legende("jalon", "jalon (date clé)"))
         self.svg_gantt = Markup(
             gantt_svg(
@@ -448,6 +568,7 @@ class Vue:
                 prefix="fig-gantt",
                 legende=legende,
                 date_analyse=advice.date_analyse,
+                horizon=horizon,
             )
             if barres
             else ""

@@ -12,6 +12,7 @@ from typing import Any
 
 from .advice import (
     Achat,
+    ActeDecision,
     Advice,
     Alternative,
     BaseDeConnaissances,
@@ -23,6 +24,7 @@ from .advice import (
     Parametre,
     Phase,
     Preparation,
+    ProchaineAction,
     Raison,
     Seuil,
     Trace,
@@ -296,6 +298,17 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         )
         for name in sorted(engine.used_parameters)
     ]
+    actes = [n for n in notes if n["kind"] == "deliberation"]
+    deliberation = (
+        ActeDecision(**{k: v for k, v in actes[0].items() if k not in ("kind", "references")})
+        if actes
+        else None
+    )
+    prochaines_actions = [
+        ProchaineAction(**{k: v for k, v in n.items() if k not in ("kind", "references")})
+        for n in notes
+        if n["kind"] == "action"
+    ]
     knowledge = engine.knowledge
     return Advice(
         nom_projet=answers.nom_projet,
@@ -315,4 +328,6 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
             version=knowledge.version, regles=len(knowledge.rules), source=knowledge.source
         ),
         reponses=answers.model_dump(mode="json", exclude_none=True),
+        deliberation=deliberation,
+        prochaines_actions=prochaines_actions,
     )

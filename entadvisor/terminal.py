@@ -633,4 +633,16 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
         return 0
     write_report(advice, chemin)
     _echo(f"Rapport écrit : {chemin}")
+    formats = ["non", "en PDF (imprimé par Chromium)", "en document Word (DOCX), à modifier", "les deux"]
+    choix = asker.choisir("Écrire aussi le rapport dans un autre format ?", formats, 1)
+    if choix in (2, 4):
+        from .report import print_report
+
+        print_report(advice, chemin.with_suffix(".pdf"), html_path=chemin)
+        _echo(f"PDF écrit : {chemin.with_suffix('.pdf')}")
+    if choix in (3, 4):
+        from .report_docx import write_docx
+
+        write_docx(advice, chemin.with_suffix(".docx"))
+        _echo(f"Document Word écrit : {chemin.with_suffix('.docx')}")
     return 0

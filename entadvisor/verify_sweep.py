@@ -132,6 +132,7 @@ def _dimensions(params: list[ParameterSet]) -> dict[str, tuple[Any, ...]]:
     dims["prix_base"] = PRIX_BASE
     dims["plusieurs"] = PLUSIEURS_COMMUNES
     dims["fin_contrat"] = FINS_CONTRAT
+    dims["delegation_marches"] = (None, False, True)  # the form of the act (rules/deliberation.py)
     return dims
 
 
@@ -331,6 +332,8 @@ def _reponses(choix: dict[str, Any], reference: ParameterSet) -> tuple[dict[str,
     }
     if specs is not None:
         data["specifications_precises"] = specs
+    if choix["delegation_marches"] is not None:
+        data["delegation_marches"] = choix["delegation_marches"]
     data.update(_valeur(choix, reference, date))
     rentree = data["rentree_visee"]
     if choix["ent_existant"] != "aucun" and choix["fin_contrat"] != "absente":

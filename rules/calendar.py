@@ -403,16 +403,32 @@ def etapes(
         _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a)
     else:
         _etapes_preparation(
-            moteur, preparation, lancement, notification, convention, copil, procedure, voie, existant, taille, a
+            moteur,
+            preparation,
+            lancement,
+            notification,
+            convention,
+            copil,
+            procedure,
+            voie,
+            existant,
+            taille,
+            a,
         )
     _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, mois_pilote, a)
 
 
 def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a):
-    if convention != "signee":
-        _etape(moteur, "convention", LIBELLES_CONVENTION[convention], a, a, a)
-    if not copil:
-        _etape(moteur, "comite_pilotage", "Installer le comité de pilotage", a, a, a, jalon=True)
+    _etape(moteur, "convention", LIBELLES_CONVENTION[convention], a, a, a)
+    _etape(
+        moteur,
+        "comite_pilotage",
+        "Comité de pilotage (en place)" if copil else "Installer le comité de pilotage",
+        a,
+        a,
+        a,
+        jalon=not copil,
+    )
     _etape(moteur, "passation", "Analyse des offres et notification", a, notification, a)
 
 

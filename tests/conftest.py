@@ -67,7 +67,7 @@ def _lookup(data: Any, path: str) -> Any:
     return current
 
 
-def check_case(case: dict[str, Any]) -> list[str]:
+def check_case(case: dict[str, Any], knowledge: Any = None) -> list[str]:
     """Evaluate a case; return the differences from what it expects (empty when it passes)."""
     from entadvisor import evaluate
     from entadvisor.answers import validate_answers
@@ -76,7 +76,7 @@ def check_case(case: dict[str, Any]) -> list[str]:
     as_of = case.get("as_of")
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
-    advice = evaluate(answers, as_of=as_of)
+    advice = evaluate(answers, as_of=as_of, knowledge=knowledge)
     data = advice.model_dump(mode="json")
     fired = {step["regle"] for step in data["trace"]}
     codes = {item["code"] for item in data["vigilance"]}

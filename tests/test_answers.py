@@ -203,7 +203,8 @@ def test_optional_answers_take_their_defaults():
     assert answers.date_lancement is None
 
 
-ADDED_KEYS = {"nom_collectivite"}  # optional keys added to the contract (ANSWERS.md: « add to them freely »)
+# optional keys added to the contract (ANSWERS.md: « add to them freely »)
+ADDED_KEYS = {"nom_collectivite", "delegation_marches", "plafond_delegation_ht"}
 
 
 def test_the_answer_keys_are_those_of_answers_md():

@@ -273,6 +273,9 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
     for command in commands:
         if "--pdf" in command and shutil.which("chromium") is None:
             command = command.split(" --pdf", 1)[0]
+        if command.startswith("entadvisor web"):
+            failures += _serves(folder, work, command)
+            continue
         if command.startswith("entadvisor questionnaire"):
             # answers from a pipe that ends at once: interrupted (130), nothing lost; -o gets a new file
             command = command.replace("-o reponses.yaml", "-o nouvelles.yaml") + " < /dev/null"
@@ -287,3 +290,36 @@ def test_every_readme_command_works_as_written_in_a_fresh_clone(clone):
             failures.append(f"{command} : Traceback")
         shutil.rmtree(work / "resultats", ignore_errors=True)
     assert not failures, "\n".join(failures)
+
+
+def _serves(folder, work, command):
+    """`entadvisor web` serves until stopped: started on a free port without a browser, it must answer."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    shell = f". {folder}/.venv/bin/activate && cd {work} && exec {command} --port {port} --sans-navigateur"
+    server = subprocess.Popen(
+        ["sh", "-c", shell], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env()
+    )
+    served = False
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    served = response.status == 200
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        _, erreurs = server.communicate(timeout=10)
+    failures = [] if served else [f"{command} ne répond pas sur le port {port} : {erreurs[-600:]}"]
+    if "Traceback" in erreurs:
+        failures.append(f"{command} : Traceback {erreurs[-600:]}")
+    return failures

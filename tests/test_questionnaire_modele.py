@@ -56,11 +56,16 @@ def test_sections_follow_the_guide() -> None:
     ]
 
 
+# Optional keys read from answer files only for now (the delegation of CGCT L2122-22 4°, for the report's
+# draft act): not yet asked, so that the questionnaire's flow and counts stay as they are.
+FICHIER_SEULEMENT = {"delegation_marches", "plafond_delegation_ht"}
+
+
 def test_every_answer_key_except_version_is_asked_once() -> None:
     """Every key of the answer model but ``version`` is a question, and every question is a key."""
     ids = [q.id for q in QUESTIONNAIRE.questions()]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(FIELDS) - {"version"}
+    assert set(ids) == set(FIELDS) - {"version"} - FICHIER_SEULEMENT
 
 
 def test_required_keys_are_asked_without_condition() -> None:
@@ -70,7 +75,7 @@ def test_required_keys_are_asked_without_condition() -> None:
         assert not QUESTIONS[key].facultative, key
 
 
-@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"}))
+@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"} - FICHIER_SEULEMENT))
 def test_question_type_agrees_with_the_model(key: str) -> None:
     """Choice questions offer exactly the allowed values; other types match the field's type."""
     question = QUESTIONS[key]
@@ -82,7 +87,7 @@ def test_question_type_agrees_with_the_model(key: str) -> None:
         assert question.type in _TYPES[_base_type(key)]
 
 
-@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"}))
+@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"} - FICHIER_SEULEMENT))
 def test_bounds_agree_with_the_model(key: str) -> None:
     """mini/maxi are the model's ge/gt/le; an excluded minimum is the model's gt; max lengths agree."""
     question = QUESTIONS[key]
@@ -93,7 +98,7 @@ def test_bounds_agree_with_the_model(key: str) -> None:
     assert question.max_longueur == _metadata(key, "max_length")
 
 
-@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"}))
+@pytest.mark.parametrize("key", sorted(set(FIELDS) - {"version"} - FICHIER_SEULEMENT))
 def test_defaults_and_je_ne_sais_pas_agree_with_the_model(key: str) -> None:
     """Enter gives the model's own default; « je ne sais pas » omits only keys whose default is None."""
     question = QUESTIONS[key]

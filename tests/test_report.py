@@ -26,7 +26,7 @@ from entadvisor.report import (
     write_pdf,
     write_report,
 )
-from entadvisor.report_view import TITRES, textes_cites
+from entadvisor.report_view import PARTIES, textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -60,27 +60,68 @@ def examples_html() -> dict[str, str]:
 
 
 def _section_ids(html: str) -> list[str]:
-    return re.findall(r'<section id="([a-z_-]+)"', html)
+    """The ids of the sections (not of the three parts that hold them), in order."""
+    return [i for i in re.findall(r'<section id="([a-z_-]+)"', html) if not i.startswith("partie-")]
 
 
 # --- structure -------------------------------------------------------------------------------------
 
 
 def test_sections_follow_the_order_of_a_decision_note(html_ville: str) -> None:
-    """Header, the essentials, context, purchase, …, deliberation, annexes: in that order."""
+    """Header, then three parts in order — the note, the dossier, the technical annexes — each with its sections."""
     assert html_ville.index('<header class="entete">') < html_ville.index('id="essentiel"')
-    expected = ["essentiel", *(key for key in TITRES if key != "sensibilite")]
+    parties = re.findall(r'<section id="partie-([a-z-]+)"', html_ville)
+    assert parties == list(PARTIES)
+    expected = [key for ids in (p[2] for p in PARTIES.values()) for key in ids if key != "sensibilite"]
     assert _section_ids(html_ville) == expected
+    for code, (titre, _objet, ids) in PARTIES.items():
+        bloc = html_ville[html_ville.index(f'<section id="partie-{code}"') :]
+        assert f"{titre}</h2>" in bloc[: bloc.index("</h2>") + 5]
+        for key in ids:
+            if key != "sensibilite":
+                assert f'id="{key}"' in bloc, (code, key)
 
 
-def test_the_essentials_hold_at_most_five_lines(html_ville: str) -> None:
-    """« L'essentiel » is the part a maire reads first: route, experimentation, contract, key date."""
-    bloc = html_ville[html_ville.index('id="essentiel"') : html_ville.index("</section>")]
-    items = re.findall(r"<li>", bloc)
-    assert 4 <= len(items) <= 5
-    for mot in ("Achat :", "Expérimentation :", "Contrat :", "Date clé :"):
+def test_the_note_says_the_three_recommendations_value_dates_and_decision(html_ville: str) -> None:
+    """« Ce qui est proposé »: buy, experiment, contract (three items), then the value and the decision asked."""
+    bloc = html_ville[html_ville.index('id="essentiel"') : html_ville.index('id="dates"')]
+    assert len(re.findall(r"<li>", bloc)) == 3
+    for mot in ("Acheter :", "Expérimenter :", "Contracter :", "Valeur estimée :"):
         assert mot in bloc
-    assert "1er mars 2027" in bloc  # the key date, French format
+    dates = html_ville[html_ville.index('id="dates"') : html_ville.index('id="incertitudes"')]
+    assert "1er mars 2027" in dates  # the launch date, French format
+
+
+def test_the_note_lists_the_next_actions_with_who_does_each() -> None:
+    """The actions the knowledge base concluded, in order, each with who and when (or « dès maintenant »)."""
+    advice = example_advice(ROOT / "questionnaires" / "examples" / "commune-rurale-1-ecole.yaml")
+    html = unescape(render_report(advice))
+    bloc = html[html.index('id="actions"') : html.index('id="partie-dossier"')]
+    assert len(advice.prochaines_actions) == 3
+    positions = [bloc.index(a.action) for a in advice.prochaines_actions]
+    assert positions == sorted(positions)
+    for action in advice.prochaines_actions:
+        assert action.qui[:1].upper() + action.qui[1:] in bloc
+
+
+def test_the_note_gives_the_unknowns_and_what_the_advice_becomes_with_an_offer() -> None:
+    """An unknown mutualised offer is in the note, with what the advice would be with a centrale or a groupement."""
+    advice = example_advice(ROOT / "questionnaires" / "examples" / "commune-rurale-1-ecole.yaml")
+    html = unescape(render_report(advice))
+    note = html[html.index('id="partie-note"') : html.index('id="partie-dossier"')]
+    assert "Vous ne savez pas si une offre d'ENT mutualisée existe" in note
+    assert "Si une centrale d'achat proposait un ENT" in note
+    assert "Le prix par élève (3 € HT par an) est une hypothèse" in note.replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
+    assert 'id="sensibilite"' not in html  # nothing else to say than what the note says
+
+
+def test_the_note_says_so_when_nothing_is_uncertain() -> None:
+    data = advice_data()
+    data["vigilance"] = []
+    html = render_report(Advice.model_validate(data))
+    assert "Aucune réponse inconnue ni hypothèse par défaut" in html
 
 
 def test_the_header_states_date_status_and_knowledge_base_version(html_ville: str) -> None:
@@ -102,10 +143,13 @@ def test_french_formatting_of_amounts_dates_and_school_years(html_ville: str) ->
 
 
 def test_every_key_question_of_the_guide_is_answered(examples_html: dict[str, str]) -> None:
-    """The guide's five key questions are each a heading followed by an answer, in every example."""
+    """The guide's five key questions are each a heading followed by an answer, in every example, in the dossier."""
     for name, html in examples_html.items():
-        for question in QUESTIONS_CLES:
-            assert f"{question}</h3>" in unescape(html), (name, question)
+        dossier = unescape(
+            html[html.index('id="partie-dossier"') : html.index('id="partie-annexes-techniques"')]
+        )
+        for numero, question in enumerate(QUESTIONS_CLES, start=1):
+            assert f"{numero}. {question}</h4>" in dossier, (name, question)
 
 
 def test_every_key_success_factor_of_the_guide_is_assessed(examples_html: dict[str, str]) -> None:
@@ -137,9 +181,9 @@ def test_charts_have_a_text_alternative_and_a_data_table(html_ville: str) -> Non
     for svg in svgs:
         assert 'role="img"' in svg and "aria-labelledby=" in svg
     for caption in (
-        "Seuils appliqués (alternative textuelle de la figure 1)",
-        "Phases du contrat (alternative textuelle de la figure 2)",
-        "Étapes du calendrier (alternative textuelle de la figure 3)",
+        "Étapes du calendrier (alternative textuelle de la figure 1)",
+        "Seuils appliqués (alternative textuelle de la figure 2)",
+        "Phases du contrat (alternative textuelle de la figure 3)",
     ):
         assert caption in html_ville
 
@@ -160,18 +204,36 @@ def test_headings_start_at_h1_and_never_skip_a_level(examples_html: dict[str, st
         assert '<html lang="fr">' in html
 
 
-def test_deliberation_names_the_assembly_of_the_carrier() -> None:
-    """« Il est proposé au conseil municipal / communautaire / comité syndical de : »."""
-    for porteur, assemblee, executif in (
-        ("commune", "conseil municipal", "le maire"),
-        ("epci", "conseil communautaire", "le président"),
-        ("syndicat_scolaire", "comité syndical", "le président"),
+def test_deliberation_is_the_act_the_knowledge_base_concluded() -> None:
+    """Visas, considérants, the operative formula, then numbered articles, with the amounts HT and TTC."""
+    for exemple, auteur in (
+        ("ville-12-ecoles", "Le conseil municipal, après en avoir délibéré, DÉCIDE :"),
+        ("interco-45-ecoles", "Le conseil communautaire, après en avoir délibéré, DÉCIDE :"),
     ):
-        data = advice_data()
-        data["reponses"] = {**data["reponses"], "porteur": porteur}
-        html = render_report(Advice.model_validate(data))
-        assert f"Il est proposé au {assemblee} de :" in html
-        assert f"autoriser {executif} à" in html
+        advice = example_advice(ROOT / "questionnaires" / "examples" / f"{exemple}.yaml")
+        html = unescape(render_report(advice))
+        bloc = html[html.index('id="deliberation"') :]
+        d = advice.deliberation
+        assert d is not None and d.formule == auteur
+        order = [bloc.index(v) for v in d.visas]
+        order += [bloc.index(c) for c in d.considerants]
+        order.append(bloc.index(auteur))
+        order += [bloc.index(f"Article {i}</strong> — {a}") for i, a in enumerate(d.articles, start=1)]
+        assert order == sorted(order)
+        assert "TTC" in bloc and "€ HT" in bloc.replace("\xa0", " ")
+
+
+def test_a_decision_of_the_maire_replaces_the_deliberation_within_the_delegation() -> None:
+    from entadvisor.answers import load_answers, validate_answers
+    from entadvisor.engine import evaluate
+
+    data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(
+        exclude_none=True
+    )
+    advice = evaluate(validate_answers(data | {"delegation_marches": True}), as_of=AS_OF)
+    html = unescape(render_report(advice))
+    assert "Projet de décision du maire" in html and "après en avoir délibéré" not in html
+    assert "une décision du maire suffit" in html
 
 
 def test_the_buyer_decides_and_the_model_states_its_limits(html_ville: str) -> None:
@@ -230,8 +292,8 @@ def test_what_would_change_the_advice_is_grouped_by_recommendation() -> None:
     """Achat, then Contrat (the order of the recommendations), each sentence with its question."""
     html = render_report(advice_ville(sensibilite=SENSIBILITE))
     section = html[html.index('id="sensibilite"') : html.index('id="deliberation"')]
-    assert section.index("Achat</h3>") < section.index("Contrat</h3>")
-    assert "Expérimentation</h3>" not in section
+    assert section.index("Achat</h4>") < section.index("Contrat</h4>")
+    assert "Expérimentation</h4>" not in section
     assert "(réponse concernée : Nombre d&#39;élèves concernés)" in section
     assert section.count("<li>") == 3
     assert _section_ids(html).index("sensibilite") == _section_ids(html).index("deliberation") - 1
@@ -260,6 +322,19 @@ def test_user_text_is_shown_as_text_never_as_markup() -> None:
     assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html  # jinja2 autoescape
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html  # inside the SVG (html.escape)
+
+
+def test_the_running_page_header_is_an_escaped_css_string() -> None:
+    """The project's name in the printed header cannot close the CSS string nor the <style> element."""
+    data = advice_data()
+    data["nom_projet"] = 'ENT "test" </style><script>x</script> \\ fin'
+    html = render_report(Advice.model_validate(data))
+    style = html[html.index("<style>") : html.index("</style>")]
+    line = next(x for x in style.splitlines() if "@top-left" in x)
+    body = line[line.index('content: "') + len('content: "') : line.index('"; font-size')]
+    assert '"' not in body and "<" not in body and "\\\\" not in body
+    assert body == "ENT \\22 test\\22  \\3c \\2f style\\3e \\3c script\\3e x\\3c \\2f script\\3e  \\5c  fin"
+    assert html.count("</style>") == 1
 
 
 class _Resources(HTMLParser):
@@ -409,3 +484,36 @@ def test_rapport_command_reports_bad_input_in_french(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Erreur :" in result.output and "introuvable" in result.output
+
+
+# --- no internal name where a reader looks -------------------------------------------------------------
+
+IDENTIFIANT_REGLE = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b")
+CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+FICHIER = re.compile(r"\S+\.(?:md|py|yaml|j2)\b|\bANSWERS\b|\bshared\b|\brules/|\breports/")
+URL = re.compile(r"https?://\S+")
+
+
+def _texte(html: str) -> str:
+    html = re.sub(r"<(style|svg|head)\b.*?</\1>", " ", html, flags=re.S)
+    return URL.sub(" ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_no_internal_file_or_code_name_where_a_reader_looks(path: Path) -> None:
+    """Rule ids appear in the technical annexes only; no code (« offre_mutualisee ») nor file name anywhere."""
+    html = render_report(example_advice(path, sensibilite=True))
+    coupure = html.index('id="partie-annexes-techniques"')
+    avant, annexes = _texte(html[:coupure]), _texte(html[coupure:])
+    assert not IDENTIFIANT_REGLE.findall(avant)
+    assert IDENTIFIANT_REGLE.findall(annexes)  # the trace names its rules
+    for texte in (avant, annexes):
+        assert not CODE.findall(texte)
+        assert not FICHIER.findall(texte)
+
+
+def test_the_internal_name_check_catches_what_it_must() -> None:
+    texte = _texte("<p>Voir shared ANSWERS.md, la règle PROC-MAPA et offre_mutualisee.</p>")
+    assert IDENTIFIANT_REGLE.findall(texte) == ["PROC-MAPA"]
+    assert CODE.findall(texte) == ["offre_mutualisee"]
+    assert FICHIER.findall(texte)

@@ -9,6 +9,7 @@ never silently passed): ``apt-get install chromium``, ``pip install playwright``
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import shutil
 import subprocess
@@ -113,8 +114,8 @@ def test_static_rules_and_external_requests_fail_the_checker(navigateur: None, t
     """Negative control: a table without caption, a skipped heading and a remote image are caught."""
     html = render_report(advice_ville())
     html = html.replace('<caption id="cap-valeur">Calcul de la valeur estimée</caption>', "", 1)
-    html = html.replace('<h3 id="valeur">', '<h5 id="valeur">', 1).replace(
-        "du besoin</h3>", "du besoin</h5>", 1
+    html = html.replace('<h4 id="valeur">', '<h6 id="valeur">', 1).replace(
+        "du besoin</h4>", "du besoin</h6>", 1
     )
     html = html.replace("</main>", '<img src="https://example.org/logo.png" alt="logo"></main>', 1)
     bad = tmp_path / "statique.html"
@@ -230,3 +231,136 @@ def test_the_batch_index_fits_1280_pixels_and_its_filters_work(index_lot: Path) 
         page.select_option("#f-voie", "centrale_achat")
         assert 1 <= visibles.count() < total
         browser.close()
+
+
+# --- printed length: the note, the dossier, the annexes ----------------------------------------------
+
+AS_OF = dt.date(2026, 11, 29)
+BASE = ROOT / "questionnaires" / "examples" / "interco-45-ecoles.yaml"
+PROJETS = {  # a one-, a twelve- and a 300-school project, beside the examples
+    "projet-1-ecole": {"porteur": "commune", "competence_scolaire": "communes", "nombre_communes": 1,
+                       "nombre_ecoles": 1, "nombre_classes": 5, "nombre_eleves": 110, "service_marches": False},
+    "projet-12-ecoles": {"porteur": "commune", "competence_scolaire": "communes", "nombre_communes": 1,
+                         "nombre_ecoles": 12, "nombre_classes": 60, "nombre_eleves": 1400},
+    "projet-300-ecoles": {"porteur": "departement", "nombre_communes": 180, "nombre_ecoles": 300,
+                          "nombre_classes": 1500, "nombre_eleves": 33000},
+}  # fmt: skip
+GRAND_EXEMPLE = "grande-ville-besoins-specifiques"
+
+
+def _projet(changes: dict[str, Any]) -> Any:
+    from entadvisor.answers import load_answers, validate_answers
+    from entadvisor.engine import evaluate
+
+    data = load_answers(BASE).model_dump(exclude_none=True)
+    return evaluate(validate_answers(data | changes), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def imprimes(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every example and the three projects printed to PDF by Chromium (axe and reflow checked on the way),
+    without the annexes; the twelve-school example also with them."""
+    from entadvisor.answers import load_answers
+    from entadvisor.engine import evaluate
+
+    folder = tmp_path_factory.mktemp("imprimes")
+    advices = {p.stem: evaluate(load_answers(p), as_of=AS_OF) for p in EXAMPLES}
+    advices |= {name: _projet(changes) for name, changes in PROJETS.items()}
+    paths = []
+    for name, advice in advices.items():
+        path = folder / f"{name}.html"
+        path.write_text(render_report(advice), encoding="utf-8")
+        paths.append(path)
+    avec = folder / "ville-12-ecoles-annexes.html"
+    avec.write_text(render_report(advices["ville-12-ecoles"], annexes=True), encoding="utf-8")
+    paths.append(avec)
+    summaries = check_report.check_reports(paths, folder / "pdf", capture=False, pdf=True)
+    result = {}
+    for summary in summaries:
+        pdf = Path(summary["outputs"]["pdf"])
+        result[pdf.stem] = {"summary": summary, **_pages(pdf)}
+        print(f"{pdf.stem}: {result[pdf.stem]['total']} pages, lignes {result[pdf.stem]['lignes']}")
+        result[pdf.stem]["ecoles"] = advices.get(pdf.stem, advices["ville-12-ecoles"]).reponses[
+            "nombre_ecoles"
+        ]
+    return result
+
+
+def _pages(pdf: Path) -> dict[str, Any]:
+    """Pages of a printed report: total, the page where each part starts, and the lines on each page."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf absent : pip install pypdf")
+    reader = pypdf.PdfReader(str(pdf))
+    starts: dict[str, int] = {}
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                starts.setdefault(str(item.title).strip(), reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    lines = [len([x for x in (page.extract_text() or "").splitlines() if x.strip()]) for page in reader.pages]
+    return {"total": len(reader.pages), "debuts": starts, "lignes": lines}
+
+
+MESURES = [p.stem for p in EXAMPLES] + list(PROJETS)
+
+
+@pytest.mark.parametrize("name", MESURES)
+def test_the_note_holds_on_two_pages_and_the_dossier_within_its_bound(
+    name: str, imprimes: dict[str, Any]
+) -> None:
+    """Note ≤ 2 pages; note + dossier ≤ 8 pages up to three schools, ≤ 12 otherwise (the largest example
+    included); the annexes are not printed."""
+    mesure = imprimes[name]
+    debuts = mesure["debuts"]
+    assert debuts["1. La note aux élus"] == 1
+    assert debuts["2. Le dossier"] <= 2, debuts  # the dossier follows the note: the note ends by page 2
+    assert "3. Les annexes techniques" not in debuts
+    borne = 8 if mesure["ecoles"] <= 3 else 12
+    assert mesure["total"] <= borne, (name, mesure["total"], borne)
+    assert mesure["summary"]["ok"], check_report.describe(mesure["summary"])
+    assert mesure["summary"]["reflow_320px_overflow_px"] <= 0
+
+
+@pytest.mark.parametrize("name", [*MESURES, "ville-12-ecoles-annexes"])
+def test_no_printed_page_is_almost_empty(name: str, imprimes: dict[str, Any]) -> None:
+    """Each page holds at least a few lines besides its running header and footer."""
+    lignes = imprimes[name]["lignes"]
+    assert min(lignes) >= 7, (name, lignes)
+
+
+def test_the_annexes_are_printed_on_request_only(imprimes: dict[str, Any]) -> None:
+    """With --annexes the PDF goes on with « 3. Les annexes techniques » on a page of its own."""
+    sans, avec = imprimes["ville-12-ecoles"], imprimes["ville-12-ecoles-annexes"]
+    assert "3. Les annexes techniques" in avec["debuts"]
+    assert avec["debuts"]["3. Les annexes techniques"] > sans["total"] - 1
+    assert avec["total"] > sans["total"] + 2
+    assert "Pourquoi ces recommandations ?" in avec["debuts"]
+
+
+def test_the_pdf_outline_and_running_header_name_the_project(imprimes: dict[str, Any]) -> None:
+    """Bookmarks for the parts and sections, and the project's name at the top of every page."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf absent : pip install pypdf")
+    pdf = Path(imprimes["ville-12-ecoles"]["summary"]["outputs"]["pdf"])
+    reader = pypdf.PdfReader(str(pdf))
+    assert {"Projet d'acte", "Calendrier", "Les trois prochaines actions"} <= set(
+        imprimes["ville-12-ecoles"]["debuts"]
+    )
+    for page in reader.pages:
+        assert (page.extract_text() or "").lstrip().startswith("ENT des écoles de Saint-Aubin-sur-Loire")
+
+
+def test_print_report_numbers_the_pages_of_the_table_of_contents(navigateur: None, tmp_path: Path) -> None:
+    """Two printings: the printed table of contents gives the page of each section, as the outline does."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf absent : pip install pypdf")
+    from entadvisor.report import print_report
+
+    html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    pages = print_report(_projet(PROJETS["projet-12-ecoles"]), pdf, html_path=html)
+    assert pages["deliberation"] >= pages["calendrier"] >= pages["contexte"] >= 2
+    text = html.read_text(encoding="utf-8")
+    assert f'Projet d&#39;acte</a> <span class="page">p. {pages["deliberation"]}</span>' in text
+    sommaire = pypdf.PdfReader(str(pdf)).pages[pages["contexte"] - 1].extract_text() or ""
+    assert f"p. {pages['deliberation']}" in sommaire or f"p.{pages['deliberation']}" in sommaire

@@ -376,9 +376,10 @@ def test_report_is_offered_on_a_terminal(
     monkeypatch.setitem(sys.modules, "entadvisor.report", rapport)
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     chemin = tmp_path / "r.yaml"
-    result = _run(["-o", str(chemin)], [*LIGNES, "", "o", ""])
+    result = _run(["-o", str(chemin)], [*LIGNES, "", "o", "", ""])
     assert result.exit_code == 0, result.output
     assert "Écrire le rapport HTML pour les élus ?" in _plat(result.stderr)
+    assert "Écrire aussi le rapport dans un autre format ?" in _plat(result.stderr)
     assert ecrits == [({"ecoles": 12}, tmp_path / "r.html")]
     assert f"Rapport écrit : {tmp_path / 'r.html'}" in _plat(result.stderr)
 

@@ -141,6 +141,8 @@ def _finir(child: Any, rapport: str | None, complet: bool = False) -> None:
             child.expect_exact("Fichier du rapport [r.html] : ")
             child.sendline(rapport)
             child.expect_exact("Rapport écrit")
+            child.expect_exact("Réponse (1 à 4) [1] : ")
+            child.sendline("")
         child.expect(pexpect.EOF)
     child.close()
 
