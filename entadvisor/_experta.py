@@ -53,29 +53,53 @@ from experta import (  # noqa: E402
     Rule,
     W,
 )
+from experta.abstract import Matcher  # noqa: E402
+from experta.activation import Activation  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
+from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.deffacts import DefFacts  # noqa: E402
+from experta.fact import InitialFact  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
 from experta.matchers.rete.nodes import ConflictSetNode  # noqa: E402
 from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 from experta.utils import unfreeze  # noqa: E402
 
 __all__ = [
     "AND",
+    "ANDFC",
     "AS",
     "MATCH",
     "NOT",
+    "NOTFC",
     "OR",
+    "ORFC",
     "TEST",
+    "Activation",
+    "Agenda",
+    "CompiledMatcher",
+    "ConditionalElement",
+    "DefFacts",
     "DepthStrategy",
     "Fact",
+    "FactList",
     "FastReteMatcher",
+    "FieldConstraint",
+    "InitialFact",
     "KnowledgeEngine",
     "L",
+    "Matcher",
+    "NotCompilable",
     "P",
+    "QuietFactList",
     "Rule",
     "W",
     "clear_matcher_caches",
+    "prepare_rule",
     "unfreeze",
 ]
 
@@ -155,3 +179,38 @@ class FastReteMatcher(ReteMatcher):
                 added.extend(node_added)
                 removed.extend(node_removed)
         return added, removed
+
+
+class QuietFactList(FactList):
+    """experta's FactList without the FACTS watcher's logger call on every declared fact (same behaviour)."""
+
+    @staticmethod
+    def _get_fact_id(fact):  # type: ignore[no-untyped-def]
+        """experta's identity of a fact's content (class and non-special items), without a call per key."""
+        return frozenset(
+            [
+                fact.__class__,
+                *(
+                    (k, v)
+                    for k, v in fact.items()
+                    if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))
+                ),
+            ]
+        )
+
+    def declare(self, fact):  # type: ignore[no-untyped-def]
+        if not isinstance(fact, Fact):
+            raise ValueError("The fact must descend the Fact class.")
+        fact.validate()
+        fact_id = self._get_fact_id(fact)
+        if self.duplication or fact_id not in self.reference_counter:
+            fact.__factid__ = self.last_index
+            self[self.last_index] = fact
+            self.last_index += 1
+            self.added.append(fact)
+            self.reference_counter[fact_id] += 1
+            return fact
+        return None
+
+
+from ._matcher import CompiledMatcher, NotCompilable  # noqa: E402 -- the matcher reads the names above

@@ -647,6 +647,13 @@ def rapport(
     metavar="N",
     help="Au plus N cas, répartis sur tout le balayage.",
 )
+@click.option(
+    "--filtrage",
+    "filtrage",
+    type=click.Choice(["compile", "rete"]),
+    default=None,
+    help="Filtrage du moteur : règles compilées (par défaut) ou réseau Rete d'experta (la référence).",
+)
 @handle_errors
 def verifier(
     regles: Path | None,
@@ -656,6 +663,7 @@ def verifier(
     complet: bool,
     rapide: bool,
     limite: int | None,
+    filtrage: str | None,
 ) -> None:
     """Vérifie la base de connaissances : complétude, cohérence, règles jamais déclenchées.
 
@@ -686,6 +694,7 @@ def verifier(
         limite=limite,
         sortie=sortie,
         progression=progression,
+        filtrage=filtrage,
     )
     if sys.stderr.isatty():
         click.echo("", err=True)

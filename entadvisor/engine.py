@@ -11,11 +11,26 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import inspect
+import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from ._experta import DepthStrategy, Fact, FastReteMatcher, KnowledgeEngine, Rule, unfreeze
+from ._experta import (
+    Agenda,
+    CompiledMatcher,
+    DefFacts,
+    DepthStrategy,
+    Fact,
+    FastReteMatcher,
+    KnowledgeEngine,
+    NotCompilable,
+    QuietFactList,
+    Rule,
+    unfreeze,
+)
 from .advice import Advice
 from .answers import Answers, check_dates, validate_answers
 from .facts import NOTES, Contexte, Projet, Seuils
@@ -34,6 +49,24 @@ SEUILS = {
 }
 
 
+MATCHERS = {"compile": CompiledMatcher, "rete": FastReteMatcher}
+"""The matchers: ``compile`` (default, rules compiled to Python functions) and ``rete`` (experta's network)."""
+
+MATCHER_VARIABLE = "ENTADVISOR_MATCHER"
+
+_log = logging.getLogger("entadvisor.engine")
+
+
+def matcher_name(name: str | None = None) -> str:
+    """The matcher asked for: ``name``, else ``$ENTADVISOR_MATCHER``, else ``compile``."""
+    chosen = (name or os.environ.get(MATCHER_VARIABLE) or "compile").strip().lower()
+    if chosen not in MATCHERS:
+        raise ValueError(
+            f"{MATCHER_VARIABLE} : filtrage « {chosen} » inconnu (valeurs permises : {', '.join(MATCHERS)})."
+        )
+    return chosen
+
+
 class RunawayRules(RuntimeError):
     """The knowledge base fired more rules than any real case needs: a rule is looping."""
 
@@ -49,16 +82,28 @@ class StableDepthStrategy(DepthStrategy):
     the agenda after a retraction (shared EXPERTA.md §2.5 and §3, items 2 and 3).
     """
 
+    _name_keys: ClassVar[dict[str, tuple[int, ...]]] = {}
+    """The rule-name part of the key, computed once per rule name."""
+
     def get_key(self, act: Any) -> tuple[Any, ...]:
         facts = sorted((f["__factid__"] for f in act.facts), reverse=True)
-        name = (*(-ord(c) for c in act.rule.__name__), 1)
+        rule_name = act.rule.__name__
+        name = self._name_keys.get(rule_name)
+        if name is None:
+            name = self._name_keys[rule_name] = (*(-ord(c) for c in rule_name), 1)
         return (act.rule.salience, facts, name)
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
         for act in removed:
             act.key = self.get_key(act)
-            with contextlib.suppress(ValueError):  # already fired
-                agenda.activations.remove(act)
+            for position, other in enumerate(activations):
+                if other is act:  # the compiled matcher hands back the very activation it added
+                    del activations[position]
+                    break
+            else:
+                with contextlib.suppress(ValueError):  # already fired
+                    activations.remove(act)
         for act in added:
             act.key = self.get_key(act)
             bisect.insort(agenda.activations, act)
@@ -68,13 +113,54 @@ class Moteur(KnowledgeEngine):
     """The engine: rules are attached by :mod:`entadvisor.knowledge` as class attributes."""
 
     __strategy__ = StableDepthStrategy
-    __matcher__ = FastReteMatcher
+    __matcher__: type = CompiledMatcher
 
-    def __init__(self, knowledge: Any) -> None:
+    def __init__(self, knowledge: Any, matcher: str | None = None) -> None:
         self.knowledge = knowledge
         self._metas = {rule._wrapped.__name__: rule._entadvisor for rule in self._rules_of_class()}
         self._reset_case_state()
-        super().__init__()
+        self.matcher_name = matcher_name(matcher)
+        self.matcher_note: str | None = None
+        """Why the compiled matcher was not used for this knowledge base (None when it is)."""
+        if type(self).__matcher__ is CompiledMatcher:  # a subclass that names its matcher keeps it
+            self.__matcher__ = MATCHERS[self.matcher_name]
+        try:
+            super().__init__()
+        except NotCompilable as exc:  # a --regles base using what the compiler does not handle
+            self.matcher_note = f"filtrage compilé impossible ({exc}) : filtrage Rete d'experta utilisé."
+            _log.warning("%s", self.matcher_note)
+            self.matcher_name = "rete"
+            self.__matcher__ = FastReteMatcher
+            super().__init__()
+        self._deffacts = self._inspect_deffacts()
+
+    def _inspect_deffacts(self) -> list[tuple[str, frozenset[str] | None]]:
+        """Each DefFacts of the class, and the reset() arguments it takes (None: all), found once."""
+        members = [(n, v) for n, v in inspect.getmembers(self) if isinstance(v, DefFacts)]
+        members.sort(key=lambda member: member[1].order)  # experta's order: by name, then by ``order``
+        found = []
+        for attribute, deffact in members:
+            parameters = inspect.signature(deffact).parameters.values()
+            takes_all = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters)
+            names = None if takes_all else frozenset(p.name for p in parameters)
+            found.append((attribute, names))
+        return found
+
+    def get_deffacts(self) -> list[Any]:
+        """The DefFacts, without experta's ``inspect.getmembers`` over every rule on each reset()."""
+        return [getattr(self, name) for name, _ in self._deffacts]
+
+    def reset(self, **kwargs: Any) -> None:
+        """experta's reset() with the DefFacts found once and a fact list that logs nothing per fact."""
+        self.agenda = Agenda()
+        self.facts = QuietFactList()
+        self.matcher.reset()
+        facts: list[Any] = []
+        for (_attribute, names), deffact in zip(self._deffacts, self.get_deffacts(), strict=True):
+            chosen = kwargs if names is None else {k: v for k, v in kwargs.items() if k in names}
+            facts.extend(deffact(**chosen))
+        self._KnowledgeEngine__declare(*facts)  # type: ignore[attr-defined]
+        self.running = False
 
     @classmethod
     def _rules_of_class(cls) -> list[Any]:
@@ -185,15 +271,26 @@ class Moteur(KnowledgeEngine):
         return found
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def _plain(value: Any) -> Any:
     """A fact value as plain Python: experta freezes lists and dicts; scalars pass as they are."""
+    if type(value) in _SCALARS:  # the common case, without the ABC check of Mapping
+        return value
     return unfreeze(value) if isinstance(value, (tuple, frozenset, Mapping)) else value
+
+
+def _fact_order(fact: Any) -> tuple[str, int]:
+    return (type(fact).__name__, fact["__factid__"])
 
 
 def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
     """The fields a rule read, fact by fact (all fields of a fact matched without constraints)."""
     used: dict[str, dict[str, Any]] = {}
-    for fact in sorted(facts, key=lambda f: (type(f).__name__, f["__factid__"])):  # a set: hash order
+    if len(facts) > 1:  # a set: hash order
+        facts = sorted(facts, key=_fact_order)
+    for fact in facts:
         name = type(fact).__name__
         if name == "InitialFact":
             continue
@@ -250,12 +347,18 @@ def evaluate(
     check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
     engine = knowledge.engine()
     parameter_date = run_at_launch(engine, knowledge, answers, as_of)
-    advice = build_advice(engine, answers, as_of, parameter_date)
-    if sensibilite or answers.offre_mutualisee == "ne_sait_pas":
-        from .sensitivity import sensitivity
+    both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
+    if both_ways:
+        from .sensitivity import _A_EVALUER, conseil_du_moteur, sensitivity
 
+        # the what-if runs its cases at the answered launch or the analysis date: when the run above
+        # ended at that date, its facts are the what-if's base case (read before the engine runs again)
+        same_date = parameter_date == (answers.date_lancement or as_of)
+        base = conseil_du_moteur(engine) if same_date else _A_EVALUER
+    advice = build_advice(engine, answers, as_of, parameter_date)
+    if both_ways:
         # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)
         cles = None if sensibilite else ("offre_mutualisee",)
-        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles)
+        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles, base=base)
         advice = advice.model_copy(update={"sensibilite": items})
     return advice

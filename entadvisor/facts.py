@@ -11,12 +11,14 @@ parameters; every other fact is derived by a rule, through :meth:`Moteur.conclur
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._experta import AND, AS, MATCH, NOT, OR, TEST, Fact, L, P, Rule, W
+from ._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
+from ._experta import Fact as _ExpertaFact
 
 __all__ = [
     "AND",
@@ -50,6 +52,56 @@ __all__ = [
     "W",
     "regle",
 ]
+
+
+# --- the base of every fact class ----------------------------------------------------------------
+
+_SCALAIRES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+"""Values experta's ``freeze`` returns unchanged: stored as they are, without its generic dispatch."""
+
+
+class Fact(_ExpertaFact):
+    """experta's Fact, freezing only what needs it (lists, dicts, sets); scalars are stored directly.
+
+    Same content, equality, hash and immutability after declaration as experta's: ``freeze`` of a
+    scalar is the scalar itself, so only the cost of asking changes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or self.__fields__ or any(type(v) not in _SCALAIRES for v in kwargs.values()):
+            super().__init__(*args, **kwargs)
+            return
+        dict.update(self, kwargs)
+        self._Fact__defaults: dict[Any, Any] = {}
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if type(value) in _SCALAIRES and dict.get(self, "__factid__") is None:
+            dict.__setitem__(self, key, value)
+        else:
+            super().__setitem__(key, value)
+
+    def has_field_constraints(self) -> bool:
+        """experta's check before declaring (no L, W, P… among the values), without a generator."""
+        for value in self.values():
+            if type(value) not in _SCALAIRES and isinstance(value, ConditionalElement):
+                return True
+        return False
+
+    def has_nested_accessor(self) -> bool:
+        """experta's check before declaring (no ``__`` inside a key), each key string checked once."""
+        for key in self:
+            sure = _CLES_SIMPLES.get(key) if type(key) is str else None
+            if sure is None:
+                sure = "__" not in str(key).strip("_")  # experta: str(k).strip("__"), the same characters
+                if type(key) is str and len(_CLES_SIMPLES) < 4096:
+                    _CLES_SIMPLES[key] = sure
+            if not sure:
+                return True
+        return False
+
+
+_CLES_SIMPLES: dict[str, bool] = {}
+"""Keys already checked by ``has_nested_accessor``: key -> it has no ``__`` inside."""
 
 
 # --- input facts (declared by the engine) ----------------------------------------------------------
@@ -233,7 +285,7 @@ def _fields_read(patterns: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
 
     def walk(item: Any) -> None:
-        if isinstance(item, Fact):
+        if isinstance(item, _ExpertaFact):
             keys = {str(k) for k in item if not str(k).startswith("__")}
             found.setdefault(type(item).__name__, set()).update(keys)
         elif isinstance(item, (list, tuple)) or type(item).__name__ in {

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -57,20 +57,28 @@ class Knowledge:
     rules: list[Regle]
     parameters: ParameterSet
     engine_class: type
-    _engine: Any = None
+    _engines: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def source(self) -> str:
+        """« base fournie » or the folder (resolved once: it is read for every advice)."""
         return "base fournie" if self.folder.resolve() == rules_folder().resolve() else str(self.folder)
 
-    def engine(self) -> Any:
-        """The engine of this process (built once: building the Rete network is the costly part)."""
-        if self._engine is None:
+    def engine(self, matcher: str | None = None) -> Any:
+        """The engine of this process for a matcher (default ``$ENTADVISOR_MATCHER``, else ``compile``).
+
+        Built once per matcher: compiling the rules, or building experta's Rete network, is the costly part.
+        """
+        from .engine import matcher_name
+
+        name = matcher_name(matcher)
+        engine = self._engines.get(name)
+        if engine is None:
             from ._experta import clear_matcher_caches
 
-            self._engine = self.engine_class(self)
+            engine = self._engines[name] = self.engine_class(self, name)
             clear_matcher_caches()
-        return self._engine
+        return engine
 
 
 def _load_module(path: Path, package: str) -> ModuleType:

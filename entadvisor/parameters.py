@@ -80,6 +80,7 @@ class ParameterSet:
         self.parameters = parameters
         self._dates = {name: sorted(p.values) for name, p in parameters.items()}
         self._cache: dict[dt.date, dict[str, ParameterValue]] = {}
+        self._values: dict[tuple[str, dt.date], ParameterValue] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self.parameters
@@ -88,6 +89,15 @@ class ParameterSet:
         return sorted(self.parameters)
 
     def value(self, name: str, date: dt.date) -> ParameterValue:
+        """The value of ``name`` at ``date`` (cached: rules ask for the same few dates again and again)."""
+        found = self._values.get((name, date))
+        if found is None:
+            if len(self._values) > 32768:  # the complete sweep asks about 70 dates × every parameter
+                self._values.clear()
+            found = self._values[(name, date)] = self._value(name, date)
+        return found
+
+    def _value(self, name: str, date: dt.date) -> ParameterValue:
         try:
             parameter = self.parameters[name]
         except KeyError:

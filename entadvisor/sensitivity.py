@@ -194,40 +194,49 @@ class _Evaluateur:
             engine.run_case(answers, self.as_of, answers.date_lancement or self.as_of)
         except Exception:  # a failing alternative is the verifier's business, not the advice's
             return None
-        faits: dict[str, list[Any]] = {}
-        for fact in engine.facts.values():
-            faits.setdefault(type(fact).__name__, []).append(fact)
-        needed = (
-            "Voie",
-            "Passation",
-            "Experimentation",
-            "Contrat",
-            "Effectif",
-            "Prix",
-            "Duree",
-            "ValeurEstimee",
-        )
-        if any(len(faits.get(n, ())) != 1 for n in needed) or len(faits.get("FormatExperimentation", ())) > 1:
-            return None
-        voie, passation, contrat = faits["Voie"][0], faits["Passation"][0], faits["Contrat"][0]
-        formats = faits.get("FormatExperimentation")
-        return _Conseil(
-            achat=(voie["voie"], passation["procedure"], passation["publicite"]),
-            experimentation=(
-                bool(faits["Experimentation"][0]["recommandee"]),
-                formats[0]["format"] if formats else None,
-            ),
-            contrat=(
-                int(contrat["duree_mois"]),
-                bool(contrat["duree_depassee"]),
-                int(contrat["duree_max_mois"]),
-            ),
-            eleves=int(faits["Effectif"][0]["eleves"]),
-            prix=float(faits["Prix"][0]["prix"]),
-            annees=int(faits["Duree"][0]["annees_contrat"]),
-            montant=float(faits["ValeurEstimee"][0]["montant"]),
-            parametres=engine.parametres,
-        )
+        return conseil_du_moteur(engine)
+
+    def connu(self, data: dict[str, Any], conseil: _Conseil | None) -> None:
+        """Record an evaluation made elsewhere (the base case run by ``evaluate``)."""
+        self.cache[frozenset((k, v) for k, v in data.items() if v is not None)] = conseil
+
+
+def conseil_du_moteur(engine: Any) -> _Conseil | None:
+    """The three recommendations from an engine that has just run a case (None if it did not conclude)."""
+    faits: dict[str, list[Any]] = {}
+    for fact in engine.facts.values():
+        faits.setdefault(type(fact).__name__, []).append(fact)
+    needed = (
+        "Voie",
+        "Passation",
+        "Experimentation",
+        "Contrat",
+        "Effectif",
+        "Prix",
+        "Duree",
+        "ValeurEstimee",
+    )
+    if any(len(faits.get(n, ())) != 1 for n in needed) or len(faits.get("FormatExperimentation", ())) > 1:
+        return None
+    voie, passation, contrat = faits["Voie"][0], faits["Passation"][0], faits["Contrat"][0]
+    formats = faits.get("FormatExperimentation")
+    return _Conseil(
+        achat=(voie["voie"], passation["procedure"], passation["publicite"]),
+        experimentation=(
+            bool(faits["Experimentation"][0]["recommandee"]),
+            formats[0]["format"] if formats else None,
+        ),
+        contrat=(
+            int(contrat["duree_mois"]),
+            bool(contrat["duree_depassee"]),
+            int(contrat["duree_max_mois"]),
+        ),
+        eleves=int(faits["Effectif"][0]["eleves"]),
+        prix=float(faits["Prix"][0]["prix"]),
+        annees=int(faits["Duree"][0]["annees_contrat"]),
+        montant=float(faits["ValeurEstimee"][0]["montant"]),
+        parametres=engine.parametres,
+    )
 
 
 # --- sentences -------------------------------------------------------------------------------------
@@ -385,17 +394,31 @@ def _condition(key: str, valeur: Any) -> str:
     return CONDITIONS.get(key, {}).get(valeur, f"Si la réponse « {key} » était « {valeur} »")
 
 
+_A_EVALUER: Any = object()
+"""``sensitivity(base=...)`` not given: the what-if evaluates the base case itself."""
+
+
 def sensitivity(
-    answers: Answers, *, as_of: dt.date, knowledge: Any, cles: Iterable[str] | None = None
+    answers: Answers,
+    *,
+    as_of: dt.date,
+    knowledge: Any,
+    cles: Iterable[str] | None = None,
+    base: _Conseil | None = _A_EVALUER,
 ) -> list[dict[str, Any]]:
     """What would change the advice: one dict per change and recommendation (see the module docstring).
 
     With ``cles``, only the other values of those answers are tried (no numeric frontiers): what
     :func:`~entadvisor.engine.evaluate` does by itself for an answer given as « je ne sais pas ».
+    ``base`` is :func:`conseil_du_moteur` of an engine that has just run these answers at ``as_of``
+    (``evaluate`` passes it, so that the base case is not evaluated a second time).
     """
     evaluer = _Evaluateur(knowledge, as_of)
     data = answers.model_dump()
-    base = evaluer(data)
+    if base is _A_EVALUER:
+        base = evaluer(data)
+    else:
+        evaluer.connu(data, base)
     if base is None:
         return []
     items: list[tuple[tuple[Any, ...], dict[str, Any]]] = []

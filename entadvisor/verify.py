@@ -1,7 +1,9 @@
 """Verification of a knowledge base: sweep the answer space, check invariants on every case.
 
 ``entadvisor verifier`` builds a deterministic list of distinct cases and runs each through the
-engine, in parallel worker processes (one warm engine per worker, shared EXPERTA.md §2.7). A case
+engine, in parallel worker processes (one warm engine per worker, shared EXPERTA.md §2.7). The
+parent only draws the sweep's choices (cheap and sequential: seeded generators); each worker makes
+its cases' answers from them (the costly part: pupils and prices solved on a threshold). A case
 is checked from the engine's facts and notes directly, without building the pydantic Advice
 (about 0.8 ms, 15 %, saved per case); every 50th clean case is also turned into an Advice, so that
 :class:`~entadvisor.engine.EvaluationError` and the Advice model are exercised too.
@@ -62,10 +64,11 @@ from pathlib import Path
 from typing import Any
 
 from .answers import FIELDS, Answers, allowed_values, answers_to_yaml
+from .engine import matcher_name
 from .formatting import compte, date_fr, nombre
 from .parameters import load_parameters
 from .verify_checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
-from .verify_sweep import Cas, plan
+from .verify_sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
 
 LOT = 200
 MAX_FICHIERS = 200
@@ -79,12 +82,12 @@ MODES = {"rapide": 500}
 _ETAT: _Etat | None = None
 
 
-def _init_worker(folder: str, reference: str) -> None:
+def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> None:
     global _ETAT
     from .knowledge import load_knowledge
 
     knowledge = load_knowledge(folder)
-    engine, declarations = _moteur(knowledge)
+    engine, declarations = _moteur(knowledge, filtrage)
     _ETAT = _Etat(
         knowledge=knowledge,
         reference=load_parameters(Path(reference)),
@@ -94,14 +97,50 @@ def _init_worker(folder: str, reference: str) -> None:
     )
 
 
-def _verifier_lot(lot: list[tuple[int, dict[str, Any], dt.date]]) -> _Lot:
+_Element = tuple[int, str, dict[str, Any] | None, dict[str, Any] | None, dt.date | None]
+"""One case for a worker: number, block, and either the sweep's choice or the answers and date."""
+
+_CLES_COUVERTURE = [
+    key
+    for key in FIELDS
+    if key != "version" and Answers.model_fields[key].annotation not in (str, str | None)
+]
+"""The answers the coverage counts (the format version and free texts, names, decide nothing)."""
+
+
+def _verifier_lot(lot: list[_Element]) -> _Lot:
+    """Make each case from its choice (the plan is generated here, in the worker) and check it."""
     assert _ETAT is not None, "processus de vérification non initialisé"
     resultat = _Lot()
-    for numero, data, as_of in lot:
-        for code, message in _verifier_cas(_ETAT, numero, data, as_of, resultat):
+    couverture = resultat.couverture = {key: Counter() for key in _CLES_COUVERTURE}
+    par_code: Counter[str] = Counter()
+    generation = 0.0
+    for numero, bloc, choix, data, as_of in lot:
+        if choix is not None:
+            t0 = time.process_time()
+            cas = cas_du_choix(numero, bloc, choix, _ETAT.reference)
+            generation += time.process_time() - t0
+        else:
+            assert data is not None and as_of is not None
+            cas = Cas(numero, bloc, data, as_of)
+        reponses = cas.reponses
+        resultat.empreintes.append(empreinte_cas(cas))
+        for key in _CLES_COUVERTURE:
+            couverture[key][reponses.get(key)] += 1
+        resultat.analyses.add(cas.date_analyse)
+        resultat.dates_parametres.add(reponses.get("date_lancement") or cas.date_analyse)
+        problemes = _verifier_cas(_ETAT, numero, reponses, cas.date_analyse, resultat)
+        for code, message in problemes:
             resultat.violations.append((numero, code, message))
+        codes = {code for code, _ in problemes}
+        if any(par_code[c] < MAX_FICHIERS_PAR_CODE for c in codes):
+            resultat.echecs[numero] = cas  # among the first of its code: the report may write it
+        par_code.update(codes)
     resultat.temps = dict(_ETAT.temps)
     _ETAT.temps.clear()
+    resultat.note_filtrage = getattr(_ETAT.engine, "matcher_note", None)
+    if generation:
+        _ajouter(resultat.temps, "generation", generation)
     return resultat
 
 
@@ -137,6 +176,10 @@ class Rapport:
     couverture: dict[str, str]
     sortie: Path
     fichiers: list[Path] = field(default_factory=list)
+    filtrage: str = "compile"
+    """The matcher of the engine: ``compile`` (compiled rules) or ``rete`` (experta's network)."""
+    note_filtrage: str | None = None
+    """Why the engine fell back to Rete for this knowledge base (None when it did not)."""
 
     @property
     def mortes(self) -> list[str]:
@@ -166,6 +209,10 @@ class Rapport:
             f"{self.jobs} processus ({nombre(debit)} cas/s)"
         )
         out.append("  blocs : " + " · ".join(f"{nom} {nombre(n)}" for nom, n in self.par_bloc.items()))
+        if self.note_filtrage:
+            out.append(f"  {self.note_filtrage}")
+        elif self.filtrage != "compile":
+            out.append("  filtrage : réseau Rete d'experta (--filtrage rete)")
         if self.dates_parametres:
             out.append(
                 f"  dates des seuils : {len(self.dates_parametres)}, du {date_fr(self.dates_parametres[0])} "
@@ -239,12 +286,14 @@ def verify(
     limite: int | None = None,
     sortie: str | os.PathLike[str] = "verification-echecs",
     progression: Callable[[int, int], None] | None = None,
+    filtrage: str | None = None,
 ) -> Rapport:
     """Sweep the answer space of a knowledge base and check every case (see the module docstring).
 
     ``knowledge`` is a :class:`~entadvisor.knowledge.Knowledge`, a folder or None (the bundled
     one); ``reference`` a folder of reference parameters (default: the bundled parameters);
-    ``jobs`` worker processes (default: the cores); ``limite`` an evenly spread sample.
+    ``jobs`` worker processes (default: the cores); ``limite`` an evenly spread sample;
+    ``filtrage`` the engine's matcher (``compile`` or ``rete``; default ``$ENTADVISOR_MATCHER``, else ``compile``).
     Failing cases are written into ``sortie`` (stale ``echec-*.yaml`` files there are removed first).
     """
     from .knowledge import Knowledge, load_knowledge
@@ -253,36 +302,32 @@ def verify(
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge(knowledge)
     params_ref, folder_ref, libelle_ref = _reference(reference)
-    cas, par_bloc = plan(knowledge, params_ref, complet=complet, limite=limite)
+    filtrage = matcher_name(filtrage)
+    # the choices are drawn here (cheap, sequential); each worker makes its cases from them
+    choix, par_bloc = choix_du_plan(knowledge, params_ref, complet=complet, limite=limite)
     generation = time.perf_counter() - debut
     jobs = max(1, jobs or _coeurs())
-    lots = [
-        [(c.numero, c.reponses, c.date_analyse) for c in cas[i : i + LOT]] for i in range(0, len(cas), LOT)
-    ]
-    resultats: list[_Lot] = []
-    fait = 0
-    if jobs == 1 or len(lots) <= 1:
-        global _ETAT
-        engine, declarations = _moteur(knowledge)
-        _ETAT = _Etat(
-            knowledge, params_ref, engine, declarations, {r.id for r in knowledge.rules if not r.references}
-        )
-        for lot in lots:
-            resultats.append(_verifier_lot(lot))
-            fait += len(lot)
-            if progression:
-                progression(fait, len(cas))
-    else:
-        methode = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        contexte = multiprocessing.get_context(methode)
-        with contexte.Pool(
-            min(jobs, len(lots)), initializer=_init_worker, initargs=(str(knowledge.folder), str(folder_ref))
-        ) as pool:
-            for resultat in pool.imap(_verifier_lot, lots):
-                resultats.append(resultat)
-                fait += LOT
-                if progression:
-                    progression(min(fait, len(cas)), len(cas))
+    elements: list[_Element] = [(numero, bloc, c, None, None) for numero, bloc, c in choix]
+    resultats = _executer(knowledge, params_ref, folder_ref, filtrage, elements, jobs, progression)
+    empreintes = [e for resultat in resultats for e in resultat.empreintes]
+    if len(set(empreintes)) < len(empreintes):
+        # two choices gave the same case (not so for the bundled sweep): check the deduplicated plan
+        t0 = time.perf_counter()
+        cas, par_bloc = plan(knowledge, params_ref, complet=complet, limite=limite)
+        generation += time.perf_counter() - t0
+        elements = [(c.numero, c.bloc, None, c.reponses, c.date_analyse) for c in cas]
+        resultats = _executer(knowledge, params_ref, folder_ref, filtrage, elements, jobs, progression)
+    lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
+    couverture: dict[str, Counter[Any]] = {}
+    analyses: set[dt.date] = set()
+    dates_parametres: set[dt.date] = set()
+    echecs: dict[int, Cas] = {}
+    for resultat in resultats:
+        for key, comptes_lot in resultat.couverture.items():
+            couverture.setdefault(key, Counter()).update(comptes_lot)
+        analyses |= resultat.analyses
+        dates_parametres |= resultat.dates_parametres
+        echecs.update(resultat.echecs)
     regles: Counter[str] = Counter()
     conflits: dict[tuple[str, str, str], tuple[int, int]] = {}
     violations: list[Violation] = []
@@ -295,16 +340,16 @@ def verify(
         for cle, numeros in resultat.conflits.items():
             n, premier = conflits.get(cle, (0, numeros[0]))
             conflits[cle] = (n + len(numeros), min(premier, numeros[0]))
-    temps["generation"] = generation
+    _ajouter(temps, "generation", generation)
     rapport = Rapport(
         version=knowledge.version,
         source=knowledge.source,
         reference=libelle_ref,
         mode="complet" if complet else "par défaut",
         echantillon=limite is not None and limite < sum(par_bloc.values()),
-        cas=len(cas),
+        cas=len(elements),
         par_bloc=par_bloc,
-        dates_parametres=sorted({c.reponses.get("date_lancement") or c.date_analyse for c in cas}),
+        dates_parametres=sorted(dates_parametres),
         jobs=1 if jobs == 1 or len(lots) <= 1 else min(jobs, len(lots)),
         duree=0.0,
         temps=dict(temps),
@@ -312,23 +357,73 @@ def verify(
         declenchements=regles,
         violations=sorted(violations, key=lambda v: (v.numero, v.code, v.message)),
         conflits=conflits,
-        couverture=_couverture(cas),
+        couverture=_couverture_de(couverture, analyses),
         sortie=Path(sortie),
+        filtrage=filtrage,
+        note_filtrage=next((r.note_filtrage for r in resultats if r.note_filtrage), None),
     )
     if rapport.echantillon:
-        rapport.mode = f"échantillon ({nombre(len(cas))} cas répartis sur {nombre(sum(par_bloc.values()))})"
-    rapport.fichiers = _ecrire_echecs(rapport, cas, knowledge)
+        rapport.mode = (
+            f"échantillon ({nombre(len(elements))} cas répartis sur {nombre(sum(par_bloc.values()))})"
+        )
+    rapport.fichiers = _ecrire_echecs(rapport, echecs, knowledge)
     rapport.duree = time.perf_counter() - debut
     return rapport
 
 
+def _executer(
+    knowledge: Any,
+    params_ref: Any,
+    folder_ref: Any,
+    filtrage: str,
+    elements: list[_Element],
+    jobs: int,
+    progression: Callable[[int, int], None] | None,
+) -> list[_Lot]:
+    """Check the cases in lots: in this process, or in ``jobs`` workers each with its own engine."""
+    lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
+    resultats: list[_Lot] = []
+    fait = 0
+    if jobs == 1 or len(lots) <= 1:
+        global _ETAT
+        engine, declarations = _moteur(knowledge, filtrage)
+        _ETAT = _Etat(
+            knowledge, params_ref, engine, declarations, {r.id for r in knowledge.rules if not r.references}
+        )
+        for lot in lots:
+            resultats.append(_verifier_lot(lot))
+            fait += len(lot)
+            if progression:
+                progression(fait, len(elements))
+        return resultats
+    methode = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    contexte = multiprocessing.get_context(methode)
+    with contexte.Pool(
+        min(jobs, len(lots)),
+        initializer=_init_worker,
+        initargs=(str(knowledge.folder), str(folder_ref), filtrage),
+    ) as pool:
+        for resultat in pool.imap(_verifier_lot, lots):
+            resultats.append(resultat)
+            fait += LOT
+            if progression:
+                progression(min(fait, len(elements)), len(elements))
+    return resultats
+
+
 def _couverture(cas: list[Cas]) -> dict[str, str]:
-    """Per answer key, the values exercised (numbers: how many distinct values, and their range)."""
+    """The coverage text of a list of cases (the verifier counts in its workers, see ``_couverture_de``)."""
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in _CLES_COUVERTURE}
+    return _couverture_de(compteurs, {c.date_analyse for c in cas})
+
+
+def _couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -> dict[str, str]:
+    """Per answer key, the values exercised (numbers: how many distinct values, and their range).
+
+    From the value counts per answer key, counted by the workers and merged."""
     out: dict[str, str] = {}
-    for key in FIELDS:
-        if key == "version" or Answers.model_fields[key].annotation in (str, str | None):
-            continue  # the format version and free texts (names) decide nothing
-        valeurs = Counter(c.reponses.get(key) for c in cas)
+    for key in _CLES_COUVERTURE:
+        valeurs = Counter(compteurs.get(key, Counter()))
         absentes = valeurs.pop(None, 0)
         permises = allowed_values(key)
         if permises is not None or all(isinstance(v, bool) or v == "ne_sait_pas" for v in valeurs):
@@ -344,7 +439,6 @@ def _couverture(cas: list[Cas]) -> dict[str, str]:
         if absentes:
             texte += f" ; absente ({nombre(absentes)})"
         out[key] = texte
-    analyses = {c.date_analyse for c in cas}
     out["date d'analyse"] = (
         f"{nombre(len(analyses))} dates, du {date_fr(min(analyses))} au {date_fr(max(analyses))}"
     )
@@ -361,7 +455,7 @@ def _court(valeur: Any) -> str:
     return nombre(valeur) if isinstance(valeur, int) else str(valeur)
 
 
-def _ecrire_echecs(rapport: Rapport, cas: list[Cas], knowledge: Any) -> list[Path]:
+def _ecrire_echecs(rapport: Rapport, echecs: dict[int, Cas], knowledge: Any) -> list[Path]:
     """One answer file per failing case (capped), each reproducible with its analysis date."""
     sortie = rapport.sortie
     if sortie.is_dir():
@@ -381,7 +475,7 @@ def _ecrire_echecs(rapport: Rapport, cas: list[Cas], knowledge: Any) -> list[Pat
             par_code.update(codes)
         if len(choisis) >= MAX_FICHIERS:
             break
-    index = {c.numero: c for c in cas}
+    index = echecs
     sortie.mkdir(parents=True, exist_ok=True)
     fichiers = []
     for numero in choisis:

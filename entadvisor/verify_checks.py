@@ -117,21 +117,24 @@ class _Etat:
     temps: dict[str, float] = field(default_factory=dict)
 
 
-_MOTEURS: dict[int, tuple[Any, Any, list[tuple[str, str]]]] = {}
+_MOTEURS: dict[tuple[int, str], tuple[Any, Any, list[tuple[str, str]]]] = {}
 
 
-def _moteur(knowledge: Any) -> tuple[Any, list[tuple[str, str]]]:
+def _moteur(knowledge: Any, filtrage: str | None = None) -> tuple[Any, list[tuple[str, str]]]:
     """A verification engine for this process, separate from ``knowledge.engine()``, recording declarations.
 
     experta merges a fact equal to one already declared, so two rules concluding the same thing
     would leave one fact: the wrapper sees every declaration, with the rule that made it.
     """
-    found = _MOTEURS.get(id(knowledge))
+    from .engine import matcher_name
+
+    filtrage = matcher_name(filtrage)
+    found = _MOTEURS.get((id(knowledge), filtrage))
     if found is not None and found[0] is knowledge:
         return found[1], found[2]
     from ._experta import clear_matcher_caches
 
-    engine = knowledge.engine_class(knowledge)
+    engine = knowledge.engine_class(knowledge, filtrage)
     clear_matcher_caches()
     declarations: list[tuple[str, str]] = []
     declare = engine.declare
@@ -142,8 +145,15 @@ def _moteur(knowledge: Any) -> tuple[Any, list[tuple[str, str]]]:
             declarations.extend((current.id, type(fact).__name__) for fact in facts)
         return declare(*facts)
 
+    run_case = engine.run_case
+
+    def run_case_recorded(*args: Any, **kwargs: Any) -> None:
+        declarations.clear()  # the declarations are those of the last run (run_at_launch may run twice)
+        run_case(*args, **kwargs)
+
     engine.declare = declarer
-    _MOTEURS[id(knowledge)] = (knowledge, engine, declarations)
+    engine.run_case = run_case_recorded
+    _MOTEURS[(id(knowledge), filtrage)] = (knowledge, engine, declarations)
     return engine, declarations
 
 
@@ -155,6 +165,16 @@ class _Lot:
     conflits: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
     violations: list[tuple[int, str, str]] = field(default_factory=list)
     temps: dict[str, float] = field(default_factory=dict)
+    empreintes: list[bytes] = field(default_factory=list)
+    """One digest per case, to check that no two choices of the sweep gave the same case."""
+    couverture: dict[str, Counter[Any]] = field(default_factory=dict)
+    """Per answer key, how many cases had each value (the report's coverage, merged by the parent)."""
+    analyses: set[dt.date] = field(default_factory=set)
+    dates_parametres: set[dt.date] = field(default_factory=set)
+    echecs: dict[int, Any] = field(default_factory=dict)
+    """The failing cases the report may write as answer files (the first ones of each code)."""
+    note_filtrage: str | None = None
+    """Why the worker's engine matches with Rete although the compiled matcher was asked for."""
 
 
 def _ajouter(temps: dict[str, float], cle: str, duree: float) -> None:
@@ -177,8 +197,6 @@ def _verifier_cas(
     engine = etat.engine
     try:
         parameter_date = run_at_launch(engine, engine.knowledge, answers, as_of)
-        etat.declarations.clear()
-        engine.run_case(answers, as_of, parameter_date)  # once more, so that the declarations are this run's
     except Exception as exc:  # any exception is a finding, reported with the case
         _ajouter(etat.temps, "moteur", time.process_time() - t1)
         return [("exception", f"{type(exc).__name__} : {exc}")]

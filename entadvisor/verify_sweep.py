@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import math
 import random
@@ -379,6 +380,42 @@ def plan(
         pas = len(cas) / limite
         cas = [cas[int(k * pas)] for k in range(limite)]
     return list(cas), dict(par_bloc)
+
+
+def choix_du_plan(
+    knowledge: Any, reference: ParameterSet | None = None, *, complet: bool = False, limite: int | None = None
+) -> tuple[list[tuple[int, str, dict[str, Any]]], dict[str, int]]:
+    """The sweep's choices, numbered in order, without the answers made from them.
+
+    Drawing the choices is the cheap, sequential part (one seeded generator per block); turning a
+    choice into answers (:func:`cas_du_choix`, solving pupils and prices on a threshold) is the
+    costly part, done by the verifier's workers. The numbers and the ``limite`` sample are those of
+    :func:`plan` as long as no two choices give the same case (the verifier checks that it is so).
+    """
+    reference = reference or _reference_defaut()
+    dims = _dimensions([knowledge.parameters, reference])
+    choix: list[tuple[int, str, dict[str, Any]]] = []
+    par_bloc: dict[str, int] = {}
+    for bloc in _blocs(complet):
+        avant = len(choix)
+        choix.extend((avant + k + 1, bloc.nom, c) for k, c in enumerate(_choix_du_bloc(bloc, dims)))
+        par_bloc[bloc.nom] = len(choix) - avant
+    if limite is not None and limite < len(choix):
+        pas = len(choix) / limite
+        choix = [choix[int(k * pas)] for k in range(limite)]
+    return choix, par_bloc
+
+
+def cas_du_choix(numero: int, bloc: str, choix: dict[str, Any], reference: ParameterSet) -> Cas:
+    """The case a choice of the sweep stands for (what :func:`plan` builds, one case at a time)."""
+    data, as_of = _reponses(choix, reference)
+    return Cas(numero, bloc, data, as_of)
+
+
+def empreinte_cas(cas: Cas) -> bytes:
+    """A digest of a case's answers and date, the same in every process (to find two equal cases)."""
+    texte = repr((sorted(cas.reponses.items()), cas.date_analyse))
+    return hashlib.blake2b(texte.encode(), digest_size=16).digest()
 
 
 def _construire_plan(params: list[ParameterSet], complet: bool) -> tuple[list[Cas], dict[str, int]]:

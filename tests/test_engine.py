@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor._experta import AS, NOT, Fact, KnowledgeEngine, ReteMatcher, Rule
+from entadvisor._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
 from entadvisor.answers import load_answers
 from entadvisor.cli import main
 from entadvisor.engine import (
@@ -335,7 +335,7 @@ def _with_stock_matcher(knowledge: Knowledge) -> Knowledge:
     """The same knowledge base with an engine class using experta's stock ReteMatcher."""
     rules = {name: value for name, value in vars(knowledge.engine_class).items() if isinstance(value, Rule)}
     stock = type("MoteurStock", (Moteur,), {**rules, "__matcher__": ReteMatcher})
-    return dataclasses.replace(knowledge, engine_class=stock, _engine=None)
+    return dataclasses.replace(knowledge, engine_class=stock, _engines={})
 
 
 @pytest.fixture(scope="module")
@@ -344,9 +344,16 @@ def stock(knowledge: Knowledge) -> Knowledge:
     return _with_stock_matcher(knowledge)
 
 
-def test_the_engine_uses_the_fast_matcher(knowledge):
-    """The bundled engine matches with FastReteMatcher (the stock one serves as the reference below)."""
-    assert isinstance(knowledge.engine().matcher, FastReteMatcher)
+def test_the_engine_uses_the_compiled_matcher_and_keeps_rete_selectable(knowledge, monkeypatch):
+    """The compiled matcher is the default; ``rete`` (argument or ENTADVISOR_MATCHER) gives FastReteMatcher."""
+    monkeypatch.delenv("ENTADVISOR_MATCHER", raising=False)
+    assert isinstance(knowledge.engine().matcher, CompiledMatcher)
+    assert isinstance(knowledge.engine("rete").matcher, FastReteMatcher)
+    monkeypatch.setenv("ENTADVISOR_MATCHER", "rete")
+    assert knowledge.engine() is knowledge.engine("rete")
+    monkeypatch.setenv("ENTADVISOR_MATCHER", "autre")
+    with pytest.raises(ValueError, match="ENTADVISOR_MATCHER : filtrage « autre » inconnu"):
+        knowledge.engine()
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, dt.date(2026, 3, 1), dt.date(2028, 2, 1)], ids=str)
@@ -361,7 +368,7 @@ def test_fast_matcher_gives_the_same_advice_and_trace_as_experta_stock_matcher(k
 def test_a_subclass_of_the_engine_class_keeps_the_rules_metadata(knowledge):
     """A subclass of the knowledge base's engine class (e.g. to change the matcher) evaluates like it."""
     subclass = type("Sous", (knowledge.engine_class,), {"__matcher__": ReteMatcher})
-    other = dataclasses.replace(knowledge, engine_class=subclass, _engine=None)
+    other = dataclasses.replace(knowledge, engine_class=subclass, _engines={})
     assert _json(EXAMPLES[0], other) == _json(EXAMPLES[0], knowledge)
 
 

@@ -114,13 +114,16 @@ def _memoire(pid: int) -> tuple[int, int, int, int, int]:
     return rss, pss, principal, enfant, nombre
 
 
-def _executer(dossier: Path, sortie: Path, jobs: int) -> dict[str, Any]:
+def _executer(dossier: Path, sortie: Path, jobs: int, filtrage: str | None = None) -> dict[str, Any]:
     commande = [*_entadvisor(), "evaluer", str(dossier), "-o", str(sortie), "-j", str(jobs)]
     commande += ["--date-analyse", DATE, "--ecraser"]
+    env = {**os.environ, "ENTADVISOR_MATCHER": filtrage} if filtrage else None
     pics = {"rss": 0, "pss": 0, "principal": 0, "enfant": 0, "processus": 0}
     debut = time.perf_counter()
     avant = os.times()
-    processus = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    processus = subprocess.Popen(
+        commande, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
     fini = threading.Event()
 
     def echantillonner() -> None:
@@ -230,6 +233,31 @@ def _profil(dossier: Path, n: int) -> list[str]:
 # --- the part ----------------------------------------------------------------------------------------
 
 
+def _filtrages(reponses: Path, out: Path) -> list[str]:
+    """Files/s with -j 2 for both matchers, run in alternation (the machine's noise hits both alike)."""
+    n = int(os.environ.get("BENCH_BATCH_FILTRAGE_N", "4000"))
+    tours = int(os.environ.get("BENCH_BATCH_FILTRAGE_TOURS", "2"))
+    dossier = _sous_ensemble(reponses, n, out) if n < _compter(reponses) else reponses
+    n = min(n, _compter(reponses))
+    sortie = out / "batch" / "resultats-filtrage"
+    debits: dict[str, list[float]] = {"compile": [], "rete": []}
+    for _ in range(tours):
+        for filtrage in debits:
+            mesure = _executer(dossier, sortie, 2, filtrage)
+            debits[filtrage].append(n / mesure["mur"])
+    median = {f: sorted(v)[len(v) // 2] for f, v in debits.items()}
+    return [
+        f"filtrage compilé et Rete côte à côte ({n} fichiers, -j 2, sans --html, {tours} tours alternés, "
+        f"médianes) : compilé {median['compile']:.0f} fichiers/s, Rete {median['rete']:.0f} fichiers/s, "
+        f"rapport {median['compile'] / median['rete']:.2f}× ; objectif ≥ 700 fichiers/s avec -j 2 : "
+        + ("atteint" if median["compile"] >= 700 else "non atteint")
+    ]
+
+
+def _compter(dossier: Path) -> int:
+    return sum(1 for p in dossier.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
 def _ligne(titre: str, mesure: dict[str, Any], n: int) -> str:
     return (
         f"{titre:<26} {mesure['mur']:7.1f} s  {n / mesure['mur']:7.0f} fichiers/s  "
@@ -279,6 +307,7 @@ def run(out: Path) -> list[str]:
         f"sorties pour {n} fichiers : avis/ {taille / 2**20:.0f} Mio, synthese.json {json_taille / 2**20:.0f} Mio"
     )
     lignes += _profil(reponses, min(2000, n))
+    lignes += _filtrages(reponses, out)
     return lignes
 
 

@@ -87,89 +87,124 @@ class _Chrono:
         del self.engine.reset, self.engine.run
 
 
+MATCHERS = ("compile", "rete")
+"""Both matchers, measured interleaved (round by round) so that the machine's noise hits both alike."""
+
+
 def _evaluations(knowledge: Any) -> tuple[list[str], dict[str, Any]]:
     from entadvisor import evaluate, load_answers
     from entadvisor.synthesis import build_advice
 
-    engine = knowledge.engine()
     lines = [
         f"evaluate() avec le moteur déjà construit : médiane des médianes de {ROUNDS} tours de {RUNS} "
-        f"exécutions (après {WARMUP} d'échauffement) ; cible ≤ {CIBLE_EVALUATE_MS:g} ms",
+        f"exécutions (après {WARMUP} d'échauffement), filtrage compilé et Rete d'experta en alternance ; "
+        f"cible ≤ {CIBLE_EVALUATE_MS:g} ms",
         "  (temps CPU du processus à côté : une machine partagée chargée gonfle le temps réel, moins le CPU)",
-        f"  {'exemple':<34} {'médiane':>8} {'p90':>8} {'× cible':>8} {'CPU':>8} {'règles':>7} {'faits':>6}",
+        f"  {'exemple':<34} {'compilé':>8} {'Rete':>8} {'ratio':>6} {'p90 c.':>8} {'CPU c.':>8} "
+        f"{'× cible':>8} {'règles':>7} {'faits':>6}",
     ]
     raw: dict[str, Any] = {}
-    medians = []
-    for path in EXAMPLES:
-        answers = load_answers(path)
-        for _ in range(WARMUP):
+    medians: dict[str, list[float]] = {m: [] for m in MATCHERS}
+    previous = os.environ.get("ENTADVISOR_MATCHER")
+    try:
+        for path in EXAMPLES:
+            answers = load_answers(path)
+            round_medians: dict[str, list[float]] = {m: [] for m in MATCHERS}
+            every: dict[str, list[float]] = {m: [] for m in MATCHERS}
+            cpu: dict[str, list[float]] = {m: [] for m in MATCHERS}
+            for name in MATCHERS:
+                os.environ["ENTADVISOR_MATCHER"] = name
+                for _ in range(WARMUP):
+                    evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+            for _ in range(ROUNDS):
+                for name in MATCHERS:
+                    os.environ["ENTADVISOR_MATCHER"] = name
+                    times = []
+                    for _ in range(RUNS):
+                        start, start_cpu = time.perf_counter(), time.process_time()
+                        evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+                        times.append(time.perf_counter() - start)
+                        cpu[name].append(time.process_time() - start_cpu)
+                    round_medians[name].append(statistics.median(times))
+                    every[name] += times
+            engine = knowledge.engine("compile")
             evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-        round_medians, every, cpu = [], [], []
-        for _ in range(ROUNDS):
-            times = []
-            for _ in range(RUNS):
-                start, start_cpu = time.perf_counter(), time.process_time()
-                evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-                times.append(time.perf_counter() - start)
-                cpu.append(time.process_time() - start_cpu)
-            round_medians.append(statistics.median(times))
-            every += times
-        median, p90 = statistics.median(round_medians) * 1000, _p90(every) * 1000
-        median_cpu = statistics.median(cpu) * 1000
-        medians.append(median)
-        fired, facts = len(engine.trace), len(engine.facts)
-        raw[path.stem] = {
-            "mediane_ms": median,
-            "p90_ms": p90,
-            "medianes_tours_ms": [m * 1000 for m in round_medians],
-            "cpu_mediane_ms": median_cpu,
-            "regles": fired,
-            "faits": facts,
-            "notes": len(engine.notes),
-        }
-        lines.append(
-            f"  {path.stem:<34} {median:6.2f} ms {p90:6.2f} ms {median / CIBLE_EVALUATE_MS:7.1f}× "
-            f"{median_cpu:5.2f} ms {fired:7d} {facts:6d}"
-        )
+            figures = {}
+            for name in MATCHERS:
+                median = statistics.median(round_medians[name]) * 1000
+                medians[name].append(median)
+                figures[name] = {
+                    "mediane_ms": median,
+                    "p90_ms": _p90(every[name]) * 1000,
+                    "medianes_tours_ms": [m * 1000 for m in round_medians[name]],
+                    "cpu_mediane_ms": statistics.median(cpu[name]) * 1000,
+                }
+            fired, facts = len(engine.trace), len(engine.facts)
+            raw[path.stem] = {**figures, "regles": fired, "faits": facts, "notes": len(engine.notes)}
+            c, r = figures["compile"], figures["rete"]
+            lines.append(
+                f"  {path.stem:<34} {c['mediane_ms']:5.2f} ms {r['mediane_ms']:5.2f} ms "
+                f"{c['mediane_ms'] / r['mediane_ms']:5.2f}× {c['p90_ms']:5.2f} ms {c['cpu_mediane_ms']:5.2f} ms "
+                f"{c['mediane_ms'] / CIBLE_EVALUATE_MS:7.2f}× {fired:7d} {facts:6d}"
+            )
+    finally:
+        if previous is None:
+            os.environ.pop("ENTADVISOR_MATCHER", None)
+        else:
+            os.environ["ENTADVISOR_MATCHER"] = previous
+    c_all, r_all = statistics.median(medians["compile"]), statistics.median(medians["rete"])
     lines.append(
-        f"  {'tous (médiane des exemples)':<34} {statistics.median(medians):6.2f} ms"
-        f" {'':>8} {statistics.median(medians) / CIBLE_EVALUATE_MS:7.1f}×"
+        f"  {'tous (médiane des exemples)':<34} {c_all:5.2f} ms {r_all:5.2f} ms {c_all / r_all:5.2f}×"
+        f" {'':>8} {'':>8} {c_all / CIBLE_EVALUATE_MS:7.2f}×"
     )
+    raw["tous"] = {"compile_ms": c_all, "rete_ms": r_all, "ratio": c_all / r_all}
 
-    # breakdown: the steps of evaluate(), timed one by one on the same cases
-    steps: dict[str, list[float]] = {k: [] for k in ("reset", "declare", "run", "advice", "json", "total")}
+    # breakdown: the steps of evaluate(), timed one by one on the same cases, for both matchers
+    steps: dict[str, dict[str, list[float]]] = {
+        m: {k: [] for k in ("reset", "declare", "run", "advice", "json", "total")} for m in MATCHERS
+    }
     for _ in range(ROUNDS):
         for path in EXAMPLES:
             answers = load_answers(path)
-            for _ in range(max(RUNS // 4, 10)):
-                with _Chrono(engine) as chrono:
-                    t0 = time.perf_counter()
-                    engine.run_case(answers, AS_OF, AS_OF)
-                    t1 = time.perf_counter()
-                advice = build_advice(engine, answers, AS_OF, AS_OF)
-                t2 = time.perf_counter()
-                advice.to_json()
-                t3 = time.perf_counter()
-                steps["reset"].append(chrono.reset)
-                steps["run"].append(chrono.run)
-                steps["declare"].append((t1 - t0) - chrono.reset - chrono.run)
-                steps["advice"].append(t2 - t1)
-                steps["json"].append(t3 - t2)
-                steps["total"].append(t3 - t0)
+            for name in MATCHERS:
+                engine = knowledge.engine(name)
+                for _ in range(max(RUNS // 4, 10)):
+                    with _Chrono(engine) as chrono:
+                        t0 = time.perf_counter()
+                        engine.run_case(answers, AS_OF, AS_OF)
+                        t1 = time.perf_counter()
+                    advice = build_advice(engine, answers, AS_OF, AS_OF)
+                    t2 = time.perf_counter()
+                    advice.to_json()
+                    t3 = time.perf_counter()
+                    part = steps[name]
+                    part["reset"].append(chrono.reset)
+                    part["run"].append(chrono.run)
+                    part["declare"].append((t1 - t0) - chrono.reset - chrono.run)
+                    part["advice"].append(t2 - t1)
+                    part["json"].append(t3 - t2)
+                    part["total"].append(t3 - t0)
     labels = {
-        "reset": "reset() du moteur (mémoires Rete, agenda)",
+        "reset": "reset() du moteur (mémoires, agenda)",
         "declare": "déclaration des faits d'entrée (+ paramètres)",
         "run": "exécution des règles (filtrage + parties droites)",
         "advice": "assemblage du conseil (Advice, pydantic)",
         "json": "sérialisation JSON (to_json)",
         "total": "total (evaluate + JSON)",
     }
-    total = statistics.median(steps["total"])
-    lines.append("décomposition d'une évaluation (médianes sur tous les exemples) :")
+    total = statistics.median(steps["compile"]["total"])
+    lines.append(
+        f"décomposition d'une évaluation (médianes sur tous les exemples) : {'compilé':>18} {'Rete':>9}"
+    )
     for key, label in labels.items():
-        median = statistics.median(steps[key])
-        lines.append(f"  {label:<50} {median * 1000:6.3f} ms  {100 * median / total:5.1f} %")
-    raw["decomposition_ms"] = {k: statistics.median(v) * 1000 for k, v in steps.items()}
+        median = statistics.median(steps["compile"][key])
+        rete = statistics.median(steps["rete"][key])
+        lines.append(
+            f"  {label:<50} {median * 1000:6.3f} ms {100 * median / total:5.1f} %  {rete * 1000:6.3f} ms"
+        )
+    raw["decomposition_ms"] = {
+        m: {k: statistics.median(v) * 1000 for k, v in steps[m].items()} for m in MATCHERS
+    }
     return lines, raw
 
 
@@ -259,7 +294,7 @@ _COLD_STEPS = (
     "import du moteur, des réponses et du texte (pydantic, experta, yaml)",
     "lecture et validation du fichier de réponses",
     "chargement de la base (modules de règles, paramètres YAML)",
-    "construction du réseau Rete",
+    "construction du moteur (règles compilées)",
     "première évaluation (moteur froid)",
     "mise en forme du texte",
 )
@@ -346,12 +381,15 @@ def run(out: Path) -> list[str]:
     from entadvisor.knowledge import load_knowledge
 
     knowledge = load_knowledge()
-    start = time.perf_counter()
-    knowledge.engine()
-    build = time.perf_counter() - start
+    builds = {}
+    for name in MATCHERS:
+        start = time.perf_counter()
+        knowledge.engine(name)
+        builds[name] = time.perf_counter() - start
     lines = [
         f"base de connaissances {knowledge.version} : {len(knowledge.rules)} règles, "
-        f"{len(knowledge.parameters.names())} paramètres ; construction du réseau Rete {build * 1000:.0f} ms (une fois par processus)"
+        f"{len(knowledge.parameters.names())} paramètres ; construction du moteur (une fois par processus) : "
+        f"règles compilées {builds['compile'] * 1000:.0f} ms, réseau Rete {builds['rete'] * 1000:.0f} ms"
     ]
     evaluation_lines, evaluation_raw = _evaluations(knowledge)
     process_lines, process_raw = _processes()

@@ -145,6 +145,63 @@ def run(out: Path) -> list[str]:
             f"sensibilité {chemin.stem} : {_fr(1000 * statistics.median(mesures))} ms (médiane de 5), "
             f"{len(items)} changements, {_evaluations(answers, knowledge)} évaluations"
         )
+    lines += _filtrages(knowledge, len(complet))
+    return lines
+
+
+FILTRAGES = ("compile", "rete")
+
+
+def _filtrages(knowledge: object, n_complet: int) -> list[str]:
+    """Both matchers side by side, in alternation: a fraction of --complet, and --sensibilite of one file."""
+    from entadvisor.answers import load_answers
+    from entadvisor.engine import evaluate
+    from entadvisor.knowledge import examples_folder
+
+    n = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_N", "6000"))
+    tours = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_TOURS", "1"))
+    debits: dict[str, list[float]] = {f: [] for f in FILTRAGES}
+    for _ in range(tours):
+        for filtrage in FILTRAGES:
+            with tempfile.TemporaryDirectory() as tmp:
+                arguments = ["verifier", "-j", "2", "--complet", "--limite", str(n), "--filtrage", filtrage]
+                mur, _cpu, _code, _ = _commande([*arguments, "--sortie", str(Path(tmp) / "echecs")])
+            debits[filtrage].append(n / mur)
+    debit = {f: statistics.median(v) for f, v in debits.items()}
+    lines = [
+        f"filtrage compilé et Rete côte à côte, `verifier --complet -j 2` sur {_fr(n)} cas répartis sur les "
+        f"{_fr(n_complet)} ({tours} tour(s) alterné(s)) : compilé {_fr(debit['compile'])} cas/s, "
+        f"Rete {_fr(debit['rete'])} cas/s (rapport des durées {_fr(debit['rete'] / debit['compile'], 2)}) ; "
+        f"extrapolé à --complet : compilé {_fr(n_complet / debit['compile'])} s, Rete {_fr(n_complet / debit['rete'])} s "
+        f"(objectif < {CIBLE_SECONDES} s : "
+        + ("atteint" if n_complet / debit["compile"] < CIBLE_SECONDES else "non atteint")
+        + ", extrapolation d'un échantillon)"
+    ]
+    chemin = next(p for p in sorted(examples_folder().glob("*.yaml")) if p.stem == "ville-12-ecoles")
+    answers = load_answers(chemin)
+    mesures: dict[str, list[float]] = {f: [] for f in FILTRAGES}
+    previous = os.environ.get("ENTADVISOR_MATCHER")
+    try:
+        for filtrage in FILTRAGES:
+            os.environ["ENTADVISOR_MATCHER"] = filtrage
+            evaluate(answers, as_of=AS_OF, knowledge=knowledge, sensibilite=True)
+        for _ in range(7):
+            for filtrage in FILTRAGES:
+                os.environ["ENTADVISOR_MATCHER"] = filtrage
+                debut = time.perf_counter()
+                evaluate(answers, as_of=AS_OF, knowledge=knowledge, sensibilite=True)
+                mesures[filtrage].append(time.perf_counter() - debut)
+    finally:
+        if previous is None:
+            os.environ.pop("ENTADVISOR_MATCHER", None)
+        else:
+            os.environ["ENTADVISOR_MATCHER"] = previous
+    c, r = (statistics.median(mesures[f]) * 1000 for f in FILTRAGES)
+    lines.append(
+        f"`conseil --sensibilite` de {chemin.stem} (evaluate(sensibilite=True), médiane de 7, alternés) : "
+        f"compilé {_fr(c, 1)} ms, Rete {_fr(r, 1)} ms, rapport {_fr(c / r, 2)} ; objectif ≤ 60 ms : "
+        + ("atteint" if c <= 60 else "non atteint")
+    )
     return lines
 
 

@@ -1,0 +1,214 @@
+"""No work done twice, and the small fixes of the engine's profile (issue 15) keep the same behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from entadvisor._experta import Fact as ExpertaFact
+from entadvisor.answers import load_answers
+from entadvisor.engine import evaluate, run_at_launch
+from entadvisor.facts import Fact, Projet
+from entadvisor.knowledge import examples_folder, load_knowledge
+from entadvisor.sensitivity import sensitivity
+
+AS_OF = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Any:
+    return load_knowledge()
+
+
+def _ne_sait_pas() -> Any:
+    for path in sorted(examples_folder().glob("*.yaml")):
+        answers = load_answers(path)
+        if answers.offre_mutualisee == "ne_sait_pas":
+            return answers
+    pytest.skip("aucun exemple ne répond « ne sait pas » à l'offre mutualisée")
+
+
+def test_the_both_ways_advice_runs_the_engine_three_times_not_four(knowledge, monkeypatch):
+    answers = _ne_sait_pas()
+    engine = knowledge.engine()
+    runs: list[Any] = []
+    original = type(engine).run_case
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        runs.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(engine), "run_case", counting)
+    parameter_date = run_at_launch(engine, knowledge, answers, AS_OF)
+    assert parameter_date == (answers.date_lancement or AS_OF)  # the what-if's own date: reuse applies
+    base_runs = len(runs)
+    runs.clear()
+    advice = evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+    assert len(runs) == base_runs + 2  # the base case once, then centrale_achat and groupement_existant
+    assert advice.sensibilite
+    monkeypatch.undo()
+    again = sensitivity(answers, as_of=AS_OF, knowledge=knowledge, cles=("offre_mutualisee",))
+    assert advice.sensibilite == again  # the same items as when the what-if evaluates the base itself
+
+
+def test_the_fact_base_stores_scalars_as_experta_would():
+    class Experta(ExpertaFact):
+        pass
+
+    class Ours(Fact):
+        pass
+
+    values = {"a": 1, "b": "x", "c": None, "d": dt.date(2026, 1, 1), "e": 2.5, "f": True}
+    nested = {**values, "g": [1, {"h": [2]}], "i": {"j": {1, 2}}}
+    for content in (values, nested):
+        ours, theirs = Ours(**content), Experta(**content)
+        assert dict(ours) == dict(theirs)
+        assert {k: type(v) for k, v in ours.items()} == {k: type(v) for k, v in theirs.items()}
+        assert hash(ours) == hash(theirs) and ours.as_dict() == theirs.as_dict()
+    assert Ours(0, x=[1]) == Ours.from_iter([(0, 0), ("x", [1])])
+    assert isinstance(Ours(g=[1])["g"], tuple)  # lists are still frozen
+    projet = Projet(nom="x")
+    projet.__factid__ = 3
+    with pytest.raises(RuntimeError):
+        projet["nom"] = "y"  # still frozen once declared
+    with pytest.raises(TypeError):
+        Ours(x=object.__new__(type("Unhashable", (), {"__hash__": None})))
+
+
+def test_declaring_still_refuses_what_experta_refuses(knowledge):
+    from entadvisor._experta import FactList, L, QuietFactList
+
+    engine = knowledge.engine()
+    engine.reset()
+    with pytest.raises(TypeError, match="conditional elements"):
+        engine.declare(Projet(nom=L("x")))
+    with pytest.raises(KeyError, match="double underscores"):
+        engine.declare(Projet(nom__sous="x"))
+    for fact in (Projet(nom="x", n=1), Projet(0, a=[1, 2]), Projet(nom="x", __bind__="f")):
+        assert QuietFactList._get_fact_id(fact) == FactList._get_fact_id(fact)
+        assert fact.has_nested_accessor() is ExpertaFact.has_nested_accessor(fact)
+        assert fact.has_field_constraints() is ExpertaFact.has_field_constraints(fact)
+    assert Projet(_x_="a").has_nested_accessor() is ExpertaFact.has_nested_accessor(Projet(_x_="a"))
+
+
+def test_reset_does_not_inspect_the_rules_again(knowledge, monkeypatch):
+    import inspect
+
+    engine = knowledge.engine()
+    calls: list[Any] = []
+    original = inspect.getmembers
+    monkeypatch.setattr(inspect, "getmembers", lambda *a, **k: calls.append(a) or original(*a, **k))
+    engine.reset()
+    assert calls == []
+    assert [type(f).__name__ for f in engine.facts.values()] == ["InitialFact"]
+
+
+def test_parameter_values_are_built_once_per_name_and_date(knowledge):
+    parameters = knowledge.parameters
+    name = parameters.names()[0]
+    assert parameters.value(name, AS_OF) is parameters.value(name, AS_OF)
+    assert parameters.at(AS_OF)[name] == parameters.value(
+        name, AS_OF
+    )  # the same value (each cache is bounded)
+
+
+def test_the_knowledge_source_is_resolved_once(knowledge):
+    assert knowledge.source == "base fournie"
+    assert "source" in vars(knowledge)  # cached on the instance after the first read
+
+
+# --- the verifier: the plan is made in the workers ---------------------------------------------------
+
+
+def _resume(rapport: Any) -> tuple[Any, ...]:
+    return (
+        rapport.cas,
+        rapport.par_bloc,
+        rapport.dates_parametres,
+        rapport.couverture,
+        sorted(rapport.declenchements.items()),
+        rapport.violations,
+        rapport.conflits,
+    )
+
+
+def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
+    from entadvisor import verify as module
+    from entadvisor.verify import _couverture_de
+    from entadvisor.verify_checks import _reference_defaut
+    from entadvisor.verify_sweep import plan
+
+    knowledge = load_knowledge()
+    cas, par_bloc = plan(knowledge, _reference_defaut(), limite=400)
+
+    def pas_de_plan(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("le plan complet ne doit pas être construit avant les processus")
+
+    monkeypatch.setattr(module, "plan", pas_de_plan)
+    seul = module.verify(limite=400, jobs=1, sortie=tmp_path / "a")
+    deux = module.verify(limite=400, jobs=2, sortie=tmp_path / "b")
+    assert deux.jobs == 2
+    assert _resume(seul) == _resume(deux)
+    assert seul.cas == len(cas) and seul.par_bloc == par_bloc
+    assert seul.dates_parametres == sorted({c.reponses.get("date_lancement") or c.date_analyse for c in cas})
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in module._CLES_COUVERTURE}
+    assert seul.couverture == _couverture_de(compteurs, {c.date_analyse for c in cas})
+    assert seul.temps["generation"] > 0
+
+
+def test_two_choices_giving_the_same_case_fall_back_to_the_deduplicated_plan(tmp_path, monkeypatch):
+    from entadvisor import verify as module
+
+    monkeypatch.setattr(module, "empreinte_cas", lambda cas: b"toujours la meme")
+    rapport = module.verify(limite=60, jobs=1, sortie=tmp_path / "echecs")
+    assert rapport.cas == 60 and rapport.ok  # the plan's distinct cases, checked again in the fallback
+
+
+def test_the_verifier_runs_with_either_matcher(tmp_path):
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    result = CliRunner().invoke(
+        main, ["verifier", "--limite", "40", "-j", "1", "--filtrage", "rete", "--sortie", str(tmp_path / "e")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "filtrage : réseau Rete d'experta" in result.output
+    assert "Résultat : SUCCÈS" in result.output
+
+
+EXISTS_MODULE = '''
+"""Une règle avec EXISTS, que le filtrage compilé ne traite pas."""
+from entadvisor._experta import experta
+from entadvisor.facts import Projet, Strate, regle
+
+
+@regle(
+    "TEST-EXISTS",
+    "Un projet existe",
+    experta.EXISTS(Projet()),
+    references=["Référence de test"],
+    explication="Règle de test.",
+    strate=Strate.VIGILANCE,
+)
+def existe(moteur):
+    pass
+'''
+
+
+def test_a_knowledge_base_using_exists_is_verified_with_rete_and_says_so(tmp_path):
+    import shutil
+
+    from entadvisor.knowledge import rules_folder
+    from entadvisor.verify import verify
+
+    dossier = tmp_path / "regles"
+    shutil.copytree(rules_folder(), dossier)
+    (dossier / "zz_exists.py").write_text(EXISTS_MODULE, encoding="utf-8")
+    rapport = verify(dossier, limite=30, jobs=1, sortie=tmp_path / "echecs")
+    assert rapport.note_filtrage is not None and "EXISTS" in rapport.note_filtrage
+    assert "filtrage Rete d'experta utilisé" in rapport.texte()
+    assert rapport.declenchements["TEST-EXISTS"] == 30  # the Rete fallback does run the rule
