@@ -412,7 +412,18 @@ def evaluer_fichiers(
     sortie = Path(dossier)
     try:
         return _evaluer(
-            chemins, sortie, jobs, html, as_of, regles_path, ecraser, barre, knowledge, debut, complet, compresser
+            chemins,
+            sortie,
+            jobs,
+            html,
+            as_of,
+            regles_path,
+            ecraser,
+            barre,
+            knowledge,
+            debut,
+            complet,
+            compresser,
         )
     except (OSError, SortieImpossible) as exc:
         raise _ecriture_impossible(sortie, exc) from None
@@ -422,9 +433,7 @@ def _ecriture_impossible(sortie: Path, exc: BaseException) -> EcritureImpossible
     """Stop the batch with what was written and how to resume, in French."""
     pourquoi = os_message(exc) if isinstance(exc, OSError) else str(exc)
     try:
-        ecrits = sum(
-            1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith((".json", ".json.gz"))
-        )
+        ecrits = sum(1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith((".json", ".json.gz")))
     except OSError:
         ecrits = 0
     deja = (

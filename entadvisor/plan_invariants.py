@@ -23,7 +23,9 @@ def plan_problems(advice: Any, mise_en_service_maximum_mois: int) -> list[str]:
     lancee = any(item.code == "consultation_lancee" for item in advice.vigilance)
     for etape in advice.calendrier:
         if etape.debut < analyse:
-            problems.append(f"l'étape « {etape.libelle} » commence le {etape.debut}, avant l'analyse du {analyse}")
+            problems.append(
+                f"l'étape « {etape.libelle} » commence le {etape.debut}, avant l'analyse du {analyse}"
+            )
         if etape.fin < etape.debut:
             problems.append(f"l'étape « {etape.libelle} » finit avant de commencer")
     if not lancee and synthese.lancement < analyse:
@@ -44,7 +46,9 @@ def plan_problems(advice: Any, mise_en_service_maximum_mois: int) -> list[str]:
         problems.append("les phases ne couvrent pas le contrat de son début à sa fin")
     for avant, apres in itertools.pairwise(phases):
         if apres.debut != avant.fin + UN_JOUR:
-            problems.append(f"les phases « {avant.libelle} » et « {apres.libelle} » se chevauchent ou laissent un trou")
+            problems.append(
+                f"les phases « {avant.libelle} » et « {apres.libelle} » se chevauchent ou laissent un trou"
+            )
     if sum(phase.mois for phase in phases) != contrat.duree_mois:
         problems.append(
             f"les phases font {sum(p.mois for p in phases)} mois pour un contrat de {contrat.duree_mois} mois"

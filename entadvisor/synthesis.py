@@ -188,7 +188,11 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     lendemain = fin_deploiement + dt.timedelta(days=1)
     debut_renouvellement = max(contrat["debut_renouvellement"], lendemain)
     deploiement = _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement)
-    libelle = "Suivi du marché suivant (centrale ou groupement)" if contrat["forme"].startswith("adhesion") else "Renouvellement du marché"
+    libelle = (
+        "Suivi du marché suivant (centrale ou groupement)"
+        if contrat["forme"].startswith("adhesion")
+        else "Renouvellement du marché"
+    )
     renouvellement = _phase("renouvellement", libelle, debut_renouvellement, contrat["fin"])
     phases = [
         deploiement,

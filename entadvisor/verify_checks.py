@@ -510,7 +510,9 @@ def _plan(faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]]) -> lis
         problems.append(("calendrier", f"étapes avant la date de l'analyse : {', '.join(passees)}"))
     if not planning["consultation_lancee"]:
         if planning["lancement"] < analyse:
-            problems.append(("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}"))
+            problems.append(
+                ("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}")
+            )
         if add_months(planning["notification"], MISE_EN_SERVICE_MAXIMUM_MOIS) < planning["ouverture"]:
             problems.append(
                 (

@@ -526,7 +526,9 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
     strate=Strate.VOIE,
 )
 def voie_procedure_propre(moteur, acheteur, porte, motif):
-    texte = f"{SANS_OFFRE[motif]} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
+    texte = (
+        f"{SANS_OFFRE[motif]} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
+    )
     texte += " sur le besoin agrégé de toutes les écoles du périmètre." if porte else "."
     moteur.conclure(
         Voie(

@@ -133,7 +133,9 @@ def _check_advice(advice) -> None:  # type: ignore[no-untyped-def]
     assert cal.ouverture == contrat.debut
     assert contrat.debut < contrat.fin and contrat.duree_mois > 0
     for phase in contrat.phases:
-        assert phase.debut <= phase.fin or phase.mois == 0, phase  # an empty phase ends the day before it starts
+        assert phase.debut <= phase.fin or phase.mois == 0, (
+            phase
+        )  # an empty phase ends the day before it starts
     for etape in advice.calendrier:
         assert etape.debut <= etape.fin, etape
     debuts = [etape.debut for etape in advice.calendrier]
