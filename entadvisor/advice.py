@@ -89,6 +89,13 @@ class ValeurEstimee(_Model):
     raisons: list[Raison] = []
 
 
+class Taille(_Model):
+    """The size of the perimeter, as a rule classed it (VAL-TAILLE), and the sentence that says so."""
+
+    categorie: Literal["petit", "moyen", "grand"]
+    texte: str
+
+
 class Experimentation(_Model):
     recommandee: bool
     format: FormatExperimentation | None
@@ -232,6 +239,7 @@ class Advice(_Model):
     """The date at which the parameters (thresholds) are read: the planned launch if answered, else the analysis date."""
     achat: Achat
     valeur_estimee: ValeurEstimee
+    taille: Taille | None = None
     experimentation: Experimentation
     contrat: Contrat
     calendrier_synthese: Calendrier

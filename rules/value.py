@@ -29,7 +29,7 @@ from entadvisor.facts import (
     Voie,
     regle,
 )
-from entadvisor.formatting import montant, nombre, pourcentage
+from entadvisor.formatting import montant, nombre, pluriel, pourcentage
 
 R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
 
@@ -127,7 +127,16 @@ def prix_defaut(moteur):
 def taille(moteur, ecoles):
     petit = moteur.param("petit_acheteur_ecoles")
     grand = moteur.param("grand_perimetre_ecoles")
-    moteur.conclure(Taille(categorie=calc.size_category(ecoles, petit, grand)))
+    categorie = calc.size_category(ecoles, petit, grand)
+    texte = {
+        "petit": f"C'est un petit périmètre (jusqu'à {pluriel(petit, 'école')}) : les étapes peuvent être courtes.",
+        "moyen": f"C'est un périmètre moyen (de {nombre(petit + 1)} à {nombre(grand)} écoles).",
+        "grand": (
+            f"C'est un grand périmètre (plus de {pluriel(grand, 'école')}) : la généralisation se fait par vagues "
+            "et les étapes durent plus longtemps."
+        ),
+    }[categorie]
+    moteur.conclure(Taille(categorie=categorie, texte=texte))
 
 
 @regle(
