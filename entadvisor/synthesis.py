@@ -34,7 +34,6 @@ from .advice import (
     VoieEcartee,
 )
 from .answers import Answers
-from .calculations import months_between
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -99,12 +98,6 @@ def _references(raisons: list[Raison]) -> list[str]:
         for reference in raison.references:
             seen.setdefault(reference, None)
     return list(seen)
-
-
-def _phase(code: str, libelle: str, debut: dt.date, fin: dt.date, mois: int | None = None) -> Phase:
-    if mois is None:
-        mois = months_between(debut, fin + dt.timedelta(days=1))
-    return Phase(phase=code, libelle=libelle, debut=debut, fin=fin, mois=mois)  # type: ignore[arg-type]
 
 
 def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> Advice:
@@ -183,28 +176,9 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         raisons=_raisons(notes, "experimentation"),
     )
 
-    # The phases partition the contract: an observation with no room is empty (it ends the day before it
-    # starts, 0 months) and the renewal starts after the deployment at the earliest (duree_depassee says so).
-    fin_deploiement = contrat["fin_deploiement"]
-    lendemain = fin_deploiement + dt.timedelta(days=1)
-    debut_renouvellement = max(contrat["debut_renouvellement"], lendemain)
-    deploiement = _phase("deploiement", "Déploiement", contrat["debut"], fin_deploiement)
-    libelle = (
-        "Suivi du marché suivant (centrale ou groupement)"
-        if contrat["forme"].startswith("adhesion")
-        else "Renouvellement du marché"
-    )
-    renouvellement = _phase("renouvellement", libelle, debut_renouvellement, contrat["fin"])
-    phases = [
-        deploiement,
-        _phase(
-            "observation",
-            "Observation des usages",
-            lendemain,
-            debut_renouvellement - dt.timedelta(days=1),
-            mois=contrat["duree_mois"] - deploiement.mois - renouvellement.mois,
-        ),
-        renouvellement,
+    phases = [  # concluded by the contract rule (rules/contract.py), partitioning the contract
+        Phase(phase=code, libelle=libelle, debut=debut, fin=fin, mois=mois)
+        for code, libelle, debut, fin, mois in contrat["phases"]
     ]
     reconductions = contrat["reconductions"]
     structure = (

@@ -129,6 +129,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     observation_mois = calc.months_between(fin_deploiement + dt.timedelta(days=1), debut_renouvellement)
     necessaire = deploiement * 12 + observation_min * 12 + renouvellement_mois
     maximum = moteur.param("duree_max_accord_cadre_mois")
+    phases = _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, annees * 12)
     return Contrat(
         forme=forme,
         debut=debut,
@@ -143,6 +144,39 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
         observation_mois=observation_mois,
         duree_necessaire_mois=max(necessaire, annees * 12),
         duree_depassee=observation_mois < observation_min * 12 or necessaire > maximum,
+        phases=phases,
+    )
+
+
+def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois):
+    """The three phases, partitioning the contract (the guide's key question on its length).
+
+    Each starts the day after the previous one ends. An observation with no room is empty: it ends the
+    day before it starts, 0 months, and ``duree_depassee`` says why; the renewal then starts after the
+    deployment at the earliest. Through an adhesion, the last phase follows the centrale's or the
+    coordinator's next contract rather than running a procedure of the member's own.
+    """
+    lendemain = fin_deploiement + dt.timedelta(days=1)
+    debut_r = max(debut_renouvellement, lendemain)
+    mois_deploiement = calc.months_between(debut, lendemain)
+    mois_renouvellement = calc.months_between(debut_r, fin + dt.timedelta(days=1))
+    suivi = forme.startswith("adhesion")
+    return (
+        ("deploiement", "Déploiement", debut, fin_deploiement, mois_deploiement),
+        (
+            "observation",
+            "Observation des usages",
+            lendemain,
+            debut_r - dt.timedelta(days=1),
+            duree_mois - mois_deploiement - mois_renouvellement,
+        ),
+        (
+            "renouvellement",
+            "Suivi du marché suivant (centrale ou groupement)" if suivi else "Renouvellement du marché",
+            debut_r,
+            fin,
+            mois_renouvellement,
+        ),
     )
 
 
