@@ -468,8 +468,8 @@ def voie_groupement_communes(moteur, acheteur, porteur, motif):
             coordonnateur=coordonnateur,
             besoins_membres_comptes=True,
         ),
-        f"{SANS_OFFRE[motif]} et {acheteur} sont chacune compétentes : un groupement de commandes "
-        f"leur permet de passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
+        f"{SANS_OFFRE[motif]} et chacune des communes est compétente : un groupement de commandes leur permet de "
+        f"passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
     )
     moteur.noter(
         "voie_ecartee",

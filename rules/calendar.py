@@ -77,12 +77,17 @@ def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analy
         moteur.param("mise_en_service_maximum_mois"),
         moteur.param("marge_calendrier_serre_mois"),
     )
-    niveau = "departements" if porteur == "departement" else "communes"
-    budget = calc.budget_deadline(
-        plan.notification.year,
-        list(moteur.param(ANNEES_RENOUVELLEMENT[niveau])),
-        moteur.param("date_limite_budget"),
-        moteur.param("date_limite_budget_annee_renouvellement"),
+    # The communes (or the intercommunality) buy and vote their budgets; a département that carries the
+    # project votes its own too: the notification waits for the latest of the deadlines concerned.
+    niveau = "communes_et_departement" if porteur == "departement" else "communes"
+    budget = max(
+        calc.budget_deadline(
+            plan.notification.year,
+            list(moteur.param(ANNEES_RENOUVELLEMENT[assemblee])),
+            moteur.param("date_limite_budget"),
+            moteur.param("date_limite_budget_annee_renouvellement"),
+        )
+        for assemblee in (("communes", "departements") if porteur == "departement" else ("communes",))
     )
     texte = (
         f"Pour ouvrir le {date_fr(plan.ouverture)}, notifier vers le {date_fr(plan.notification)}, lancer la consultation "
