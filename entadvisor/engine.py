@@ -36,6 +36,7 @@ from .answers import Answers, check_dates, validate_answers
 from .facts import NOTES, Contexte, Projet, Seuils
 from .parameters import ParameterValue
 
+SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 MAX_FIRINGS = 2_000
 """A case fires about a hundred rules; far more means a rule loops on its own conclusion."""
 
@@ -216,6 +217,10 @@ class Moteur(KnowledgeEngine):
         self.parametres = self.knowledge.parameters.at(parameter_date)
         self.reset()
         seuils = {key: self.parametres[name] for key, name in SEUILS.items()}
+        a_l_analyse = self.knowledge.parameters.at(as_of)
+        changent = tuple(  # the procedure thresholds whose value differs between the analysis and the launch
+            name for name in SEUILS_PROCEDURE if a_l_analyse[name].valeur != self.parametres[name].valeur
+        )
         self.declare(
             Projet(**answers.model_dump()),
             Seuils(
@@ -223,7 +228,7 @@ class Moteur(KnowledgeEngine):
                 **{f"{key}_connu": value.connu for key, value in seuils.items()},
                 marge=float(self.parametres["marge_seuil_proche"].valeur),
             ),
-            Contexte(date_analyse=as_of, date_parametres=parameter_date),
+            Contexte(date_analyse=as_of, date_parametres=parameter_date, seuils_changent=changent),
         )
         self.used_parameters.update((*SEUILS.values(), "marge_seuil_proche"))
         self.run()

@@ -168,7 +168,7 @@ def lancement_differe(moteur, lancement, retenue, prevu):
         message=(
             f"Lancée le {date_fr(prevu)}, la consultation serait notifiée bien avant l'ouverture à la rentrée {retenue} "
             f"(plus de {moteur.param('mise_en_service_maximum_mois')} mois) : elle peut attendre. Le calendrier la lance au "
-            f"plus tard le {date_fr(lancement)} ; les seuils appliqués sont ceux de cette date."
+            f"plus tard le {date_fr(lancement)} ; les seuils applicables seront ceux du jour du lancement effectif."
         ),
     )
 
@@ -230,7 +230,9 @@ def consultation_lancee(moteur, lancement, notification):
 @regle(
     "CAL-SEUILS-LANCEMENT-ANTICIPE",
     "Les seuils changent entre l'analyse et le lancement",
-    Contexte(date_analyse=MATCH.analyse, date_parametres=MATCH.lancement),
+    Contexte(
+        date_analyse=MATCH.analyse, date_parametres=MATCH.lancement, seuils_changent=MATCH.changent & ~L(())
+    ),
     ValeurEstimee(montant=MATCH.v),
     Tranche(tranche=MATCH.tranche),
     TEST(lambda analyse, lancement: lancement > analyse),
@@ -242,11 +244,8 @@ def consultation_lancee(moteur, lancement, notification):
     ),
     strate=Strate.VIGILANCE,
 )
-def seuils_lancement_anticipe(moteur, analyse, lancement, v, tranche):
+def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
     avant = {nom: moteur.param_at(nom, analyse) for nom in NOMS_SEUILS}
-    changent = [nom for nom in NOMS_SEUILS if avant[nom] != moteur.param(nom)]
-    if not changent:
-        return
     details = ", ".join(
         f"le seuil {NOMS_SEUILS[nom]} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
         for nom in changent
