@@ -189,7 +189,6 @@ def test_the_detector_skips_docstrings_and_gives_the_line(tmp_path):
 # rules, the questionnaire's owner for its help. Remove a file from this set once it is clean; the
 # xfail is not strict so a file cleaned early passes without breaking the suite.
 PAS_ENCORE_NETTOYES = {
-    "questionnaires/ent-premier-degre.yaml",
 }
 
 
