@@ -54,6 +54,7 @@ TA_LYON = (
     "Dimensionner la durée en années scolaires, sans expérimentation",
     Experimentation(recommandee=False),
     Taille(categorie=MATCH.taille),
+    Voie(procedure_requise=MATCH.propre),
     references=[GUIDE, L2125_1],
     explication=(
         "Durée = déploiement (généralisation) + observation des usages (durée souhaitée, au moins la durée minimale) + "
@@ -61,8 +62,8 @@ TA_LYON = (
     ),
     strate=Strate.DUREE,
 )
-def duree(moteur, taille):
-    _dimensionner(moteur, taille, 0, 0, "")
+def duree(moteur, taille, propre):
+    _dimensionner(moteur, taille, propre, 0, 0, "")
 
 
 @regle(
@@ -70,6 +71,7 @@ def duree(moteur, taille):
     "Dimensionner la durée en années scolaires, expérimentation comprise",
     FormatExperimentation(annees=MATCH.pilote, duree_mois=MATCH.mois),
     Taille(categorie=MATCH.taille),
+    Voie(procedure_requise=MATCH.propre),
     references=[GUIDE, L2125_1],
     explication=(
         "Le pilote compte dans le déploiement : une année scolaire entière pour des écoles pilotes ; un pilote d'un "
@@ -77,20 +79,21 @@ def duree(moteur, taille):
     ),
     strate=Strate.DUREE,
 )
-def duree_experimentation(moteur, pilote, mois, taille):
+def duree_experimentation(moteur, pilote, mois, taille, propre):
     if pilote:
-        _dimensionner(moteur, taille, pilote, 0, " (expérimentation comprise)")
+        _dimensionner(moteur, taille, propre, pilote, 0, " (expérimentation comprise)")
     else:
         _dimensionner(
             moteur,
             taille,
+            propre,
             0,
             mois,
             f" (pilote de {pluriel(mois, 'mois', 'mois')} compris, généralisation dès le trimestre suivant)",
         )
 
 
-def _dimensionner(moteur, taille, pilote, mois_avant_generalisation, precision):
+def _dimensionner(moteur, taille, propre, pilote, mois_avant_generalisation, precision):
     generalisation = moteur.param(
         "generalisation_annees_grand_perimetre" if taille == "grand" else "generalisation_annees"
     )
@@ -112,8 +115,13 @@ def _dimensionner(moteur, taille, pilote, mois_avant_generalisation, precision):
             mois_avant_generalisation=mois_avant_generalisation,
         ),
         f"Déploiement sur {pluriel(sizing.annees_deploiement, 'année scolaire', 'années scolaires')}{precision}, "
-        f"observation des usages prévue sur {pluriel(sizing.annees_observation, 'année')}, puis renouvellement "
-        f"du marché : {pluriel(sizing.annees_contrat, 'année')} au total.",
+        f"observation des usages prévue sur {pluriel(sizing.annees_observation, 'année')}, puis "
+        + (
+            "renouvellement du marché"
+            if propre
+            else "suivi du marché suivant de la centrale ou du groupement"
+        )
+        + f" : {pluriel(sizing.annees_contrat, 'année')} au total.",
     )
 
 
