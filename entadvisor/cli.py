@@ -67,6 +67,11 @@ def handle_errors(function: F) -> F:
         except EntreeInvalide as exc:
             click.echo(f"Erreur : {exc}", err=True)
             sys.exit(1)
+        except BrokenPipeError:  # the reader stopped (`entadvisor regles | head`): nothing to say, as other tools
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            sys.exit(0)
         except OSError as exc:  # a system error not foreseen by the library: in French, never a traceback
             from .errors import os_message, visible
 

@@ -353,3 +353,17 @@ def test_conseil_sensibilite_adds_what_would_change_the_advice():
     result = invoke("conseil", str(VILLE), "--sensibilite", "--json", *DATE)
     assert result.exit_code == 0, repr(result.exception)
     assert json.loads(result.stdout)["sensibilite"] is not None
+
+
+def test_a_reader_that_stops_early_gets_no_error_message():
+    """`entadvisor regles | head -1`: the pipe closes early; no « Erreur : … EPIPE », no traceback, exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "entadvisor", "regles"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()
+    erreurs = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0, erreurs
+    assert "Erreur" not in erreurs and "Traceback" not in erreurs, erreurs
