@@ -145,3 +145,56 @@ def test_l_ecrivain_rapide_garde_les_droits_du_umask(tmp_path: Path) -> None:
     finally:
         os.umask(masque)
     assert (tmp_path / "a.json").stat().st_mode == (tmp_path / "b.json").stat().st_mode
+
+
+def test_visible_vite_change_exactement_ce_que_visible_change() -> None:
+    """For every code point, the fast check says « to show » exactly when visible() changes it; on a
+    longer text with or without such characters, both give the same text."""
+    from entadvisor.errors import visible
+
+    for code in range(0x110000):
+        caractere = chr(code)
+        assert bool(batch_outputs._A_MONTRER.search(caractere)) == (visible(caractere) != caractere), hex(
+            code
+        )
+    for texte in ("École de Sète", "a\tb\nc", "x\x1b[31my", "nom\udcff.yaml", "a\u202eb", "ok\x85", ""):
+        assert batch_outputs.visible_vite(texte) == visible(texte)
+
+
+def test_un_lot_refuse_par_un_pool_deja_casse_est_rendu_a_la_file() -> None:
+    """A worker may die between two waits: submit() then raises BrokenProcessPool. That chunk never
+    left, so it goes back to the front of the queue, and the pool is reported broken (not a crash)."""
+    from collections import deque
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from entadvisor import batch
+
+    class Pool:
+        def __init__(self) -> None:
+            self.envois = 0
+
+        def submit(self, fonction: Any, lot: list[Any]) -> Future[Any]:
+            self.envois += 1
+            if self.envois == 2:
+                raise BrokenProcessPool("un processus s'est arrêté")
+            futur: Future[Any] = Future()
+            futur.set_result([(t[0], {"n": t[0]}) for t in lot])
+            return futur
+
+    class Synthese:
+        def __init__(self) -> None:
+            self.prochain = 0
+            self.recues: list[int] = []
+
+        def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
+            self.recues.extend(i for i, _ in lignes)
+
+    execution = batch._Execution.__new__(batch._Execution)
+    execution.jobs, execution.lot, execution.pannes_de_suite = 2, 2, 0
+    execution.suspects = deque()
+    execution.file = deque((i, f"f{i}.yaml", f"f{i}") for i in range(8))
+    execution.synthese = synthese = Synthese()  # type: ignore[assignment]
+    assert execution._repartir(Pool()) is True  # type: ignore[arg-type]
+    assert synthese.recues == [0]  # the chunk sent before is received (chunks of one file at this size)
+    assert [t[0] for t in execution.file] == [1, 2, 3, 4, 5, 6, 7] and not execution.suspects
