@@ -357,14 +357,17 @@ def comparer(reference: Path, out: Path, n: int, tours: int) -> list[str]:
     mesures: dict[tuple[str, int], list[dict[str, Any]]] = {}
     empreintes: dict[str, str] = {}
     charge = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    for _ in range(tours):
+    for tour in range(tours):
         for jobs in (1, 2):
-            for nom, arbre in arbres.items():
+            ordre = list(arbres.items())
+            for nom, arbre in ordre if tour % 2 == 0 else ordre[::-1]:  # ABBA: the second run of a pair
+                # pays the write-back of the first's 50 KB files; alternating the order shares that out
                 sortie = out / "batch" / f"comparaison-{'avant' if nom == 'avant' else 'apres'}"
                 mesures.setdefault((nom, jobs), []).append(_executer(reponses, sortie, jobs, arbre=arbre))
                 empreintes[nom] = _empreinte(sortie)
     lignes = [
-        f"avant ({arbres['avant']}) et après ({ROOT}) côte à côte : {n} fichiers, {tours} tours alternés, "
+        f"avant ({arbres['avant']}) et après ({ROOT}) côte à côte : {n} fichiers, {tours} tours alternés "
+        "(ABBA), "
         f"médianes ; charge de la machine au départ : {charge[0]:.2f} {charge[1]:.2f} {charge[2]:.2f}"
     ]
     debits: dict[tuple[str, int], float] = {}
