@@ -261,3 +261,8 @@ class Advice(_Model):
     def to_json(self, *, indent: int | None = 2) -> str:
         """The advice as JSON: identical for identical inputs, byte for byte."""
         return self.model_dump_json(indent=indent)
+
+    def to_json_bytes(self, *, indent: int | None = 2) -> bytes:
+        """:meth:`to_json` as UTF-8 bytes, the same bytes, for a file: pydantic's serializer gives bytes,
+        which ``model_dump_json`` decodes into a str that a writer encodes again (about 0.1 ms per advice)."""
+        return self.__pydantic_serializer__.to_json(self, indent=indent)

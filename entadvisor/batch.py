@@ -94,6 +94,7 @@ from .batch_outputs import (
     _temporaires,
     nom_avis,
     nommer,
+    visible_vite,
 )
 from .engine import evaluate
 from .errors import EcritureImpossible, EntreeInvalide, os_message, visible
@@ -225,7 +226,7 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     try:
         answers = load_answers(chemin, date_analyse=_etat["as_of"])
         advice = evaluate(answers, as_of=_etat["as_of"], knowledge=_etat["knowledge"])
-        texte = advice.to_json() + "\n"  # what `entadvisor conseil --json` prints
+        donnees = advice.to_json_bytes() + b"\n"  # what `entadvisor conseil --json` prints, in UTF-8
         rapport = _etat["rendre"](advice) if _etat["rendre"] else None
     except EntreeInvalide as exc:
         return ligne_erreur(chemin, str(exc))
@@ -237,12 +238,12 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     try:
         if rapport is not None and page is not None:
             _ecrire(dossier / page, rapport)
-        _ecrire(dossier / avis, texte)
+        _ecrire(dossier / avis, donnees)
     except OSError as exc:
         raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
     return {
-        "fichier": visible(chemin),  # a name that is not UTF-8, or holds ESC, is shown escaped
+        "fichier": visible_vite(chemin),  # a name that is not UTF-8, or holds ESC, is shown escaped
         "nom_projet": advice.nom_projet,
         "statut": "ok",
         "voie": advice.achat.voie,
@@ -271,7 +272,10 @@ def erreur_interne(chemin: str, exc: BaseException) -> str:
 def ligne_erreur(chemin: str, message: str) -> dict[str, Any]:
     ligne: dict[str, Any] = dict.fromkeys((*COLONNES, "fichier_rapport"))
     ligne.update(
-        fichier=visible(chemin), statut="erreur", codes_vigilance=[], message_erreur=visible(message)
+        fichier=visible_vite(chemin),
+        statut="erreur",
+        codes_vigilance=[],
+        message_erreur=visible_vite(message),
     )
     return ligne
 
@@ -610,6 +614,7 @@ class _Execution:
         fenetre = self.jobs + 1
         avance = fenetre * self.lot * 2  # bounds the rows waiting for an earlier chunk
         while self.file or en_cours:
+            casse = False
             while (
                 self.file
                 and len(en_cours) < fenetre
@@ -617,11 +622,16 @@ class _Execution:
             ):
                 taille = min(self.lot, math.ceil(len(self.file) / (self.jobs * 4)))  # smaller at the end
                 lot = [self.file.popleft() for _ in range(max(1, taille))]
-                en_cours[pool.submit(_evaluer_lot, lot)] = lot
-            faits, _ = wait(en_cours, return_when=FIRST_COMPLETED)
-            casse = False
-            for futur in sorted(faits, key=lambda f: en_cours[f][0][0]):
-                casse |= self._resultat(futur, en_cours)
+                try:
+                    en_cours[pool.submit(_evaluer_lot, lot)] = lot
+                except BrokenProcessPool:  # a worker died since the last wait: this chunk never left
+                    self.file.extendleft(reversed(lot))
+                    casse = True
+                    break
+            if not casse:
+                faits, _ = wait(en_cours, return_when=FIRST_COMPLETED)
+                for futur in sorted(faits, key=lambda f: en_cours[f][0][0]):
+                    casse |= self._resultat(futur, en_cours)
             if casse:
                 wait(en_cours)  # the others fail (or finish) too
                 for futur in sorted(en_cours, key=lambda f: en_cours[f][0][0]):

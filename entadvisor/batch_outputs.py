@@ -12,6 +12,7 @@ import contextlib
 import csv
 import gzip
 import html as html_lib
+import io
 import json
 import os
 import re
@@ -246,26 +247,35 @@ class _Atomique:
             self.abandonner()
 
 
-def _ecrire(chemin: Path, texte: str) -> None:
+def _ecrire(chemin: Path, donnees: str | bytes) -> None:
     """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
 
-    A ``.gz`` name is written gzip-compressed, without a date or a name in its header: the same advice
-    gives the same bytes."""
-    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
+    ``donnees`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
+    text. Written in one ``os.write`` on a raw descriptor, without a text layer that encodes the 50 KB
+    advice again (about 0.07 ms a file, measured interleaved with the text-mode writer; creating,
+    writing and renaming the file in the kernel is the rest, 0.1 to 0.3 ms). A ``.gz`` name is written gzip-compressed, without a date or
+    a name in its header: the same advice gives the same bytes."""
+    cible = os.fspath(chemin)
+    dossier, nom = os.path.split(cible)
+    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
+    octets = donnees.encode("utf-8") if isinstance(donnees, str) else donnees
+    if nom.endswith(".gz"):
+        tampon = io.BytesIO()
+        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
+            compresse.write(octets)
+        octets = tampon.getvalue()
     try:
-        if chemin.name.endswith(".gz"):
-            with (
-                open(temporaire, "wb") as brut,
-                gzip.GzipFile(filename="", fileobj=brut, mode="wb", mtime=0) as fichier,
-            ):
-                fichier.write(texte.encode("utf-8"))
-        else:
-            with open(temporaire, "w", encoding="utf-8", newline="\n") as fichier:
-                fichier.write(texte)
-        os.replace(temporaire, chemin)
+        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            vue = memoryview(octets)
+            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
+                vue = vue[os.write(fd, vue) :]
+        finally:
+            os.close(fd)
+        os.replace(temporaire, cible)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            temporaire.unlink()
+            os.unlink(temporaire)
         raise
 
 
@@ -320,13 +330,24 @@ def _relatif(chemin: str | None, dossier: Path) -> str:
     if not os.path.isabs(chemin) and chemin.startswith((AVIS + "/", RAPPORTS + "/")):
         return chemin  # already relative to the output folder
     try:
-        return Path(os.path.relpath(os.path.abspath(chemin), os.path.abspath(dossier))).as_posix()
+        relatif = os.path.relpath(chemin, dossier)  # relpath makes both absolute itself
     except ValueError:  # another drive
         return chemin
+    return relatif if os.sep == "/" else Path(relatif).as_posix()
+
+
+_A_MONTRER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""The characters :func:`~entadvisor.errors.visible` changes (it keeps line feeds and tabs)."""
+
+
+def visible_vite(texte: str) -> str:
+    """:func:`~entadvisor.errors.visible`, without walking the text when it has nothing to show: the
+    usual case, and visible's loop over each character cost 50 µs a row of synthese.csv."""
+    return visible(texte) if _A_MONTRER.search(texte) else texte
 
 
 def _texte(valeur: Any) -> str:
-    texte = "" if valeur is None else visible(str(valeur))  # no raw ESC, NUL… in a spreadsheet cell
+    texte = "" if valeur is None else visible_vite(str(valeur))  # no raw ESC, NUL… in a spreadsheet cell
     return "'" + texte if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
 
 
@@ -441,21 +462,26 @@ class _Synthese:
         texte = json.dumps(entete, ensure_ascii=False, indent=1)[:-2]
         with _Atomique(self.dossier / "synthese.json", binaire=True, fsync=False) as sortie:  # as avis/
             sortie.write(f'{texte},\n "lignes": [\n'.encode())
-            for numero, ligne in enumerate(self._lire(chemin_lignes)):
-                separateur = ",\n" if numero else ""
-                if not complet:
-                    sortie.write((separateur + json.dumps(ligne, ensure_ascii=False)).encode())
-                    continue
-                debut = separateur + json.dumps(ligne, ensure_ascii=False)[:-1] + ', "avis": '
-                sortie.write(debut.encode())
-                if ligne["fichier_avis"]:
-                    chemin = self.dossier / ligne["fichier_avis"]
-                    with gzip.open(chemin) if chemin.name.endswith(".gz") else open(chemin, "rb") as avis:
-                        sortie.write(avis.read().rstrip(b"\n"))
-                else:
-                    sortie.write(b"null")
-                sortie.write(b"}")
+            with open(chemin_lignes, "rb") as lignes:  # each line is the row's json.dumps: copied as is
+                for numero, brute in enumerate(lignes):
+                    separateur = b",\n" if numero else b""
+                    ligne = brute.rstrip(b"\n")
+                    if not complet:
+                        sortie.write(separateur + ligne)
+                        continue
+                    sortie.write(separateur + ligne[:-1] + b', "avis": ')
+                    self._avis(sortie, json.loads(ligne)["fichier_avis"])
             sortie.write(b"\n ]\n}\n")
+
+    def _avis(self, sortie: IO[bytes], fichier_avis: str | None) -> None:
+        """The advice of a row, copied from its file in avis/, then the end of the row."""
+        if fichier_avis:
+            chemin = self.dossier / fichier_avis
+            with gzip.open(chemin) if chemin.name.endswith(".gz") else open(chemin, "rb") as avis:
+                sortie.write(avis.read().rstrip(b"\n"))
+        else:
+            sortie.write(b"null")
+        sortie.write(b"}")
 
     def _index(self, chemin_lignes: Path) -> None:
         """``index.html``: counts with percentages, then every project, grouped by folder (the first

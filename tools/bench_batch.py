@@ -14,12 +14,23 @@ Measures, each run being the whole command in its own process (start-up and synt
 The 20,000 files are generated once by ``tools/generate_answers.py`` and kept in
 ``bench-out/batch/reponses-20000`` (and the first 5,000 of them, by hard links, in
 ``reponses-5000``). ``BENCH_BATCH_N`` changes the size (e.g. 2000 for a quick try).
+
+Before and after a change, on the same shared machine, runs in alternation:
+
+    python tools/bench_batch.py --reference ../avant [--n 4000] [--tours 3]
+
+where ``../avant`` is another checkout of the project (``git archive main | tar -x -C ../avant``):
+the command of each tree, ``-j 1`` and ``-j 2``, one after the other for each round (the machine's
+noise hits both alike), then the medians of files/s and CPU per file, and a check that both trees
+wrote the same bytes (``avis/``, ``synthese.csv``, ``synthese.json``).
 """
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import datetime as dt
+import hashlib
 import os
 import pstats
 import shutil
@@ -114,10 +125,16 @@ def _memoire(pid: int) -> tuple[int, int, int, int, int]:
     return rss, pss, principal, enfant, nombre
 
 
-def _executer(dossier: Path, sortie: Path, jobs: int, filtrage: str | None = None) -> dict[str, Any]:
-    commande = [*_entadvisor(), "evaluer", str(dossier), "-o", str(sortie), "-j", str(jobs)]
+def _executer(
+    dossier: Path, sortie: Path, jobs: int, filtrage: str | None = None, arbre: Path | None = None
+) -> dict[str, Any]:
+    """One run of ``entadvisor evaluer``; ``arbre``: the command of that checkout (on PYTHONPATH)."""
+    lanceur = [sys.executable, "-m", "entadvisor"] if arbre is not None else _entadvisor()
+    commande = [*lanceur, "evaluer", str(dossier), "-o", str(sortie), "-j", str(jobs)]
     commande += ["--date-analyse", DATE, "--ecraser"]
     env = {**os.environ, "ENTADVISOR_MATCHER": filtrage} if filtrage else None
+    if arbre is not None:
+        env = {**(env or os.environ), "PYTHONPATH": str(arbre)}
     pics = {"rss": 0, "pss": 0, "principal": 0, "enfant": 0, "processus": 0}
     debut = time.perf_counter()
     avant = os.times()
@@ -156,7 +173,7 @@ ETAPES = (
     ("lecture + YAML/JSON + validation", ("answers.py", "load_answers")),
     ("moteur (reset, faits, règles)", ("engine.py", "run_case")),
     ("assemblage du conseil", ("synthesis.py", "build_advice")),
-    ("sérialisation JSON", ("advice.py", "to_json")),
+    ("sérialisation JSON", ("advice.py", "to_json_bytes")),
     ("écriture des fichiers", ("batch_outputs.py", "_ecrire")),
 )
 
@@ -181,6 +198,7 @@ def _profil(dossier: Path, n: int) -> list[str]:
             rendre=None,
             arret=arret,
             demarrage=None,
+            compresser=False,
         )
         taches = [
             (i, str(f), nom)
@@ -211,6 +229,15 @@ def _profil(dossier: Path, n: int) -> list[str]:
         lignes.append(f"  {libelle:<36} {cumul / len(taches) * 1000:6.2f} ms  {100 * cumul / total:5.1f} %")
     lignes.append(
         f"  {'reste (boucle, lignes, divers)':<36} {(total - compte) / len(taches) * 1000:6.2f} ms  {100 * (total - compte) / total:5.1f} %"
+    )
+    executions = sum(
+        v[1]
+        for k, v in stats.stats.items()  # type: ignore[attr-defined]
+        if k[0].endswith("engine.py") and k[2] == "run_case"
+    )
+    lignes.append(
+        f"  exécutions du moteur : {executions / len(taches):.2f} par fichier (date de lancement du plan, "
+        "et les cas « et si ? » de « ne sait pas »)"
     )
     sensibilite = sum(
         v[3]
@@ -311,7 +338,68 @@ def run(out: Path) -> list[str]:
     return lignes
 
 
+# --- before and after ---------------------------------------------------------------------------------
+
+
+def _empreinte(sortie: Path) -> str:
+    """One hash of what a run wrote: every advice, synthese.csv and synthese.json (names and bytes)."""
+    h = hashlib.sha256()
+    fichiers = [*sorted((sortie / "avis").iterdir()), sortie / "synthese.csv", sortie / "synthese.json"]
+    for fichier in fichiers:
+        h.update(fichier.name.encode() + b"\0" + fichier.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def comparer(reference: Path, out: Path, n: int, tours: int) -> list[str]:
+    """This tree and ``reference`` side by side: ``-j 1`` and ``-j 2``, ``tours`` alternated rounds, medians."""
+    reponses = _reponses(out, n)
+    arbres = {"avant": reference.resolve(), "après": ROOT}
+    mesures: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    empreintes: dict[str, str] = {}
+    charge = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    for tour in range(tours):
+        for jobs in (1, 2):
+            ordre = list(arbres.items())
+            for nom, arbre in ordre if tour % 2 == 0 else ordre[::-1]:  # ABBA: the second run of a pair
+                # pays the write-back of the first's 50 KB files; alternating the order shares that out
+                sortie = out / "batch" / f"comparaison-{'avant' if nom == 'avant' else 'apres'}"
+                mesures.setdefault((nom, jobs), []).append(_executer(reponses, sortie, jobs, arbre=arbre))
+                empreintes[nom] = _empreinte(sortie)
+    lignes = [
+        f"avant ({arbres['avant']}) et après ({ROOT}) côte à côte : {n} fichiers, {tours} tours alternés "
+        "(ABBA), "
+        f"médianes ; charge de la machine au départ : {charge[0]:.2f} {charge[1]:.2f} {charge[2]:.2f}"
+    ]
+    debits: dict[tuple[str, int], float] = {}
+    for (nom, jobs), liste in mesures.items():
+        murs = sorted(m["mur"] for m in liste)
+        cpus = sorted(m["cpu"] for m in liste)
+        debits[nom, jobs] = n / murs[len(murs) // 2]
+        lignes.append(
+            f"  {nom:<6} -j {jobs} : {debits[nom, jobs]:5.0f} fichiers/s (mur {murs[0]:.1f}–{murs[-1]:.1f} s), "
+            f"CPU {cpus[len(cpus) // 2] / n * 1000:.2f} ms/fichier"
+        )
+    for jobs in (1, 2):
+        lignes.append(f"  -j {jobs} : après / avant = {debits['après', jobs] / debits['avant', jobs]:.2f}×")
+    identiques = empreintes["avant"] == empreintes["après"]
+    lignes.append(
+        "  sorties (avis/, synthese.csv, synthese.json) : "
+        + ("identiques octet pour octet" if identiques else "DIFFÉRENTES")
+    )
+    return lignes
+
+
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reference", type=Path, help="une autre copie du projet, mesurée en alternance")
+    parser.add_argument("--n", type=int, default=4000, help="nombre de fichiers pour --reference")
+    parser.add_argument("--tours", type=int, default=3, help="tours alternés pour --reference")
+    arguments = parser.parse_args()
     sortie = ROOT / "bench-out"
     sortie.mkdir(exist_ok=True)
-    print("\n".join(run(sortie)))
+    if arguments.reference is not None:
+        print("\n".join(comparer(arguments.reference, sortie, arguments.n, arguments.tours)))
+    else:
+        print("\n".join(run(sortie)))
