@@ -67,7 +67,8 @@ def handle_errors(function: F) -> F:
         except EntreeInvalide as exc:
             click.echo(f"Erreur : {exc}", err=True)
             sys.exit(1)
-        except BrokenPipeError:  # the reader stopped (`entadvisor regles | head`): nothing to say, as other tools
+        # the reader stopped (`entadvisor regles | head`): nothing to say, as other tools do
+        except BrokenPipeError:
             import os
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit

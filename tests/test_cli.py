@@ -363,7 +363,8 @@ def test_a_reader_that_stops_early_gets_no_error_message():
     assert process.stdout is not None and process.stderr is not None
     import fcntl
 
-    fcntl.fcntl(process.stdout.fileno(), 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the writer meets the close
+    # F_SETPIPE_SZ: a small pipe, so that the writer meets the close
+    fcntl.fcntl(process.stdout.fileno(), 1031, 4096)
     process.stdout.readline()
     process.stdout.close()
     erreurs = process.stderr.read().decode()
