@@ -115,7 +115,7 @@ def test_enter_keeps_current_then_default_then_unknown() -> None:
         pytest.param(
             "porteur",
             "syndicat_scolaire",
-            "Un syndicat scolaire (syndicat intercommunal à vocation unique ou scolaire : SIVU, SIVOS)",
+            "Un syndicat scolaire (syndicat intercommunal à vocation unique ou scolaire, SIVU ou SIVOS)",
             "3",
             id="choix",
         ),
