@@ -432,7 +432,7 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
             procedure_requise=False,
             existant=True,
             coordonnateur="le coordonnateur du groupement existant",
-            besoins_membres_comptes=True,
+            besoins_membres_comptes=False,
         ),
         f"Un groupement de commandes existant propose un ENT : {acheteur} y {verbe('adhère', 'adhèrent', pluriel)} par "
         "délibération et convention avant sa prochaine consultation ; le coordonnateur conduit la procédure pour tous les membres.",

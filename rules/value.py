@@ -170,7 +170,7 @@ def petit_acheteur_sans_service(moteur):
     Prix(prix=MATCH.prix),
     Duree(annees_contrat=MATCH.annees),
     Projet(couts_ponctuels_ht=MATCH.ponctuels, nombre_eleves_second_degre=MATCH.second_degre),
-    Voie(voie=MATCH.voie, besoins_membres_comptes=MATCH.complet),
+    Voie(voie=MATCH.voie, besoins_membres_comptes=MATCH.complet, existant=MATCH.existant),
     references=[
         R2121,
         "CCP art. R2121-6 (unité fonctionnelle)",
@@ -183,7 +183,7 @@ def petit_acheteur_sans_service(moteur):
     ),
     strate=Strate.VALEUR,
 )
-def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, complet):
+def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, complet, existant):
     total = eleves + (second_degre or 0)
     valeur = calc.estimated_value(total, prix, annees, ponctuels)
     compte = (
@@ -197,11 +197,14 @@ def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, 
         + f" = {montant(valeur)}"
     )
     if voie == "groupement_commandes":
-        perimetre = (
-            "le besoin additionné de tous les membres du groupement"
-            if complet
-            else "les seules écoles de l'acheteur : le besoin des partenaires du groupement reste à ajouter"
-        )
+        if complet:
+            perimetre = "le besoin additionné de tous les membres du groupement"
+        elif existant:
+            perimetre = "les seules écoles de l'acheteur, que le coordonnateur additionne au besoin des autres membres"
+        else:
+            perimetre = (
+                "les seules écoles de l'acheteur : le besoin des partenaires du groupement reste à ajouter"
+            )
     else:
         perimetre = "toutes les écoles du périmètre" + (
             ", collèges et lycées compris" if second_degre else ""
