@@ -76,8 +76,6 @@ ETAPES_REQUISES: tuple[str, ...] = (
 )
 ETAPES_REQUISES += CHAINES[0] + CHAINES[1]
 ETAPES_DE_PREPARATION = ("etat_des_lieux", "preparation")
-MISE_EN_SERVICE_MAXIMUM_MOIS = 9
-"""DOMAIN.md §6: the set-up between notification and opening is months, never a year (the bundled parameter)."""
 CONSEIL_TOUS_LES = 50
 """Every n-th clean case is also built into an Advice (EvaluationError, pydantic validation)."""
 
@@ -279,7 +277,7 @@ def _invariants(
     problems += _achat(answers, faits, ref, parameter_date)
     problems += _experimentation(faits)
     problems += _contrat(faits, ref, vigilance)
-    problems += _calendrier(faits, engine.notes)
+    problems += _calendrier(faits, engine.notes, int(ref["mise_en_service_maximum_mois"].valeur))
     problems += _vigilance(answers, faits, ref, etat.reference, vigilance)
     return problems
 
@@ -434,7 +432,9 @@ def _contrat(faits: dict[str, list[Any]], ref: dict[str, Any], vigilance: set[st
     return problems
 
 
-def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _calendrier(
+    faits: dict[str, list[Any]], notes: list[dict[str, Any]], mise_en_service_max: int
+) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     planning, contrat = faits["Planning"][0], faits["Contrat"][0]
     jalons = [planning[k] for k in ("preparation", "lancement", "notification", "ouverture")]
@@ -454,7 +454,7 @@ def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> lis
     for code, etape in etapes.items():
         if etape["debut"] > etape["fin"]:
             problems.append(("calendrier", f"étape « {code} » du {etape['debut']} au {etape['fin']}"))
-    problems += _plan(faits, etapes)
+    problems += _plan(faits, etapes, mise_en_service_max)
     adhesion = not faits["Voie"][0]["procedure_requise"]
     lancee = planning["consultation_lancee"]
     requises = [code for code in ETAPES_REQUISES if not (lancee and code in ETAPES_DE_PREPARATION)]
@@ -500,8 +500,11 @@ def _calendrier(faits: dict[str, list[Any]], notes: list[dict[str, Any]]) -> lis
     return problems
 
 
-def _plan(faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.plan_invariants, on the facts)."""
+def _plan(
+    faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]], mise_en_service_max: int
+) -> list[tuple[str, str]]:
+    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.plan_invariants, on the facts), with the
+    reference parameters' maximum set-up: a base that stretched it would be caught."""
     planning = faits["Planning"][0]
     analyse = faits["Contexte"][0]["date_analyse"]
     problems: list[tuple[str, str]] = []
@@ -513,11 +516,11 @@ def _plan(faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]]) -> lis
             problems.append(
                 ("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}")
             )
-        if add_months(planning["notification"], MISE_EN_SERVICE_MAXIMUM_MOIS) < planning["ouverture"]:
+        if add_months(planning["notification"], mise_en_service_max) < planning["ouverture"]:
             problems.append(
                 (
                     "calendrier",
-                    f"notification le {planning['notification']}, plus de {MISE_EN_SERVICE_MAXIMUM_MOIS} mois avant "
+                    f"notification le {planning['notification']}, plus de {mise_en_service_max} mois avant "
                     f"l'ouverture du {planning['ouverture']}",
                 )
             )
