@@ -211,7 +211,7 @@ def centrale(moteur):
             procedure=None,
             publicite=None,
             delai_mois=moteur.param("delai_adhesion_mois"),
-            preparation_mois=moteur.param("preparation_adhesion_mois"),
+            preparation_mois=moteur.param("preparation_standard_mois"),
         ),
         "Aucune procédure : l'adhésion à la centrale (délibération de l'assemblée, ou décision de l'exécutif s'il a reçu "
         "délégation) et sa convention suffisent ; les commandes passent ensuite sur le marché de la centrale.",
@@ -235,7 +235,7 @@ def groupement_existant(moteur):
             procedure=None,
             publicite=None,
             delai_mois=moteur.param("delai_adhesion_mois"),
-            preparation_mois=moteur.param("preparation_adhesion_mois"),
+            preparation_mois=moteur.param("preparation_standard_mois"),
         ),
         "Aucune procédure propre : le coordonnateur du groupement la choisit sur le besoin additionné de tous les membres. "
         "Demandez-lui quand sa prochaine consultation sera lancée, et adhérez avant : un membre qui adhère après le "
