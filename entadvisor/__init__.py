@@ -7,7 +7,7 @@ Public API::
     print(advice.achat.procedure, advice.contrat.duree_mois)
 
 Names are imported lazily so that ``entadvisor --help`` stays fast; experta itself is imported by
-``entadvisor._experta`` only (a compatibility shim for Python ≥ 3.10).
+``entadvisor.engine._experta`` only (a compatibility shim for Python ≥ 3.10).
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ _LAZY = {
     "load_answers": "entadvisor.answers",
     "parse_answers": "entadvisor.answers",
     "EntreeInvalide": "entadvisor.errors",
-    "evaluate": "entadvisor.engine",
-    "load_knowledge": "entadvisor.knowledge",
+    "evaluate": "entadvisor.engine.moteur",
+    "load_knowledge": "entadvisor.engine.knowledge",
 }
 
 if TYPE_CHECKING:
-    from .advice import Advice
-    from .answers import Answers, load_answers, parse_answers
-    from .engine import evaluate
-    from .errors import EntreeInvalide
-    from .knowledge import load_knowledge
+    from entadvisor.advice import Advice
+    from entadvisor.answers import Answers, load_answers, parse_answers
+    from entadvisor.engine.knowledge import load_knowledge
+    from entadvisor.engine.moteur import evaluate
+    from entadvisor.errors import EntreeInvalide
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import EcritureImpossible, os_message
+from entadvisor.errors import EcritureImpossible, os_message
 
 
 def _umask() -> int:

@@ -20,8 +20,8 @@ from typing import Any, ClassVar, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import french_input
-from .errors import EntreeInvalide, Probleme, os_message
+from entadvisor import french_input
+from entadvisor.errors import EntreeInvalide, Probleme, os_message
 
 TAILLE_MAX_OCTETS = 256 * 1024
 """An answer file is a few hundred bytes; anything above this is refused before parsing."""
@@ -916,7 +916,7 @@ def answers_to_yaml(data: dict[str, Any]) -> str:
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, what: str = "le fichier") -> None:
     """Write a text file atomically: a temporary file in the same folder, then a rename (see :mod:`._files`)."""
-    from ._files import write_atomic as _write_atomic
+    from entadvisor._files import write_atomic as _write_atomic
 
     _write_atomic(path, text, what=what)
 

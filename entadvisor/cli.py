@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, click_fr
+from entadvisor import __version__, click_fr
 
 click_fr.install()
 
@@ -60,7 +60,7 @@ def handle_errors(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import EntreeInvalide
+        from entadvisor.errors import EntreeInvalide
 
         try:
             return function(*args, **kwargs)
@@ -74,13 +74,13 @@ def handle_errors(function: F) -> F:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
             sys.exit(0)
         except OSError as exc:  # a system error not foreseen by the library: in French, never a traceback
-            from .errors import os_message, visible
+            from entadvisor.errors import os_message, visible
 
             where = f"{visible(str(exc.filename))} : " if exc.filename else ""
             click.echo(f"Erreur : {where}{os_message(exc)}.", err=True)
             sys.exit(1)
         except Exception as exc:
-            from .engine import EvaluationError, RunawayRules
+            from entadvisor.engine.moteur import EvaluationError, RunawayRules
 
             if not isinstance(exc, (EvaluationError, RunawayRules)):
                 raise
@@ -98,8 +98,8 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
-        from .answers import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
-        from .errors import visible
+        from entadvisor.answers import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
+        from entadvisor.errors import visible
 
         try:
             date = dt.date.fromisoformat(str(value))
@@ -140,7 +140,7 @@ option_regles = click.option(
 
 
 def _knowledge(regles: Path | None) -> Any:
-    from .knowledge import load_knowledge
+    from entadvisor.engine.knowledge import load_knowledge
 
     return load_knowledge(regles)
 
@@ -195,22 +195,22 @@ def conseil(
     regles: Path | None,
 ) -> None:
     """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
-    from ._files import check_output
-    from .answers import load_answers
-    from .engine import evaluate
-    from .text import advice_text
+    from entadvisor._files import check_output
+    from entadvisor.answers import load_answers
+    from entadvisor.engine.moteur import evaluate
+    from entadvisor.report.text import advice_text
 
     if html is not None:
         check_output(html, what="le rapport HTML")
     answers = load_answers(fichier, date_analyse=date_analyse)
     advice = evaluate(answers, as_of=date_analyse, knowledge=_knowledge(regles), sensibilite=sensibilite)
     if html is not None:
-        from .report import write_report
+        from entadvisor.report.render import write_report
 
         write_report(advice, html)
         click.echo(f"Rapport écrit : {html}", err=True)
     if docx is not None:
-        from .report_docx import write_docx
+        from entadvisor.report.docx import write_docx
 
         write_docx(advice, docx)
         click.echo(f"Document Word écrit : {docx}", err=True)
@@ -243,7 +243,7 @@ def schema() -> None:
     """Affiche le schéma JSON (JSON Schema) d'un fichier de réponses."""
     import json
 
-    from .answers import Answers
+    from entadvisor.answers import Answers
 
     click.echo(json.dumps(Answers.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -259,10 +259,10 @@ def schema() -> None:
 @handle_errors
 def demo(exemple: str, date_analyse: dt.date | None) -> None:
     """Donne le conseil pour un exemple fourni (une ville d'une douzaine d'écoles)."""
-    from .answers import load_answers
-    from .engine import evaluate
-    from .knowledge import examples_folder
-    from .text import advice_text
+    from entadvisor.answers import load_answers
+    from entadvisor.engine.knowledge import examples_folder
+    from entadvisor.engine.moteur import evaluate
+    from entadvisor.report.text import advice_text
 
     folder = examples_folder()
     path = folder / f"{exemple}.yaml"
@@ -334,7 +334,7 @@ def questionnaire(
     Sans terminal, les réponses peuvent être données sur l'entrée standard, une par ligne : les
     questions s'affichent sur la sortie d'erreur et le conseil sur la sortie standard.
     """
-    from .terminal import lancer_questionnaire
+    from entadvisor.questionnaire.terminal import lancer_questionnaire
 
     code = lancer_questionnaire(
         sortie=sortie,
@@ -493,11 +493,11 @@ def evaluer(
         raise click.UsageError(
             "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
         )
-    from ._files import check_output
+    from entadvisor._files import check_output
 
     check_output(sortie, what="les résultats", folder=True)
     try:
-        from .batch import evaluer_fichiers
+        from entadvisor.batch.run import evaluer_fichiers
 
         bilan = evaluer_fichiers(
             chemins,
@@ -576,10 +576,10 @@ def rapport(
     « pip install playwright »). Avec --docx, la note et le projet d'acte sont écrits en
     document Word, à modifier dans un traitement de texte.
     """
-    from ._files import check_output
-    from .answers import load_answers
-    from .engine import evaluate
-    from .report import print_report, write_report
+    from entadvisor._files import check_output
+    from entadvisor.answers import load_answers
+    from entadvisor.engine.moteur import evaluate
+    from entadvisor.report.render import print_report, write_report
 
     if sortie is None and pdf is None and docx is None:
         raise click.UsageError(
@@ -599,7 +599,7 @@ def rapport(
     if pdf is not None:
         click.echo(f"PDF écrit : {pdf}", err=True)
     if docx is not None:
-        from .report_docx import write_docx
+        from entadvisor.report.docx import write_docx
 
         write_docx(advice, docx)
         click.echo(f"Document Word écrit : {docx}", err=True)
@@ -683,7 +683,7 @@ def verifier(
     Code de sortie 1 en cas d'échec ; chaque cas en échec est écrit dans --sortie comme un fichier
     de réponses, avec sa date d'analyse en commentaire.
     """
-    from .verify import MODES, verify
+    from entadvisor.verify.run import MODES, verify
 
     if rapide and limite is None:
         limite = MODES["rapide"]

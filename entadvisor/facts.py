@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
-from ._experta import Fact as _ExpertaFact
+from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
+from entadvisor.engine._experta import Fact as _ExpertaFact
 
 __all__ = [
     "AND",

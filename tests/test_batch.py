@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor import batch, batch_outputs
 from entadvisor.answers import load_answers
+from entadvisor.batch import outputs as batch_outputs
+from entadvisor.batch import run as batch
 from entadvisor.cli import main
 from entadvisor.errors import EntreeInvalide
 
@@ -440,7 +441,7 @@ def test_des_processus_qui_ne_demarrent_pas_sont_signales_une_fois(
 ) -> None:
     """Workers that cannot load what they need stop the batch with one message, not one per file."""
     report = pytest.importorskip(
-        "entadvisor.report", reason="le module du rapport (issue 5) n'est pas encore là"
+        "entadvisor.report.render", reason="le module du rapport (issue 5) n'est pas encore là"
     )
     monkeypatch.delattr(report, "render_report")  # the main process imports the module; workers fail
     with pytest.raises(EntreeInvalide, match=r"les processus d'évaluation ne démarrent pas .*ImportError"):
@@ -663,7 +664,9 @@ class _Structure(HTMLParser):
 def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path: Path) -> None:
     """--html: a report per valid file; index.html in French, captioned, th with scope, self-contained:
     labels (not codes) with percentages, one table per folder, complete without its inline script."""
-    pytest.importorskip("entadvisor.report", reason="le module du rapport (issue 5) n'est pas encore là")
+    pytest.importorskip(
+        "entadvisor.report.render", reason="le module du rapport (issue 5) n'est pas encore là"
+    )
     sortie = tmp_path / "r"
     resultat = _evaluer(str(mixte), "-o", str(sortie), "--html", "-j", "2")
     assert resultat.exit_code == 1
@@ -698,8 +701,8 @@ def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path:
 
 def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: Path) -> None:
     """35 000 rows in 100 folders: 100 closed groups, every row present, about 0.6 KB a row."""
-    from entadvisor.batch import Bilan
-    from entadvisor.batch_outputs import _Synthese
+    from entadvisor.batch.outputs import _Synthese
+    from entadvisor.batch.run import Bilan
 
     class _Connaissances:
         version, source = "test", "base fournie"

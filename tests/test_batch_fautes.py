@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor import batch
+from entadvisor.batch import run as batch
 from entadvisor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor import batch_outputs
 from entadvisor.answers import load_answers
+from entadvisor.batch import outputs as batch_outputs
 from entadvisor.cli import main
-from entadvisor.engine import evaluate
+from entadvisor.engine.moteur import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"
@@ -168,7 +168,7 @@ def test_un_lot_refuse_par_un_pool_deja_casse_est_rendu_a_la_file() -> None:
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from entadvisor import batch
+    from entadvisor.batch import run as batch
 
     class Pool:
         def __init__(self) -> None:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from entadvisor.answers import FIELDS, REQUIRED
 from entadvisor.cli import main
-from entadvisor.knowledge import load_knowledge
+from entadvisor.engine.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
 from entadvisor.answers import load_answers
 from entadvisor.cli import main
-from entadvisor.engine import (
+from entadvisor.engine._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
+from entadvisor.engine.knowledge import Knowledge, load_knowledge
+from entadvisor.engine.moteur import (
     MAX_FIRINGS,
     FastReteMatcher,
     Moteur,
@@ -26,7 +27,6 @@ from entadvisor.engine import (
     StableDepthStrategy,
     evaluate,
 )
-from entadvisor.knowledge import Knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -66,7 +66,7 @@ def test_importing_entadvisor_and_experta_leaves_no_collections_aliases():
         """
         import collections, logging
         before = list(logging.getLogger().handlers)
-        import entadvisor, entadvisor.engine, experta
+        import entadvisor, entadvisor.engine.moteur, experta
         from experta import KnowledgeEngine
         names = ("Mapping", "MutableMapping", "Sequence", "Callable", "Hashable", "Iterable")
         print([n for n in names if hasattr(collections, n)], logging.getLogger().handlers == before)
@@ -255,7 +255,7 @@ def test_run_with_a_small_limit_raises_runaway_rules_and_the_engine_stays_usable
     expected = _json(EXAMPLES[0], knowledge)
     fired = len(knowledge.engine().trace)
     assert fired > 5
-    monkeypatch.setattr("entadvisor.engine.MAX_FIRINGS", 5)
+    monkeypatch.setattr("entadvisor.engine.moteur.MAX_FIRINGS", 5)
     with pytest.raises(RunawayRules, match="plus de 5 règles déclenchées"):
         _json(EXAMPLES[0], knowledge)
     assert len(knowledge.engine().trace) == 5
@@ -413,7 +413,7 @@ def test_after_a_run_interrupted_by_an_exception_the_next_case_is_unaffected(tmp
 
 def test_experta_stock_matcher_leaks_pending_activations_after_an_interruption(tmp_path):
     """With experta's stock ReteMatcher the same interruption spoils the next case (why FastReteMatcher resets)."""
-    from entadvisor.engine import EvaluationError
+    from entadvisor.engine.moteur import EvaluationError
 
     folder = _knowledge_folder(tmp_path, {"panne": FAILING_TEST_MODULE}, with_bundled_rules=True)
     kb = _with_stock_matcher(load_knowledge(folder))

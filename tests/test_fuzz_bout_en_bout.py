@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entadvisor.answers import FIELDS, _kind, allowed_values, parse_answers
-from entadvisor.engine import evaluate
+from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EntreeInvalide
-from entadvisor.text import advice_text
+from entadvisor.report.text import advice_text
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "questionnaires" / "examples").glob("*.yaml"))
 TEXTS = [path.read_text(encoding="utf-8") for path in EXAMPLES]
@@ -146,7 +146,7 @@ def _check_advice(advice) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def render():  # type: ignore[no-untyped-def]
-    from entadvisor.report import render_report
+    from entadvisor.report.render import render_report
 
     return render_report
 

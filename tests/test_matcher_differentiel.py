@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor._experta import (
+from entadvisor.answers import Answers, load_answers, validate_answers
+from entadvisor.engine._experta import (
     AS,
     MATCH,
     NOT,
@@ -34,11 +35,10 @@ from entadvisor._experta import (
     Rule,
     W,
 )
-from entadvisor._experta import experta as _experta_module
-from entadvisor.answers import Answers, load_answers, validate_answers
-from entadvisor.engine import StableDepthStrategy, evaluate
-from entadvisor.knowledge import examples_folder, load_knowledge
-from entadvisor.verify_sweep import plan
+from entadvisor.engine._experta import experta as _experta_module
+from entadvisor.engine.knowledge import examples_folder, load_knowledge
+from entadvisor.engine.moteur import StableDepthStrategy, evaluate
+from entadvisor.verify.sweep import plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATES = (dt.date(2026, 3, 1), dt.date(2026, 12, 1), dt.date(2028, 2, 1))
@@ -238,7 +238,7 @@ def test_synthetic_knowledge_base_on_random_facts():
 
 
 def test_what_the_compiler_does_not_handle_falls_back_to_rete_with_a_note(knowledge, caplog):
-    from entadvisor.engine import Moteur
+    from entadvisor.engine.moteur import Moteur
 
     exists = _experta_module.EXISTS
     rules = {name: value for name, value in vars(knowledge.engine_class).items() if isinstance(value, Rule)}

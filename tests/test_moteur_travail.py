@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from entadvisor._experta import Fact as ExpertaFact
 from entadvisor.answers import load_answers
-from entadvisor.engine import evaluate, run_at_launch
+from entadvisor.engine._experta import Fact as ExpertaFact
+from entadvisor.engine.knowledge import examples_folder, load_knowledge
+from entadvisor.engine.moteur import evaluate, run_at_launch
 from entadvisor.facts import Fact, Projet
-from entadvisor.knowledge import examples_folder, load_knowledge
-from entadvisor.sensitivity import sensitivity
+from entadvisor.whatif.explore import sensitivity
 
 AS_OF = dt.date(2026, 12, 1)
 
@@ -79,7 +79,7 @@ def test_the_fact_base_stores_scalars_as_experta_would():
 
 
 def test_declaring_still_refuses_what_experta_refuses(knowledge):
-    from entadvisor._experta import FactList, L, QuietFactList
+    from entadvisor.engine._experta import FactList, L, QuietFactList
 
     engine = knowledge.engine()
     engine.reset()
@@ -136,10 +136,10 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 
 
 def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
-    from entadvisor import verify as module
-    from entadvisor.verify import _couverture_de
-    from entadvisor.verify_checks import _reference_defaut
-    from entadvisor.verify_sweep import plan
+    from entadvisor.verify import run as module
+    from entadvisor.verify.checks import _reference_defaut
+    from entadvisor.verify.run import _couverture_de
+    from entadvisor.verify.sweep import plan
 
     knowledge = load_knowledge()
     cas, par_bloc = plan(knowledge, _reference_defaut(), limite=400)
@@ -160,7 +160,7 @@ def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_pla
 
 
 def test_two_choices_giving_the_same_case_fall_back_to_the_deduplicated_plan(tmp_path, monkeypatch):
-    from entadvisor import verify as module
+    from entadvisor.verify import run as module
 
     monkeypatch.setattr(module, "empreinte_cas", lambda cas: b"toujours la meme")
     rapport = module.verify(limite=60, jobs=1, sortie=tmp_path / "echecs")
@@ -182,7 +182,7 @@ def test_the_verifier_runs_with_either_matcher(tmp_path):
 
 EXISTS_MODULE = '''
 """Une règle avec EXISTS, que le filtrage compilé ne traite pas."""
-from entadvisor._experta import experta
+from entadvisor.engine._experta import experta
 from entadvisor.facts import Projet, Strate, regle
 
 
@@ -202,8 +202,8 @@ def existe(moteur):
 def test_a_knowledge_base_using_exists_is_verified_with_rete_and_says_so(tmp_path):
     import shutil
 
-    from entadvisor.knowledge import rules_folder
-    from entadvisor.verify import verify
+    from entadvisor.engine.knowledge import rules_folder
+    from entadvisor.verify.run import verify
 
     dossier = tmp_path / "regles"
     shutil.copytree(rules_folder(), dossier)

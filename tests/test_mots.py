@@ -10,12 +10,12 @@ import pytest
 
 from entadvisor import evaluate, load_answers
 from entadvisor.answers import validate_answers
-from entadvisor.batch import Bilan
+from entadvisor.batch.run import Bilan
 from entadvisor.errors import EntreeInvalide
 from entadvisor.formatting import NNBSP, compte
-from entadvisor.text import advice_text
-from entadvisor.verify import _couverture
-from entadvisor.verify_sweep import Cas
+from entadvisor.report.text import advice_text
+from entadvisor.verify.run import _couverture
+from entadvisor.verify.sweep import Cas
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

@@ -94,7 +94,7 @@ def test_the_wheel_contains_the_knowledge_base_questionnaires_and_templates(name
 
 def test_the_wheel_contains_the_package_and_no_compiled_or_test_files(names):
     """The wheel has the entadvisor modules, and no __pycache__, .pyc or tests."""
-    assert "entadvisor/cli.py" in names and "entadvisor/_experta.py" in names
+    assert "entadvisor/cli.py" in names and "entadvisor/engine/_experta.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith("tests/")]
 
@@ -129,7 +129,7 @@ def elsewhere(tmp_path: Path) -> Path:
 
 def test_the_installed_package_reads_its_bundled_knowledge_base(installed, elsewhere):
     """Installed, entadvisor is imported from the venv and reads the knowledge base inside the package."""
-    code = "import entadvisor.knowledge as k; print(k.__file__); print(k.rules_folder())"
+    code = "import entadvisor.engine.knowledge as k; print(k.__file__); print(k.rules_folder())"
     result = _run(installed / "bin" / "python", "-c", code, cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     module, rules = result.stdout.split()

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from entadvisor import evaluate
 from entadvisor.answers import validate_answers
-from entadvisor.knowledge import load_knowledge
-from entadvisor.plan_invariants import plan_problems
+from entadvisor.engine.knowledge import load_knowledge
+from entadvisor.verify.invariants import plan_problems
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from generate_answers import reponses

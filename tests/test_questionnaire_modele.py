@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from entadvisor.answers import FIELDS, REQUIRED, Answers, allowed_values, validate_answers
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire import (
+from entadvisor.questionnaire.model import (
     Questionnaire,
     load_questionnaire,
     questionnaire_path_par_defaut,

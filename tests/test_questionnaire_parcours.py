@@ -10,7 +10,8 @@ import pytest
 
 from entadvisor.answers import load_answers
 from entadvisor.errors import EntreeInvalide, Probleme
-from entadvisor.parcours import (
+from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, load_questionnaire
+from entadvisor.questionnaire.parcours import (
     LigneRevue,
     Parcours,
     Position,
@@ -18,7 +19,6 @@ from entadvisor.parcours import (
     lire_reponses_partielles,
     texte_fichier,
 )
-from entadvisor.questionnaire import INCONNU, RETOUR, Marque, Question, load_questionnaire
 
 QUESTIONNAIRE = load_questionnaire()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from entadvisor.questionnaire import INCONNU, load_questionnaire
+from entadvisor.questionnaire.model import INCONNU, load_questionnaire
 
 QUESTIONS = {q.id: q for q in load_questionnaire().questions()}
 

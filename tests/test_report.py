@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined
 from test_report_fixture import advice_data, advice_ville
 
 from entadvisor.advice import Advice
-from entadvisor.report import (
+from entadvisor.report.render import (
     NavigateurIntrouvable,
     _environment,
     render_report,
@@ -26,7 +26,7 @@ from entadvisor.report import (
     write_pdf,
     write_report,
 )
-from entadvisor.report_view import PARTIES, textes_cites
+from entadvisor.report.view import PARTIES, textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -43,7 +43,7 @@ QUESTIONS_CLES = (
 
 def example_advice(path: Path, *, sensibilite: bool = False) -> Advice:
     from entadvisor.answers import load_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     return evaluate(load_answers(path), as_of=AS_OF, sensibilite=sensibilite)
 
@@ -225,7 +225,7 @@ def test_deliberation_is_the_act_the_knowledge_base_concluded() -> None:
 
 def test_a_decision_of_the_maire_replaces_the_deliberation_within_the_delegation() -> None:
     from entadvisor.answers import load_answers, validate_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(
         exclude_none=True
@@ -446,7 +446,7 @@ def test_write_pdf_without_chromium_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No browser: a French message naming apt-get and pip, and no PDF left behind."""
-    import entadvisor.report as report
+    import entadvisor.report.render as report
 
     html = tmp_path / "r.html"
     write_report(advice_ville(), html)

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from entadvisor.answers import allowed_values, load_answers, validate_answers
-from entadvisor.engine import evaluate
+from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report import render_report
+from entadvisor.report.render import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -133,7 +133,7 @@ def _plain(html: str) -> str:
 
 def _docx_text(advice: Any) -> str:
     docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
-    from entadvisor.report_docx import docx_bytes
+    from entadvisor.report.docx import docx_bytes
 
     document = docx.Document(io.BytesIO(docx_bytes(advice)))
     parts = [p.text for p in document.paragraphs]

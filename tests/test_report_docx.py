@@ -21,11 +21,11 @@ from click.testing import CliRunner
 
 from entadvisor.advice import Advice
 from entadvisor.answers import load_answers, validate_answers
-from entadvisor.engine import evaluate
+from entadvisor.engine.moteur import evaluate
 
 docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
 
-from entadvisor.report_docx import docx_bytes, write_docx  # noqa: E402
+from entadvisor.report.docx import docx_bytes, write_docx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -198,7 +198,7 @@ def test_rapport_and_conseil_commands_write_the_docx(tmp_path: Path) -> None:
 
 def test_the_questionnaires_last_step_offers_the_docx(tmp_path: Path) -> None:
     """After the HTML report, the terminal offers PDF and DOCX; choosing DOCX writes it beside the HTML."""
-    from entadvisor import terminal
+    from entadvisor.questionnaire import terminal
 
     class Asker:
         def __init__(self) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from entadvisor.report import render_report
+from entadvisor.report.render import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -27,7 +27,7 @@ SENSIBILITE = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
 def render_example(path: Path, *, sensibilite: bool = False) -> str:
     """The report of one example answer file, with the fixed analysis date of the golden files."""
     from entadvisor.answers import load_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     return render_report(evaluate(load_answers(path), as_of=AS_OF, sensibilite=sensibilite))
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from test_report_fixture import advice_ville
 
-from entadvisor.report import find_chromium, render_report, write_pdf, write_report
+from entadvisor.report.render import find_chromium, render_report, write_pdf, write_report
 
 pytestmark = pytest.mark.navigateur
 
@@ -149,7 +149,7 @@ def test_write_pdf_prints_a_tagged_a4_pdf(navigateur: None, tmp_path: Path) -> N
 
 def test_write_pdf_through_the_chromium_command_line(navigateur: None, tmp_path: Path) -> None:
     """The fallback without Playwright: chromium --print-to-pdf gives a tagged PDF too."""
-    from entadvisor import report
+    from entadvisor.report import render as report
 
     html, pdf = tmp_path / "rapport.html", tmp_path / "rapport.pdf"
     write_report(advice_ville(), html)
@@ -177,7 +177,7 @@ def test_rapport_command_writes_the_pdf(navigateur: None, tmp_path: Path) -> Non
 @pytest.fixture(scope="module")
 def index_lot(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The index.html of a batch of the examples in two folders, one file in error."""
-    from entadvisor.batch import evaluer_fichiers
+    from entadvisor.batch.run import evaluer_fichiers
 
     entree = tmp_path_factory.mktemp("lot") / "reponses"
     for numero, example in enumerate(EXAMPLES):
@@ -253,7 +253,7 @@ GRAND_EXEMPLE = "grande-ville-besoins-specifiques"
 
 def _projet(changes: dict[str, Any]) -> Any:
     from entadvisor.answers import load_answers, validate_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     data = load_answers(BASE).model_dump(exclude_none=True)
     return evaluate(validate_answers(data | changes), as_of=AS_OF)
@@ -264,7 +264,7 @@ def imprimes(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> dict
     """Every example and the three projects printed to PDF by Chromium (axe and reflow checked on the way),
     without the annexes; the twelve-school example also with them."""
     from entadvisor.answers import load_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     folder = tmp_path_factory.mktemp("imprimes")
     advices = {p.stem: evaluate(load_answers(p), as_of=AS_OF) for p in EXAMPLES}
@@ -358,7 +358,7 @@ def test_the_pdf_outline_and_running_header_name_the_project(imprimes: dict[str,
 def test_print_report_numbers_the_pages_of_the_table_of_contents(navigateur: None, tmp_path: Path) -> None:
     """Two printings: the printed table of contents gives the page of each section, as the outline does."""
     pypdf = pytest.importorskip("pypdf", reason="pypdf absent : pip install pypdf")
-    from entadvisor.report import print_report
+    from entadvisor.report.render import print_report
 
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
     pages = print_report(_projet(PROJETS["projet-12-ecoles"]), pdf, html_path=html)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from entadvisor.charts import PALETTE
-from entadvisor.report import reports_folder
+from entadvisor.report.charts import PALETTE
+from entadvisor.report.render import reports_folder
 
 
 def luminance(hex_colour: str) -> float:

@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from entadvisor.answers import load_answers, validate_answers
-from entadvisor.engine import evaluate
+from entadvisor.engine.knowledge import load_knowledge
+from entadvisor.engine.moteur import evaluate
 from entadvisor.formatting import montant, nombre
-from entadvisor.knowledge import load_knowledge
-from entadvisor.sensitivity import sensitivity
-from entadvisor.text import advice_text
+from entadvisor.report.text import advice_text
+from entadvisor.whatif.explore import sensitivity
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"

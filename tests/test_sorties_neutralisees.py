@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from entadvisor import batch_outputs
 from entadvisor.answers import Answers
-from entadvisor.engine import evaluate
+from entadvisor.batch import outputs as batch_outputs
+from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EntreeInvalide, Probleme, visible
-from entadvisor.questionnaire import load_questionnaire
-from entadvisor.text import advice_text
+from entadvisor.questionnaire.model import load_questionnaire
+from entadvisor.report.text import advice_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
 CONTROLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -61,7 +61,7 @@ def test_a_csv_cell_holds_no_raw_control_character():
 
 def test_the_report_isolates_the_names_with_bdi(avis_piege):
     """In the report, the project and collectivité names sit inside <bdi> (the title and the header)."""
-    from entadvisor.report import render_report
+    from entadvisor.report.render import render_report
 
     page = render_report(avis_piege)
     assert re.search(r"<h1><bdi>ENT [^<]*enilno</bdi></h1>", page)

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from entadvisor import terminal
 from entadvisor.answers import Answers, load_answers
 from entadvisor.cli import main
+from entadvisor.questionnaire import terminal
 
 SAISIES = {
     "nom_projet": "ENT des écoles de Saint-Martin",
@@ -107,8 +107,8 @@ def _lire(path: Path) -> dict[str, Any]:
 
 def test_piped_run_gives_the_same_advice_as_conseil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Prompts go to stderr, the advice alone to stdout, and it is the advice of ``conseil`` on the file."""
-    pytest.importorskip("entadvisor.engine")
-    pytest.importorskip("entadvisor.text")
+    pytest.importorskip("entadvisor.engine.moteur")
+    pytest.importorskip("entadvisor.report.text")
     monkeypatch.chdir(tmp_path)
     result = _run(["--date-analyse", "2026-11-29"], [*LIGNES, ""])
     assert result.exit_code == 0, result.output
@@ -263,7 +263,7 @@ def test_existing_file_on_a_terminal_asks_what_to_do(
 ) -> None:
     """On a terminal, an existing file can be resumed, replaced, or left alone."""
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
-    monkeypatch.setitem(sys.modules, "entadvisor.report", None)  # no report offer here
+    monkeypatch.setitem(sys.modules, "entadvisor.report.render", None)  # no report offer here
     chemin = tmp_path / "r.yaml"
     chemin.write_text("nombre_ecoles: 3\n", encoding="utf-8")
     suite = {
@@ -298,9 +298,9 @@ def test_interruption_at_the_report_offer_keeps_the_complete_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conseil_factice: list[Answers]
 ) -> None:
     """After the advice, an interruption says where the complete answers are and how to get the report."""
-    rapport = types.ModuleType("entadvisor.report")
+    rapport = types.ModuleType("entadvisor.report.render")
     rapport.write_report = lambda advice, path: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "entadvisor.report", rapport)
+    monkeypatch.setitem(sys.modules, "entadvisor.report.render", rapport)
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     chemin = tmp_path / "r.yaml"
     result = _run(["-o", str(chemin)], [*LIGNES, ""])
@@ -354,7 +354,7 @@ def test_missing_engine_says_how_to_get_the_advice(tmp_path: Path, monkeypatch: 
 
     def sans_moteur(date_analyse: Any, connaissances: Any) -> Any:
         def conseiller(answers: Answers) -> tuple[Any, str]:
-            raise ImportError("No module named 'entadvisor.text'")
+            raise ImportError("No module named 'entadvisor.report.text'")
 
         return conseiller
 
@@ -371,9 +371,9 @@ def test_report_is_offered_on_a_terminal(
 ) -> None:
     """When the report module exists and a person is at the terminal, the HTML report is offered."""
     ecrits: list[tuple[Any, Path]] = []
-    rapport = types.ModuleType("entadvisor.report")
+    rapport = types.ModuleType("entadvisor.report.render")
     rapport.write_report = lambda advice, path: ecrits.append((advice, Path(path)))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "entadvisor.report", rapport)
+    monkeypatch.setitem(sys.modules, "entadvisor.report.render", rapport)
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     chemin = tmp_path / "r.yaml"
     result = _run(["-o", str(chemin)], [*LIGNES, "", "o", "", ""])
@@ -388,7 +388,7 @@ def test_no_report_offer_without_report_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conseil_factice: list[Answers]
 ) -> None:
     """Without the report module the offer is skipped silently."""
-    monkeypatch.setitem(sys.modules, "entadvisor.report", None)
+    monkeypatch.setitem(sys.modules, "entadvisor.report.render", None)
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     result = _run(["-o", str(tmp_path / "r.yaml")], [*LIGNES, ""])
     assert result.exit_code == 0, result.output
@@ -405,7 +405,7 @@ def test_help_is_french() -> None:
 
 def test_a_piped_run_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Piped (no terminal, no COLUMNS): questions, help, review and advice all fit 80 columns."""
-    pytest.importorskip("entadvisor.engine")
+    pytest.importorskip("entadvisor.engine.moteur")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COLUMNS", raising=False)
     lignes = ["?", *LIGNES[:2], "?", *LIGNES[2:], ""]  # with the help of the first and third questions

@@ -16,7 +16,7 @@ import yaml
 
 from entadvisor._files import FichierVerrouille, exclusive_lock
 from entadvisor.errors import EntreeInvalide
-from entadvisor.terminal import texte_en_place
+from entadvisor.questionnaire.terminal import texte_en_place
 
 DATE = "2026-11-29"
 PROMPT = r"Réponse(?: \([^)\r\n]*\))?(?: \[[^\]\r\n]*\])? : "
@@ -101,8 +101,8 @@ def test_a_hash_inside_quotes_is_not_a_comment():
 
 def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
     """`--reprendre` reads « version: "1" », « 1 850 » and « 15/03/2027 », and refuses 0x0C with its line."""
-    from entadvisor.parcours import lire_reponses_partielles
-    from entadvisor.questionnaire import load_questionnaire
+    from entadvisor.questionnaire.model import load_questionnaire
+    from entadvisor.questionnaire.parcours import lire_reponses_partielles
 
     modele = load_questionnaire()
     chemin = tmp_path / "r.yaml"
@@ -118,7 +118,7 @@ def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
 
 def test_the_questionnaire_refuses_a_date_decades_away_as_the_answer_file_would():
     """A launch date typed 60 years ahead is refused at the prompt, with the window to type in."""
-    from entadvisor.questionnaire import load_questionnaire
+    from entadvisor.questionnaire.model import load_questionnaire
 
     question = load_questionnaire().question("date_lancement")
     assert question is not None

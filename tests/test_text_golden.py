@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from entadvisor.text import advice_text
+from entadvisor.report.text import advice_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -23,7 +23,7 @@ LARGEUR = 80
 
 def text_of(path: Path) -> str:
     from entadvisor.answers import load_answers
-    from entadvisor.engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     return advice_text(evaluate(load_answers(path), as_of=AS_OF), largeur=LARGEUR) + "\n"
 

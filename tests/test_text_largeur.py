@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from entadvisor import evaluate, load_answers
-from entadvisor.text import advice_summary, advice_text, largeur_terminal
+from entadvisor.report.text import advice_summary, advice_text, largeur_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

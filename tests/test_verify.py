@@ -18,11 +18,11 @@ from click.testing import CliRunner
 
 from entadvisor.answers import load_answers
 from entadvisor.cli import main
-from entadvisor.engine import EvaluationError, evaluate
-from entadvisor.knowledge import load_knowledge, rules_folder
-from entadvisor.verify import plan, verify
-from entadvisor.verify_checks import _reference_defaut
-from entadvisor.verify_sweep import _blocs, _dimensions
+from entadvisor.engine.knowledge import load_knowledge, rules_folder
+from entadvisor.engine.moteur import EvaluationError, evaluate
+from entadvisor.verify.checks import _reference_defaut
+from entadvisor.verify.run import plan, verify
+from entadvisor.verify.sweep import _blocs, _dimensions
 
 LIMITE = 200
 """Cases per sample: every mutation below is hit several times (measured at 200: 7 to 65 cases)."""

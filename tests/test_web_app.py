@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from entadvisor.answers import FORMAT_VERSION
 from entadvisor.cli import main
-from entadvisor.questionnaire import Question, load_questionnaire
+from entadvisor.questionnaire.model import Question, load_questionnaire
 from entadvisor.web import creer_app
 from entadvisor.web.projets import Dossier, ProjetIntrouvable, slug_de
 from entadvisor.web.sigles import Sigles, expansion
@@ -192,7 +192,7 @@ def test_the_rural_commune_answers_je_ne_sais_pas_to_the_mutualised_offer(
 
 def test_the_web_and_the_terminal_files_give_the_same_advice_json(tmp_path: Path) -> None:
     """Same answers typed in the browser and in the terminal: same file content, same advice JSON."""
-    pytest.importorskip("entadvisor.engine")
+    pytest.importorskip("entadvisor.engine.moteur")
     for nom in ("commune-rurale-1-ecole", "interco-45-ecoles"):
         reponses = persona(nom)
         visiteur = Visiteur(tmp_path / "web")
@@ -740,7 +740,7 @@ def test_a_project_begun_in_the_browser_is_finished_in_the_terminal(tmp_path: Pa
 def test_without_chromium_the_pdf_link_is_absent_and_the_pdf_address_says_why(
     visiteur: Visiteur, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from entadvisor import report
+    from entadvisor.report import render as report
 
     monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)
     slug = visiteur.creer("Sans Chromium")

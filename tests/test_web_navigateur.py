@@ -27,7 +27,7 @@ import pytest
 from test_report_navigateur import check_report, missing_browser_stack
 from test_web_app import DATE, QUESTIONNAIRE, fichier_attendu, lire, persona, valeur_de_formulaire
 
-from entadvisor.report import CHROMIUM_FLAGS, find_chromium
+from entadvisor.report.render import CHROMIUM_FLAGS, find_chromium
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.lent]
 

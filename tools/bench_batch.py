@@ -181,8 +181,9 @@ ETAPES = (
 def _profil(dossier: Path, n: int) -> list[str]:
     """cProfile of the worker function on ``n`` files, in this process, grouped by stage."""
     import entadvisor  # noqa: F401  -- the experta shim first
-    from entadvisor import batch, batch_outputs
-    from entadvisor.knowledge import load_knowledge
+    from entadvisor.batch import outputs as batch_outputs
+    from entadvisor.batch import run as batch
+    from entadvisor.engine.knowledge import load_knowledge
 
     fichiers = batch.collecter([dossier])[:n]
     knowledge = load_knowledge()

@@ -93,7 +93,7 @@ MATCHERS = ("compile", "rete")
 
 def _evaluations(knowledge: Any) -> tuple[list[str], dict[str, Any]]:
     from entadvisor import evaluate, load_answers
-    from entadvisor.synthesis import build_advice
+    from entadvisor.engine.synthesis import build_advice
 
     lines = [
         f"evaluate() avec le moteur déjà construit : médiane des médianes de {ROUNDS} tours de {RUNS} "
@@ -273,11 +273,11 @@ import datetime as dt
 from entadvisor.cli import main
 t1 = time.perf_counter()
 from entadvisor import evaluate, load_answers
-from entadvisor.text import advice_text
+from entadvisor.report.text import advice_text
 t2 = time.perf_counter()
 answers = load_answers("questionnaires/examples/ville-12-ecoles.yaml")
 t3 = time.perf_counter()
-from entadvisor.knowledge import load_knowledge
+from entadvisor.engine.knowledge import load_knowledge
 knowledge = load_knowledge()
 t4 = time.perf_counter()
 knowledge.engine()
@@ -378,7 +378,7 @@ def _imports() -> tuple[list[str], dict[str, Any]]:
 def run(out: Path) -> list[str]:
     sys.path.insert(0, str(ROOT))
     import entadvisor  # noqa: F401  -- the experta shim first
-    from entadvisor.knowledge import load_knowledge
+    from entadvisor.engine.knowledge import load_knowledge
 
     knowledge = load_knowledge()
     builds = {}

@@ -57,9 +57,9 @@ def _fr(x: float, decimales: int = 0) -> str:
 def run(out: Path) -> list[str]:
     import entadvisor  # noqa: F401  -- the experta shim first
     from entadvisor.answers import Answers, load_answers
-    from entadvisor.knowledge import examples_folder, load_knowledge
-    from entadvisor.sensitivity import sensitivity
-    from entadvisor.verify import plan, verify
+    from entadvisor.engine.knowledge import examples_folder, load_knowledge
+    from entadvisor.verify.run import plan, verify
+    from entadvisor.whatif.explore import sensitivity
 
     lines: list[str] = []
     knowledge = load_knowledge()
@@ -155,8 +155,8 @@ FILTRAGES = ("compile", "rete")
 def _filtrages(knowledge: object, n_complet: int) -> list[str]:
     """Both matchers side by side, in alternation: a fraction of --complet, and --sensibilite of one file."""
     from entadvisor.answers import load_answers
-    from entadvisor.engine import evaluate
-    from entadvisor.knowledge import examples_folder
+    from entadvisor.engine.knowledge import examples_folder
+    from entadvisor.engine.moteur import evaluate
 
     n = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_N", "6000"))
     tours = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_TOURS", "1"))
@@ -207,7 +207,7 @@ def _filtrages(knowledge: object, n_complet: int) -> list[str]:
 
 def _evaluations(answers: object, knowledge: object) -> int:
     """How many engine runs one what-if analysis makes (counted on a fresh evaluator)."""
-    import entadvisor.sensitivity as module
+    import entadvisor.whatif.explore as module
 
     made: list[object] = []
     original = module._Evaluateur.__init__

@@ -4,7 +4,7 @@ Every page is plain HTML (no JavaScript), drawn by one jinja2 Environment with a
 StrictUndefined; every form is POSTed then redirected (an invalid form is shown again, with its
 errors). Pages: the home page (the dossier's projects, and a new one), one page per section of the
 questionnaire, the review of the answers, the advice (the note of the report) and the downloads.
-The flow is the terminal's (:mod:`entadvisor.parcours`, :mod:`entadvisor.questionnaire`); each answer
+The flow is the terminal's (:mod:`entadvisor.questionnaire.parcours`, :mod:`entadvisor.questionnaire.model`); each answer
 is written at once to the project's answer file (:mod:`.projets`).
 """
 
@@ -27,9 +27,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import EntreeInvalide
-from ..parcours import Parcours
-from ..questionnaire import Questionnaire, Section, load_questionnaire
+from entadvisor.errors import EntreeInvalide
+from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
+from entadvisor.questionnaire.parcours import Parcours
+
 from . import formulaire
 from .projets import Dossier, ProjetIntrouvable
 from .securite import CHAMP_JETON, COOKIE, TAILLE_MAX_REQUETE, Garde, Jetons, hotes_permis, secret_du_dossier
@@ -43,7 +44,7 @@ def note_html(advice: Any) -> str:
 
     The one place where the web front end asks the report module for the note (swap it here).
     """
-    from ..report import render_report
+    from entadvisor.report.render import render_report
 
     return render_report(advice)
 
@@ -71,7 +72,7 @@ def _glossaire(dossier_rapports: Path) -> dict[str, str]:
 
 
 def glossaire() -> dict[str, str]:
-    from ..report import reports_folder
+    from entadvisor.report.render import reports_folder
 
     return _glossaire(reports_folder())
 
@@ -163,8 +164,8 @@ class Application:
 
     def conseil(self, slug: str) -> tuple[Parcours, Any]:
         """The project's advice, or (parcours, None) while its answers are incomplete or inconsistent."""
-        from ..answers import validate_answers
-        from ..engine import evaluate
+        from entadvisor.answers import validate_answers
+        from entadvisor.engine.moteur import evaluate
 
         parcours = self.dossier.lire(slug)
         if not parcours.en_revue or parcours.problemes():
@@ -317,7 +318,7 @@ def _routes(app: Application) -> list[Route]:
         _, advice = app.conseil(slug)
         if advice is None:
             return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from ..report import find_chromium
+        from entadvisor.report.render import find_chromium
 
         barre = app.dessiner("barre_conseil.html.j2", slug=slug, pdf=find_chromium() is not None)
         return HTMLResponse(_inserer_barre(note_html(advice), barre))
@@ -332,7 +333,7 @@ def _routes(app: Application) -> list[Route]:
         _, advice = app.conseil(slug)
         if advice is None:
             return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from ..report import render_report
+        from entadvisor.report.render import render_report
 
         return _telechargement(render_report(advice), f"{slug}-rapport.html", "text/html; charset=utf-8")
 
@@ -341,7 +342,7 @@ def _routes(app: Application) -> list[Route]:
         _, advice = app.conseil(slug)
         if advice is None:
             return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from ..report import write_pdf, write_report
+        from entadvisor.report.render import write_pdf, write_report
 
         with tempfile.TemporaryDirectory(prefix="entadvisor-web-") as dossier:
             html, pdf = Path(dossier) / f"{slug}.html", Path(dossier) / f"{slug}.pdf"
@@ -432,7 +433,7 @@ def creer_app(
     async def navigateur_absent(request: Request, exc: Exception) -> Response:
         return app.page_erreur(503, "PDF indisponible", str(exc))
 
-    from ..report import NavigateurIntrouvable
+    from entadvisor.report.render import NavigateurIntrouvable
 
     starlette = Starlette(
         routes=_routes(app),

@@ -1,10 +1,10 @@
 """One section of the questionnaire as an HTML form, and the reading of that form back into answers.
 
 Nothing here decides the flow or parses an answer in its own way: which questions are asked comes
-from :meth:`Question.visible <entadvisor.questionnaire.Question.visible>`, the parsing of numbers,
-dates and words from :meth:`Question.valider <entadvisor.questionnaire.Question.valider>` (the
+from :meth:`Question.visible <entadvisor.questionnaire.model.Question.visible>`, the parsing of numbers,
+dates and words from :meth:`Question.valider <entadvisor.questionnaire.model.Question.valider>` (the
 terminal's French parsing), and the removal of answers whose condition stopped holding from
-:class:`~entadvisor.parcours.Parcours`. Each field is named after its answer key and each choice's
+:class:`~entadvisor.questionnaire.parcours.Parcours`. Each field is named after its answer key and each choice's
 value is its code; yes/no answers are ``oui``/``non``; « je ne sais pas » is the value ``ne_sait_pas``.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..parcours import Parcours
-from ..questionnaire import INCONNU, Question, Section
+from entadvisor.questionnaire.model import INCONNU, Question, Section
+from entadvisor.questionnaire.parcours import Parcours
 
 NSP = "ne_sait_pas"
 """The value of the « Je ne sais pas » box (or radio) of an optional question."""

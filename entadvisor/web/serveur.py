@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..errors import EntreeInvalide
+from entadvisor.errors import EntreeInvalide
 
 LOCALES = ("127.0.0.1", "localhost", "::1")
 

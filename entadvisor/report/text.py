@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from .advice import Advice
-from .errors import visible
-from .formatting import annee_scolaire, date_fr, duree_mois, montant, pluriel
+from entadvisor.advice import Advice
+from entadvisor.errors import visible
+from entadvisor.formatting import annee_scolaire, date_fr, duree_mois, montant, pluriel
 
 VOIES = {
     "centrale_achat": "adhésion à une centrale d'achat",

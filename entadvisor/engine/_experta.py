@@ -213,4 +213,4 @@ class QuietFactList(FactList):
         return None
 
 
-from ._matcher import CompiledMatcher, NotCompilable  # noqa: E402 -- the matcher reads the names above
+from entadvisor.engine._matcher import CompiledMatcher, NotCompilable  # noqa: E402 -- the matcher reads the names above

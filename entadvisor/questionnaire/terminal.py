@@ -2,8 +2,8 @@
 
 Prompts go to stderr through ``click.prompt(type=str, err=True)``; stdout carries only the advice.
 The same code runs on a terminal, with answers piped on stdin one per line, under click's CliRunner
-and with a screen reader. Parsing is French and lives in :mod:`entadvisor.questionnaire`; navigation
-is the :class:`~entadvisor.parcours.Parcours` state machine. :func:`lancer_questionnaire` is
+and with a screen reader. Parsing is French and lives in :mod:`entadvisor.questionnaire.model`; navigation
+is the :class:`~entadvisor.questionnaire.parcours.Parcours` state machine. :func:`lancer_questionnaire` is
 what ``entadvisor questionnaire`` runs: answer file handling (never overwritten without consent,
 written after every answer), interruption (Ctrl-C or end of input: exit 130 with the command to
 resume), then the advice and the offer of the HTML report.
@@ -25,11 +25,18 @@ from typing import Any
 
 import click
 
-from ._files import exclusive_lock
-from .answers import Answers, write_atomic
-from .errors import EntreeInvalide, Probleme
-from .parcours import LigneRevue, Parcours, Position, executer, lire_reponses_partielles, texte_fichier
-from .questionnaire import RETOUR, Marque, Question, load_questionnaire
+from entadvisor._files import exclusive_lock
+from entadvisor.answers import Answers, write_atomic
+from entadvisor.errors import EntreeInvalide, Probleme
+from entadvisor.questionnaire.model import RETOUR, Marque, Question, load_questionnaire
+from entadvisor.questionnaire.parcours import (
+    LigneRevue,
+    Parcours,
+    Position,
+    executer,
+    lire_reponses_partielles,
+    texte_fichier,
+)
 
 DEFAUT_SORTIE = Path("reponses-ent.yaml")
 """The answer file written when ``-o`` is not given, in the current folder."""
@@ -45,7 +52,7 @@ def _echo(texte: str = "") -> None:
 
 
 def _largeur() -> int:
-    from .text import largeur_terminal
+    from entadvisor.report.text import largeur_terminal
 
     return min(100, largeur_terminal())  # 80 when unknown or piped, like the advice
 
@@ -63,7 +70,7 @@ def _paragraphe(texte: str, largeur: int | None = None, premier: str = "", suite
 class PlainAsker:
     """Line-mode prompts with French parsing: ``?`` help, ``<`` previous question, Enter default.
 
-    Implements :class:`~entadvisor.parcours.Interface`, plus the yes/no and numbered choices
+    Implements :class:`~entadvisor.questionnaire.parcours.Interface`, plus the yes/no and numbered choices
     that the session needs around the questionnaire.
     """
 
@@ -255,8 +262,8 @@ Conseiller = Callable[[Answers], tuple[Any, str]]
 
 def _conseiller_par_defaut(date_analyse: dt.date | None, connaissances: Any) -> Conseiller:
     def conseiller(answers: Answers) -> tuple[Any, str]:
-        from .engine import evaluate
-        from .text import advice_text
+        from entadvisor.engine.moteur import evaluate
+        from entadvisor.report.text import advice_text
 
         advice = evaluate(answers, as_of=date_analyse, knowledge=connaissances)
         return advice, advice_text(advice)
@@ -493,7 +500,7 @@ def _lancer_questionnaire(
             return 1
     connaissances = None
     if regles is not None:
-        from .knowledge import load_knowledge
+        from entadvisor.engine.knowledge import load_knowledge
 
         connaissances = load_knowledge(regles)  # a broken knowledge base fails before the questions
     commande = _commande_reprise(cible, date_analyse, regles, questionnaire)
@@ -595,8 +602,8 @@ def _interruption(nombre: int, cible: Path, commande: str, ecrit: bool) -> None:
 def _afficher_conseil(advice: Any, texte: str, cible: Path, asker: PlainAsker, interactif: bool) -> None:
     """At a terminal, the short summary first and the full advice on request, through a pager (the
     full advice is some 150 lines); piped, the full advice on stdout, for the program that reads it."""
-    from .advice import Advice
-    from .text import advice_summary
+    from entadvisor.advice import Advice
+    from entadvisor.report.text import advice_summary
 
     if not interactif or not isinstance(advice, Advice):
         click.echo(texte)
@@ -616,7 +623,7 @@ def _afficher_conseil(advice: Any, texte: str, cible: Path, asker: PlainAsker, i
 def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: bool) -> int:
     """Offer the HTML report when the report module exists and a person is at the terminal."""
     try:
-        from .report import write_report
+        from entadvisor.report.render import write_report
     except ImportError:
         return 0
     html = cible.with_suffix(".html")
@@ -636,12 +643,12 @@ def _proposer_rapport(advice: Any, cible: Path, asker: PlainAsker, interactif: b
     formats = ["non", "en PDF (imprimé par Chromium)", "en document Word (DOCX), à modifier", "les deux"]
     choix = asker.choisir("Écrire aussi le rapport dans un autre format ?", formats, 1)
     if choix in (2, 4):
-        from .report import print_report
+        from entadvisor.report.render import print_report
 
         print_report(advice, chemin.with_suffix(".pdf"), html_path=chemin)
         _echo(f"PDF écrit : {chemin.with_suffix('.pdf')}")
     if choix in (3, 4):
-        from .report_docx import write_docx
+        from entadvisor.report.docx import write_docx
 
         write_docx(advice, chemin.with_suffix(".docx"))
         _echo(f"Document Word écrit : {chemin.with_suffix('.docx')}")

@@ -5,7 +5,7 @@ a scripted fake in tests, an arrow-key interface): current question, next and pr
 conditions, review and edit, resume at the first unanswered question, and removal of an answer
 whose condition no longer holds. :func:`executer` runs it against an :class:`Interface`.
 :func:`texte_fichier` and :func:`lire_reponses_partielles` write and read partial answer files.
-The questionnaire model, its loader and the parsing of answers are in :mod:`entadvisor.questionnaire`.
+The questionnaire model, its loader and the parsing of answers are in :mod:`entadvisor.questionnaire.model`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .answers import (
+from entadvisor.answers import (
     FIELDS,
     FORMAT_VERSION,
     Answers,
@@ -26,8 +26,8 @@ from .answers import (
     read_mapping,
     validate_answers,
 )
-from .errors import EntreeInvalide, Probleme
-from .questionnaire import INCONNU, RETOUR, Marque, Question, Questionnaire, Section
+from entadvisor.errors import EntreeInvalide, Probleme
+from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, Questionnaire, Section
 
 # --- the flow -----------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 The reference parameters of the independent threshold checker, the verification engine that
 records every declaration (so that two rules concluding on one question are seen as a conflict),
 and the invariants checked on each case (:func:`_verifier_cas`). The fired rules are counted
-per batch of cases, from which :mod:`entadvisor.verify` reports the dead ones.
+per batch of cases, from which :mod:`entadvisor.verify.run` reports the dead ones.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from .advice import FormatExperimentation as _Format
-from .advice import Procedure as _Procedure
-from .advice import Voie as _Voie
-from .answers import Answers
-from .calculations import add_months, months_between
-from .engine import run_at_launch
-from .errors import EntreeInvalide
-from .formatting import date_fr, montant, nombre
-from .parameters import ParameterSet, load_parameters
+from entadvisor.advice import FormatExperimentation as _Format
+from entadvisor.advice import Procedure as _Procedure
+from entadvisor.advice import Voie as _Voie
+from entadvisor.answers import Answers
+from entadvisor.calculations import add_months, months_between
+from entadvisor.engine.moteur import run_at_launch
+from entadvisor.engine.parameters import ParameterSet, load_parameters
+from entadvisor.errors import EntreeInvalide
+from entadvisor.formatting import date_fr, montant, nombre
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 
@@ -84,7 +84,7 @@ CONSEIL_TOUS_LES = 50
 
 
 def _reference(reference: str | os.PathLike[str] | None) -> tuple[ParameterSet, Path, str]:
-    from .knowledge import rules_folder
+    from entadvisor.engine.knowledge import rules_folder
 
     if reference is None:
         folder = rules_folder() / "parameters"
@@ -124,13 +124,13 @@ def _moteur(knowledge: Any, filtrage: str | None = None) -> tuple[Any, list[tupl
     experta merges a fact equal to one already declared, so two rules concluding the same thing
     would leave one fact: the wrapper sees every declaration, with the rule that made it.
     """
-    from .engine import matcher_name
+    from entadvisor.engine.moteur import matcher_name
 
     filtrage = matcher_name(filtrage)
     found = _MOTEURS.get((id(knowledge), filtrage))
     if found is not None and found[0] is knowledge:
         return found[1], found[2]
-    from ._experta import clear_matcher_caches
+    from entadvisor.engine._experta import clear_matcher_caches
 
     engine = knowledge.engine_class(knowledge, filtrage)
     clear_matcher_caches()
@@ -184,7 +184,7 @@ def _verifier_cas(
 ) -> list[tuple[str, str]]:
     from pydantic import ValidationError
 
-    from .engine import EvaluationError
+    from entadvisor.engine.moteur import EvaluationError
 
     t0 = time.process_time()
     try:
@@ -206,7 +206,7 @@ def _verifier_cas(
     except Exception as exc:  # a fact missing a field, a wrong type...: the base concluded something unusable
         problems = [("exception", f"contrôle impossible : {type(exc).__name__} : {exc}")]
     if not problems and numero % CONSEIL_TOUS_LES == 0:
-        from .synthesis import build_advice
+        from entadvisor.engine.synthesis import build_advice
 
         try:
             build_advice(engine, answers, as_of, parameter_date)
@@ -503,7 +503,7 @@ def _calendrier(
 def _plan(
     faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]], mise_en_service_max: int
 ) -> list[tuple[str, str]]:
-    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.plan_invariants, on the facts), with the
+    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.verify.invariants, on the facts), with the
     reference parameters' maximum set-up: a base that stretched it would be caught."""
     planning = faits["Planning"][0]
     analyse = faits["Contexte"][0]["date_analyse"]

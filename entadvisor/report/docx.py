@@ -21,8 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .advice import Advice
-from .errors import EntreeInvalide
+from entadvisor.advice import Advice
+from entadvisor.errors import EntreeInvalide
 
 VOID = {"br", "meta", "link", "img", "input", "hr", "col", "source", "wbr"}
 SKIP = {"svg", "style", "script", "nav", "head", "title", "figure"}
@@ -277,7 +277,7 @@ def docx_bytes(advice: Advice, *, folder: Path | None = None) -> bytes:
             "python-docx",
             "le document Word demande la bibliothèque python-docx : « pip install python-docx ».",
         ) from None
-    from .report import render_report
+    from entadvisor.report.render import render_report
 
     tree = _parse(render_report(advice, folder=folder))
     document = docx.Document()

@@ -5,8 +5,8 @@ guide, each question with its id (an answer key of :class:`~entadvisor.answers.A
 text and help, its type, choices, bounds, default, whether « je ne sais pas » is accepted, and the
 condition on earlier answers under which it is asked.
 
-The flow that asks the questions (:class:`~entadvisor.parcours.Parcours`, run by
-:func:`~entadvisor.parcours.executer`) and the partial answer files are in :mod:`entadvisor.parcours`.
+The flow that asks the questions (:class:`~entadvisor.questionnaire.parcours.Parcours`, run by
+:func:`~entadvisor.questionnaire.parcours.executer`) and the partial answer files are in :mod:`entadvisor.questionnaire.parcours`.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .answers import FIELDS, REQUIRED, Answers
-from .duplicates import load_yaml
-from .errors import EntreeInvalide, Probleme
-from .french_input import NON as _NON  # one parser for the prompt and the answer files
-from .french_input import OUI as _OUI
-from .french_input import DateInexistante, parse_date, parse_integer, parse_number
-from .french_input import simplify as _simplifier
-from .french_input import without_spaces as _sans_espaces
+from entadvisor._yaml import load_yaml
+from entadvisor.answers import FIELDS, REQUIRED, Answers
+from entadvisor.errors import EntreeInvalide, Probleme
+from entadvisor.french_input import NON as _NON  # one parser for the prompt and the answer files
+from entadvisor.french_input import OUI as _OUI
+from entadvisor.french_input import DateInexistante, parse_date, parse_integer, parse_number
+from entadvisor.french_input import simplify as _simplifier
+from entadvisor.french_input import without_spaces as _sans_espaces
 
 NOM_FICHIER = "ent-premier-degre.yaml"
 
@@ -367,7 +367,7 @@ class Question(_Modele):
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
         if date is None:
             raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
-        from .answers import ECART_DATES_ANS, _years_later
+        from entadvisor.answers import ECART_DATES_ANS, _years_later
 
         aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
         mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
@@ -454,17 +454,17 @@ class Questionnaire(_Modele):
 
 
 def questionnaire_path_par_defaut() -> Path:
-    """The bundled questionnaire: ``entadvisor.knowledge.questionnaire_path()`` when it exists,
+    """The bundled questionnaire: ``entadvisor.engine.knowledge.questionnaire_path()`` when it exists,
     else inside the installed wheel (``entadvisor/_kb/questionnaires/``), else beside the source tree."""
     try:
-        from .knowledge import questionnaire_path
+        from entadvisor.engine.knowledge import questionnaire_path
     except ImportError:
         pass
     else:
         chemin = questionnaire_path()
         if chemin.is_file():
             return chemin
-    paquet = Path(__file__).resolve().parent
+    paquet = Path(__file__).resolve().parent.parent
     installe = paquet / "_kb" / "questionnaires" / NOM_FICHIER
     return installe if installe.is_file() else paquet.parent / "questionnaires" / NOM_FICHIER
 

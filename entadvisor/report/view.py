@@ -4,7 +4,7 @@
 draws its charts (:mod:`.charts`); :func:`textes_cites` groups the cited articles and sources, and
 :func:`valeur_parametre` puts a parameter's value in words. It reasons about nothing: every
 conclusion comes from the advice. The jinja2 environment, its filters and the writing of the HTML
-and PDF files are in :mod:`entadvisor.report`.
+and PDF files are in :mod:`entadvisor.report.render`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__, formatting
-from .advice import Advice, Parametre
-from .charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
+from entadvisor import __version__, formatting
+from entadvisor.advice import Advice, Parametre
+from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
 TITRES: dict[str, str] = {
     "essentiel": "Ce qui est proposé",

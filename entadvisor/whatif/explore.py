@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import FIELDS, Answers, allowed_values
-from .formatting import date_fr, duree_mois, montant, nombre
+from entadvisor.answers import FIELDS, Answers, allowed_values
+from entadvisor.formatting import date_fr, duree_mois, montant, nombre
 
 RECOMMANDATIONS = ("achat", "experimentation", "contrat")
 SEUILS = (
@@ -360,7 +360,7 @@ def _json(value: Any) -> Any:
 
 def _cles_decisives(knowledge: Any) -> list[str]:
     """Categorical answers read by the rules that decide the three recommendations, in answer-file order."""
-    from .facts import Strate
+    from entadvisor.facts import Strate
 
     lues: set[str] = set()
     for rule in knowledge.rules:
@@ -409,7 +409,7 @@ def sensitivity(
     """What would change the advice: one dict per change and recommendation (see the module docstring).
 
     With ``cles``, only the other values of those answers are tried (no numeric frontiers): what
-    :func:`~entadvisor.engine.evaluate` does by itself for an answer given as « je ne sais pas ».
+    :func:`~entadvisor.engine.moteur.evaluate` does by itself for an answer given as « je ne sais pas ».
     ``base`` is :func:`conseil_du_moteur` of an engine that has just run these answers at ``as_of``
     (``evaluate`` passes it, so that the base case is not evaluated a second time).
     """

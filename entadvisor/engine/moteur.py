@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ._experta import (
+from entadvisor.advice import Advice
+from entadvisor.answers import Answers, check_dates, validate_answers
+from entadvisor.engine._experta import (
     Agenda,
     CompiledMatcher,
     DefFacts,
@@ -31,10 +33,8 @@ from ._experta import (
     Rule,
     unfreeze,
 )
-from .advice import Advice
-from .answers import Answers, check_dates, validate_answers
-from .facts import NOTES, Contexte, Projet, Seuils
-from .parameters import ParameterValue
+from entadvisor.engine.parameters import ParameterValue
+from entadvisor.facts import NOTES, Contexte, Projet, Seuils
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 MAX_FIRINGS = 2_000
@@ -55,7 +55,7 @@ MATCHERS = {"compile": CompiledMatcher, "rete": FastReteMatcher}
 
 MATCHER_VARIABLE = "ENTADVISOR_MATCHER"
 
-_log = logging.getLogger("entadvisor.engine")
+_log = logging.getLogger("entadvisor.engine.moteur")
 
 
 def matcher_name(name: str | None = None) -> str:
@@ -111,7 +111,7 @@ class StableDepthStrategy(DepthStrategy):
 
 
 class Moteur(KnowledgeEngine):
-    """The engine: rules are attached by :mod:`entadvisor.knowledge` as class attributes."""
+    """The engine: rules are attached by :mod:`entadvisor.engine.knowledge` as class attributes."""
 
     __strategy__ = StableDepthStrategy
     __matcher__: type = CompiledMatcher
@@ -339,10 +339,10 @@ def evaluate(
 
     ``as_of`` is the date of the analysis (default: today). The thresholds are those in force at
     the planned launch of the consultation when it is answered, else at the analysis date.
-    ``knowledge`` is a :class:`~entadvisor.knowledge.Knowledge`, a folder, or None for the bundled one.
+    ``knowledge`` is a :class:`~entadvisor.engine.knowledge.Knowledge`, a folder, or None for the bundled one.
     """
-    from .knowledge import Knowledge, load_knowledge
-    from .synthesis import build_advice
+    from entadvisor.engine.knowledge import Knowledge, load_knowledge
+    from entadvisor.engine.synthesis import build_advice
 
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge(Path(knowledge) if knowledge is not None else None)
@@ -354,7 +354,7 @@ def evaluate(
     parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
     if both_ways:
-        from .sensitivity import _A_EVALUER, conseil_du_moteur, sensitivity
+        from entadvisor.whatif.explore import _A_EVALUER, conseil_du_moteur, sensitivity
 
         # the what-if runs its cases at the answered launch or the analysis date: when the run above
         # ended at that date, its facts are the what-if's base case (read before the engine runs again)

@@ -6,7 +6,7 @@ parent only draws the sweep's choices (cheap and sequential: seeded generators);
 its cases' answers from them (the costly part: pupils and prices solved on a threshold). A case
 is checked from the engine's facts and notes directly, without building the pydantic Advice
 (about 0.8 ms, 15 %, saved per case); every 50th clean case is also turned into an Advice, so that
-:class:`~entadvisor.engine.EvaluationError` and the Advice model are exercised too.
+:class:`~entadvisor.engine.moteur.EvaluationError` and the Advice model are exercised too.
 
 **The sweep.** Dimensions are derived from the answer model and the parameter files, never typed
 here: the categorical answers come from :func:`entadvisor.answers.allowed_values`; the parameter
@@ -63,12 +63,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import FIELDS, Answers, allowed_values, answers_to_yaml
-from .engine import matcher_name
-from .formatting import compte, date_fr, nombre
-from .parameters import load_parameters
-from .verify_checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
-from .verify_sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
+from entadvisor.answers import FIELDS, Answers, allowed_values, answers_to_yaml
+from entadvisor.engine.moteur import matcher_name
+from entadvisor.engine.parameters import load_parameters
+from entadvisor.formatting import compte, date_fr, nombre
+from entadvisor.verify.checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
+from entadvisor.verify.sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
 
 LOT = 200
 MAX_FICHIERS = 200
@@ -84,7 +84,7 @@ _ETAT: _Etat | None = None
 
 def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> None:
     global _ETAT
-    from .knowledge import load_knowledge
+    from entadvisor.engine.knowledge import load_knowledge
 
     knowledge = load_knowledge(folder)
     engine, declarations = _moteur(knowledge, filtrage)
@@ -290,13 +290,13 @@ def verify(
 ) -> Rapport:
     """Sweep the answer space of a knowledge base and check every case (see the module docstring).
 
-    ``knowledge`` is a :class:`~entadvisor.knowledge.Knowledge`, a folder or None (the bundled
+    ``knowledge`` is a :class:`~entadvisor.engine.knowledge.Knowledge`, a folder or None (the bundled
     one); ``reference`` a folder of reference parameters (default: the bundled parameters);
     ``jobs`` worker processes (default: the cores); ``limite`` an evenly spread sample;
     ``filtrage`` the engine's matcher (``compile`` or ``rete``; default ``$ENTADVISOR_MATCHER``, else ``compile``).
     Failing cases are written into ``sortie`` (stale ``echec-*.yaml`` files there are removed first).
     """
-    from .knowledge import Knowledge, load_knowledge
+    from entadvisor.engine.knowledge import Knowledge, load_knowledge
 
     debut = time.perf_counter()
     if not isinstance(knowledge, Knowledge):
@@ -498,7 +498,7 @@ def _ecrire_echecs(rapport: Rapport, echecs: dict[int, Cas], knowledge: Any) -> 
 
 def _evaluation(c: Cas, knowledge: Any) -> str:
     """What the full pipeline says about a failing case (EvaluationError for a missing or double conclusion)."""
-    from .engine import evaluate
+    from entadvisor.engine.moteur import evaluate
 
     try:
         advice = evaluate(c.reponses, as_of=c.date_analyse, knowledge=knowledge)

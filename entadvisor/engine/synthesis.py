@@ -2,7 +2,7 @@
 
 Nothing is decided here: every value comes from a fact a rule declared or a note a rule wrote. If
 the knowledge base failed to conclude on a question it must answer, or concluded two different
-things, :class:`~entadvisor.engine.EvaluationError` says so (``entadvisor verifier`` relies on it).
+things, :class:`~entadvisor.engine.moteur.EvaluationError` says so (``entadvisor verifier`` relies on it).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .advice import (
+from entadvisor.advice import (
     Achat,
     ActeDecision,
     Advice,
@@ -33,7 +33,7 @@ from .advice import (
     Vigilance,
     VoieEcartee,
 )
-from .answers import Answers
+from entadvisor.answers import Answers
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -72,7 +72,7 @@ SEUILS_AFFICHES = (
 
 
 def _one(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
-    from .engine import EvaluationError
+    from entadvisor.engine.moteur import EvaluationError
 
     found = facts.get(name, [])
     if not found:

@@ -26,7 +26,7 @@ import inspect
 import keyword
 from typing import Any
 
-from ._experta import (
+from entadvisor.engine._experta import (
     AND,
     ANDFC,
     NOT,

@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from .calculations import add_months
+from entadvisor.calculations import add_months
 
 UN_JOUR = dt.timedelta(days=1)
 

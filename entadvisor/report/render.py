@@ -3,7 +3,7 @@
 :func:`render_report` turns an :class:`~entadvisor.advice.Advice` into HTML with the templates of
 the ``reports/`` folder: inline CSS and SVG, no JavaScript, no external request, system fonts,
 French formatting. It reasons about nothing: every conclusion comes from the advice; this module
-and its view (:class:`~entadvisor.report_view.Vue`) only word it (labels of ``reports/libelles.yaml``),
+and its view (:class:`~entadvisor.report.view.Vue`) only word it (labels of ``reports/libelles.yaml``),
 group it and draw it (:mod:`.charts`).
 
 :func:`write_report` writes the file atomically; :func:`write_pdf` prints it through the headless
@@ -23,12 +23,12 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import formatting
-from ._files import atomic_path
-from .advice import Advice
-from .answers import write_atomic
-from .errors import EntreeInvalide
-from .report_view import Vue, _annees, _as_date, _nombre, upper_first
+from entadvisor import formatting
+from entadvisor._files import atomic_path
+from entadvisor.advice import Advice
+from entadvisor.answers import write_atomic
+from entadvisor.errors import EntreeInvalide
+from entadvisor.report.view import Vue, _annees, _as_date, _nombre, upper_first
 
 TEMPLATE = "advice.html.j2"
 
@@ -54,9 +54,9 @@ class NavigateurIntrouvable(EntreeInvalide):
 def reports_folder() -> Path:
     """The folder of the report templates: the knowledge base's if it says, else the wheel's or the repo's."""
     try:
-        from .knowledge import reports_folder as knowledge_reports_folder
+        from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
     except ImportError:
-        here = Path(__file__).resolve().parent
+        here = Path(__file__).resolve().parent.parent
         for candidate in (here / "_kb" / "reports", here.parent / "reports"):
             if (candidate / TEMPLATE).is_file():
                 return candidate
@@ -157,7 +157,7 @@ def section_pages(pdf_path: str | os.PathLike[str]) -> dict[str, int]:
         import pypdf
     except ImportError:
         return {}
-    from .report_view import TITRES
+    from entadvisor.report.view import TITRES
 
     by_title = {title: key for key, title in TITRES.items()}
     reader = pypdf.PdfReader(str(pdf_path))

@@ -28,8 +28,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .duplicates import load_yaml
-from .errors import EntreeInvalide, Probleme
+from entadvisor._yaml import load_yaml
+from entadvisor.errors import EntreeInvalide, Probleme
 
 
 class Reference(BaseModel):

@@ -32,7 +32,7 @@ than walked. Files are sorted by path: the outputs are the same whatever ``jobs`
   prints. ``<nom>`` is the file's path relative to the common folder of all inputs, folders
   joined by ``__``, characters other than letters, digits, ``.``, ``-`` and ``_`` replaced by
   ``_``; a name already taken (case-insensitive) gets ``-2``, ``-3``…
-- with ``html``: ``rapports/<nom>.html`` (the report of :mod:`entadvisor.report`) and
+- with ``html``: ``rapports/<nom>.html`` (the report of :mod:`entadvisor.report.render`) and
   ``index.html``, an accessible, self-contained comparative table linking every report.
 - ``.entadvisor-evaluer.manifeste``: the list of the files this run writes. It is written first,
   so that ``ecraser`` can remove exactly what a previous run (even an interrupted one) wrote,
@@ -80,8 +80,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .answers import load_answers
-from .batch_outputs import (
+from entadvisor.answers import load_answers
+from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
     EXPERIMENTATIONS,
@@ -96,11 +96,11 @@ from .batch_outputs import (
     nommer,
     visible_vite,
 )
-from .engine import evaluate
-from .errors import EcritureImpossible, EntreeInvalide, os_message, visible
-from .formatting import compte as compte_fr
-from .formatting import date_fr, nombre
-from .text import PROCEDURES, VOIES
+from entadvisor.engine.moteur import evaluate
+from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
+from entadvisor.formatting import compte as compte_fr
+from entadvisor.formatting import date_fr, nombre
+from entadvisor.report.text import PROCEDURES, VOIES
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 LOT_MAX = 128
@@ -169,12 +169,12 @@ def _initialiser(
         as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None, compresser=compresser
     )
     try:
-        from .knowledge import load_knowledge
+        from entadvisor.engine.knowledge import load_knowledge
 
         _etat["knowledge"] = load_knowledge(regles)
         _etat["knowledge"].engine()  # already built when forked from the main process; built here otherwise
         if html:
-            from .report import render_report
+            from entadvisor.report.render import render_report
 
             _etat["rendre"] = render_report
     except Exception as exc:  # said by the first chunk (a failing initializer only breaks the pool)
@@ -399,7 +399,7 @@ def evaluer_fichiers(
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
-    from .knowledge import load_knowledge
+    from entadvisor.engine.knowledge import load_knowledge
 
     debut = time.perf_counter()
     as_of = as_of or dt.date.today()
@@ -408,7 +408,7 @@ def evaluer_fichiers(
     knowledge.engine()  # built once here: forked workers inherit it warm
     if html:
         try:
-            from . import report  # noqa: F401
+            from entadvisor.report import render as report  # noqa: F401
         except ImportError as exc:
             raise EntreeInvalide(
                 None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."

@@ -1,9 +1,9 @@
-"""The outputs of ``entadvisor evaluer``: where and how :mod:`entadvisor.batch` writes its results.
+"""The outputs of ``entadvisor evaluer``: where and how :mod:`entadvisor.batch.run` writes its results.
 
 The output names (``avis/<nom>.json``), the output folder and its manifest (what ``ecraser``
 may remove), the atomic writers, and the synthesis streamed in path order: ``synthese.csv``,
 ``synthese.json`` and, with ``html``, ``index.html``. The formats are described in the
-documentation of :mod:`entadvisor.batch`.
+documentation of :mod:`entadvisor.batch.run`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import EntreeInvalide, visible
-from .formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
-from .text import FORMATS, PROCEDURES, VOIES
+from entadvisor.errors import EntreeInvalide, visible
+from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
+from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
 
-if TYPE_CHECKING:  # for the annotations only: entadvisor.batch imports this module
-    from .batch import Bilan, _Progression
+if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
+    from entadvisor.batch.run import Bilan, _Progression
 
 COLONNES = (
     "fichier",
@@ -300,7 +300,7 @@ def _libelles_vigilance() -> dict[str, str]:
     """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
     import yaml
 
-    from .knowledge import reports_folder
+    from entadvisor.engine.knowledge import reports_folder
 
     try:
         data = yaml.safe_load((reports_folder() / "libelles.yaml").read_text(encoding="utf-8")) or {}

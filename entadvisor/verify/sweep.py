@@ -2,7 +2,7 @@
 
 The dimensions (the answer combinations, the estimated values aimed at both sides of every
 threshold, the dates around every change of the parameter files), the blocks that cross them,
-and :func:`plan`, the list of distinct cases. The sweep is described in :mod:`entadvisor.verify`.
+and :func:`plan`, the list of distinct cases. The sweep is described in :mod:`entadvisor.verify.run`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import allowed_values
-from .calculations import size_contract
-from .parameters import ParameterSet
-from .verify_checks import _reference_defaut
+from entadvisor.answers import allowed_values
+from entadvisor.calculations import size_contract
+from entadvisor.engine.parameters import ParameterSet
+from entadvisor.verify.checks import _reference_defaut
 
 SEUILS_VALEUR = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen", "seuil_achat_innovant")
 """Thresholds the estimated value is compared with: the sweep aims at both sides of each."""

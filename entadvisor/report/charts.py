@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .formatting import annee_scolaire, date_fr, nombre
+from entadvisor.formatting import annee_scolaire, date_fr, nombre
 
 PALETTE: dict[str, str] = {
     "texte": "#1e1e1e",

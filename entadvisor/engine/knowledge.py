@@ -17,12 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ._experta import Rule
-from .errors import EntreeInvalide
-from .facts import Regle
-from .parameters import ParameterSet, load_parameters
+from entadvisor.engine._experta import Rule
+from entadvisor.engine.parameters import ParameterSet, load_parameters
+from entadvisor.errors import EntreeInvalide
+from entadvisor.facts import Regle
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _kb_root() -> Path:
@@ -69,12 +69,12 @@ class Knowledge:
 
         Built once per matcher: compiling the rules, or building experta's Rete network, is the costly part.
         """
-        from .engine import matcher_name
+        from entadvisor.engine.moteur import matcher_name
 
         name = matcher_name(matcher)
         engine = self._engines.get(name)
         if engine is None:
-            from ._experta import clear_matcher_caches
+            from entadvisor.engine._experta import clear_matcher_caches
 
             engine = self._engines[name] = self.engine_class(self, name)
             clear_matcher_caches()
@@ -116,7 +116,7 @@ def _collect_rules(modules: list[ModuleType]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=8)
 def _load(folder: Path) -> Knowledge:
-    from .engine import Moteur
+    from entadvisor.engine.moteur import Moteur
 
     if not folder.is_dir():
         raise EntreeInvalide(str(folder), "dossier de règles introuvable.")

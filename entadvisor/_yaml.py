@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import EntreeInvalide, Probleme
+from entadvisor.errors import EntreeInvalide, Probleme
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -1,0 +1,1 @@
+"""The views of an Advice: the report for elected officials (HTML, PDF, DOCX), its charts, the terminal text."""

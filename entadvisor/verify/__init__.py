@@ -1,0 +1,1 @@
+"""The verifier: every knowledge case and a sweep of generated cases checked against the policy."""
