@@ -9,7 +9,7 @@ promet rien que le projet n'a pas (pas d'autorité académique ni de DPO associ�
 insuffisant, des usages faibles, pas de voisins pour acheter ensemble). Le conseil prévoit donc les
 démarches correspondantes, et un point de vigilance (« reponse_inconnue ») nomme chaque hypothèse, la
 valeur retenue et la personne à qui la vérifier. L'offre mutualisée inconnue, elle, est traitée par
-rules/buyer.py (le conseil est montré dans les deux cas).
+rules/acheteur.py (le conseil est montré dans les deux cas).
 
 Limites : l'hypothèse prudente peut alourdir le conseil (une expérimentation recommandée pour un
 équipement peut-être bon) ; c'est voulu : une réponse vérifiée le corrige.

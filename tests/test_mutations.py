@@ -54,7 +54,7 @@ def test_the_cases_pass_on_an_unchanged_copy(tmp_path: Path) -> None:
 def test_a_misspelt_note_kind_is_an_error_not_a_lost_reason(tmp_path: Path) -> None:
     """« raison » → « raisons » in one rule: the evaluation fails loudly, naming the kind."""
     regles = _copie(tmp_path)
-    module = regles / "contract.py"
+    module = regles / "contrat.py"
     source = module.read_text(encoding="utf-8")
     assert '"raison",' in source
     module.write_text(source.replace('"raison",', '"raisons",', 1), encoding="utf-8")

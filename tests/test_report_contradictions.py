@@ -169,7 +169,7 @@ def test_no_sentence_contradicts_the_answers(path: Path, key: str, value: Any) -
     problems = _contradictions(reponses, _plain(render_report(advice, annexes=True)))
     if problems and all(CONNU in p for p in problems) and advice.achat.voie == "procedure_propre":
         pytest.xfail(
-            "texte de la règle VOIE-PROCEDURE-PROPRE (rules/buyer.py) : « Aucune offre mutualisée ni aucun partenaire "
+            "texte de la règle VOIE-PROCEDURE-PROPRE (rules/acheteur.py) : « Aucune offre mutualisée ni aucun partenaire "
             "n'est signalé » alors qu'une offre a été signalée puis écartée — à corriger dans la base de connaissances"
         )
     assert not problems, "\n".join(problems)

@@ -153,8 +153,8 @@ def test_les_processus_donnent_le_meme_rapport(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "regle", "code"),
     [
-        pytest.param("buyer.py", "VOIE-PROCEDURE-PROPRE", "voie_absente", id="sans-voie-procedure-propre"),
-        pytest.param("procurement.py", "PROC-MAPA", "procedure_absente", id="sans-proc-mapa"),
+        pytest.param("acheteur.py", "VOIE-PROCEDURE-PROPRE", "voie_absente", id="sans-voie-procedure-propre"),
+        pytest.param("procedure.py", "PROC-MAPA", "procedure_absente", id="sans-proc-mapa"),
     ],
 )
 def test_une_regle_supprimee_est_detectee(tmp_path: Path, module: str, regle: str, code: str) -> None:
@@ -195,12 +195,12 @@ def test_un_seuil_decale_dans_une_regle_est_detecte(tmp_path: Path) -> None:
     """Tranche rules comparing with dispense × 1,1 are caught even against the copy's own parameters."""
     regles = _copie(tmp_path)
     _remplacer(
-        regles / "value.py",
+        regles / "valeur.py",
         "TEST(lambda v, dispense: v < dispense)",
         "TEST(lambda v, dispense: v < dispense * 1.1)",
     )
     _remplacer(
-        regles / "value.py",
+        regles / "valeur.py",
         "TEST(lambda v, dispense, publicite, europeen: dispense <= v < min(publicite, europeen))",
         "TEST(lambda v, dispense, publicite, europeen: dispense * 1.1 <= v < min(publicite, europeen))",
     )
@@ -211,7 +211,7 @@ def test_un_seuil_decale_dans_une_regle_est_detecte(tmp_path: Path) -> None:
 
 def _dupliquer_voie(regles: Path, conclusion: str) -> None:
     """A second VOIE-PROCEDURE-PROPRE, under another id, concluding ``conclusion``."""
-    module = regles / "buyer.py"
+    module = regles / "acheteur.py"
     texte = module.read_text(encoding="utf-8")
     debut, fin = _definition(texte, "VOIE-PROCEDURE-PROPRE")
     copie = texte[debut:fin].replace('"VOIE-PROCEDURE-PROPRE"', '"VOIE-PROCEDURE-PROPRE-BIS"')
@@ -249,7 +249,7 @@ def test_une_exception_dans_une_regle_est_un_echec(tmp_path: Path) -> None:
     """A rule that raises is reported with its message, never propagated."""
     regles = _copie(tmp_path)
     _remplacer(
-        regles / "procurement.py",
+        regles / "procedure.py",
         "def mapa(moteur, voie, existant, v, dispense, europeen, besoin):\n",
         "def mapa(moteur, voie, existant, v, dispense, europeen, besoin):\n    1 / 0\n",
     )

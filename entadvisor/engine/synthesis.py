@@ -181,7 +181,7 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         raisons=_raisons(notes, "experimentation"),
     )
 
-    phases = [  # concluded by the contract rule (rules/contract.py), partitioning the contract
+    phases = [  # concluded by the contract rule (rules/contrat.py), partitioning the contract
         Phase(phase=code, libelle=libelle, debut=debut, fin=fin, mois=mois)
         for code, libelle, debut, fin, mois in contrat["phases"]
     ]
