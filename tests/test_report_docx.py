@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from entadvisor.advice import Advice
 from entadvisor.answers import load_answers, validate_answers
-from entadvisor.engine.moteur import evaluate
+from entadvisor.api import evaluate
 
 docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
 

@@ -262,7 +262,7 @@ Conseiller = Callable[[Answers], tuple[Any, str]]
 
 def _conseiller_par_defaut(date_analyse: dt.date | None, connaissances: Any) -> Conseiller:
     def conseiller(answers: Answers) -> tuple[Any, str]:
-        from entadvisor.engine.moteur import evaluate
+        from entadvisor.api import evaluate
         from entadvisor.report.text import advice_text
 
         advice = evaluate(answers, as_of=date_analyse, knowledge=connaissances)

@@ -165,7 +165,7 @@ class Application:
     def conseil(self, slug: str) -> tuple[Parcours, Any]:
         """The project's advice, or (parcours, None) while its answers are incomplete or inconsistent."""
         from entadvisor.answers import validate_answers
-        from entadvisor.engine.moteur import evaluate
+        from entadvisor.api import evaluate
 
         parcours = self.dossier.lire(slug)
         if not parcours.en_revue or parcours.problemes():
