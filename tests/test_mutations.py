@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_case
+from plugin_cas import check_case
 
 from entadvisor.errors import EvaluationError
 from entadvisor.report import text

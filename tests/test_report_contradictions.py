@@ -132,7 +132,8 @@ def _plain(html: str) -> str:
 
 
 def _docx_text(advice: Any) -> str:
-    docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
+    import docx
+
     from entadvisor.report.docx import docx_bytes
 
     document = docx.Document(io.BytesIO(docx_bytes(advice)))

@@ -107,8 +107,6 @@ def _lire(path: Path) -> dict[str, Any]:
 
 def test_piped_run_gives_the_same_advice_as_conseil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Prompts go to stderr, the advice alone to stdout, and it is the advice of ``conseil`` on the file."""
-    pytest.importorskip("entadvisor.engine.moteur")
-    pytest.importorskip("entadvisor.report.text")
     monkeypatch.chdir(tmp_path)
     result = _run(["--date-analyse", "2026-11-29"], [*LIGNES, ""])
     assert result.exit_code == 0, result.output
@@ -405,7 +403,6 @@ def test_help_is_french() -> None:
 
 def test_a_piped_run_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Piped (no terminal, no COLUMNS): questions, help, review and advice all fit 80 columns."""
-    pytest.importorskip("entadvisor.engine.moteur")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COLUMNS", raising=False)
     lignes = ["?", *LIGNES[:2], "?", *LIGNES[2:], ""]  # with the help of the first and third questions

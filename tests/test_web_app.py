@@ -192,7 +192,6 @@ def test_the_rural_commune_answers_je_ne_sais_pas_to_the_mutualised_offer(
 
 def test_the_web_and_the_terminal_files_give_the_same_advice_json(tmp_path: Path) -> None:
     """Same answers typed in the browser and in the terminal: same file content, same advice JSON."""
-    pytest.importorskip("entadvisor.engine.moteur")
     for nom in ("commune-rurale-1-ecole", "interco-45-ecoles"):
         reponses = persona(nom)
         visiteur = Visiteur(tmp_path / "web")
