@@ -168,7 +168,7 @@ def test_un_lot_refuse_par_un_pool_deja_casse_est_rendu_a_la_file() -> None:
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from entadvisor.batch import run as batch
+    from entadvisor._pool import Pool as WorkerPool
 
     class Pool:
         def __init__(self) -> None:
@@ -190,11 +190,12 @@ def test_un_lot_refuse_par_un_pool_deja_casse_est_rendu_a_la_file() -> None:
         def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
             self.recues.extend(i for i, _ in lignes)
 
-    execution = batch._Execution.__new__(batch._Execution)
+    execution = WorkerPool.__new__(WorkerPool)
     execution.jobs, execution.lot, execution.pannes_de_suite = 2, 2, 0
+    execution.fonction = print  # never called: the fake pool answers the chunks itself
     execution.suspects = deque()
     execution.file = deque((i, f"f{i}.yaml", f"f{i}") for i in range(8))
-    execution.synthese = synthese = Synthese()  # type: ignore[assignment]
+    execution.receveur = synthese = Synthese()  # type: ignore[assignment]
     assert execution._repartir(Pool()) is True  # type: ignore[arg-type]
     assert synthese.recues == [0]  # the chunk sent before is received (chunks of one file at this size)
     assert [t[0] for t in execution.file] == [1, 2, 3, 4, 5, 6, 7] and not execution.suspects

@@ -44,9 +44,9 @@ a temporary file in the same folder, then a rename. The per-file outputs are not
 43 KB per file): a rename is atomic for an interrupted process, and after a power cut a batch is
 simply run again. The small files (``synthese.csv``, ``index.html``, the manifest) are.
 
-**Parallelism.** ``jobs`` worker processes (default: the cores), each with one warm engine (the
-engine does not pickle; threads are unsafe: shared EXPERTA.md §2.7), forked before the files are
-listed so that they do not inherit the list: their memory does not depend on the number of files.
+**Parallelism.** ``jobs`` worker processes (default: the cores) of :class:`entadvisor._pool.Pool`
+(the verifier's pool too), each with one warm engine (the engine does not pickle; threads are
+unsafe: shared EXPERTA.md §2.7), forked before the files are listed so that they do not inherit the list: their memory does not depend on the number of files.
 Paths go out in chunks; each worker reads, evaluates and writes its files itself, and sends back
 one small row per file, which the main process puts back in path order and streams to
 ``synthese.csv`` and to a row file on disk. The main process holds a queue of paths (about 0.6 KB
@@ -64,9 +64,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import math
-import multiprocessing
 import os
 import shutil
 import signal
@@ -74,12 +72,11 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from entadvisor._pool import MORTS_MAX, Pool, arret_demande, verifier_demarrage
 from entadvisor.answers import load_answers
 from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
@@ -107,8 +104,6 @@ LOT_MAX = 128
 """Files per task sent to a worker: large enough to make the inter-process traffic negligible."""
 ECHECS_RETENUS = 50
 """Failures kept for the final summary; all of them are in ``synthese.csv``."""
-MORTS_MAX = 2
-"""A file is failed when a worker running it alone died this many times."""
 
 Tache = tuple[int, str, str]
 """(position in path order, path as given, output name)."""
@@ -159,58 +154,25 @@ def _initialiser(
     dossier: Path,
     html: bool,
     compresser: bool,
-    arret: Any,
-    parent: int,
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
-    _suivre_le_parent(parent)
-    _etat.update(
-        as_of=as_of, dossier=dossier, arret=arret, rendre=None, demarrage=None, compresser=compresser
-    )
-    try:
-        from entadvisor.engine.knowledge import load_knowledge
+    """A worker's start (run by :mod:`entadvisor._pool`, which reports an exception at the first chunk)."""
+    _etat.update(as_of=as_of, dossier=dossier, rendre=None, compresser=compresser)
+    from entadvisor.engine.knowledge import load_knowledge
 
-        _etat["knowledge"] = load_knowledge(regles)
-        _etat["knowledge"].engine()  # already built when forked from the main process; built here otherwise
-        if html:
-            from entadvisor.report.render import render_report
+    _etat["knowledge"] = load_knowledge(regles)
+    _etat["knowledge"].engine()  # already built when forked from the main process; built here otherwise
+    if html:
+        from entadvisor.report.render import render_report
 
-            _etat["rendre"] = render_report
-    except Exception as exc:  # said by the first chunk (a failing initializer only breaks the pool)
-        _etat["demarrage"] = f"{type(exc).__name__} : {exc}"
-
-
-class DemarrageImpossible(RuntimeError):
-    """A worker could not load the knowledge base or the report templates."""
-
-
-def _suivre_le_parent(parent: int) -> None:
-    """On Linux, end this worker when the main process dies (else a killed batch leaves idle workers)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-def _pret() -> None:
-    """A first task: the workers are started, and say whether they could load what they need."""
-    if _etat["demarrage"]:
-        raise DemarrageImpossible(_etat["demarrage"])
+        _etat["rendre"] = render_report
 
 
 def _evaluer_lot(lot: list[Tache]) -> list[tuple[int, dict[str, Any]]]:
     """Evaluate a chunk of files in this worker; stop early when the main process asks."""
-    if _etat["demarrage"]:
-        raise DemarrageImpossible(_etat["demarrage"])
-    arret = _etat["arret"]
+    verifier_demarrage()
     lignes = []
     for tache in lot:
-        if arret.is_set():
+        if arret_demande():
             break
         lignes.append((tache[0], _evaluer_fichier(tache)))
     return lignes
@@ -469,7 +431,14 @@ def _evaluer(
     complet: bool,
     compresser: bool,
 ) -> Bilan:
-    execution = _Execution(jobs or _coeurs(), (regles_path, as_of, sortie, html, compresser))
+    execution = Pool(
+        jobs or _coeurs(),
+        _evaluer_lot,
+        _initialiser,
+        (regles_path, as_of, sortie, html, compresser),
+        mort=_mort,
+        echec=_echec,
+    )
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
     with execution, _sigterm_interrompt():
@@ -490,7 +459,7 @@ def _evaluer(
         )
         synthese = _Synthese(sortie, bilan, knowledge, progression)
         try:
-            execution.lancer(taches, synthese)
+            execution.lancer(taches, synthese, max(1, min(LOT_MAX, math.ceil(total / (execution.jobs * 8)))))
             progression.effacer()
             synthese.terminer(html, complet)
         except BaseException as exc:
@@ -509,6 +478,22 @@ def _evaluer(
     return bilan
 
 
+def _mort(tache: Tache) -> list[tuple[int, dict[str, Any]]]:
+    """The row of a file on which the worker running it alone died :data:`MORTS_MAX` times."""
+    message = (
+        f"{tache[1]} : erreur interne (le processus d'évaluation s'est arrêté brutalement "
+        f"{MORTS_MAX} fois sur ce fichier) ; signalez-la avec ce fichier."
+    )
+    return [(tache[0], ligne_erreur(tache[1], message))]
+
+
+def _echec(lot: list[Tache], exc: BaseException) -> list[tuple[int, dict[str, Any]]]:
+    """A chunk that raised (e.g. a row that does not pickle): its files fail, not the batch."""
+    if isinstance(exc, SortieImpossible):
+        raise exc
+    return [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]
+
+
 @contextlib.contextmanager
 def _sigterm_interrompt() -> Iterator[None]:
     """SIGTERM stops the batch cleanly, as Ctrl-C does (only possible from the main thread)."""
@@ -525,166 +510,6 @@ def _sigterm_interrompt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, precedent)
-
-
-def _demarre(futur: Future[Any]) -> Any:
-    """The result of a task, or :class:`EntreeInvalide` when the workers could not start."""
-    try:
-        return futur.result()
-    except DemarrageImpossible as exc:
-        raise EntreeInvalide(None, f"les processus d'évaluation ne démarrent pas ({exc}).") from None
-
-
-class _Execution:
-    """Worker processes fed with chunks of paths; a dead worker is replaced; rows go to the synthesis.
-
-    Used as a context manager: the first pool is forked on entry (``fork``, where available, shares
-    the warm engine; ``spawn`` builds one per worker) and every pool is shut down on exit.
-    """
-
-    def __init__(self, jobs: int, initargs: tuple[Any, ...]) -> None:
-        methodes = multiprocessing.get_all_start_methods()
-        self.contexte = multiprocessing.get_context("fork" if "fork" in methodes else "spawn")
-        self.arret = self.contexte.Event()
-        self.initargs = (*initargs, self.arret, os.getpid())
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-        self.taille_pool = 0
-        self.file: deque[Tache] = deque()
-        self.suspects: deque[Tache] = deque()
-        self.morts: Counter[int] = Counter()
-        self.pannes_de_suite = 0
-        self.lot = 1
-        self.synthese: _Synthese | None = None
-
-    def __enter__(self) -> _Execution:
-        if self.contexte.get_start_method() == "fork":
-            gc.collect()
-            gc.freeze()  # forked workers then share these pages instead of copying them (-11 MiB PSS)
-        try:
-            _demarre(self._pool(self.jobs).submit(_pret))  # forks the workers now, while the heap is small
-        except BaseException:
-            self.fermer()
-            raise
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.fermer()
-
-    def fermer(self) -> None:
-        """Stop the workers (those at work stop after their current file)."""
-        self.arret.set()
-        self._fermer_pool()
-        gc.unfreeze()
-
-    def _pool(self, taille: int) -> ProcessPoolExecutor:
-        if self.pool is not None and self.taille_pool != taille:
-            self._fermer_pool()
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                max_workers=taille, mp_context=self.contexte, initializer=_initialiser, initargs=self.initargs
-            )
-            self.taille_pool = taille
-        return self.pool
-
-    def _fermer_pool(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-
-    def lancer(self, taches: deque[Tache], synthese: _Synthese) -> None:
-        """Evaluate every task, handing the rows to ``synthese``."""
-        self.file, self.synthese = taches, synthese
-        self.lot = max(1, min(LOT_MAX, math.ceil(len(taches) / (self.jobs * 8))))
-        while self.file or self.suspects:
-            isolement = bool(self.suspects)  # after a dead worker: its files, one at a time
-            if self._isoler(self._pool(1)) if isolement else self._repartir(self._pool(self.jobs)):
-                self._fermer_pool()
-                self._panne()
-
-    def _recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
-        assert self.synthese is not None
-        self.pannes_de_suite = 0
-        self.synthese.recevoir(lignes)
-
-    def _repartir(self, pool: ProcessPoolExecutor) -> bool:
-        """Send chunks, at most one more than workers in flight; True when the pool broke."""
-        assert self.synthese is not None
-        en_cours: dict[Future[Any], list[Tache]] = {}
-        fenetre = self.jobs + 1
-        avance = fenetre * self.lot * 2  # bounds the rows waiting for an earlier chunk
-        while self.file or en_cours:
-            casse = False
-            while (
-                self.file
-                and len(en_cours) < fenetre
-                and (not en_cours or self.file[0][0] < self.synthese.prochain + avance)
-            ):
-                taille = min(self.lot, math.ceil(len(self.file) / (self.jobs * 4)))  # smaller at the end
-                lot = [self.file.popleft() for _ in range(max(1, taille))]
-                try:
-                    en_cours[pool.submit(_evaluer_lot, lot)] = lot
-                except BrokenProcessPool:  # a worker died since the last wait: this chunk never left
-                    self.file.extendleft(reversed(lot))
-                    casse = True
-                    break
-            if not casse:
-                faits, _ = wait(en_cours, return_when=FIRST_COMPLETED)
-                for futur in sorted(faits, key=lambda f: en_cours[f][0][0]):
-                    casse |= self._resultat(futur, en_cours)
-            if casse:
-                wait(en_cours)  # the others fail (or finish) too
-                for futur in sorted(en_cours, key=lambda f: en_cours[f][0][0]):
-                    self._resultat(futur, en_cours)
-                self.suspects.extend(sorted(t for lot in en_cours.values() for t in lot))
-                return True
-        return False
-
-    def _resultat(self, futur: Future[Any], en_cours: dict[Future[Any], list[Tache]]) -> bool:
-        """Hand a finished chunk over; True when the pool broke (the chunk then stays unfinished)."""
-        lot = en_cours[futur]
-        try:
-            lignes = _demarre(futur)
-        except BrokenProcessPool:
-            return True
-        except (EntreeInvalide, SortieImpossible):
-            raise
-        except Exception as exc:  # e.g. a row that does not pickle: the chunk fails, not the batch
-            lignes = [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]
-        del en_cours[futur]
-        self._recevoir(lignes)
-        return False
-
-    def _isoler(self, pool: ProcessPoolExecutor) -> bool:
-        """Re-run the files that were in flight when a worker died, one at a time, to find the culprit."""
-        while self.suspects:
-            tache = self.suspects[0]
-            try:
-                lignes = _demarre(pool.submit(_evaluer_lot, [tache]))
-            except BrokenProcessPool:
-                self.morts[tache[0]] += 1
-                if self.morts[tache[0]] < MORTS_MAX:
-                    return True
-                self.suspects.popleft()
-                message = (
-                    f"{tache[1]} : erreur interne (le processus d'évaluation s'est arrêté brutalement "
-                    f"{MORTS_MAX} fois sur ce fichier) ; signalez-la avec ce fichier."
-                )
-                lignes = [(tache[0], ligne_erreur(tache[1], message))]
-                self._recevoir(lignes)
-                return True
-            self.suspects.popleft()
-            self._recevoir(lignes)
-        return False
-
-    def _panne(self) -> None:
-        self.pannes_de_suite += 1
-        if self.pannes_de_suite > MORTS_MAX + 2:
-            raise EntreeInvalide(
-                None,
-                "les processus d'évaluation s'arrêtent sans cesse (mémoire insuffisante ?) ; relancez avec "
-                "moins de processus (-j 1).",
-            )
 
 
 # --- progress --------------------------------------------------------------------------------------

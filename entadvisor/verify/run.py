@@ -1,7 +1,8 @@
 """Verification of a knowledge base: sweep the answer space, check invariants on every case.
 
 ``entadvisor verifier`` builds a deterministic list of distinct cases and runs each through the
-engine, in parallel worker processes (one warm engine per worker, shared EXPERTA.md §2.7). The
+engine, in parallel worker processes (one warm engine per worker, shared EXPERTA.md §2.7: the
+batch's pool, :class:`entadvisor._pool.Pool`, so a dead worker's lot is checked again alone). The
 parent only draws the sweep's choices (cheap and sequential: seeded generators); each worker makes
 its cases' answers from them (the costly part: pupils and prices solved on a threshold). A case
 is checked from the engine's facts and notes directly, without building the pydantic Advice
@@ -54,18 +55,19 @@ comment, into the output folder (default ``verification-echecs/``).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from entadvisor._pool import MORTS_MAX, Pool, arret_demande, verifier_demarrage
 from entadvisor.answers import FIELDS, Answers, allowed_values, answers_to_yaml
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
+from entadvisor.errors import EntreeInvalide
 from entadvisor.formatting import compte, date_fr, nombre
 from entadvisor.verify.checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
 from entadvisor.verify.sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
@@ -396,19 +398,58 @@ def _executer(
             if progression:
                 progression(fait, len(elements))
         return resultats
-    methode = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    contexte = multiprocessing.get_context(methode)
-    with contexte.Pool(
+    recus = _Recus(len(elements), progression)
+    with Pool(
         min(jobs, len(lots)),
-        initializer=_init_worker,
-        initargs=(str(knowledge.folder), str(folder_ref), filtrage),
+        _verifier_taches,
+        _init_worker,
+        (str(knowledge.folder), str(folder_ref), filtrage),
+        mort=_mort,
+        libelle="de vérification",
     ) as pool:
-        for resultat in pool.imap(_verifier_lot, lots):
-            resultats.append(resultat)
-            fait += LOT
-            if progression:
-                progression(min(fait, len(elements)), len(elements))
-    return resultats
+        pool.lancer(deque(enumerate(lots)), recus, lot=1)
+    return [recus.lots[i] for i in range(len(lots))]
+
+
+class _Recus:
+    """The checked lots as the workers finish them (any order), and the progress in cases."""
+
+    def __init__(self, total: int, progression: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.progression = progression
+        self.lots: dict[int, _Lot] = {}
+        self.prochain = 0
+        self.fait = 0
+
+    def recevoir(self, lignes: list[tuple[int, _Lot]]) -> None:
+        for numero, resultat in lignes:
+            self.lots[numero] = resultat
+            self.fait += len(resultat.empreintes)  # one digest per case checked
+        while self.prochain in self.lots:
+            self.prochain += 1
+        if self.progression:
+            self.progression(min(self.fait, self.total), self.total)
+
+
+def _verifier_taches(taches: list[tuple[int, list[_Element]]]) -> list[tuple[int, _Lot]]:
+    """The worker function of the pool: each task is a lot of cases (stops early when asked)."""
+    verifier_demarrage()
+    faits = []
+    for numero, lot in taches:
+        if arret_demande():
+            break
+        faits.append((numero, _verifier_lot(lot)))
+    return faits
+
+
+def _mort(tache: tuple[int, list[_Element]]) -> list[tuple[int, _Lot]]:
+    """A lot on which the worker checking it alone died twice: the verification cannot conclude."""
+    _, lot = tache
+    raise EntreeInvalide(
+        None,
+        f"le processus de vérification s'est arrêté brutalement {MORTS_MAX} fois sur les cas n° {lot[0][0]} "
+        f"à {lot[-1][0]} (mémoire insuffisante ?) ; relancez avec -j 1 pour voir l'erreur.",
+    )
 
 
 def _couverture(cas: list[Cas]) -> dict[str, str]:
