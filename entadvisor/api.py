@@ -40,13 +40,18 @@ def evaluate(
     as_of = as_of or dt.date.today()
     check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
     engine = knowledge.engine()
-    parameter_date = run_at_launch(engine, knowledge, answers, as_of)
     both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
-    if both_ways:
-        # the what-if runs its cases at the answered launch or the analysis date: when the run above
-        # ended at that date, its facts are the what-if's base case (read before the engine runs again)
-        same_date = parameter_date == (answers.date_lancement or as_of)
-        base = conseil_du_moteur(engine) if same_date else A_EVALUER
+    # the what-if runs its cases at the answered launch or the analysis date, the date of the engine's
+    # first run: that run is the what-if's base case (read before the engine runs again)
+    bases: list[Any] = []
+    parameter_date = run_at_launch(
+        engine,
+        knowledge,
+        answers,
+        as_of,
+        (lambda e: bases.append(conseil_du_moteur(e))) if both_ways else None,
+    )
+    base = bases[0] if bases else A_EVALUER
     advice = build_advice(engine, answers, as_of, parameter_date)
     if both_ways:
         # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)

@@ -14,7 +14,9 @@ import datetime as dt
 import inspect
 import logging
 import os
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from entadvisor.answers import Answers
@@ -125,6 +127,14 @@ class Moteur(KnowledgeEngine):
             self.__matcher__ = FastReteMatcher
             super().__init__()
         self._deffacts = self._inspect_deffacts()
+        lisent = [meta.salience for meta in self._metas.values() if meta.faits.keys() & _DATEES]
+        self._palier: int | None = (
+            (max(lisent) if lisent else -(10**9)) if isinstance(self.matcher, CompiledMatcher) else None
+        )
+        """Rules above this salience read no fact that depends on the parameter date (see :class:`_Prefixe`);
+        None: no resumption (experta's Rete matcher keeps its state in its network)."""
+        self.declarations: list[tuple[str, str]] | None = None
+        """When a list: every declaration of the case, (rule id, fact class) (the verifier's conflicts)."""
 
     def _inspect_deffacts(self) -> list[tuple[str, frozenset[str] | None]]:
         """Each DefFacts of the class, and the reset() arguments it takes (None: all), found once."""
@@ -169,13 +179,17 @@ class Moteur(KnowledgeEngine):
         self.notes: list[dict[str, Any]] = []
         self.parametres: dict[str, ParameterValue] = {}
         self.used_parameters: set[str] = set()
+        self._lus: set[str] = set()  # the parameters the rules' own code read (``param``)
         self._current: Any = None
+        self._prefixe: _Prefixe | None = None
+        self._attendu: int | None = None  # the salience at which this run keeps its prefix
 
     # --- used by the rules ---------------------------------------------------------------------
 
     def param(self, nom: str) -> Any:
         """The value of a parameter at the parameter date; the advice lists every parameter read."""
         self.used_parameters.add(nom)
+        self._lus.add(nom)
         return self.parametres[nom].valeur
 
     def param_at(self, nom: str, date: dt.date) -> Any:
@@ -187,6 +201,12 @@ class Moteur(KnowledgeEngine):
         self.declare(fait)
         if texte:
             self.noter("raison", sujet=type(fait).__name__, texte=texte)
+
+    def declare(self, *facts: Any) -> Any:
+        """experta's declare, recording who declared what when :attr:`declarations` is a list."""
+        if self.declarations is not None and self._current is not None:
+            self.declarations.extend((self._current.id, type(fact).__name__) for fact in facts)
+        return super().declare(*facts)
 
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
@@ -203,17 +223,45 @@ class Moteur(KnowledgeEngine):
 
     # --- one case ------------------------------------------------------------------------------
 
-    def run_case(self, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> None:
+    def run_case(
+        self,
+        answers: Answers,
+        as_of: dt.date,
+        parameter_date: dt.date,
+        *,
+        garder: bool = False,
+        reprendre: bool = False,
+    ) -> None:
+        """Run one case with the parameters in force at ``parameter_date``.
+
+        ``garder``: keep this run's prefix (see :class:`_Prefixe`) for a run of the same case at
+        another parameter date. ``reprendre``: such a run; it resumes from the kept prefix when that
+        provably gives the same run, else it runs the case from the start.
+        """
+        if reprendre and self._reprendre(answers, as_of, parameter_date):
+            return
         self._reset_case_state()
         self.parametres = self.knowledge.parameters.at(parameter_date)
         self.reset()
+        if self.declarations is not None:
+            self.declarations.clear()
+        projet = Projet(**answers.model_dump())
+        seuils, contexte = self._datees(as_of, parameter_date)
+        self.declare(projet, seuils, contexte)
+        self.used_parameters.update((*SEUILS.values(), "marge_seuil_proche"))
+        if garder and self._palier is not None:
+            self._attendu = self._palier
+            self._cas = (answers, as_of, seuils, contexte)
+        self.run()
+
+    def _datees(self, as_of: dt.date, parameter_date: dt.date) -> tuple[Fact, Fact]:
+        """The input facts that depend on the parameter date (``self.parametres`` at that date)."""
         seuils = {key: self.parametres[name] for key, name in SEUILS.items()}
         a_l_analyse = self.knowledge.parameters.at(as_of)
         changent = tuple(  # the procedure thresholds whose value differs between the analysis and the launch
             name for name in SEUILS_PROCEDURE if a_l_analyse[name].valeur != self.parametres[name].valeur
         )
-        self.declare(
-            Projet(**answers.model_dump()),
+        return (
             Seuils(
                 **{key: float(value.valeur) for key, value in seuils.items()},
                 **{f"{key}_connu": value.connu for key, value in seuils.items()},
@@ -221,8 +269,74 @@ class Moteur(KnowledgeEngine):
             ),
             Contexte(date_analyse=as_of, date_parametres=parameter_date, seuils_changent=changent),
         )
-        self.used_parameters.update((*SEUILS.values(), "marge_seuil_proche"))
+
+    def _garder(self) -> None:
+        """Keep the state of this run at its checkpoint (see :class:`_Prefixe`)."""
+        matcher = self.matcher
+        answers, as_of, seuils, contexte = self._cas
+        self._prefixe = _Prefixe(
+            answers=answers,
+            as_of=as_of,
+            parametres=self.parametres,
+            datees=(seuils, contexte),
+            faits=list(self.facts.items()),
+            dernier=self.facts.last_index,
+            compteur=Counter(self.facts.reference_counter),
+            agenda=list(self.agenda.activations),
+            classes={cls: list(facts) for cls, facts in matcher._facts.items()},
+            etat=[dict(matches) for matches in matcher._state],
+            trace=len(self.trace),
+            notes=len(self.notes),
+            utilises=frozenset(self.used_parameters),
+            lus=frozenset(self._lus),
+            declarations=len(self.declarations) if self.declarations is not None else 0,
+        )
+
+    def _reprendre(self, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> bool:
+        """Resume the case from the kept prefix at ``parameter_date``; False when that is not provably safe."""
+        prefixe = self._prefixe
+        if prefixe is None or prefixe.answers is not answers or prefixe.as_of != as_of:
+            return False
+        parametres = self.knowledge.parameters.at(parameter_date)
+        for nom in prefixe.lus:  # a parameter the prefix's rules read must be the same at both dates
+            avant, apres = prefixe.parametres[nom].valeur, parametres[nom].valeur
+            if type(avant) is not type(apres) or avant != apres:
+                return False
+        self.trace = self.trace[: prefixe.trace]
+        self.notes = self.notes[: prefixe.notes]
+        self.parametres = parametres
+        self.used_parameters = set(prefixe.utilises)
+        self._lus = set(prefixe.lus)
+        self._current = None
+        if self.declarations is not None:
+            del self.declarations[prefixe.declarations :]
+        facts = QuietFactList()
+        facts.update(prefixe.faits)
+        facts.last_index = prefixe.dernier
+        facts.reference_counter = Counter(prefixe.compteur)
+        nouvelles = self._datees(as_of, parameter_date)
+        for ancienne, nouvelle in zip(prefixe.datees, nouvelles, strict=True):
+            identifiant = ancienne["__factid__"]
+            nouvelle.__factid__ = identifiant  # the same place in the working memory as in a fresh run
+            facts[identifiant] = nouvelle
+            cle = QuietFactList._get_fact_id(ancienne)
+            facts.reference_counter[cle] -= 1
+            if facts.reference_counter[cle] <= 0:
+                del facts.reference_counter[cle]
+            facts.reference_counter[QuietFactList._get_fact_id(nouvelle)] += 1
+        self.facts = facts
+        matcher = self.matcher
+        matcher._facts = {cls: list(same) for cls, same in prefixe.classes.items()}
+        matcher._state = [dict(matches) for matches in prefixe.etat]
+        added, removed = matcher.changes(adding=list(nouvelles), deleting=list(prefixe.datees))
+        agenda = Agenda()
+        agenda.activations = list(prefixe.agenda)
+        self.strategy.update_agenda(agenda, added, removed)
+        self.agenda = agenda
+        self._prefixe, self._attendu = prefixe, None  # kept: valid for any other parameter date
+        self.running = False
         self.run()
+        return True
 
     def run(self, steps: int | None = None) -> None:  # type: ignore[override]
         """experta 1.9.4's loop, with a structured trace and a guard against runaway rules."""
@@ -233,6 +347,11 @@ class Moteur(KnowledgeEngine):
                 if self.facts.added or self.facts.removed:  # nothing to match when the last rule only noted
                     added, removed = self.get_activations()
                     self.strategy.update_agenda(self.agenda, added, removed)
+                if self._attendu is not None:
+                    waiting = self.agenda.activations
+                    if not waiting or waiting[-1].rule.salience <= self._attendu:
+                        self._garder()
+                        self._attendu = None
                 activation = self.agenda.get_next()
                 if activation is None:
                     break
@@ -267,6 +386,45 @@ class Moteur(KnowledgeEngine):
         return found
 
 
+_DATEES = frozenset({"Seuils", "Contexte"})
+"""The input facts whose content depends on the parameter date (the rest of the input does not)."""
+
+
+@dataclass(frozen=True)
+class _Prefixe:
+    """A run's state at its checkpoint: just before the first firing of a rule at or under the highest
+    salience of the rules reading ``Seuils`` or ``Contexte`` (the facts that depend on the parameter date).
+
+    Why a run of the same case at another parameter date can start here (issue 15, « no work done
+    twice »): before the checkpoint only rules of a higher salience fire, and the agenda fires a rule of
+    a lower salience only when none of a higher one is activated. Those rules read neither ``Seuils``
+    nor ``Contexte``, so their activations, their order (salience, fact ids, name) and their bindings
+    are the same at any parameter date; their code reads the parameters only through ``param`` (the
+    names read are kept: resuming is refused when one of them has another value at the new date).
+    So a fresh run at the other date fires the same rules, declares the same facts with the same ids
+    and notes the same things up to the checkpoint, where its working memory differs only by the content
+    of ``Seuils`` and ``Contexte``. Resuming puts the two new facts at the ids of the old ones,
+    matches again the rules that read them (the compiled matcher recomputes their matches), and runs on.
+    ``tests/test_matcher_differentiel.py`` checks the advice byte for byte against fresh runs.
+    """
+
+    answers: Any
+    as_of: dt.date
+    parametres: dict[str, ParameterValue]
+    datees: tuple[Any, Any]
+    faits: list[tuple[int, Any]]
+    dernier: int
+    compteur: Counter[Any]
+    agenda: list[Any]
+    classes: dict[type, list[Any]]
+    etat: list[dict[tuple[int, ...], Any]]
+    trace: int
+    notes: int
+    utilises: frozenset[str]
+    lus: frozenset[str]
+    declarations: int
+
+
 _SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 
 
@@ -298,16 +456,26 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
     return used
 
 
-def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date) -> dt.date:
+def run_at_launch(
+    engine: Any,
+    knowledge: Any,
+    answers: Answers,
+    as_of: dt.date,
+    at_first: Callable[[Any], None] | None = None,
+) -> dt.date:
     """Run the case with the parameters in force at the launch of the consultation (DOMAIN.md §3).
 
     The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
     procedure and so on the thresholds: run at the first guess, and again at the plan's launch while
-    the parameters in force there differ (twice at most in practice; bounded).
+    the parameters in force there differ (twice at most in practice; bounded). A run again resumes
+    from the first run's prefix (:class:`_Prefixe`). ``at_first`` is called with the engine right
+    after the first run (the what-if's base case is that run: its date is the what-if's own).
     """
     parameters = knowledge.parameters
     first = parameter_date = answers.date_lancement or as_of
-    engine.run_case(answers, as_of, parameter_date)
+    engine.run_case(answers, as_of, parameter_date, garder=True)
+    if at_first is not None:
+        at_first(engine)
     for _ in range(3):  # a procedure change moves the launch; once moved, the date follows the plan's launch
         launch = next((f["lancement"] for f in engine.facts.values() if type(f).__name__ == "Planning"), None)
         if launch is None or launch == parameter_date:
@@ -315,5 +483,5 @@ def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date)
         if parameter_date == first and parameters.at(launch) == parameters.at(parameter_date):
             break
         parameter_date = launch
-        engine.run_case(answers, as_of, parameter_date)
+        engine.run_case(answers, as_of, parameter_date, reprendre=True)
     return parameter_date

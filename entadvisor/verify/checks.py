@@ -135,22 +135,7 @@ def _moteur(knowledge: Any, filtrage: str | None = None) -> tuple[Any, list[tupl
     engine = knowledge.engine_class(knowledge, filtrage)
     clear_matcher_caches()
     declarations: list[tuple[str, str]] = []
-    declare = engine.declare
-
-    def declarer(*facts: Any) -> Any:
-        current = engine._current
-        if current is not None:
-            declarations.extend((current.id, type(fact).__name__) for fact in facts)
-        return declare(*facts)
-
-    run_case = engine.run_case
-
-    def run_case_recorded(*args: Any, **kwargs: Any) -> None:
-        declarations.clear()  # the declarations are those of the last run (run_at_launch may run twice)
-        run_case(*args, **kwargs)
-
-    engine.declare = declarer
-    engine.run_case = run_case_recorded
+    engine.declarations = declarations  # the engine records them (those of the last run, resumed or not)
     _MOTEURS[(id(knowledge), filtrage)] = (knowledge, engine, declarations)
     return engine, declarations
 
