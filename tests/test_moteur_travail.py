@@ -213,3 +213,29 @@ def test_a_knowledge_base_using_exists_is_verified_with_rete_and_says_so(tmp_pat
     assert rapport.note_filtrage is not None and "EXISTS" in rapport.note_filtrage
     assert "filtrage Rete d'experta utilisé" in rapport.texte()
     assert rapport.declenchements["TEST-EXISTS"] == 30  # the Rete fallback does run the rule
+
+
+def test_the_advice_shares_parameter_models_equal_to_fresh_ones(knowledge):
+    """The Advice's Parametre and Seuil entries are validated once per parameter value and shared."""
+    import dataclasses
+
+    from entadvisor.advice import Parametre, Seuil
+    from entadvisor.engine import synthesis
+
+    for date in (dt.date(2026, 3, 1), AS_OF, dt.date(2028, 2, 1)):
+        for name, value in knowledge.parameters.at(date).items():
+            fresh = Parametre(**{f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+            assert synthesis._parametre(value) == fresh and synthesis._parametre(
+                value
+            ) is synthesis._parametre(value)
+            assert fresh.nom == name
+        for key, name in synthesis.SEUILS_AFFICHES:
+            value = knowledge.parameters.at(date)[name]
+            assert synthesis._seuil(key, value) == Seuil(
+                nom=key,
+                libelle=value.libelle,
+                valeur=float(value.valeur),
+                connu=value.connu,
+                en_vigueur_depuis=value.en_vigueur_depuis,
+                reference=value.reference,
+            )

@@ -10,30 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from entadvisor.advice import (
-    Achat,
-    ActeDecision,
-    Advice,
-    Alternative,
-    BaseDeConnaissances,
-    Calendrier,
-    Contrat,
-    DetailValeur,
-    Etape,
-    Experimentation,
-    Parametre,
-    Phase,
-    Preparation,
-    ProchaineAction,
-    Raison,
-    Seuil,
-    Taille,
-    Trace,
-    ValeurEstimee,
-    Vigilance,
-    VoieEcartee,
-)
+from entadvisor.advice import Advice, Parametre, Seuil
 from entadvisor.answers import Answers
+from entadvisor.engine.parameters import ParameterValue
 from entadvisor.errors import EvaluationError
 
 SECTIONS = {
@@ -87,25 +66,110 @@ def _optional(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, An
     return _one(facts, name) if facts.get(name) else None
 
 
-def _raisons(notes: list[dict[str, Any]], section: str) -> list[Raison]:
+def _raisons(notes: list[dict[str, Any]], section: str) -> list[dict[str, Any]]:
     subjects = SECTIONS[section]
     return [
-        Raison(regle=note["regle"], texte=note["texte"], references=note["references"])
+        {"regle": note["regle"], "texte": note["texte"], "references": note["references"]}
         for note in notes
         if note["kind"] == "raison" and note["sujet"] in subjects
     ]
 
 
-def _references(raisons: list[Raison]) -> list[str]:
+def _references(raisons: list[dict[str, Any]]) -> list[str]:
     seen: dict[str, None] = {}
     for raison in raisons:
-        for reference in raison.references:
+        for reference in raison["references"]:
             seen.setdefault(reference, None)
     return list(seen)
 
 
+_LUES = frozenset(
+    {
+        "Acheteur",
+        "Voie",
+        "Passation",
+        "ValeurEstimee",
+        "Tranche",
+        "Effectif",
+        "Prix",
+        "Experimentation",
+        "FormatExperimentation",
+        "Duree",
+        "Planning",
+        "Contrat",
+        "Taille",
+    }
+)
+"""The fact classes the Advice is built from (the others are not turned into plain dicts)."""
+
+
+def _derived(engine: Any) -> dict[str, list[dict[str, Any]]]:
+    """The facts of :data:`_LUES` after the run, by class name, as plain dicts (``Moteur.derived``'s values)."""
+    from entadvisor.engine.moteur import _plain
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for fact in engine.facts.values():
+        name = type(fact).__name__
+        if name in _LUES:
+            values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
+            found.setdefault(name, []).append(values)
+    return found
+
+
+_VALIDES: dict[tuple[str, int], tuple[ParameterValue, Any]] = {}
+"""Parametre and Seuil models already validated, by the parameter value they show (one per date):
+frozen, so the advices of a batch share them; pydantic takes a model instance as it is."""
+
+
+def _valide(sorte: str, param: ParameterValue, construire: Any) -> Any:
+    found = _VALIDES.get((sorte, id(param)))
+    if found is not None and found[0] is param:
+        return found[1]
+    if len(_VALIDES) > 4096:
+        _VALIDES.clear()
+    model = construire()
+    _VALIDES[(sorte, id(param))] = (param, model)  # the value is kept alive with it: its id stays its own
+    return model
+
+
+def _parametre(param: ParameterValue) -> Parametre:
+    return _valide(
+        "parametre",
+        param,
+        lambda: Parametre(
+            nom=param.nom,
+            libelle=param.libelle,
+            valeur=param.valeur,
+            en_vigueur_depuis=param.en_vigueur_depuis,
+            reference=param.reference,
+            lien=param.lien,
+            article=param.article,
+            nature=param.nature,
+            unite=param.unite,
+            connu=param.connu,
+        ),
+    )
+
+
+def _seuil(key: str, param: ParameterValue) -> Seuil:
+    return _valide(
+        f"seuil:{key}",
+        param,
+        lambda: Seuil(
+            nom=key,
+            libelle=param.libelle,
+            valeur=float(param.valeur),
+            connu=param.connu,
+            en_vigueur_depuis=param.en_vigueur_depuis,
+            reference=param.reference,
+        ),
+    )
+
+
 def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> Advice:
-    facts = engine.derived()
+    """The Advice, validated once as a whole: one nested dict, one pydantic validation (the same model,
+    the same coercions and the same JSON as building each part on its own, in a fraction of the time)."""
+    facts = _derived(engine)
     notes = engine.notes
     params = engine.parametres
 
@@ -122,66 +186,80 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     planning = _one(facts, "Planning")
     contrat = _one(facts, "Contrat")
 
+    alternatives, voies_ecartees, deroulement, vehicule, steps = [], [], [], None, []
+    preparations, vigilance, actes, actions = [], {}, [], []
+    for n in notes:
+        kind = n["kind"]
+        if kind == "alternative":
+            alternatives.append({"procedure": n["procedure"], "raison": n["raison"]})
+        elif kind == "voie_ecartee":
+            voies_ecartees.append({"voie": n["voie"], "raison": n["raison"]})
+        elif kind == "deroulement":
+            deroulement.append(n["texte"])
+        elif kind == "vehicule":
+            if vehicule is None:
+                vehicule = n["texte"]
+        elif kind == "etape":
+            steps.append(n)
+        elif kind == "preparation":
+            preparations.append(n)
+        elif kind == "vigilance":  # one item per code; two rules noting the same code add their messages
+            first = vigilance.get(n["code"])
+            vigilance[n["code"]] = (
+                {"code": n["code"], "message": n["message"], "regle": n["regle"]}
+                if first is None
+                else {**first, "message": f"{first['message']} {n['message']}"}
+            )
+        elif kind == "deliberation":
+            actes.append(n)
+        elif kind == "action":
+            actions.append({k: v for k, v in n.items() if k not in ("kind", "references")})
+
     raisons_achat = _raisons(notes, "achat")
-    achat = Achat(
-        acheteur=acheteur["libelle"],
-        voie=voie["voie"],
-        procedure=passation["procedure"],
-        publicite=passation["publicite"],
-        coordonnateur=voie["coordonnateur"],
-        alternatives=[
-            Alternative(procedure=n["procedure"], raison=n["raison"])
-            for n in notes
-            if n["kind"] == "alternative"
-        ],
-        voies_ecartees=[
-            VoieEcartee(voie=n["voie"], raison=n["raison"]) for n in notes if n["kind"] == "voie_ecartee"
-        ],
-        raisons=raisons_achat,
-        references=_references(raisons_achat),
-    )
+    achat = {
+        "acheteur": acheteur["libelle"],
+        "voie": voie["voie"],
+        "procedure": passation["procedure"],
+        "publicite": passation["publicite"],
+        "coordonnateur": voie["coordonnateur"],
+        "alternatives": alternatives,
+        "voies_ecartees": voies_ecartees,
+        "raisons": raisons_achat,
+        "references": _references(raisons_achat),
+    }
 
     annees = duree["annees_contrat"]
-    valeur_estimee = ValeurEstimee(
-        montant_ht=valeur["montant"],
-        detail=DetailValeur(
-            eleves=effectif["eleves"],
-            eleves_estimes=effectif["estime"],
-            prix_eleve_an_ht=prix["prix"],
-            prix_par_defaut=prix["par_defaut"],
-            annees=annees,
-            couts_ponctuels_ht=answers.couts_ponctuels_ht,
-            perimetre=valeur["perimetre"],
-            formule=valeur["formule"],
-        ),
-        tranche=tranche["tranche"],
-        seuils=[
-            Seuil(
-                nom=key,
-                libelle=params[name].libelle,
-                valeur=float(params[name].valeur),
-                connu=params[name].connu,
-                en_vigueur_depuis=params[name].en_vigueur_depuis,
-                reference=params[name].reference,
-            )
-            for key, name in SEUILS_AFFICHES
-        ],
-        raisons=_raisons(notes, "valeur"),
-    )
+    seuils = [_seuil(key, params[name]) for key, name in SEUILS_AFFICHES]
+    valeur_estimee = {
+        "montant_ht": valeur["montant"],
+        "detail": {
+            "eleves": effectif["eleves"],
+            "eleves_estimes": effectif["estime"],
+            "prix_eleve_an_ht": prix["prix"],
+            "prix_par_defaut": prix["par_defaut"],
+            "annees": annees,
+            "couts_ponctuels_ht": answers.couts_ponctuels_ht,
+            "perimetre": valeur["perimetre"],
+            "formule": valeur["formule"],
+        },
+        "tranche": tranche["tranche"],
+        "seuils": seuils,
+        "raisons": _raisons(notes, "valeur"),
+    }
 
-    experimentation_advice = Experimentation(
-        recommandee=experimentation["recommandee"],
-        format=format_exp["format"] if format_exp else None,
-        duree_mois=format_exp["duree_mois"] if format_exp else None,
-        ecoles_pilotes=(format_exp["ecoles_pilotes"] or None) if format_exp else None,
-        classes_volontaires=(format_exp["classes_volontaires"] or None) if format_exp else None,
-        deroulement=[n["texte"] for n in notes if n["kind"] == "deroulement"],
-        vehicule=next((n["texte"] for n in notes if n["kind"] == "vehicule"), None),
-        raisons=_raisons(notes, "experimentation"),
-    )
+    experimentation_advice = {
+        "recommandee": experimentation["recommandee"],
+        "format": format_exp["format"] if format_exp else None,
+        "duree_mois": format_exp["duree_mois"] if format_exp else None,
+        "ecoles_pilotes": (format_exp["ecoles_pilotes"] or None) if format_exp else None,
+        "classes_volontaires": (format_exp["classes_volontaires"] or None) if format_exp else None,
+        "deroulement": deroulement,
+        "vehicule": vehicule,
+        "raisons": _raisons(notes, "experimentation"),
+    }
 
     phases = [  # concluded by the contract rule (rules/contrat.py), partitioning the contract
-        Phase(phase=code, libelle=libelle, debut=debut, fin=fin, mois=mois)
+        {"phase": code, "libelle": libelle, "debut": debut, "fin": fin, "mois": mois}
         for code, libelle, debut, fin, mois in contrat["phases"]
     ]
     reconductions = contrat["reconductions"]
@@ -190,128 +268,99 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         if contrat["forme"] == "accord_cadre_bons_commande" and reconductions
         else STRUCTURES.get(contrat["forme"], f"{contrat['duree_mois'] // 12} ans")
     )
-    contrat_advice = Contrat(
-        forme=contrat["forme"],
-        libelle_forme=FORMES.get(contrat["forme"], contrat["forme"]),
-        duree_mois=contrat["duree_mois"],
-        duree_max_mois=contrat["duree_max_mois"],
-        reconductions=reconductions,
-        structure=structure,
-        debut=contrat["debut"],
-        fin=contrat["fin"],
-        phases=phases,
-        duree_depassee=contrat["duree_depassee"],
-        duree_necessaire_mois=contrat["duree_necessaire_mois"],
-        raisons=_raisons(notes, "contrat"),
-    )
+    contrat_advice = {
+        "forme": contrat["forme"],
+        "libelle_forme": FORMES.get(contrat["forme"], contrat["forme"]),
+        "duree_mois": contrat["duree_mois"],
+        "duree_max_mois": contrat["duree_max_mois"],
+        "reconductions": reconductions,
+        "structure": structure,
+        "debut": contrat["debut"],
+        "fin": contrat["fin"],
+        "phases": phases,
+        "duree_depassee": contrat["duree_depassee"],
+        "duree_necessaire_mois": contrat["duree_necessaire_mois"],
+        "raisons": _raisons(notes, "contrat"),
+    }
 
-    steps = [n for n in notes if n["kind"] == "etape"]
     order = sorted(
         range(len(steps)), key=lambda i: (steps[i]["debut"], steps[i]["fin"], i)
     )  # ties: the guide's order
     etapes = [
-        Etape(
-            etape=steps[i]["etape"],
-            libelle=steps[i]["libelle"],
-            debut=steps[i]["debut"],
-            fin=steps[i]["fin"],
-            jalon=steps[i].get("jalon", False),
-        )
+        {
+            "etape": steps[i]["etape"],
+            "libelle": steps[i]["libelle"],
+            "debut": steps[i]["debut"],
+            "fin": steps[i]["fin"],
+            "jalon": steps[i].get("jalon", False),
+        }
         for i in order
     ]
-    calendrier = Calendrier(
-        rentree_visee=planning["rentree_visee"],
-        rentree_retenue=planning["rentree_retenue"],
-        atteignable=planning["atteignable"],
-        lancement=planning["lancement"],
-        notification=planning["notification"],
-        ouverture=planning["ouverture"],
-        lancement_renouvellement=contrat["lancement_renouvellement"],
-        vote_budget_avant=planning["vote_budget_avant"],
-    )
+    calendrier = {
+        "rentree_visee": planning["rentree_visee"],
+        "rentree_retenue": planning["rentree_retenue"],
+        "atteignable": planning["atteignable"],
+        "lancement": planning["lancement"],
+        "notification": planning["notification"],
+        "ouverture": planning["ouverture"],
+        "lancement_renouvellement": contrat["lancement_renouvellement"],
+        "vote_budget_avant": planning["vote_budget_avant"],
+    }
 
+    rang = {code: i for i, code in enumerate(ORDRE_PREPARATION)}
     preparation = sorted(
         (
-            Preparation(
-                code=n["code"],
-                facteur=n["facteur"],
-                statut=n["statut"],
-                constat=n["constat"],
-                action=n["action"],
-                regle=n["regle"],
-            )
-            for n in notes
-            if n["kind"] == "preparation"
+            {
+                "code": n["code"],
+                "facteur": n["facteur"],
+                "statut": n["statut"],
+                "constat": n["constat"],
+                "action": n["action"],
+                "regle": n["regle"],
+            }
+            for n in preparations
         ),
-        key=lambda p: (
-            ORDRE_PREPARATION.index(p.code) if p.code in ORDRE_PREPARATION else len(ORDRE_PREPARATION)
-        ),
+        key=lambda p: rang.get(p["code"], len(ORDRE_PREPARATION)),
     )
-    vigilance: dict[str, Vigilance] = {}
-    for note in notes:  # one item per code; two rules noting the same code add their messages
-        if note["kind"] == "vigilance":
-            first = vigilance.get(note["code"])
-            vigilance[note["code"]] = (
-                Vigilance(code=note["code"], message=note["message"], regle=note["regle"])
-                if first is None
-                else first.model_copy(update={"message": f"{first.message} {note['message']}"})
-            )
 
-    trace = [
-        Trace(
-            regle=step["meta"].id,
-            titre=step["meta"].titre,
-            faits=step["facts"],
-            references=list(step["meta"].references),
+    trace = []
+    for step in engine.trace:
+        meta = step["meta"]
+        trace.append(
+            {
+                "regle": meta.id,
+                "titre": meta.titre,
+                "faits": step["facts"],
+                "references": list(meta.references),
+            }
         )
-        for step in engine.trace
-    ]
-    parametres = [
-        Parametre(
-            nom=name,
-            libelle=params[name].libelle,
-            valeur=params[name].valeur,
-            en_vigueur_depuis=params[name].en_vigueur_depuis,
-            reference=params[name].reference,
-            lien=params[name].lien,
-            article=params[name].article,
-            nature=params[name].nature,
-            unite=params[name].unite,
-            connu=params[name].connu,
-        )
-        for name in sorted(engine.used_parameters)
-    ]
-    actes = [n for n in notes if n["kind"] == "deliberation"]
-    deliberation = (
-        ActeDecision(**{k: v for k, v in actes[0].items() if k not in ("kind", "references")})
-        if actes
-        else None
-    )
-    prochaines_actions = [
-        ProchaineAction(**{k: v for k, v in n.items() if k not in ("kind", "references")})
-        for n in notes
-        if n["kind"] == "action"
-    ]
+    parametres = [_parametre(params[name]) for name in sorted(engine.used_parameters)]
+    deliberation = {k: v for k, v in actes[0].items() if k not in ("kind", "references")} if actes else None
     knowledge = engine.knowledge
-    return Advice(
-        nom_projet=answers.nom_projet,
-        date_analyse=as_of,
-        date_parametres=parameter_date,
-        achat=achat,
-        valeur_estimee=valeur_estimee,
-        taille=Taille(**taille) if (taille := _optional(facts, "Taille")) else None,
-        experimentation=experimentation_advice,
-        contrat=contrat_advice,
-        calendrier_synthese=calendrier,
-        calendrier=etapes,
-        preparation=preparation,
-        vigilance=list(vigilance.values()),
-        trace=trace,
-        parametres=parametres,
-        base_de_connaissances=BaseDeConnaissances(
-            version=knowledge.version, regles=len(knowledge.rules), source=knowledge.source
-        ),
-        reponses=answers.model_dump(mode="json", exclude_none=True),
-        deliberation=deliberation,
-        prochaines_actions=prochaines_actions,
+    taille = _optional(facts, "Taille")
+    return Advice.model_validate(
+        {
+            "nom_projet": answers.nom_projet,
+            "date_analyse": as_of,
+            "date_parametres": parameter_date,
+            "achat": achat,
+            "valeur_estimee": valeur_estimee,
+            "taille": taille,
+            "experimentation": experimentation_advice,
+            "contrat": contrat_advice,
+            "calendrier_synthese": calendrier,
+            "calendrier": etapes,
+            "preparation": preparation,
+            "vigilance": list(vigilance.values()),
+            "trace": trace,
+            "parametres": parametres,
+            "base_de_connaissances": {
+                "version": knowledge.version,
+                "regles": len(knowledge.rules),
+                "source": knowledge.source,
+            },
+            "reponses": answers.model_dump(mode="json", exclude_none=True),
+            "deliberation": deliberation,
+            "prochaines_actions": actions,
+        }
     )
