@@ -138,8 +138,13 @@ def _executer(
     pics = {"rss": 0, "pss": 0, "principal": 0, "enfant": 0, "processus": 0}
     debut = time.perf_counter()
     avant = os.times()
-    processus = subprocess.Popen(
-        commande, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    processus = subprocess.Popen(  # in the checkout itself: ``python -m`` puts the current folder first
+        commande,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(arbre) if arbre is not None else None,
     )
     fini = threading.Event()
 
