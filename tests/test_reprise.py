@@ -137,7 +137,8 @@ def test_the_advice_json_is_the_same_byte_for_byte(knowledge, tmp_path):
 
 
 def test_a_parameter_read_by_the_prefix_that_changes_forbids_resuming(knowledge):
-    """Resuming is refused when a rule before the checkpoint read a parameter whose value differs."""
+    """Resuming is refused when a rule before the checkpoint read a parameter whose value differs, or for
+    other answers."""
     engine = knowledge.engine()
     answers = load_answers(sorted(examples_folder().glob("*.yaml"))[0])
     as_of = dt.date(2026, 3, 1)
@@ -149,3 +150,30 @@ def test_a_parameter_read_by_the_prefix_that_changes_forbids_resuming(knowledge)
     assert engine._reprendre(answers, as_of, dt.date(2026, 5, 1)) is False
     assert engine._reprendre(answers, as_of, dt.date(2026, 3, 15)) is True  # the same values then
     assert engine._reprendre(validate_answers(answers.model_dump()), as_of, dt.date(2026, 3, 15)) is False
+
+
+def test_a_rule_module_reading_the_engine_memory_directly_gets_no_resumption(tmp_path):
+    """A rule module whose code reads ``moteur.parametres`` (or ``moteur.facts``) could read a dated value
+    the prefix does not know of: that base is run afresh each time, and its advice is the same."""
+    import shutil
+
+    from entadvisor.engine.knowledge import rules_folder
+
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles)
+    module = regles / "valeur.py"
+    module.write_text(
+        module.read_text(encoding="utf-8")
+        + "\n\ndef _seuil_lu_directement(moteur):\n    return moteur.parametres['seuil_dispense'].valeur\n",
+        encoding="utf-8",
+    )
+    modifiee = load_knowledge(regles)
+    assert modifiee.engine()._palier is None
+    assert load_knowledge().engine()._palier is not None
+    answers = load_answers(sorted(examples_folder().glob("*.yaml"))[0])
+    as_of = dt.date(2026, 3, 1)
+    fournie = evaluate(answers, as_of=as_of).model_dump(exclude={"base_de_connaissances"})
+    assert (
+        evaluate(answers, as_of=as_of, knowledge=modifiee).model_dump(exclude={"base_de_connaissances"})
+        == fournie
+    )

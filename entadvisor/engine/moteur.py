@@ -128,11 +128,11 @@ class Moteur(KnowledgeEngine):
             super().__init__()
         self._deffacts = self._inspect_deffacts()
         lisent = [meta.salience for meta in self._metas.values() if meta.faits.keys() & _DATEES]
-        self._palier: int | None = (
-            (max(lisent) if lisent else -(10**9)) if isinstance(self.matcher, CompiledMatcher) else None
-        )
+        reprise = isinstance(self.matcher, CompiledMatcher) and not _lit_le_moteur(self._rules_of_class())
+        self._palier: int | None = (max(lisent) if lisent else -(10**9)) if reprise else None
         """Rules above this salience read no fact that depends on the parameter date (see :class:`_Prefixe`);
-        None: no resumption (experta's Rete matcher keeps its state in its network)."""
+        None: no resumption (experta's Rete matcher keeps its state in its network; a rule module whose
+        code reads the engine's facts or parameter table directly could read what the prefix must not)."""
         self.declarations: list[tuple[str, str]] | None = None
         """When a list: every declaration of the case, (rule id, fact class) (the verifier's conflicts)."""
 
@@ -405,7 +405,9 @@ class _Prefixe:
     and notes the same things up to the checkpoint, where its working memory differs only by the content
     of ``Seuils`` and ``Contexte``. Resuming puts the two new facts at the ids of the old ones,
     matches again the rules that read them (the compiled matcher recomputes their matches), and runs on.
-    ``tests/test_matcher_differentiel.py`` checks the advice byte for byte against fresh runs.
+    The rule modules' code is checked once (:func:`_lit_le_moteur`): none reads ``moteur.facts`` or
+    ``moteur.parametres``, else there is no resumption. ``tests/test_reprise.py`` checks the engine's
+    state and the advice byte for byte against fresh runs.
     """
 
     answers: Any
@@ -423,6 +425,43 @@ class _Prefixe:
     utilises: frozenset[str]
     lus: frozenset[str]
     declarations: int
+
+
+_MEMOIRE = frozenset({"facts", "parametres"})
+"""The engine's attributes through which a rule's code could read ``Seuils``, ``Contexte`` or a parameter
+without ``param`` (and so without the prefix knowing it)."""
+
+
+def _lit_le_moteur(rules: list[Any]) -> bool:
+    """True when a function of a rule module names an attribute of :data:`_MEMOIRE` (conservative)."""
+    import sys
+    import types
+
+    vus: set[int] = set()
+
+    def nomme(code: types.CodeType) -> bool:
+        if id(code) in vus:
+            return False
+        vus.add(id(code))
+        if _MEMOIRE & set(code.co_names):
+            return True
+        return any(nomme(c) for c in code.co_consts if isinstance(c, types.CodeType))
+
+    modules = {rule._wrapped.__module__ for rule in rules}
+    for rule in rules:
+        if nomme(rule._wrapped.__code__):
+            return True
+    for name in modules:
+        module = sys.modules.get(name)
+        for value in vars(module).values() if module is not None else ():
+            code = getattr(value, "__code__", None)
+            if (
+                isinstance(code, types.CodeType)
+                and getattr(value, "__module__", None) == name
+                and nomme(code)
+            ):
+                return True
+    return False
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
