@@ -234,19 +234,24 @@ def _profil(dossier: Path, n: int) -> list[str]:
     lignes.append(
         f"  {'reste (boucle, lignes, divers)':<36} {(total - compte) / len(taches) * 1000:6.2f} ms  {100 * (total - compte) / total:5.1f} %"
     )
-    executions = sum(
-        v[1]
-        for k, v in stats.stats.items()  # type: ignore[attr-defined]
-        if k[0].endswith("engine.py") and k[2] == "run_case"
-    )
+
+    def appels(fichier: str, fonction: str) -> int:
+        return sum(
+            v[1]
+            for k, v in stats.stats.items()  # type: ignore[attr-defined]
+            if k[0].endswith(fichier) and k[2] == fonction
+        )
+
+    executions, reprises = appels("engine/moteur.py", "run_case"), appels("engine/moteur.py", "_reprendre")
     lignes.append(
         f"  exécutions du moteur : {executions / len(taches):.2f} par fichier (date de lancement du plan, "
-        "et les cas « et si ? » de « ne sait pas »)"
+        f"et les cas « et si ? » de « ne sait pas »), dont {reprises / len(taches):.2f} reprises au lancement "
+        "(depuis l'état de la première exécution avant la première règle lisant Seuils ou Contexte)"
     )
     sensibilite = sum(
         v[3]
         for k, v in stats.stats.items()  # type: ignore[attr-defined]
-        if k[0].endswith("sensitivity.py") and k[2] == "sensitivity"
+        if k[0].endswith("whatif/explore.py") and k[2] == "sensitivity"
     )
     lignes.append(
         f"  dont analyse « et si ? » (offre_mutualisee « ne_sait_pas », évaluations répétées) : "
