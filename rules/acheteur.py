@@ -32,20 +32,8 @@ CENTRALE = "CCP art. L2113-2 à L2113-5 (centrales d'achat ; L2113-4 : l'acheteu
 GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
 INTERCOS = L("epci") | L("syndicat_scolaire") | L("syndicat_mixte")
 
-SANS_OFFRE = {
-    # why no mutualised offer is used, as the answers say it (MUT-AUCUNE, MUT-INADAPTEE, MUT-A-VERIFIER)
-    "aucune": "Aucune offre mutualisée n'est disponible",
-    "inadaptee": "L'offre mutualisée signalée ne couvre pas un besoin spécifique",
-    "inconnue": "Aucune offre mutualisée n'est connue à ce jour (à vérifier)",
-}
-LIBELLES_PORTEUR = {
-    "epci": "l'EPCI",
-    "syndicat_scolaire": "le syndicat scolaire (SIVU ou SIVOS)",
-    "syndicat_mixte": "le syndicat mixte",
-    "departement": "le département",
-    "autre": "le porteur du projet",
-    "commune": "la commune",
-}
+# The words of the codes (the carrier as a buyer: « organes », why no mutualised offer: « motifs_sans_offre »)
+# are in the lexicon, rules/libelles.yaml, read through moteur.libelle.
 
 
 _CHIFFRES = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
@@ -61,9 +49,14 @@ def accord(mot, genre, pluriel):
     return mot + ("e" if genre == "f" else "") + ("s" if pluriel else "")
 
 
-def _coordonnateur(porteur):
+def _coordonnateur(moteur, porteur):
     """Who coordinates a new groupement: the carrier of the project (CCP L2113-7: named by the convention)."""
-    return "la commune qui porte le projet" if porteur == "commune" else LIBELLES_PORTEUR[porteur]
+    return "la commune qui porte le projet" if porteur == "commune" else _porteur(moteur, porteur)
+
+
+def _porteur(moteur, porteur):
+    """The carrier named as the buyer (« l'EPCI »), from the lexicon."""
+    return moteur.libelle("organes", porteur, "porteur")
 
 
 def verbe(singulier, pluriel_, pluriel):
@@ -130,7 +123,7 @@ def communes_competentes(moteur, n):
     strate=Strate.ACHETEUR,
 )
 def interco_competente(moteur, porteur):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="intercommunalite",
@@ -228,7 +221,7 @@ def epci_pour_communes(moteur):
     strate=Strate.ACHETEUR,
 )
 def syndicat_pour_membres(moteur, porteur):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="porteur_mandate",
@@ -267,7 +260,7 @@ def syndicat_pour_membres(moteur, porteur):
     strate=Strate.ACHETEUR,
 )
 def porteur_sans_competence(moteur, porteur, n):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="communes",
@@ -459,7 +452,8 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
     strate=Strate.VOIE,
 )
 def voie_groupement_communes(moteur, acheteur, porteur, motif):
-    coordonnateur = _coordonnateur(porteur)
+    coordonnateur = _coordonnateur(moteur, porteur)
+    sans_offre = moteur.libelle("motifs_sans_offre", motif)
     moteur.conclure(
         Voie(
             voie="groupement_commandes",
@@ -468,7 +462,7 @@ def voie_groupement_communes(moteur, acheteur, porteur, motif):
             coordonnateur=coordonnateur,
             besoins_membres_comptes=True,
         ),
-        f"{SANS_OFFRE[motif]} et chacune des communes est compétente : un groupement de commandes leur permet de "
+        f"{sans_offre} et chacune des communes est compétente : un groupement de commandes leur permet de "
         f"passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
     )
     moteur.noter(
@@ -494,7 +488,7 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
             voie="groupement_commandes",
             procedure_requise=True,
             existant=False,
-            coordonnateur=_coordonnateur(porteur),
+            coordonnateur=_coordonnateur(moteur, porteur),
             besoins_membres_comptes=False,
         ),
         f"D'autres acheteurs veulent acheter ensemble : {acheteur} peut coordonner un groupement de commandes "
@@ -526,9 +520,8 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
     strate=Strate.VOIE,
 )
 def voie_procedure_propre(moteur, acheteur, porte, motif):
-    texte = (
-        f"{SANS_OFFRE[motif]} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
-    )
+    sans_offre = moteur.libelle("motifs_sans_offre", motif)
+    texte = f"{sans_offre} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
     texte += " sur le besoin agrégé de toutes les écoles du périmètre." if porte else "."
     moteur.conclure(
         Voie(

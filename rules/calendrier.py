@@ -45,11 +45,9 @@ ANNEES_RENOUVELLEMENT = {
     "communes": "annees_renouvellement_municipal",
     "departements": "annees_renouvellement_departemental",
 }
-NOMS_SEUILS = {
-    "seuil_dispense": "de dispense",
-    "seuil_publicite_mapa": "de publicité au BOAMP ou dans un JAL",
-    "seuil_europeen": "européen",
-}
+SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
+"""The procedure thresholds, in increasing order (the arguments of ``calc.value_band``); their names are in the
+lexicon (rules/libelles.yaml, « seuils »), as are the words of the tranches, steps and sizes below."""
 
 
 @regle(
@@ -245,16 +243,16 @@ def consultation_lancee(moteur, lancement, notification):
     strate=Strate.VIGILANCE,
 )
 def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
-    avant = {nom: moteur.param_at(nom, analyse) for nom in NOMS_SEUILS}
+    avant = {nom: moteur.param_at(nom, analyse) for nom in SEUILS_PROCEDURE}
     details = ", ".join(
-        f"le seuil {NOMS_SEUILS[nom]} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
+        f"le seuil {moteur.libelle('seuils', nom, 'complement')} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
         for nom in changent
     )
-    plus_tot = calc.value_band(v, *(avant[nom] for nom in NOMS_SEUILS))
+    plus_tot = calc.value_band(v, *(avant[nom] for nom in SEUILS_PROCEDURE))
     effet = (
         "la procédure resterait la même"
         if plus_tot == tranche
-        else f"la valeur estimée ({montant(v)}) relèverait alors d'une autre procédure ({LIBELLES_TRANCHES[plus_tot]})"
+        else f"la valeur estimée ({montant(v)}) relèverait alors d'une autre procédure ({moteur.libelle('tranches', plus_tot, 'procedure')})"
     )
     moteur.noter(
         "vigilance",
@@ -264,14 +262,6 @@ def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
             f"avant le changement, la consultation suivrait les seuils d'aujourd'hui : {effet}."
         ),
     )
-
-
-LIBELLES_TRANCHES = {
-    "sous_dispense": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée à publicité libre",
-    "mapa_publicite": "procédure adaptée avec publicité au BOAMP ou dans un JAL",
-    "formalisee": "procédure formalisée",
-}
 
 
 @regle(
@@ -423,7 +413,7 @@ def etapes(
 
 
 def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a):
-    _etape(moteur, "convention", LIBELLES_CONVENTION[convention], a, a, a)
+    _etape(moteur, "convention", _libelle_convention(moteur, convention), a, a, a)
     _etape(
         moteur,
         "comite_pilotage",
@@ -436,16 +426,8 @@ def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil,
     _etape(moteur, "passation", "Analyse des offres et notification", a, notification, a)
 
 
-LIBELLE_COMITE = {
-    "petit": "Réunion de pilotage : maire, directeurs, IEN ou ERUN (elle tient lieu de comité de pilotage)",
-    "moyen": "Installer le comité de pilotage",
-    "grand": "Installer le comité de pilotage",
-}
-LIBELLES_CONVENTION = {
-    "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
-    "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
-    "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
-}
+def _libelle_convention(moteur, convention):
+    return moteur.libelle("valeurs.convention_partenariat", convention, "etape")
 
 
 def _etapes_preparation(
@@ -470,7 +452,7 @@ def _etapes_preparation(
     _etape(
         moteur,
         "convention",
-        LIBELLES_CONVENTION[convention],
+        _libelle_convention(moteur, convention),
         calc.add_months(preparation, -2),
         preparation,
         a,
@@ -478,7 +460,7 @@ def _etapes_preparation(
     _etape(
         moteur,
         "comite_pilotage",
-        "Comité de pilotage (en place)" if copil else LIBELLE_COMITE[taille],
+        "Comité de pilotage (en place)" if copil else moteur.libelle("tailles", taille, "comite_pilotage"),
         calc.add_months(preparation, -1),
         calc.add_months(preparation, -1),
         a,
@@ -504,22 +486,18 @@ def _etapes_preparation(
         )
         _etape(moteur, "passation", "Adhésion et commande", lancement, notification, a)
     else:
-        libelles = LIBELLES_PASSATION.get(procedure, LIBELLES_PASSATION[None])
-        _etape(moteur, "preparation", libelles[0], preparation, lancement, a)
-        _etape(moteur, "passation", libelles[1], lancement, notification, a)
-
-
-LIBELLES_PASSATION = {
-    # the steps at the scale of the purchase (DOMAIN.md §5, proportionality)
-    "sans_publicite": (
-        "Préparation de l'achat (besoins, demandes de devis conformes au SDET)",
-        "Comparaison des devis et commande",
-    ),
-    None: (
-        "Préparation de la consultation (besoins, cahier des charges, délibérations)",
-        "Consultation, analyse des offres et notification",
-    ),
-}
+        situation = "sans_publicite" if procedure == "sans_publicite" else "consultation"
+        _etape(
+            moteur,
+            "preparation",
+            moteur.libelle("etapes", "preparation", situation),
+            preparation,
+            lancement,
+            a,
+        )
+        _etape(
+            moteur, "passation", moteur.libelle("etapes", "passation", situation), lancement, notification, a
+        )
 
 
 def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, mois_pilote, a):

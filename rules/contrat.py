@@ -137,7 +137,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     observation_mois = calc.months_between(fin_deploiement + dt.timedelta(days=1), debut_renouvellement)
     necessaire = deploiement * 12 + observation_min * 12 + renouvellement_mois
     maximum = moteur.param("duree_max_accord_cadre_mois")
-    phases = _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, annees * 12)
+    phases = _phases(moteur, forme, debut, fin, fin_deploiement, debut_renouvellement, annees * 12)
     return Contrat(
         forme=forme,
         debut=debut,
@@ -156,7 +156,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     )
 
 
-def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois):
+def _phases(moteur, forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois):
     """The three phases, partitioning the contract (the guide's key question on its length).
 
     Each starts the day after the previous one ends. An observation with no room is empty: it ends the
@@ -170,17 +170,19 @@ def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois
     mois_renouvellement = calc.months_between(debut_r, fin + dt.timedelta(days=1))
     suivi = forme.startswith("adhesion")
     return (
-        ("deploiement", "Déploiement", debut, fin_deploiement, mois_deploiement),
+        ("deploiement", moteur.libelle("phases", "deploiement"), debut, fin_deploiement, mois_deploiement),
         (
             "observation",
-            "Observation des usages",
+            moteur.libelle("phases", "observation"),
             lendemain,
             debut_r - dt.timedelta(days=1),
             duree_mois - mois_deploiement - mois_renouvellement,
         ),
         (
             "renouvellement",
-            "Suivi du marché suivant (centrale ou groupement)" if suivi else "Renouvellement du marché",
+            "Suivi du marché suivant (centrale ou groupement)"
+            if suivi
+            else moteur.libelle("phases", "renouvellement"),
             debut_r,
             fin,
             mois_renouvellement,

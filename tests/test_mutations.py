@@ -78,11 +78,52 @@ def test_a_shifted_threshold_fails_the_cases_on_both_sides_of_it(tmp_path: Path)
     assert _echecs(regles) > 0
 
 
-def test_a_changed_terminal_label_fails_the_text_golden_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    """« procédure adaptée (MAPA) » worded otherwise in the terminal: a golden text file differs."""
-    from test_text_golden import EXAMPLES, GOLDEN, text_of
+def _textes(regles: Path) -> dict[str, str]:
+    """The terminal text of each example, evaluated with the knowledge base in ``regles``."""
+    from test_text_golden import AS_OF, EXAMPLES, LARGEUR
 
-    assert all(text_of(p) == (GOLDEN / f"{p.stem}.txt").read_text(encoding="utf-8") for p in EXAMPLES)
-    code = next(iter(text.PROCEDURES))
-    monkeypatch.setitem(text.PROCEDURES, code, text.PROCEDURES[code] + " (modifié)")
-    assert any(text_of(p) != (GOLDEN / f"{p.stem}.txt").read_text(encoding="utf-8") for p in EXAMPLES)
+    from entadvisor.answers import load_answers
+    from entadvisor.engine.moteur import evaluate
+
+    return {
+        p.stem: text.advice_text(evaluate(load_answers(p), as_of=AS_OF, knowledge=regles), largeur=LARGEUR)
+        + "\n"
+        for p in EXAMPLES
+    }
+
+
+@pytest.mark.parametrize(
+    ("ecrit", "modifie"),
+    [
+        pytest.param(
+            "    nom: procédure adaptée (MAPA)\n",
+            "    nom: procédure adaptée (modifiée)\n",
+            id="mot-d-une-vue",
+        ),
+        pytest.param(
+            '      etape: "Partenariat : convention avec l\'Éducation nationale (signée)"\n',
+            '      etape: "Partenariat : convention signée"\n',
+            id="mot-d-une-regle",
+        ),
+    ],
+)
+def test_a_changed_label_in_a_copied_lexicon_fails_the_text_golden_files(
+    tmp_path: Path, ecrit: str, modifie: str
+) -> None:
+    """One label of rules/libelles.yaml worded otherwise in a copied knowledge base — a word the terminal
+    prints, or a word a rule puts in the calendar: a golden text file differs (and not before the change)."""
+    from test_text_golden import GOLDEN
+
+    regles = _copie(tmp_path)
+    golden = {nom: (GOLDEN / f"{nom}.txt").read_text(encoding="utf-8") for nom in _textes(regles)}
+    assert _textes(regles) == golden
+    lexique = regles / "libelles.yaml"
+    source = lexique.read_text(encoding="utf-8")
+    assert source.count(ecrit) == 1
+    lexique.write_text(source.replace(ecrit, modifie), encoding="utf-8")
+    from entadvisor.engine.knowledge import _load
+    from entadvisor.engine.lexique import charger_lexique
+
+    _load.cache_clear()  # the copy was loaded (and its lexicon cached) before the change
+    charger_lexique.cache_clear()
+    assert _textes(regles) != golden

@@ -24,9 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from entadvisor.engine.lexique import lexique_fourni
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
-from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
 
 if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
     from entadvisor.batch.run import Bilan, _Progression
@@ -63,9 +63,6 @@ Its paths (``fichier``, ``fichier_avis``, ``fichier_rapport``) are relative to t
 MANIFESTE = ".entadvisor-evaluer.manifeste"
 AVIS = "avis"
 RAPPORTS = "rapports"
-
-SANS_PROCEDURE = "aucune à conduire soi-même (centrale d'achat ou groupement existant)"
-"""The label of a null ``achat.procedure``: the centrale or the groupement's coordinator buys."""
 
 
 # --- output names ----------------------------------------------------------------------------------
@@ -287,36 +284,43 @@ def _code_experimentation(ligne: dict[str, Any]) -> str:
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
 
-EXPERIMENTATIONS = {
-    "non": "non recommandée",
-    "oui": "recommandée",
-    **{code: f"recommandée : {texte}" for code, texte in FORMATS.items()},
-}
-"""Labels of :func:`_code_experimentation`."""
-
-
 @lru_cache(maxsize=1)
-def _libelles_vigilance() -> dict[str, str]:
-    """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
-    import yaml
-
-    from entadvisor.engine.knowledge import reports_folder
-
-    try:
-        data = yaml.safe_load((reports_folder() / "libelles.yaml").read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-    return {str(k): str(v) for k, v in (data.get("vigilances") or {}).items()}
+def libelles() -> dict[str, dict[str, str]]:
+    """The words of the codes in the batch's tables, from the knowledge base's lexicon (rules/libelles.yaml):
+    ``voies``, ``procedures`` (``""`` for a null procedure), ``experimentations`` (the codes of
+    :func:`_code_experimentation`) and ``vigilances``."""
+    mots = lexique_fourni()
+    formats = mots.table("formats_experimentation", "phrase")
+    procedures = mots.table("procedures", "nom")
+    return {
+        "voies": mots.table("voies", "nom"),
+        "procedures": {**procedures, "": procedures.pop("aucune")},
+        "experimentations": {
+            "non": "non recommandée",
+            "oui": "recommandée",
+            **{code: f"recommandée : {texte}" for code, texte in formats.items()},
+        },
+        "vigilances": mots.table("vigilances"),
+    }
 
 
 def libelle_vigilance(code: str) -> str:
     """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
-    libelle = _libelles_vigilance().get(code)
+    libelle = libelles()["vigilances"].get(code)
     return libelle or code.replace("_", " ").capitalize()
 
 
 def _libelle_procedure(procedure: str | None) -> str:
-    return PROCEDURES.get(procedure, procedure) if procedure else SANS_PROCEDURE
+    procedures = libelles()["procedures"]
+    return procedures.get(procedure or "", procedure or "")
+
+
+def _libelle_voie(voie: str) -> str:
+    return libelles()["voies"].get(voie, voie)
+
+
+def _libelle_experimentation(code: str) -> str:
+    return libelles()["experimentations"].get(code, code)
 
 
 def _majuscule(texte: str) -> str:
@@ -381,9 +385,9 @@ def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
         _texte(ligne["message_erreur"]),
         ligne["fichier_avis"] or "",
         ligne.get("fichier_rapport") or "",
-        _majuscule(VOIES.get(ligne["voie"], ligne["voie"])) if ok else "",
+        _majuscule(_libelle_voie(ligne["voie"])) if ok else "",
         _majuscule(_libelle_procedure(ligne["procedure"])) if ok else "",
-        _majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)]) if ok else "",
+        _majuscule(_libelle_experimentation(_code_experimentation(ligne))) if ok else "",
         _texte(", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
@@ -514,9 +518,9 @@ class _Synthese:
                 '<div class="repartitions">\n'
             )
             for titre, comptes, libelle in (
-                ("Voie d'achat", bilan.voies, lambda c: VOIES.get(c, c)),
+                ("Voie d'achat", bilan.voies, _libelle_voie),
                 ("Procédure", bilan.procedures, lambda c: _libelle_procedure(c or None)),
-                ("Expérimentation", bilan.experimentations, lambda c: EXPERIMENTATIONS.get(c, c)),
+                ("Expérimentation", bilan.experimentations, _libelle_experimentation),
                 ("Points de vigilance", self.vigilances, libelle_vigilance),
             ):
                 if comptes:
@@ -622,10 +626,10 @@ def _ligne_html(ligne: dict[str, Any]) -> str:
     valeur = ligne["valeur_estimee_ht"]
     cellules = (
         e(ligne["nom_projet"] or ""),
-        e(_majuscule(VOIES.get(ligne["voie"], ligne["voie"]))),
+        e(_majuscule(_libelle_voie(ligne["voie"]))),
         e(_majuscule(_libelle_procedure(ligne["procedure"]))),
         f'<span data-tri="{valeur:.2f}">{e(montant(valeur))}</span>',
-        e(_majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)])),
+        e(_majuscule(_libelle_experimentation(_code_experimentation(ligne)))),
         e(duree_mois(ligne["duree_contrat_mois"])),
         str(ligne["rentree_retenue"]),
         f"{ligne['nombre_vigilances']}{' : ' + e(vigilances) if vigilances else ''}",

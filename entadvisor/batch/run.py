@@ -84,14 +84,13 @@ from entadvisor.answers import load_answers
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
-    EXPERIMENTATIONS,
     RAPPORTS,
-    SANS_PROCEDURE,
     _code_experimentation,
     _ecrire,
     _preparer,
     _Synthese,
     _temporaires,
+    libelles,
     nom_avis,
     nommer,
     visible_vite,
@@ -100,7 +99,6 @@ from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
 from entadvisor.formatting import compte as compte_fr
 from entadvisor.formatting import date_fr, nombre
-from entadvisor.report.text import PROCEDURES, VOIES
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 LOT_MAX = 128
@@ -334,15 +332,16 @@ class Bilan:
                 f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
                 f"Analyse du {date_fr(self.date_analyse)}."
             ]
-        for titre, compte, libelles in (
-            ("Voie d'achat", self.voies, VOIES),
-            ("Procédure", self.procedures, {**PROCEDURES, "": SANS_PROCEDURE}),
-            ("Expérimentation", self.experimentations, EXPERIMENTATIONS),
+        mots = libelles()
+        for titre, compte, section in (
+            ("Voie d'achat", self.voies, mots["voies"]),
+            ("Procédure", self.procedures, mots["procedures"]),
+            ("Expérimentation", self.experimentations, mots["experimentations"]),
         ):
             if compte:
                 lignes.append(f"{titre} :")
                 for code, n in sorted(compte.items(), key=lambda item: (-item[1], item[0])):
-                    lignes.append(f"  {nombre(n):>8}  {libelles.get(code, code)}")
+                    lignes.append(f"  {nombre(n):>8}  {section.get(code, code)}")
         if self.echecs:
             lignes.append(f"Fichiers en erreur ({nombre(self.echecs)}) :")
             for message in self.messages_echecs:

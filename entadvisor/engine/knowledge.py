@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from entadvisor.engine._experta import Rule
+from entadvisor.engine.lexique import Lexique, charger_lexique
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide
 from entadvisor.facts import Regle
@@ -50,13 +51,15 @@ def reports_folder() -> Path:
 
 @dataclass
 class Knowledge:
-    """A loaded knowledge base: rules (with their metadata), parameters and the engine class built from them."""
+    """A loaded knowledge base: rules (with their metadata), parameters, the lexicon (``libelles.yaml``: the words
+    of each code) and the engine class built from them."""
 
     folder: Path
     version: str
     rules: list[Regle]
     parameters: ParameterSet
     engine_class: type
+    libelles: Lexique
     _engines: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
@@ -127,12 +130,18 @@ def _load(folder: Path) -> Knowledge:
     modules = [_load_module(path, package) for path in files]
     rules = _collect_rules(modules)
     parameters = load_parameters(folder / "parameters")
+    libelles = charger_lexique(folder)  # no fallback to the bundled words: see entadvisor.engine.lexique
     version_file = folder / "VERSION"
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "non versionnée"
     engine_class = type("MoteurENT", (Moteur,), dict(rules))
     metas = sorted((rule._entadvisor for rule in rules.values()), key=lambda r: (-r.salience, r.module, r.id))
     return Knowledge(
-        folder=folder, version=version, rules=metas, parameters=parameters, engine_class=engine_class
+        folder=folder,
+        version=version,
+        rules=metas,
+        parameters=parameters,
+        engine_class=engine_class,
+        libelles=libelles,
     )
 
 

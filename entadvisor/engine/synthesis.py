@@ -53,12 +53,6 @@ ORDRE_PREPARATION = (
     "sdet",
     "equipement",
 )
-FORMES = {
-    "accord_cadre_bons_commande": "Accord-cadre à bons de commande",
-    "adhesion_centrale_achat": "Adhésion à la centrale d'achat (convention et bons de commande sur son marché)",
-    "adhesion_groupement": "Adhésion au groupement de commandes (le marché est celui du coordonnateur)",
-    "abonnement_devis_bon_commande": "Abonnement annuel sur devis signé et bon de commande",
-}
 STRUCTURES = {  # how each form runs over the years (an accord-cadre: its firm year and reconductions)
     "abonnement_devis_bon_commande": "abonnements annuels renouvelés",
     "adhesion_centrale_achat": "adhésion sur toute la durée",
@@ -193,7 +187,7 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     )
     contrat_advice = Contrat(
         forme=contrat["forme"],
-        libelle_forme=FORMES.get(contrat["forme"], contrat["forme"]),
+        libelle_forme=engine.libelle("formes_contrat", contrat["forme"], "titre"),
         duree_mois=contrat["duree_mois"],
         duree_max_mois=contrat["duree_max_mois"],
         reconductions=reconductions,

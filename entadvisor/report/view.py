@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from entadvisor import __version__, formatting
 from entadvisor.advice import Advice, Parametre
+from entadvisor.engine.lexique import lexique_du_conseil
 from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
 TITRES: dict[str, str] = {
@@ -279,7 +280,7 @@ class Vue:
         self.version_outil = __version__
         self.titres = TITRES
         porteur = advice.reponses.get("porteur", "autre")
-        self.porteur: str = porteur if porteur in libelles["assemblees"] else "autre"
+        self.porteur: str = porteur if porteur in libelles["valeurs"]["porteur"] else "autre"
         self.titre = advice.nom_projet or "Déploiement d'un espace numérique de travail dans les écoles"
         self.titre_css = Markup(css_string(self.titre))
         """The title as the body of a CSS string (the running page header): nothing can close the string or the style."""
@@ -379,7 +380,7 @@ class Vue:
 
     def procedure(self, code: str | None) -> str:
         if code is None:
-            return "aucune procédure propre"
+            return lexique_du_conseil(self.advice).mot("procedures", "aucune", "titre")
         return str(self.L["procedures"].get(code, code.replace("_", " ")))
 
     def parametre(self, nom: str) -> Parametre | None:
