@@ -244,3 +244,19 @@ def test_the_knowledge_base_carries_its_lexicon() -> None:
     assert knowledge.libelles.mot("statuts", "ok", "court") == knowledge.libelles.mot(
         "statuts", "ok", "libelle"
     )
+
+
+def test_the_command_line_refuses_a_regles_folder_without_its_lexicon(tmp_path: Path) -> None:
+    """« Erreur : » naming the missing lexicon, exit 1, no traceback."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
+    (regles / "libelles.yaml").unlink()
+    exemple = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
+    resultat = CliRunner().invoke(main, ["conseil", str(exemple), "--regles", str(regles)])
+    assert resultat.exit_code == 1
+    assert resultat.stderr.startswith(f"Erreur : {regles / 'libelles.yaml'} : lexique de la base")
+    assert "Traceback" not in resultat.output + resultat.stderr

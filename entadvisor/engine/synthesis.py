@@ -53,11 +53,6 @@ ORDRE_PREPARATION = (
     "sdet",
     "equipement",
 )
-STRUCTURES = {  # how each form runs over the years (an accord-cadre: its firm year and reconductions)
-    "abonnement_devis_bon_commande": "abonnements annuels renouvelés",
-    "adhesion_centrale_achat": "adhésion sur toute la durée",
-    "adhesion_groupement": "adhésion sur toute la durée",
-}
 SEUILS_AFFICHES = (
     ("dispense", "seuil_dispense"),
     ("publicite", "seuil_publicite_mapa"),
@@ -183,7 +178,9 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     structure = (
         f"1 an ferme + {reconductions} reconduction{'s' if reconductions > 1 else ''} annuelle{'s' if reconductions > 1 else ''} tacite{'s' if reconductions > 1 else ''}"
         if contrat["forme"] == "accord_cadre_bons_commande" and reconductions
-        else STRUCTURES.get(contrat["forme"], f"{contrat['duree_mois'] // 12} ans")
+        else engine.knowledge.libelles.formes("formes_contrat", contrat["forme"]).get(
+            "structure", f"{contrat['duree_mois'] // 12} ans"
+        )
     )
     contrat_advice = Contrat(
         forme=contrat["forme"],
