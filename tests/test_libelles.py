@@ -20,8 +20,8 @@ from pydantic import BaseModel
 
 from entadvisor.advice import Advice
 from entadvisor.answers import Answers
-from entadvisor.engine.knowledge import load_knowledge, rules_folder
-from entadvisor.engine.lexique import charger_lexique, lexique_fourni, lire_lexique
+from entadvisor.engine.knowledge import lexique_fourni, load_knowledge, rules_folder
+from entadvisor.engine.lexique import charger_lexique, lire_lexique
 from entadvisor.engine.moteur import SEUILS_PROCEDURE
 from entadvisor.errors import EntreeInvalide
 from entadvisor.whatif.explore import RECOMMANDATIONS

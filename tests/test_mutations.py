@@ -112,18 +112,13 @@ def test_a_changed_label_in_a_copied_lexicon_fails_the_text_golden_files(
 ) -> None:
     """One label of rules/libelles.yaml worded otherwise in a copied knowledge base — a word the terminal
     prints, or a word a rule puts in the calendar: a golden text file differs (and not before the change)."""
-    from test_text_golden import GOLDEN
+    from test_text_golden import EXAMPLES, GOLDEN
 
-    regles = _copie(tmp_path)
-    golden = {nom: (GOLDEN / f"{nom}.txt").read_text(encoding="utf-8") for nom in _textes(regles)}
-    assert _textes(regles) == golden
+    golden = {p.stem: (GOLDEN / f"{p.stem}.txt").read_text(encoding="utf-8") for p in EXAMPLES}
+    assert _textes(_copie(tmp_path / "temoin")) == golden
+    regles = _copie(tmp_path / "mutee")  # another folder: a knowledge base is loaded once per folder
     lexique = regles / "libelles.yaml"
     source = lexique.read_text(encoding="utf-8")
     assert source.count(ecrit) == 1
     lexique.write_text(source.replace(ecrit, modifie), encoding="utf-8")
-    from entadvisor.engine.knowledge import _load
-    from entadvisor.engine.lexique import charger_lexique
-
-    _load.cache_clear()  # the copy was loaded (and its lexicon cached) before the change
-    charger_lexique.cache_clear()
     assert _textes(regles) != golden

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from entadvisor.engine.lexique import lexique_fourni
+from entadvisor.engine.knowledge import lexique_fourni
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
 

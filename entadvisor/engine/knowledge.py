@@ -148,3 +148,29 @@ def _load(folder: Path) -> Knowledge:
 def load_knowledge(folder: str | Path | None = None) -> Knowledge:
     """The knowledge base in ``folder`` (default: the bundled one), loaded once per process."""
     return _load(Path(folder).resolve() if folder is not None else rules_folder().resolve())
+
+
+# --- the words of the codes, for the views ------------------------------------------------------
+
+
+def lexique_fourni() -> Lexique:
+    """The lexicon of the bundled knowledge base."""
+    return charger_lexique(_dossier_fourni())
+
+
+@functools.cache
+def _dossier_fourni() -> Path:
+    return rules_folder().resolve()
+
+
+def lexique_du_conseil(advice: Any) -> Lexique:
+    """The lexicon of the knowledge base that concluded ``advice`` (its ``base_de_connaissances.source``):
+    a view words an advice with the words of the base that decided it.
+
+    An advice whose source is not a folder of this machine (« base fournie », or an advice JSON made
+    elsewhere and shown here) is worded with the bundled lexicon; a folder that is there must hold its own."""
+    source = advice.base_de_connaissances.source
+    dossier = Path(source)
+    if source == "base fournie" or not dossier.is_dir():
+        return lexique_fourni()
+    return charger_lexique(dossier.resolve())

@@ -132,23 +132,3 @@ def charger_lexique(dossier: Path) -> Lexique:
     except OSError as exc:
         raise EntreeInvalide(str(chemin), f"lexique illisible : {exc.strerror or exc}.") from None
     return lire_lexique(texte, str(chemin))
-
-
-def lexique_fourni() -> Lexique:
-    """The lexicon of the bundled knowledge base."""
-    from entadvisor.engine.knowledge import rules_folder
-
-    return charger_lexique(rules_folder().resolve())
-
-
-def lexique_du_conseil(advice: Any) -> Lexique:
-    """The lexicon of the knowledge base that concluded ``advice`` (its ``base_de_connaissances.source``):
-    a view words an advice with the words of the base that decided it.
-
-    An advice whose source is not a folder of this machine (« base fournie », or an advice JSON made
-    elsewhere and shown here) is worded with the bundled lexicon; a folder that is there must hold its own."""
-    source = advice.base_de_connaissances.source
-    dossier = Path(source)
-    if source == "base fournie" or not dossier.is_dir():
-        return lexique_fourni()
-    return charger_lexique(dossier.resolve())

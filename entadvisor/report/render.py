@@ -27,7 +27,8 @@ from entadvisor import formatting
 from entadvisor._files import atomic_path
 from entadvisor.advice import Advice
 from entadvisor.answers import write_atomic
-from entadvisor.engine.lexique import Lexique, lexique_du_conseil
+from entadvisor.engine.knowledge import lexique_du_conseil
+from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import Vue, _annees, _as_date, _nombre, upper_first
 

@@ -6,7 +6,7 @@ import shutil
 import textwrap
 
 from entadvisor.advice import Advice
-from entadvisor.engine.lexique import lexique_du_conseil
+from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.errors import visible
 from entadvisor.formatting import annee_scolaire, date_fr, duree_mois, montant, pluriel
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from entadvisor import __version__, formatting
 from entadvisor.advice import Advice, Parametre
-from entadvisor.engine.lexique import lexique_du_conseil
+from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
 TITRES: dict[str, str] = {
