@@ -50,14 +50,7 @@ REPONSE_2011 = (
 )
 R2112_1 = "CCP art. R2112-1 (marché conclu par écrit à partir du seuil fixé)"
 
-LIBELLES = {
-    "sans_publicite": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée (MAPA)",
-    "appel_offres_ouvert": "appel d'offres ouvert",
-    "appel_offres_restreint": "appel d'offres restreint",
-    "procedure_avec_negociation": "procédure avec négociation",
-    "dialogue_competitif": "dialogue compétitif",
-}
+# the words of each procedure are in the lexicon (rules/libelles.yaml, « procedures »)
 DELAIS = {
     "sans_publicite": "delai_sans_publicite_mois",
     "mapa": "delai_mapa_mois",

@@ -260,3 +260,27 @@ def test_the_command_line_refuses_a_regles_folder_without_its_lexicon(tmp_path: 
     assert resultat.exit_code == 1
     assert resultat.stderr.startswith(f"Erreur : {regles / 'libelles.yaml'} : lexique de la base")
     assert "Traceback" not in resultat.output + resultat.stderr
+
+
+def test_a_view_words_an_advice_with_the_lexicon_of_the_base_that_concluded_it(tmp_path: Path) -> None:
+    """The bundled base's advice, and an advice whose base folder is not on this machine (an advice JSON
+    made elsewhere), read the bundled lexicon; an advice of a --regles folder reads that folder's."""
+    from entadvisor.answers import load_answers
+    from entadvisor.engine.knowledge import lexique_du_conseil
+    from entadvisor.engine.moteur import evaluate
+
+    answers = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml")
+    advice = evaluate(answers)
+    assert lexique_du_conseil(advice) is lexique_fourni()
+    ailleurs = advice.model_copy(
+        update={
+            "base_de_connaissances": advice.base_de_connaissances.model_copy(
+                update={"source": "/n/existe/pas"}
+            )
+        }
+    )
+    assert lexique_du_conseil(ailleurs) is lexique_fourni()
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
+    copie = lexique_du_conseil(evaluate(answers, knowledge=regles))
+    assert copie is load_knowledge(regles).libelles and copie is not lexique_fourni()

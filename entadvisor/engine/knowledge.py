@@ -1,4 +1,5 @@
-"""Find and load a knowledge base: the rule modules of ``rules/`` and the parameters of ``rules/parameters/``.
+"""Find and load a knowledge base: the rule modules of ``rules/``, the parameters of ``rules/parameters/``
+and the lexicon ``rules/libelles.yaml`` (the words of the codes, :mod:`entadvisor.engine.lexique`).
 
 The bundled knowledge base ships inside the wheel (``entadvisor/_kb/``); in a source checkout it is
 read beside the package. ``--regles DOSSIER`` points at another folder with the same layout, so an
