@@ -750,10 +750,10 @@ def test_without_chromium_the_pdf_link_is_absent_and_the_pdf_address_says_why(
     visiteur: Visiteur, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from entadvisor.report import render as report
-    from entadvisor.web import app as application
+    from entadvisor.web import pages
 
     monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)  # what write_pdf looks for
-    monkeypatch.setattr(application, "find_chromium", lambda explicit=None: None)  # the link on the page
+    monkeypatch.setattr(pages, "find_chromium", lambda explicit=None: None)  # the link on the page
     slug = visiteur.creer("Sans Chromium")
     visiteur.repondre_tout(slug, persona("commune-rurale-1-ecole"))
     page = visiteur.get(f"/projet/{slug}/conseil").text
