@@ -266,8 +266,8 @@ def test_a_view_words_an_advice_with_the_lexicon_of_the_base_that_concluded_it(t
     """The bundled base's advice, and an advice whose base folder is not on this machine (an advice JSON
     made elsewhere), read the bundled lexicon; an advice of a --regles folder reads that folder's."""
     from entadvisor.answers import load_answers
+    from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import lexique_du_conseil
-    from entadvisor.engine.moteur import evaluate
 
     answers = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml")
     advice = evaluate(answers)
