@@ -9,6 +9,7 @@ without a line in ``SECTIONS`` / ``PAS_DES_CODES`` below, fails here.
 from __future__ import annotations
 
 import ast
+import csv
 import shutil
 import types
 import typing
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 
 from entadvisor.advice import Advice
 from entadvisor.answers import Answers
+from entadvisor.batch.run import evaluer_fichiers
 from entadvisor.engine.knowledge import lexique_fourni, load_knowledge, rules_folder
 from entadvisor.engine.lexique import charger_lexique, lire_lexique
 from entadvisor.engine.moteur import SEUILS_PROCEDURE
@@ -284,3 +286,20 @@ def test_a_view_words_an_advice_with_the_lexicon_of_the_base_that_concluded_it(t
     shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
     copie = lexique_du_conseil(evaluate(answers, knowledge=regles))
     assert copie is load_knowledge(regles).libelles and copie is not lexique_fourni()
+
+
+def test_a_batch_words_its_tables_with_the_lexicon_of_its_knowledge_base(tmp_path: Path) -> None:
+    """evaluer --regles: the label columns of synthese.csv and the summary read that base's lexicon."""
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
+    lexique = regles / "libelles.yaml"
+    ecrit = "procedure_propre: {nom: procédure propre de l'acheteur,"
+    source = lexique.read_text(encoding="utf-8")
+    assert source.count(ecrit) == 1
+    lexique.write_text(source.replace(ecrit, "procedure_propre: {nom: consultation de l'acheteur,"), "utf-8")
+    exemple = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
+    bilan = evaluer_fichiers([exemple], tmp_path / "lot", jobs=1, regles=regles, barre=False)
+    with open(tmp_path / "lot" / "synthese.csv", encoding="utf-8-sig", newline="") as fichier:
+        (ligne,) = csv.DictReader(fichier, delimiter=";")
+    assert ligne["libelle_voie"] == "Consultation de l'acheteur"
+    assert "consultation de l'acheteur" in bilan.resume()
