@@ -132,7 +132,11 @@ def test_every_literal_field_is_a_worded_code_or_is_listed_as_not_a_code() -> No
     assert set(PAS_DES_CODES) - trouves == set(), "a field listed as not a code no longer exists"
 
 
-@pytest.mark.parametrize(("champ", "section"), SECTIONS.items(), ids=list(SECTIONS))
+@pytest.mark.parametrize(
+    ("champ", "section"),
+    [*SECTIONS.items(), *((c, s) for s, c in AUTRES_SECTIONS_DE_CODES.items())],
+    ids=[*SECTIONS, *AUTRES_SECTIONS_DE_CODES],
+)
 def test_every_value_of_a_code_field_has_its_words(champ: str, section: str) -> None:
     """Each value of each code ``Literal`` has an entry, all with the same forms, none empty."""
     mots = lexique_fourni()
