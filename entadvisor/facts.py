@@ -19,6 +19,7 @@ from typing import Any
 
 from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
 from entadvisor.engine._experta import Fact as _ExpertaFact
+from entadvisor.references import Ref
 
 __all__ = [
     "AND",
@@ -42,6 +43,7 @@ __all__ = [
     "Planning",
     "Prix",
     "Projet",
+    "Ref",
     "Regle",
     "Seuils",
     "Strate",
@@ -240,18 +242,21 @@ class Regle:
     id: str
     titre: str
     references: tuple[str, ...]
+    """The references as the advice cites them (each :class:`Ref` rendered, as in the public JSON)."""
     explication: str
     module: str
     salience: int
     faits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each fact class of the rule's patterns, the fields the rule reads (shown in the trace)."""
+    sources: tuple[Ref, ...] = ()
+    """The references as declared: code, article, title and link of each text."""
 
 
 def regle(
     id: str,
     titre: str,
     *patterns: Any,
-    references: Iterable[str],
+    references: Iterable[Ref],
     explication: str,
     strate: Strate,
 ) -> Callable[[Callable[..., None]], Rule]:
@@ -265,10 +270,18 @@ def regle(
         name = "r_" + id.replace("-", "_").lower()
         function.__name__ = function.__qualname__ = name
         module = function.__module__.rsplit(".", 1)[-1]
+        sources = tuple(references)
+        for reference in sources:
+            if not isinstance(reference, Ref):
+                raise TypeError(
+                    f"règle {id} : la référence {reference!r} n'est pas une Ref(code, article, titre, url) "
+                    "(entadvisor.facts.Ref)."
+                )
         meta = Regle(
             id=id,
             titre=titre,
-            references=tuple(references),
+            references=tuple(str(reference) for reference in sources),
+            sources=sources,
             explication=explication,
             module=module,
             salience=int(strate),

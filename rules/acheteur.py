@@ -20,16 +20,25 @@ from entadvisor.facts import (
     OffreRetenue,
     PetitAcheteur,
     Projet,
+    Ref,
     Strate,
     Voie,
     regle,
 )
 
-L212_4 = "Code de l'éducation art. L212-4 (compétence communale pour les écoles)"
-L5211_17 = "CGCT art. L5211-17 (transfert de compétences à un EPCI)"
-L5211_4_4 = "CGCT art. L5211-4-4 (un EPCI à fiscalité propre peut passer les marchés de ses communes membres réunies en groupement, si ses statuts le prévoient)"
-CENTRALE = "CCP art. L2113-2 à L2113-5 (centrales d'achat ; L2113-4 : l'acheteur est réputé avoir respecté ses obligations de publicité et de mise en concurrence)"
-GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
+L212_4 = Ref("Code de l'éducation", "art. L212-4", "compétence communale pour les écoles")
+L5211_17 = Ref("CGCT", "art. L5211-17", "transfert de compétences à un EPCI")
+L5211_4_4 = Ref(
+    "CGCT",
+    "art. L5211-4-4",
+    "un EPCI à fiscalité propre peut passer les marchés de ses communes membres réunies en groupement, si ses statuts le prévoient",
+)
+CENTRALE = Ref(
+    "CCP",
+    "art. L2113-2 à L2113-5",
+    "centrales d'achat ; L2113-4 : l'acheteur est réputé avoir respecté ses obligations de publicité et de mise en concurrence",
+)
+GROUPEMENT = Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")
 INTERCOS = L("epci") | L("syndicat_scolaire") | L("syndicat_mixte")
 
 SANS_OFFRE = {
@@ -450,7 +459,7 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
     OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=True, libelle=MATCH.acheteur),
     Projet(porteur=MATCH.porteur),
-    references=[GROUPEMENT, "CCP art. L2113-7 (convention constitutive et coordonnateur)"],
+    references=[GROUPEMENT, Ref("CCP", "art. L2113-7", "convention constitutive et coordonnateur")],
     explication=(
         "Sans offre mutualisée, plusieurs acheteurs compétents forment un groupement de commandes : une convention "
         "constitutive, approuvée par chaque assemblée avant le lancement, désigne un coordonnateur ; la procédure se "
@@ -521,7 +530,7 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
     OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=False, libelle=MATCH.acheteur, porte_pour_autres=MATCH.porte),
     Projet(communes_partenaires_interessees=False),
-    references=[L212_4, "CCP art. L2120-1 et suivants (procédures de passation)"],
+    references=[L212_4, Ref("CCP", "art. L2120-1 et suivants", "procédures de passation")],
     explication="Sans offre mutualisée ni partenaire, l'acheteur compétent (ou le porteur qui achète pour ses membres) passe sa propre consultation.",
     strate=Strate.VOIE,
 )

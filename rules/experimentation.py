@@ -25,6 +25,7 @@ from entadvisor.facts import (
     FormatExperimentation,
     L,
     Projet,
+    Ref,
     Strate,
     Taille,
     Voie,
@@ -32,10 +33,14 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import nombre, pluriel, pourcentage
 
-GUIDE = "Guide ENT premier degré, « Organisation du déploiement » (expérimentation, écoles pilotes, généralisation)"
-TRANCHES = "CCP art. R2113-4 à R2113-6 (marché à tranches)"
-ACCORD_CADRE = "CCP art. R2162-4 (accord-cadre avec un maximum)"
-UNITE = "CCP art. R2121-6 (unité fonctionnelle : pilote et généralisation forment un seul besoin)"
+GUIDE = Ref(
+    "Guide ENT premier degré",
+    "« Organisation du déploiement »",
+    "expérimentation, écoles pilotes, généralisation",
+)
+TRANCHES = Ref("CCP", "art. R2113-4 à R2113-6", "marché à tranches")
+ACCORD_CADRE = Ref("CCP", "art. R2162-4", "accord-cadre avec un maximum")
+UNITE = Ref("CCP", "art. R2121-6", "unité fonctionnelle : pilote et généralisation forment un seul besoin")
 
 
 # --- facteurs ------------------------------------------------------------------------------------------
@@ -109,7 +114,7 @@ def facteur_besoin(moteur, besoin):
     "Gouvernance à plusieurs partenaires : un groupement à former",
     Projet(ent_existant="aucun"),
     Voie(voie="groupement_commandes", existant=False),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Plusieurs collectivités qui achètent ensemble doivent apprendre à décider ensemble : l'expérimentation rode le comité de pilotage.",
     strate=Strate.FACTEURS,
 )
@@ -125,7 +130,7 @@ def facteur_gouvernance(moteur):
     "Gouvernance à plusieurs partenaires : un porteur qui achète pour ses communes",
     Projet(ent_existant="aucun"),
     Acheteur(nature="porteur_mandate"),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Quand un porteur achète pour des communes qui gardent la compétence scolaire, chacune doit être associée aux décisions : l'expérimentation rode ce pilotage.",
     strate=Strate.FACTEURS,
 )
@@ -143,7 +148,15 @@ def facteur_gouvernance_mandat(moteur):
     "EXP-MIGRATION",
     "ENT déjà généralisé : pas d'expérimentation, un plan de transition",
     Projet(ent_existant="generalise"),
-    references=[GUIDE, "Arrêt TA Lyon, 11 juillet 2025 (pas de prolongation d'un accord-cadre échu)"],
+    references=[
+        GUIDE,
+        Ref(
+            "Arrêt TA Lyon",
+            "11 juillet 2025",
+            "pas de prolongation d'un accord-cadre échu",
+            nature="decision",
+        ),
+    ],
     explication=(
         "Quand un ENT équivalent est déjà généralisé, le changement de solution est une migration : pas d'expérimentation, "
         "mais un plan de transition (réversibilité, reprise des comptes et des données, période de recouvrement)."
@@ -162,7 +175,7 @@ def migration(moteur):
     "EXP-BILAN-PARTIEL",
     "ENT partiel : le bilan des écoles équipées tient lieu d'expérimentation",
     Projet(ent_existant="partiel"),
-    references=[GUIDE, "Guide ENT premier degré, « Évaluation »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Évaluation »")],
     explication="Quand des écoles utilisent déjà un ENT, le bilan de leurs usages joue le rôle d'une expérimentation avant la généralisation.",
     strate=Strate.EXCEPTIONS_EXPERIMENTATION,
 )
@@ -179,7 +192,7 @@ def bilan_partiel(moteur):
     "Offre mutualisée éprouvée et usages établis : démarrer par des écoles volontaires",
     Projet(ent_existant="aucun", usages_numeriques=L("moyens") | L("avances")),
     Voie(procedure_requise=False),
-    references=[GUIDE, "CCP art. L2113-4"],
+    references=[GUIDE, Ref("CCP", "art. L2113-4")],
     explication=(
         "Un ENT mutualisé déjà déployé dans le département a fait ses preuves ; avec des usages moyens ou avancés, "
         "l'expérimentation est inutile : on démarre par les écoles volontaires."
@@ -376,7 +389,7 @@ def vehicule(moteur):
     "Le pilote se commande sur le marché de la centrale ou du groupement",
     Experimentation(recommandee=True),
     Voie(procedure_requise=False),
-    references=["CCP art. L2113-4", "CCP art. L2113-6 à L2113-8 (groupements de commandes)"],
+    references=[Ref("CCP", "art. L2113-4"), Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")],
     explication=(
         "Par une adhésion, le marché est celui de la centrale ou du groupement : le pilote se fait par des commandes "
         "limitées aux écoles pilotes, la généralisation par les commandes suivantes ; il n'y a ni contrat propre ni tranches."
@@ -401,7 +414,10 @@ def vehicule_adhesion(moteur):
     Projet(equipement_ecoles="insuffisant"),
     references=[
         GUIDE,
-        "Guide ENT premier degré, facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+        Ref(
+            "Guide ENT premier degré",
+            "facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+        ),
     ],
     explication="L'équipement et la connectivité des écoles pilotes sont remis à niveau avant le pilote, faute de quoi l'évaluation mesurerait l'équipement, pas l'ENT.",
     strate=Strate.FORMAT,

@@ -12,11 +12,16 @@ l'équipement et la connectivité des écoles.
 Limites : le contenu de la convention, de l'AIPD et de la charte d'usage n'est pas examiné.
 """
 
-from entadvisor.facts import MATCH, Contrat, Planning, Projet, Strate, Voie, regle
+from entadvisor.facts import MATCH, Contrat, Planning, Projet, Ref, Strate, Voie, regle
 from entadvisor.formatting import date_fr
 
-GUIDE = "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »"
-RGPD = "RGPD art. 37 à 39 (délégué à la protection des données) ; arrêté du 30 novembre 2006 modifié (traitements ENT)"
+GUIDE = Ref("Guide ENT premier degré", "« Les facteurs clés de succès du projet ENT »")
+RGPD = Ref(
+    "RGPD",
+    "art. 37 à 39",
+    "délégué à la protection des données",
+    et=(Ref("arrêté du 30 novembre 2006 modifié", "", "traitements ENT"),),
+)
 
 
 def _item(moteur, code, facteur, statut, constat, action):
@@ -29,7 +34,10 @@ def _item(moteur, code, facteur, statut, constat, action):
     Projet(autorite_academique_associee=MATCH.associee),
     references=[
         GUIDE,
-        "Guide ENT premier degré, « Partenariat » : a minima une autorité académique et une collectivité",
+        Ref(
+            "Guide ENT premier degré",
+            "« Partenariat » : a minima une autorité académique et une collectivité",
+        ),
     ],
     explication="Un projet ENT associe au moins une autorité académique (recteur, DANE, DASEN, IEN) et une collectivité.",
     strate=Strate.PREPARATION,
@@ -66,7 +74,7 @@ def acteurs(moteur, associee):
     "PREP-PARTENARIAT",
     "Formaliser le partenariat par une convention",
     Projet(convention_partenariat=MATCH.convention),
-    references=[GUIDE, "Guide ENT premier degré, « Formalisation du partenariat »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Formalisation du partenariat »")],
     explication="L'Éducation nationale et la collectivité signent une convention qui fixe les engagements, compétences et responsabilités de chacun, y compris pour les données personnelles.",
     strate=Strate.PREPARATION,
 )
@@ -111,7 +119,7 @@ def partenariat(moteur, convention):
     "PREP-PILOTAGE",
     "Mettre en place des instances de pilotage",
     Projet(comite_pilotage=MATCH.copil),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Une instance de type comité de pilotage mobilise les partenaires ; l'évaluation opérationnelle l'aide à décider.",
     strate=Strate.PREPARATION,
 )
@@ -152,7 +160,7 @@ def pilotage(moteur, copil):
         lancement=MATCH.lancement,
         vote_budget_avant=MATCH.budget,
     ),
-    references=[GUIDE, "CGCT art. L1612-2"],
+    references=[GUIDE, Ref("CGCT", "art. L1612-2")],
     explication="Le calendrier tient compte de la rentrée, du vote du budget et du délai de passation ; le rétroplanning le vérifie.",
     strate=Strate.PREPARATION,
 )
@@ -185,7 +193,7 @@ def calendrier(moteur, ok, rentree, lancement, budget):
     Projet(accompagnement_prevu=MATCH.prevu),
     references=[
         GUIDE,
-        "Guide ENT premier degré, « Pérennisation » et facteur « l'accompagnement des utilisateurs »",
+        Ref("Guide ENT premier degré", "« Pérennisation » et facteur « l'accompagnement des utilisateurs »"),
     ],
     explication="Dès le déploiement, des structures pérennes assurent l'animation, le développement des usages et l'assistance aux utilisateurs.",
     strate=Strate.PREPARATION,
@@ -223,7 +231,7 @@ def perennisation(moteur, prevu):
     "Anticiper le renouvellement du marché",
     Contrat(lancement_renouvellement=MATCH.lancement, fin=MATCH.fin, duree_depassee=MATCH.depassee),
     Voie(procedure_requise=True),
-    references=[GUIDE, "TA Lyon, 11 juillet 2025"],
+    references=[GUIDE, Ref("TA Lyon", "11 juillet 2025", nature="decision")],
     explication="La date de lancement du marché suivant se calcule dès le départ, pour éviter toute interruption du service.",
     strate=Strate.PREPARATION,
 )
@@ -239,7 +247,7 @@ def renouvellement(moteur, lancement, fin, depassee):
     "Anticiper la fin de l'adhésion",
     Contrat(debut_renouvellement=MATCH.debut, fin=MATCH.fin),
     Voie(procedure_requise=False),
-    references=[GUIDE, "CCP art. L2113-4"],
+    references=[GUIDE, Ref("CCP", "art. L2113-4")],
     explication="Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur ; le membre en vérifie la date à temps.",
     strate=Strate.PREPARATION,
 )
@@ -259,7 +267,7 @@ def renouvellement_adhesion(moteur, debut, fin):
     "PREP-DPO",
     "Associer le DPO de la collectivité",
     Projet(dpo_associe=MATCH.dpo),
-    references=[RGPD, "CNIL, délibération n° 2017-199 (ENT)"],
+    references=[RGPD, Ref("CNIL", "délibération n° 2017-199", "ENT")],
     explication="Dans une école publique, le responsable de traitement est l'IA-DASEN ; la collectivité associe son propre DPO et les rôles s'écrivent dans la convention.",
     strate=Strate.PREPARATION,
 )
@@ -291,8 +299,8 @@ def dpo(moteur, dpo):
     Projet(besoin=MATCH.besoin),
     Voie(procedure_requise=MATCH.propre),
     references=[
-        "SDET (schéma directeur des ENT) et doctrine technique du numérique pour l'éducation",
-        "TA Lyon, 11 juillet 2025",
+        Ref("SDET (schéma directeur des ENT) et doctrine technique du numérique pour l'éducation"),
+        Ref("TA Lyon", "11 juillet 2025", nature="decision"),
     ],
     explication=(
         "Le cahier des charges exige la conformité au SDET et à la doctrine technique, l'accès au GAR, l'interopérabilité "
@@ -320,8 +328,11 @@ def sdet(moteur, besoin, propre):
     "Des conditions d'accès compatibles avec les usages",
     Projet(equipement_ecoles=MATCH.equipement),
     references=[
-        "Guide ENT premier degré, facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
-        "Code de l'éducation art. L212-4",
+        Ref(
+            "Guide ENT premier degré",
+            "facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+        ),
+        Ref("Code de l'éducation", "art. L212-4"),
     ],
     explication="L'équipement et la connectivité des écoles conditionnent les usages ; un équipement insuffisant se corrige avant le déploiement.",
     strate=Strate.PREPARATION,

@@ -26,6 +26,7 @@ from entadvisor.facts import (
     Passation,
     Planning,
     Projet,
+    Ref,
     Seuils,
     Strate,
     Tranche,
@@ -35,20 +36,26 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import montant
 
-R2122_8 = "CCP art. R2122-8 (marché sans publicité ni mise en concurrence, sous le seuil de dispense)"
-MAPA = "CCP art. L2123-1 et R2123-1 1° (procédure adaptée)"
-R2131_12 = "CCP art. R2131-12 (publicité d'un MAPA au BOAMP ou dans un JAL)"
-AO = "CCP art. L2124-2, R2124-2 (appel d'offres ouvert ou restreint)"
-R2161 = "CCP art. R2161-2 à R2161-11 (délais de l'appel d'offres)"
-R2124_3 = "CCP art. L2124-3 et R2124-3 (cas de recours à la procédure avec négociation)"
-R2124_5 = "CCP art. L2124-4 et R2124-5 (dialogue compétitif)"
-CE_2020 = "CE, 7 octobre 2020, n° 440575 (interprétation stricte des cas de négociation)"
-JOUE = "CCP art. R2131-16 et R2131-17 (publicité des procédures formalisées : BOAMP et JOUE)"
-GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
-REPONSE_2011 = (
-    "Réponse ministérielle du 17 mai 2011 (adhésion à un groupement après le lancement de la consultation)"
+R2122_8 = Ref(
+    "CCP", "art. R2122-8", "marché sans publicité ni mise en concurrence, sous le seuil de dispense"
 )
-R2112_1 = "CCP art. R2112-1 (marché conclu par écrit à partir du seuil fixé)"
+MAPA = Ref("CCP", "art. L2123-1 et R2123-1 1°", "procédure adaptée")
+R2131_12 = Ref("CCP", "art. R2131-12", "publicité d'un MAPA au BOAMP ou dans un JAL")
+AO = Ref("CCP", "art. L2124-2, R2124-2", "appel d'offres ouvert ou restreint")
+R2161 = Ref("CCP", "art. R2161-2 à R2161-11", "délais de l'appel d'offres")
+R2124_3 = Ref("CCP", "art. L2124-3 et R2124-3", "cas de recours à la procédure avec négociation")
+R2124_5 = Ref("CCP", "art. L2124-4 et R2124-5", "dialogue compétitif")
+CE_2020 = Ref(
+    "CE", "7 octobre 2020, n° 440575", "interprétation stricte des cas de négociation", nature="decision"
+)
+JOUE = Ref("CCP", "art. R2131-16 et R2131-17", "publicité des procédures formalisées : BOAMP et JOUE")
+GROUPEMENT = Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")
+REPONSE_2011 = Ref(
+    "Réponse ministérielle du 17 mai 2011",
+    "",
+    "adhésion à un groupement après le lancement de la consultation",
+)
+R2112_1 = Ref("CCP", "art. R2112-1", "marché conclu par écrit à partir du seuil fixé")
 
 LIBELLES = {
     "sans_publicite": "marché sans publicité ni mise en concurrence",
@@ -198,7 +205,10 @@ ALTERNATIVES = {
     "PROC-CENTRALE",
     "Aucune procédure à conduire : adhésion à la centrale",
     Voie(voie="centrale_achat"),
-    references=["CCP art. L2113-4", "CGCT art. L2122-22 4° (délégation du conseil au maire)"],
+    references=[
+        Ref("CCP", "art. L2113-4"),
+        Ref("CGCT", "art. L2122-22 4°", "délégation du conseil au maire"),
+    ],
     explication=(
         "L'acheteur qui acquiert auprès d'une centrale d'achat est réputé avoir respecté ses obligations de publicité et de "
         "mise en concurrence pour les opérations qu'il lui confie : il n'a pas de procédure à conduire, mais une adhésion."
@@ -305,7 +315,7 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     *_BASE,
     Tranche(tranche="mapa"),
     Projet(besoin=MATCH.besoin),
-    references=[MAPA, R2131_12, "CCP art. R2132-2 (documents gratuits sur le profil d'acheteur)"],
+    references=[MAPA, R2131_12, Ref("CCP", "art. R2132-2", "documents gratuits sur le profil d'acheteur")],
     explication="Entre le seuil de dispense et le seuil de publicité de R2131-12, la procédure adaptée est librement organisée ; la publicité est adaptée au montant et à l'objet.",
     strate=Strate.PROCEDURE,
 )
@@ -353,7 +363,7 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="standard"),
-    references=[AO, R2161, JOUE, "CCP art. R2182-1 (délai de suspension)"],
+    references=[AO, R2161, JOUE, Ref("CCP", "art. R2182-1", "délai de suspension")],
     explication=(
         "Au-delà du seuil européen, l'appel d'offres ouvert est la procédure par défaut : un ENT standard est une offre "
         "« sur étagère » de nombreux éditeurs ; aucun cas de négociation de R2124-3 ne s'applique."
@@ -378,7 +388,7 @@ def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="adaptations", specifications_precises=MATCH.precises),
-    references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
+    references=[R2124_3, CE_2020, Ref("CCP", "art. R2161-12 à R2161-20")],
     explication=(
         "Au-dessus du seuil européen, un besoin qui ne peut être satisfait sans adapter des solutions immédiatement "
         "disponibles (intégrations, interfaces, reprise de données) ouvre la procédure avec négociation (R2124-3 1°), que "
@@ -406,7 +416,7 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="specifique", specifications_precises=MATCH.precises & ~L(False)),
-    references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
+    references=[R2124_3, CE_2020, Ref("CCP", "art. R2161-12 à R2161-20")],
     explication=(
         "Un besoin spécifique ou innovant que l'acheteur sait spécifier : la procédure avec négociation (R2124-3 1° et 2°) "
         "permet d'adapter les offres avec les candidats."
@@ -431,7 +441,7 @@ def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precis
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="specifique", specifications_precises=False),
-    references=[R2124_5, R2124_3, CE_2020, "CCP art. R2111-1 (sourçage)"],
+    references=[R2124_5, R2124_3, CE_2020, Ref("CCP", "art. R2111-1", "sourçage")],
     explication=(
         "Besoin spécifique que l'acheteur ne sait pas spécifier : le dialogue compétitif (R2124-5, cas de R2124-3 5°), "
         "préparé par un sourçage (R2111-1), fait émerger les solutions avec les candidats avant les offres finales ; "
@@ -459,7 +469,7 @@ def dialogue(moteur, voie, existant, v, dispense, europeen):
     "Annoncer la négociation dans la procédure adaptée",
     Passation(procedure="mapa"),
     Projet(besoin=~L("standard")),
-    references=["CCP art. R2123-5"],
+    references=[Ref("CCP", "art. R2123-5")],
     explication="Dans une procédure adaptée, la négociation est possible si elle est annoncée dans les documents de la consultation : utile quand le besoin demande des adaptations.",
     strate=Strate.PLANNING,
 )
@@ -479,7 +489,7 @@ def mapa_negociation(moteur):
     ValeurEstimee(montant=MATCH.v),
     Seuils(innovant=MATCH.innovant),
     TEST(lambda v, innovant: v < innovant),
-    references=["CCP art. R2122-9-1 (achats innovants)"],
+    references=[Ref("CCP", "art. R2122-9-1", "achats innovants")],
     explication="Sous le seuil des achats innovants, une solution réellement innovante peut être achetée sans publicité ni mise en concurrence.",
     strate=Strate.PLANNING,
 )
@@ -519,8 +529,8 @@ def specifications_a_preciser(moteur):
     "Premier et second degrés : allotir",
     Projet(degres="premier_et_second_degre"),
     references=[
-        "CCP art. L2113-10 (allotissement)",
-        "CAA Nancy, décembre 2023, Beneylu c/ Région Bourgogne-Franche-Comté",
+        Ref("CCP", "art. L2113-10", "allotissement"),
+        Ref("CAA Nancy", "décembre 2023, Beneylu c/ Région Bourgogne-Franche-Comté", nature="decision"),
     ],
     explication="L'allotissement est la règle ; réunir l'ENT des écoles et celui des collèges et lycées dans un même lot a été contesté en justice.",
     strate=Strate.VIGILANCE,
@@ -544,7 +554,7 @@ def allotissement(moteur):
     ),
     ValeurEstimee(montant=MATCH.v),
     TEST(lambda d, p, e: not (d and p and e)),
-    references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],
+    references=[Ref("CCP", "annexe 2", "seuils européens révisés tous les deux ans")],
     explication=(
         "Les seuils européens sont révisés tous les deux ans ; au-delà de leur période de validité, la valeur n'est pas "
         "encore connue : le conseil utilise la dernière valeur publiée à titre provisoire et le signale, ou dit qu'elle ne "
@@ -578,7 +588,7 @@ def seuil_inconnu(moteur, d, p, e, v, publicite):
     ValeurEstimee(montant=MATCH.v),
     Seuils(donnees_essentielles=MATCH.seuil),
     TEST(lambda v, seuil: v >= seuil),
-    references=["CCP art. R2196-1 (données essentielles)"],
+    references=[Ref("CCP", "art. R2196-1", "données essentielles")],
     explication="À partir du seuil de R2196-1, l'acheteur publie les données essentielles du marché qu'il passe (objet, titulaire, montant, dates).",
     strate=Strate.PLANNING,
 )
@@ -599,7 +609,7 @@ def donnees_essentielles(moteur, procedure, v, seuil):
     Passation(procedure=MATCH.procedure & ~L(None)),
     Tranche(tranche="formalisee"),
     Planning(notification=MATCH.notification),
-    references=["CGCT art. L2131-2 et D2131-5-1 (transmission au contrôle de légalité)"],
+    references=[Ref("CGCT", "art. L2131-2 et D2131-5-1", "transmission au contrôle de légalité")],
     explication=(
         "Un marché d'une collectivité dont la valeur atteint le seuil européen est transmis au préfet avant sa "
         "notification (contrôle de légalité) ; la notification ne peut intervenir qu'après."

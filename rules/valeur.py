@@ -21,6 +21,7 @@ from entadvisor.facts import (
     PetitAcheteur,
     Prix,
     Projet,
+    Ref,
     Seuils,
     Strate,
     Taille,
@@ -31,7 +32,7 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import montant, nombre, pluriel, pourcentage
 
-R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
+R2121 = Ref("CCP", "art. R2121-1 à R2121-9", "calcul de la valeur estimée du besoin")
 
 
 @regle(
@@ -93,7 +94,7 @@ def prix_donne(moteur, prix):
     Projet(prix_eleve_an_ht=None),
     references=[
         R2121,
-        "Ordres de grandeur publics des prix des ENT du premier degré (2014-2022)",
+        Ref("Ordres de grandeur publics des prix des ENT du premier degré", "", "2014-2022"),
     ],
     explication="Sans prix connu, un prix par élève et par an par défaut est retenu comme hypothèse, à remplacer par un devis.",
     strate=Strate.NORMALISATION,
@@ -119,7 +120,10 @@ def prix_defaut(moteur):
     "Taille du périmètre",
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[
-        "Guide ENT premier degré : « le nombre d'écoles à équiper et la structure de la collectivité peuvent avoir un impact sur la durée de certaines étapes »"
+        Ref(
+            "Guide ENT premier degré",
+            ": « le nombre d'écoles à équiper et la structure de la collectivité peuvent avoir un impact sur la durée de certaines étapes »",
+        )
     ],
     explication="Le nombre d'écoles classe le périmètre en petit, moyen ou grand ; la taille règle le format de l'expérimentation et la durée de la généralisation.",
     strate=Strate.NORMALISATION,
@@ -143,7 +147,7 @@ def taille(moteur, ecoles):
     "VAL-PETIT-ACHETEUR-ECOLES",
     "Petit acheteur : quelques écoles",
     Taille(categorie="petit"),
-    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
+    references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Avec trois écoles au plus, l'acheteur est dit petit : une offre mutualisée lui est d'abord conseillée.",
     strate=Strate.ACHETEUR,
 )
@@ -155,7 +159,7 @@ def petit_acheteur_ecoles(moteur):
     "VAL-PETIT-ACHETEUR-SANS-SERVICE",
     "Petit acheteur : pas de service des marchés",
     Projet(service_marches=False),
-    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
+    references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Sans service ni agent chargé des marchés, l'acheteur est dit petit, quelle que soit la taille du périmètre.",
     strate=Strate.ACHETEUR,
 )
@@ -173,8 +177,8 @@ def petit_acheteur_sans_service(moteur):
     Voie(voie=MATCH.voie, besoins_membres_comptes=MATCH.complet, existant=MATCH.existant),
     references=[
         R2121,
-        "CCP art. R2121-6 (unité fonctionnelle)",
-        "CCP art. R2121-8 (accord-cadre : montant maximal sur toute la durée)",
+        Ref("CCP", "art. R2121-6", "unité fonctionnelle"),
+        Ref("CCP", "art. R2121-8", "accord-cadre : montant maximal sur toute la durée"),
     ],
     explication=(
         "Valeur estimée = élèves (des deux degrés quand les lots du second degré sont dans la même procédure) × prix par "
@@ -217,7 +221,7 @@ def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, 
     "VAL-SECOND-DEGRE-MANQUANT",
     "Les lots du second degré manquent à la valeur estimée",
     Projet(degres="premier_et_second_degre", nombre_eleves_second_degre=None),
-    references=[R2121, "CCP art. L2113-10 (allotissement)"],
+    references=[R2121, Ref("CCP", "art. L2113-10", "allotissement")],
     explication=(
         "La valeur estimée d'une procédure compte tous ses lots : quand le projet couvre aussi les collèges et lycées sans "
         "en donner l'effectif, la valeur ne compte que le premier degré et le conseil le dit."
@@ -240,7 +244,7 @@ def second_degre_manquant(moteur):
     "VAL-PRIX-ATYPIQUE",
     "Prix par élève hors des ordres de grandeur connus",
     Prix(prix=MATCH.prix, atypique=True),
-    references=["Ordres de grandeur publics des ENT du premier degré (2014-2022)"],
+    references=[Ref("Ordres de grandeur publics des ENT du premier degré", "", "2014-2022")],
     explication=(
         "Un prix par élève et par an hors de la fourchette documentée (paramètres datés) sort de tous les ordres de "
         "grandeur connus : un devis doit le confirmer avant de choisir la procédure."
@@ -292,7 +296,7 @@ def couts_ponctuels_nuls(moteur, ecoles):
     ValeurEstimee(montant=MATCH.v),
     Seuils(dispense=MATCH.dispense),
     TEST(lambda v, dispense: v < dispense),
-    references=["CCP art. R2122-8"],
+    references=[Ref("CCP", "art. R2122-8")],
     explication="La valeur estimée est inférieure au seuil de dispense de publicité et de mise en concurrence en vigueur à la date de lancement.",
     strate=Strate.TRANCHE,
 )
@@ -309,7 +313,7 @@ def sous_dispense(moteur, v, dispense):
     ValeurEstimee(montant=MATCH.v),
     Seuils(dispense=MATCH.dispense, publicite=MATCH.publicite, europeen=MATCH.europeen),
     TEST(lambda v, dispense, publicite, europeen: dispense <= v < min(publicite, europeen)),
-    references=["CCP art. R2122-8", "CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    references=[Ref("CCP", "art. R2122-8"), Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de dispense sans atteindre le seuil de publicité au BOAMP ou dans un JAL.",
     strate=Strate.TRANCHE,
 )
@@ -326,7 +330,7 @@ def tranche_mapa(moteur, v, dispense, publicite):
     ValeurEstimee(montant=MATCH.v),
     Seuils(publicite=MATCH.publicite, europeen=MATCH.europeen),
     TEST(lambda v, publicite, europeen: publicite <= v < europeen),
-    references=["CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    references=[Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de publicité au BOAMP ou dans un JAL sans atteindre le seuil européen.",
     strate=Strate.TRANCHE,
 )
@@ -343,7 +347,11 @@ def tranche_mapa_publicite(moteur, v, publicite, europeen):
     ValeurEstimee(montant=MATCH.v),
     Seuils(europeen=MATCH.europeen),
     TEST(lambda v, europeen: v >= europeen),
-    references=["CCP art. L2124-1", "CCP art. R2124-1", "CCP annexe 2 (seuils européens)"],
+    references=[
+        Ref("CCP", "art. L2124-1"),
+        Ref("CCP", "art. R2124-1"),
+        Ref("CCP", "annexe 2", "seuils européens"),
+    ],
     explication="La valeur estimée atteint le seuil européen : une procédure formalisée est obligatoire.",
     strate=Strate.TRANCHE,
 )
@@ -364,7 +372,7 @@ def tranche_formalisee(moteur, v, europeen):
             calc.near_thresholds(v, {"d": dispense, "p": publicite, "e": europeen}, marge)
         )
     ),
-    references=[R2121, "CCP art. R2122-8", "CCP art. R2131-12", "CCP annexe 2"],
+    references=[R2121, Ref("CCP", "art. R2122-8"), Ref("CCP", "art. R2131-12"), Ref("CCP", "annexe 2")],
     explication="Près d'un seuil (marge en paramètre), un devis ou un effectif un peu différent changerait la procédure : la valeur doit être fiabilisée.",
     strate=Strate.VIGILANCE,
 )
