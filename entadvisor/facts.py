@@ -19,7 +19,7 @@ from typing import Any
 
 from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
 from entadvisor.engine._experta import Fact as _ExpertaFact
-from entadvisor.references import Ref
+from entadvisor.references import Ref, citation
 
 __all__ = [
     "AND",
@@ -256,26 +256,28 @@ def regle(
     id: str,
     titre: str,
     *patterns: Any,
-    references: Iterable[Ref],
+    references: Iterable[Ref | str],
     explication: str,
     strate: Strate,
 ) -> Callable[[Callable[..., None]], Rule]:
     """Declare a rule: its id, French title, references, explanation and experta patterns.
 
     The decorated function is the right-hand side; it receives the engine and the bindings it
-    names, and concludes through ``moteur.conclure`` / ``moteur.noter``.
+    names, and concludes through ``moteur.conclure`` / ``moteur.noter``. ``references`` are
+    :class:`Ref`; a text (« CCP art. R2122-8 ») is read as :func:`~entadvisor.references.citation` reads
+    a data file's (the bundled rules declare Refs: ``tests/test_references.py`` checks it).
     """
 
     def decorate(function: Callable[..., None]) -> Rule:
         name = "r_" + id.replace("-", "_").lower()
         function.__name__ = function.__qualname__ = name
         module = function.__module__.rsplit(".", 1)[-1]
-        sources = tuple(references)
+        sources = tuple(citation(r) if isinstance(r, str) else r for r in references)
         for reference in sources:
             if not isinstance(reference, Ref):
                 raise TypeError(
-                    f"règle {id} : la référence {reference!r} n'est pas une Ref(code, article, titre, url) "
-                    "(entadvisor.facts.Ref)."
+                    f"règle {id} : la référence {reference!r} n'est ni une Ref(code, article, titre, url) "
+                    "(entadvisor.facts.Ref) ni un texte."
                 )
         meta = Regle(
             id=id,

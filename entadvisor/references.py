@@ -8,7 +8,7 @@ report groups the cited articles by code and the other sources by kind, without 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Nature = Literal["code", "guide", "decision", "source"]
@@ -75,6 +75,18 @@ class Ref:
         joint = " " if self.article.startswith(_SANS_VIRGULE) else ", "
         return self.code + joint + self.precision
 
+    def court(self) -> str:
+        """The citation without its titles (shown beside a rule; the titles are in the table of texts).
+
+        A source that spells out its acronym (« SDET (schéma directeur des ENT) ») is named by the acronym.
+        """
+        parts = []
+        for part in self.parties():
+            code = _sans_parentheses(part.code)
+            joint = " " if part.article.startswith(_SANS_VIRGULE) else ", "
+            parts.append(code + joint + part.article if part.article else code)
+        return " ; ".join(parts)
+
     def parties(self) -> tuple[Ref, ...]:
         """This reference and those cited with it."""
         return (self, *self.et)
@@ -107,9 +119,41 @@ def _articles(code: str, article: str) -> tuple[str, ...]:
 def citation(texte: str) -> Ref:
     """A reference written as text in a data file (a parameter's ``article``: « CCP art. R2122-8 »).
 
-    The text starts with a code and an article; anything else is a source cited as it is written.
+    Texts cited together are separated by « ; » (outside parentheses); each that starts with a code and
+    an article is an article of that code, any other a source cited as it is written.
     """
+    parts = [_citation_seule(part) for part in _separees(texte)] or [Ref(texte)]
+    return replace(parts[0], et=tuple(parts[1:]))
+
+
+def _citation_seule(texte: str) -> Ref:
     for code in CODES:
-        if texte.startswith(code + " ") and texte[len(code) + 1 :].startswith(("art. ", "annexe ")):
-            return Ref(code, texte[len(code) + 1 :])
+        rest = texte[len(code) + 1 :]
+        if texte.startswith(code + " ") and rest.startswith(("art. ", "annexe ")):
+            return Ref(code, rest)
     return Ref(texte)
+
+
+def _separees(texte: str) -> list[str]:
+    """« A ; B (x ; y) » → « A », « B (x ; y) »: split on « ; » outside parentheses."""
+    parts, current, depth = [], [], 0
+    for char in texte:
+        depth += (char == "(") - (char == ")")
+        if char == ";" and depth <= 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [part for part in parts if part]
+
+
+def _sans_parentheses(texte: str) -> str:
+    """« SDET (schéma directeur des ENT) et doctrine » → « SDET et doctrine »."""
+    out, depth = [], 0
+    for char in texte:
+        depth += char == "("
+        if depth == 0:
+            out.append(char)
+        depth -= char == ")" and depth > 0
+    return " ".join("".join(out).split())

@@ -8,6 +8,7 @@ things, :class:`~entadvisor.engine.moteur.EvaluationError` says so (``entadvisor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from entadvisor.advice import (
@@ -28,12 +29,14 @@ from entadvisor.advice import (
     Raison,
     Seuil,
     Taille,
+    Texte,
     Trace,
     ValeurEstimee,
     Vigilance,
     VoieEcartee,
 )
 from entadvisor.answers import Answers
+from entadvisor.references import Ref, citation
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -315,4 +318,26 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         reponses=answers.model_dump(mode="json", exclude_none=True),
         deliberation=deliberation,
         prochaines_actions=prochaines_actions,
+        textes=_textes(engine.trace, valeur_estimee.seuils, parametres),
+    )
+
+
+def _textes(steps: list[dict[str, Any]], seuils: list[Seuil], parametres: list[Parametre]) -> list[Texte]:
+    """The texts cited, structured: the rules' Refs in firing order, then the thresholds' and parameters' texts."""
+    refs: dict[str, Ref] = {}
+    for step in steps:
+        for ref in step["meta"].sources:
+            refs.setdefault(str(ref), ref)
+    for texte in [s.reference for s in seuils] + [p.article for p in parametres if p.article]:
+        if texte not in refs:
+            refs[texte] = citation(texte)
+    return [texte for ref in refs.values() for texte in _textes_de(ref)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _textes_de(ref: Ref) -> tuple[Texte, ...]:
+    cite = str(ref)
+    return tuple(
+        Texte(reference=cite, code=p.code, article=p.article, titre=p.titre, url=p.url, nature=p.nature)
+        for p in ref.parties()
     )
