@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from entadvisor.advice import CODES_VIGILANCE
 from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
 from entadvisor.engine._experta import Fact as _ExpertaFact
 from entadvisor.references import Ref, citation
@@ -24,8 +25,11 @@ from entadvisor.references import Ref, citation
 __all__ = [
     "AND",
     "AS",
+    "CHAMPS_NOTES",
+    "CODES_VIGILANCE",
     "MATCH",
     "NOT",
+    "NOTES",
     "OR",
     "TEST",
     "Acheteur",
@@ -190,21 +194,28 @@ class Contrat(Fact):
 
 # --- what rules note (outputs no rule chains on) ---------------------------------------------------
 
-NOTES = frozenset(
-    {
-        "action",  # one of the next actions (who does what, by when)
-        "alternative",  # a procedure considered and why it is not retained
-        "deliberation",  # the act the buyer adopts
-        "deroulement",  # a step of the experimentation
-        "etape",  # a dated step of the calendar
-        "preparation",  # a key success factor of the guide, assessed
-        "raison",  # a reason, under the subject it explains
-        "vehicule",  # the contract vehicle of the pilot
-        "vigilance",  # a warning, by its code
-        "voie_ecartee",  # a purchasing route considered and why it is not retained
-    }
-)
-"""The kinds of note the advice is built from: a rule noting any other kind is an error, never a lost line."""
+CHAMPS_NOTES: dict[str, frozenset[str] | None] = {
+    "action": frozenset({"ordre", "action", "qui", "echeance"}),  # one of the next actions (who, by when)
+    "alternative": frozenset({"procedure", "raison"}),  # a procedure considered and why it is not retained
+    "deliberation": None,  # the act the buyer adopts (its fields are those of ActeDecision)
+    "deroulement": frozenset({"texte"}),  # a step of the experimentation
+    "etape": frozenset({"etape", "libelle", "debut", "fin", "jalon"}),  # a dated step of the calendar
+    "preparation": frozenset(
+        {"code", "facteur", "statut", "constat", "action"}
+    ),  # a key success factor, assessed
+    "raison": frozenset({"sujet", "texte"}),  # a reason, under the subject it explains
+    "vehicule": frozenset({"texte"}),  # the contract vehicle of the pilot
+    "vigilance": frozenset({"code", "message"}),  # a warning, by its code (one of CODES_VIGILANCE)
+    "voie_ecartee": frozenset({"voie", "raison"}),  # a purchasing route considered and why it is not retained
+}
+"""The kinds of note the advice is built from, and the fields each carries (None: not checked).
+
+``moteur.noter(kind, **fields)`` is checked when the knowledge base is loaded (entadvisor/engine/knowledge.py):
+another kind, another field or an undeclared warning code is an error naming the module and the line,
+never a lost line of the advice."""
+
+NOTES = frozenset(CHAMPS_NOTES)
+"""The kinds of note (the keys of :data:`CHAMPS_NOTES`)."""
 
 
 # --- salience strata ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Python code, as ``conftest.py`` does; answer files, by contrast, are data and ne
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.util
@@ -19,8 +20,8 @@ from typing import Any
 
 from entadvisor.engine._experta import Rule
 from entadvisor.engine.parameters import ParameterSet, load_parameters
-from entadvisor.errors import EntreeInvalide
-from entadvisor.facts import Regle
+from entadvisor.errors import EntreeInvalide, Probleme
+from entadvisor.facts import CHAMPS_NOTES, CODES_VIGILANCE, Regle
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,58 @@ def _load_module(path: Path, package: str) -> ModuleType:
     return module
 
 
+def _check_notes(path: Path) -> None:
+    """Every ``moteur.noter(kind, ...)`` of a rule module names a declared kind, its fields, a declared code.
+
+    Read from the module's source before it runs, so that a misspelt kind (« raisons ») or warning code
+    fails the loading of the knowledge base, not the one case that reaches the rule.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return  # loading the module reports it, as for any module that does not import
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "noter":
+            problems += [Probleme(message, ligne=node.lineno) for message in _note_problems(node)]
+    if problems:
+        raise EntreeInvalide(str(path), problems)
+
+
+def _note_problems(call: ast.Call) -> list[str]:
+    kinds = ", ".join(sorted(CHAMPS_NOTES))
+    kind = call.args[0] if call.args else None
+    if not (isinstance(kind, ast.Constant) and isinstance(kind.value, str)):
+        return [
+            f"moteur.noter(...) : la sorte de note doit être écrite en toutes lettres (sortes permises : {kinds})."
+        ]
+    if kind.value not in CHAMPS_NOTES:
+        return [f"moteur.noter(« {kind.value} ») : sorte de note inconnue (sortes permises : {kinds})."]
+    names = {k.arg for k in call.keywords}
+    fields = CHAMPS_NOTES[kind.value]
+    problems = []
+    if fields is not None and None not in names and names != fields:
+        missing, extra = sorted(fields - names), sorted(names - fields)  # type: ignore[operator]
+        said = []
+        if missing:
+            said.append(f"champ manquant : {', '.join(missing)}")
+        if extra:
+            said.append(f"champ inconnu : {', '.join(extra)}")
+        problems.append(
+            f"moteur.noter(« {kind.value} ») : {' ; '.join(said)} (champs attendus : {', '.join(sorted(fields))})."
+        )
+    code = next((k.value for k in call.keywords if k.arg == "code"), None)
+    if kind.value == "vigilance" and code is not None:
+        if not (isinstance(code, ast.Constant) and isinstance(code.value, str)):
+            problems.append("moteur.noter(« vigilance ») : le code doit être écrit en toutes lettres.")
+        elif code.value not in CODES_VIGILANCE:
+            problems.append(
+                f"moteur.noter(« vigilance », code=« {code.value} ») : code de vigilance non déclaré "
+                f"(codes déclarés dans entadvisor/advice.py, CodeVigilance : {', '.join(CODES_VIGILANCE)})."
+            )
+    return problems
+
+
 def _collect_rules(modules: list[ModuleType]) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     seen_ids: dict[str, str] = {}
@@ -124,6 +177,8 @@ def _load(folder: Path) -> Knowledge:
     if not files:
         raise EntreeInvalide(str(folder), "aucun module de règles (*.py) dans ce dossier.")
     package = "entadvisor_regles_" + hashlib.sha1(str(folder).encode()).hexdigest()[:10]
+    for path in files:
+        _check_notes(path)
     modules = [_load_module(path, package) for path in files]
     rules = _collect_rules(modules)
     parameters = load_parameters(folder / "parameters")
