@@ -71,7 +71,7 @@ NOMS_SEUILS = {
         "délai de la procédure ⇐ préparation. Un plan qui manque ses dates idéales de quelques semaines est serré, pas "
         "perdu ; au-delà, chaque étape est replanifiée pour la première rentrée atteignable."
     ),
-    strate=Strate.PLANNING,
+    conclut=Planning,
 )
 def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analyse):
     plan = calc.backward_plan(

@@ -68,7 +68,7 @@ TA_LYON = Ref(
         "Durée = déploiement (généralisation) + observation des usages (durée souhaitée, au moins la durée minimale) + "
         "renouvellement, dans la limite de la durée maximale d'un accord-cadre (paramètres datés)."
     ),
-    strate=Strate.DUREE,
+    conclut=Duree,
 )
 def duree(moteur, taille, propre):
     _dimensionner(moteur, taille, propre, 0, 0, "")
@@ -85,7 +85,7 @@ def duree(moteur, taille, propre):
         "Le pilote compte dans le déploiement : une année scolaire entière pour des écoles pilotes ; un pilote d'un "
         "trimestre dans un petit projet se généralise dès le trimestre suivant, dans la même année scolaire."
     ),
-    strate=Strate.DUREE,
+    conclut=Duree,
 )
 def duree_experimentation(moteur, pilote, mois, taille, propre):
     if pilote:
@@ -208,7 +208,7 @@ def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois
         "Un accord-cadre à bons de commande, avec un maximum couvrant la généralisation, suit des effectifs variables et "
         "une généralisation progressive ; il commence à une rentrée, finit un 31 août et ne dépasse pas la durée maximale de L2125-1."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
     contrat = _contrat(moteur, "accord_cadre_bons_commande", annees, deploiement, rentree, delai, preparation)
@@ -236,7 +236,7 @@ def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
         "La forme suit l'achat : sous le seuil de l'écrit obligatoire, un devis signé et un bon de commande pour un "
         "abonnement annuel suffisent ; la valeur se compte toujours sur toute la durée prévue du projet."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def abonnement_devis(moteur, annees, deploiement, rentree, delai, preparation):
     contrat = _contrat(
@@ -266,7 +266,7 @@ def abonnement_devis(moteur, annees, deploiement, rentree, delai, preparation):
         "membre n'a ni accord-cadre, ni tranches, ni cahier des charges, ni procédure de renouvellement propres. Le conseil "
         "porte sur l'adhésion et sur ce qu'il faut vérifier de leur marché (date de fin, phases couvertes, réversibilité)."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def adhesion(moteur, voie, annees, deploiement, rentree):
     forme = "adhesion_centrale_achat" if voie == "centrale_achat" else "adhesion_groupement"

@@ -53,7 +53,7 @@ UNITE = Ref("CCP", "art. R2121-6", "unité fonctionnelle : pilote et généralis
     Taille(categorie=~L("petit")),
     references=[GUIDE],
     explication="Au-delà de quelques écoles, une expérimentation permet d'ajuster la solution et l'accompagnement avant de généraliser.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_ecoles(moteur, ecoles):
     moteur.conclure(
@@ -68,7 +68,7 @@ def facteur_ecoles(moteur, ecoles):
     Projet(ent_existant="aucun", usages_numeriques="faibles"),
     references=[GUIDE],
     explication="Avec des usages numériques faibles, une expérimentation avec des enseignants volontaires prépare l'appropriation.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_usages(moteur):
     moteur.conclure(
@@ -83,7 +83,7 @@ def facteur_usages(moteur):
     Projet(ent_existant="aucun", equipement_ecoles="insuffisant"),
     references=[GUIDE],
     explication="Un équipement insuffisant est un préalable à corriger avant le pilote, pas une raison de s'en passer : l'expérimentation vérifie les conditions d'accès.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_equipement(moteur):
     moteur.conclure(
@@ -99,7 +99,7 @@ def facteur_equipement(moteur):
     Projet(ent_existant="aucun", besoin=MATCH.besoin & ~L("standard")),
     references=[GUIDE],
     explication="Des adaptations ou une solution spécifique se valident sur un périmètre réduit avant la généralisation.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_besoin(moteur, besoin):
     mot = "des adaptations" if besoin == "adaptations" else "une solution spécifique"
@@ -116,7 +116,7 @@ def facteur_besoin(moteur, besoin):
     Voie(voie="groupement_commandes", existant=False),
     references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Plusieurs collectivités qui achètent ensemble doivent apprendre à décider ensemble : l'expérimentation rode le comité de pilotage.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_gouvernance(moteur):
     moteur.conclure(
@@ -132,7 +132,7 @@ def facteur_gouvernance(moteur):
     Acheteur(nature="porteur_mandate"),
     references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Quand un porteur achète pour des communes qui gardent la compétence scolaire, chacune doit être associée aux décisions : l'expérimentation rode ce pilotage.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_gouvernance_mandat(moteur):
     moteur.conclure(
@@ -161,7 +161,8 @@ def facteur_gouvernance_mandat(moteur):
         "Quand un ENT équivalent est déjà généralisé, le changement de solution est une migration : pas d'expérimentation, "
         "mais un plan de transition (réversibilité, reprise des comptes et des données, période de recouvrement)."
     ),
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def migration(moteur):
     moteur.conclure(
@@ -177,7 +178,8 @@ def migration(moteur):
     Projet(ent_existant="partiel"),
     references=[GUIDE, Ref("Guide ENT premier degré", "« Évaluation »")],
     explication="Quand des écoles utilisent déjà un ENT, le bilan de leurs usages joue le rôle d'une expérimentation avant la généralisation.",
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def bilan_partiel(moteur):
     moteur.conclure(
@@ -197,7 +199,8 @@ def bilan_partiel(moteur):
         "Un ENT mutualisé déjà déployé dans le département a fait ses preuves ; avec des usages moyens ou avancés, "
         "l'expérimentation est inutile : on démarre par les écoles volontaires."
     ),
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def offre_eprouvee(moteur):
     moteur.conclure(
@@ -215,7 +218,7 @@ def offre_eprouvee(moteur):
     NOT(Experimentation()),
     references=[GUIDE],
     explication="Il n'existe pas d'ENT et au moins un facteur justifie de commencer par une expérimentation.",
-    strate=Strate.EXPERIMENTATION,
+    conclut=Experimentation,
 )
 def recommandee(moteur, usages):
     moteur.conclure(
@@ -233,7 +236,7 @@ def recommandee(moteur, usages):
     NOT(Experimentation()),
     references=[GUIDE],
     explication="Pour un petit périmètre bien équipé, aux usages établis et au besoin standard, le déploiement peut être direct.",
-    strate=Strate.EXPERIMENTATION,
+    conclut=Experimentation,
 )
 def non_necessaire(moteur):
     moteur.conclure(
@@ -263,7 +266,7 @@ def _deroulement(moteur, etapes):
         "le premier trimestre, bilan en décembre, puis généralisation dès le trimestre suivant, en janvier : les autres "
         "classes n'attendent pas une année scolaire."
     ),
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_classes(moteur, classes):
     volontaires = max(1, min(3, classes // 2))
@@ -298,7 +301,7 @@ def format_classes(moteur, classes):
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
     explication="Au-delà d'un petit périmètre et jusqu'à un grand : une part des écoles, volontaires (un minimum en paramètre), pilotes pendant une année scolaire.",
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_ecoles_pilotes(moteur, ecoles):
     pilotes = calc.pilot_schools(
@@ -332,7 +335,7 @@ def format_ecoles_pilotes(moteur, ecoles):
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
     explication="Pour un grand périmètre : des classes volontaires, puis des écoles pilotes, puis une généralisation par vagues (durée en paramètre).",
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_classes_puis_ecoles(moteur, ecoles):
     pilotes = calc.pilot_schools(

@@ -73,7 +73,7 @@ def _retenir(moteur, projet, question):
     references=[Ref("CCP", "art. L2113-6 à L2113-8", "groupement de commandes")],
     explication="Sans savoir si des voisins veulent acheter ensemble, le conseil ne compte pas sur eux : "
     "l'acheteur prévoit d'acheter pour ses seules écoles et le point de vigilance dit qui interroger.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def partenaires_inconnus(moteur, projet):
     _retenir(moteur, projet, "communes_partenaires_interessees")
@@ -86,7 +86,7 @@ def partenaires_inconnus(moteur, projet):
     references=[GUIDE],
     explication="Sans connaître les pratiques des enseignants, le conseil les suppose faibles : il prévoit "
     "l'accompagnement et l'expérimentation qu'elles demandent.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def usages_inconnus(moteur, projet):
     _retenir(moteur, projet, "usages_numeriques")
@@ -99,7 +99,7 @@ def usages_inconnus(moteur, projet):
     references=[Ref("Code de l'éducation", "art. L212-4"), GUIDE],
     explication="Sans connaître l'équipement et la connexion des écoles, le conseil les suppose insuffisants : "
     "il prévoit de les vérifier et de les remettre à niveau avant l'ouverture.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def equipement_inconnu(moteur, projet):
     _retenir(moteur, projet, "equipement_ecoles")
@@ -112,7 +112,7 @@ def equipement_inconnu(moteur, projet):
     references=[GUIDE],
     explication="Sans savoir si l'Éducation nationale est associée, le conseil la suppose absente : il place "
     "ce contact parmi les premières démarches.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def autorite_inconnue(moteur, projet):
     _retenir(moteur, projet, "autorite_academique_associee")
@@ -125,7 +125,7 @@ def autorite_inconnue(moteur, projet):
     references=[Ref("RGPD", "art. 37 à 39", "délégué à la protection des données")],
     explication="Sans savoir si le DPO de la collectivité est associé, le conseil le suppose absent : il "
     "rappelle de l'associer dès le cahier des charges.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def dpo_inconnu(moteur, projet):
     _retenir(moteur, projet, "dpo_associe")

@@ -213,7 +213,7 @@ ALTERNATIVES = {
         "L'acheteur qui acquiert auprès d'une centrale d'achat est réputé avoir respecté ses obligations de publicité et de "
         "mise en concurrence pour les opérations qu'il lui confie : il n'a pas de procédure à conduire, mais une adhésion."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def centrale(moteur):
     moteur.conclure(
@@ -237,7 +237,7 @@ def centrale(moteur):
         "Le membre d'un groupement existant ne conduit pas de procédure : le coordonnateur la choisit sur le besoin de tous "
         "les membres. Un membre qui adhère après le lancement d'une consultation ne bénéficie pas du marché qui en résulte."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def groupement_existant(moteur):
     moteur.conclure(
@@ -287,7 +287,7 @@ def _contexte(tranche, besoin, voie, existant, v, dispense, europeen, precises=N
         "offre pertinente, bien utiliser les deniers publics et ne pas contracter systématiquement avec le même opérateur. "
         "Le marché est conclu par écrit à partir du seuil de R2112-1 ; en dessous, un devis signé et un bon de commande suffisent."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     ecrit = moteur.param("seuil_ecrit_obligatoire")
@@ -317,7 +317,7 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     Projet(besoin=MATCH.besoin),
     references=[MAPA, R2131_12, Ref("CCP", "art. R2132-2", "documents gratuits sur le profil d'acheteur")],
     explication="Entre le seuil de dispense et le seuil de publicité de R2131-12, la procédure adaptée est librement organisée ; la publicité est adaptée au montant et à l'objet.",
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     dce = moteur.param("seuil_dce_gratuit")
@@ -344,7 +344,7 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     Projet(besoin=MATCH.besoin),
     references=[MAPA, R2131_12],
     explication="Du seuil de publicité de R2131-12 au seuil européen, l'avis de la procédure adaptée d'une collectivité paraît au BOAMP ou dans un journal d'annonces légales.",
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     _retenir(
@@ -368,7 +368,7 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
         "Au-delà du seuil européen, l'appel d'offres ouvert est la procédure par défaut : un ENT standard est une offre "
         "« sur étagère » de nombreux éditeurs ; aucun cas de négociation de R2124-3 ne s'applique."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
     _retenir(
@@ -394,7 +394,7 @@ def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
         "disponibles (intégrations, interfaces, reprise de données) ouvre la procédure avec négociation (R2124-3 1°), que "
         "les spécifications soient précises ou non ; le cas invoqué se justifie par écrit."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, precises):
     cas = "R2124-3 1° (le besoin ne peut être satisfait sans adapter des solutions immédiatement disponibles)"
@@ -421,7 +421,7 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
         "Un besoin spécifique ou innovant que l'acheteur sait spécifier : la procédure avec négociation (R2124-3 1° et 2°) "
         "permet d'adapter les offres avec les candidats."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precises):
     _retenir(
@@ -447,7 +447,7 @@ def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precis
         "préparé par un sourçage (R2111-1), fait émerger les solutions avec les candidats avant les offres finales ; "
         "c'est la procédure la plus longue."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def dialogue(moteur, voie, existant, v, dispense, europeen):
     _retenir(

@@ -41,7 +41,7 @@ R2121 = Ref("CCP", "art. R2121-1 à R2121-9", "calcul de la valeur estimée du b
     Projet(nombre_eleves=MATCH.eleves & ~L(None)),
     references=[R2121],
     explication="L'effectif d'élèves donné dans les réponses sert au calcul de la valeur estimée.",
-    strate=Strate.NORMALISATION,
+    conclut=Effectif,
 )
 def eleves_donnes(moteur, eleves):
     moteur.conclure(Effectif(eleves=eleves, estime=False))
@@ -53,7 +53,7 @@ def eleves_donnes(moteur, eleves):
     Projet(nombre_eleves=None, nombre_classes=MATCH.classes),
     references=[R2121],
     explication="Sans effectif connu, il est estimé à partir du nombre de classes et d'un effectif moyen par classe ; l'avis le signale.",
-    strate=Strate.NORMALISATION,
+    conclut=Effectif,
 )
 def eleves_estimes(moteur, classes):
     par_classe = moteur.param("eleves_par_classe")
@@ -78,7 +78,7 @@ def eleves_estimes(moteur, classes):
     Projet(prix_eleve_an_ht=MATCH.prix & ~L(None)),
     references=[R2121],
     explication="Le prix par élève et par an donné (devis, marché comparable) sert au calcul de la valeur estimée.",
-    strate=Strate.NORMALISATION,
+    conclut=Prix,
 )
 def prix_donne(moteur, prix):
     bas, haut = (
@@ -97,7 +97,7 @@ def prix_donne(moteur, prix):
         Ref("Ordres de grandeur publics des prix des ENT du premier degré", "", "2014-2022"),
     ],
     explication="Sans prix connu, un prix par élève et par an par défaut est retenu comme hypothèse, à remplacer par un devis.",
-    strate=Strate.NORMALISATION,
+    conclut=Prix,
 )
 def prix_defaut(moteur):
     prix = float(moteur.param("prix_eleve_an_ht_defaut"))
@@ -126,7 +126,7 @@ def prix_defaut(moteur):
         )
     ],
     explication="Le nombre d'écoles classe le périmètre en petit, moyen ou grand ; la taille règle le format de l'expérimentation et la durée de la généralisation.",
-    strate=Strate.NORMALISATION,
+    conclut=Taille,
 )
 def taille(moteur, ecoles):
     petit = moteur.param("petit_acheteur_ecoles")
@@ -149,7 +149,7 @@ def taille(moteur, ecoles):
     Taille(categorie="petit"),
     references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Avec trois écoles au plus, l'acheteur est dit petit : une offre mutualisée lui est d'abord conseillée.",
-    strate=Strate.ACHETEUR,
+    conclut=PetitAcheteur,
 )
 def petit_acheteur_ecoles(moteur):
     moteur.conclure(PetitAcheteur())
@@ -161,7 +161,7 @@ def petit_acheteur_ecoles(moteur):
     Projet(service_marches=False),
     references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Sans service ni agent chargé des marchés, l'acheteur est dit petit, quelle que soit la taille du périmètre.",
-    strate=Strate.ACHETEUR,
+    conclut=PetitAcheteur,
 )
 def petit_acheteur_sans_service(moteur):
     moteur.conclure(PetitAcheteur())
@@ -185,7 +185,7 @@ def petit_acheteur_sans_service(moteur):
         "élève et par an × années du contrat (reconductions comprises) + coûts ponctuels ; pour un groupement, elle compte "
         "le besoin de tous les membres — et le dit quand les réponses ne donnent que celui de l'acheteur."
     ),
-    strate=Strate.VALEUR,
+    conclut=ValeurEstimee,
 )
 def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, complet, existant):
     total = eleves + (second_degre or 0)
@@ -298,7 +298,7 @@ def couts_ponctuels_nuls(moteur, ecoles):
     TEST(lambda v, dispense: v < dispense),
     references=[Ref("CCP", "art. R2122-8")],
     explication="La valeur estimée est inférieure au seuil de dispense de publicité et de mise en concurrence en vigueur à la date de lancement.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def sous_dispense(moteur, v, dispense):
     moteur.conclure(
@@ -315,7 +315,7 @@ def sous_dispense(moteur, v, dispense):
     TEST(lambda v, dispense, publicite, europeen: dispense <= v < min(publicite, europeen)),
     references=[Ref("CCP", "art. R2122-8"), Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de dispense sans atteindre le seuil de publicité au BOAMP ou dans un JAL.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_mapa(moteur, v, dispense, publicite):
     moteur.conclure(
@@ -332,7 +332,7 @@ def tranche_mapa(moteur, v, dispense, publicite):
     TEST(lambda v, publicite, europeen: publicite <= v < europeen),
     references=[Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de publicité au BOAMP ou dans un JAL sans atteindre le seuil européen.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_mapa_publicite(moteur, v, publicite, europeen):
     moteur.conclure(
@@ -353,7 +353,7 @@ def tranche_mapa_publicite(moteur, v, publicite, europeen):
         Ref("CCP", "annexe 2", "seuils européens"),
     ],
     explication="La valeur estimée atteint le seuil européen : une procédure formalisée est obligatoire.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_formalisee(moteur, v, europeen):
     moteur.conclure(

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from entadvisor import facts
 from entadvisor.engine._experta import Rule
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide, Probleme
@@ -97,8 +98,9 @@ def _load_module(path: Path, package: str) -> ModuleType:
     return module
 
 
-def _check_notes(path: Path) -> None:
-    """Every ``moteur.noter(kind, ...)`` of a rule module names a declared kind, its fields, a declared code.
+def _check_module(path: Path) -> None:
+    """Every ``moteur.noter(kind, ...)`` of a rule module names a declared kind, its fields, a declared code;
+    every direct ``moteur.conclure(Classe(...))`` of a rule concludes the class it declares (``conclut=``).
 
     Read from the module's source before it runs, so that a misspelt kind (« raisons ») or warning code
     fails the loading of the knowledge base, not the one case that reaches the rule.
@@ -111,8 +113,63 @@ def _check_notes(path: Path) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "noter":
             problems += [Probleme(message, ligne=node.lineno) for message in _note_problems(node)]
+        if isinstance(node, ast.FunctionDef):
+            problems += _conclusion_problems(node)
     if problems:
         raise EntreeInvalide(str(path), problems)
+
+
+def _conclusion_problems(function: ast.FunctionDef) -> list[Probleme]:
+    """A rule's direct ``moteur.conclure(Classe(...))`` concludes the class it declares (``conclut=``)."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "regle":
+            declared = next((k.value for k in decorator.keywords if k.arg == "conclut"), None)
+            break
+    else:
+        return []
+    name = declared.id if isinstance(declared, ast.Name) else None
+    problems = []
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr != "conclure" or not node.args or not isinstance(node.args[0], ast.Call):
+            continue
+        concluded = getattr(node.args[0].func, "id", None)
+        if concluded is None or concluded == name:
+            continue
+        if name is not None or hasattr(getattr(facts, concluded, None), "strate"):  # a class with its stratum
+            said = f"déclare conclut={name}" if name else "ne déclare pas conclut="
+            problems.append(
+                Probleme(
+                    f"la règle {function.name} conclut un fait {concluded} mais {said} : sa strate serait fausse "
+                    f"(indiquer conclut={concluded}).",
+                    ligne=node.lineno,
+                )
+            )
+    return problems
+
+
+def _check_exceptions(metas: list[Regle], folder: Path) -> None:
+    """Each ``exception_de=`` names rules that exist, fire after it, and wait for no fact of what it concludes."""
+    by_id = {meta.id: meta for meta in metas}
+    problems = []
+    for meta in metas:
+        for general_id in meta.exception_de:
+            general = by_id.get(general_id)
+            if general is None:
+                problems.append(f"la règle {meta.id} est une exception de {general_id}, qui n'existe pas.")
+            elif general.salience >= meta.salience:
+                problems.append(
+                    f"la règle {meta.id} est une exception de {general_id}, qui se déclencherait avant elle "
+                    f"(strates {general.salience} et {meta.salience})."
+                )
+            elif meta.conclut not in general.negations:
+                problems.append(
+                    f"la règle {meta.id} est une exception de {general_id}, qui ne demande pas l'absence "
+                    f"de {meta.conclut} (NOT({meta.conclut}()) parmi ses conditions) : les deux concluraient."
+                )
+    if problems:
+        raise EntreeInvalide(str(folder), [Probleme(problem) for problem in problems])
 
 
 def _note_problems(call: ast.Call) -> list[str]:
@@ -178,7 +235,7 @@ def _load(folder: Path) -> Knowledge:
         raise EntreeInvalide(str(folder), "aucun module de règles (*.py) dans ce dossier.")
     package = "entadvisor_regles_" + hashlib.sha1(str(folder).encode()).hexdigest()[:10]
     for path in files:
-        _check_notes(path)
+        _check_module(path)
     modules = [_load_module(path, package) for path in files]
     rules = _collect_rules(modules)
     parameters = load_parameters(folder / "parameters")
@@ -186,6 +243,7 @@ def _load(folder: Path) -> Knowledge:
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "non versionnée"
     engine_class = type("MoteurENT", (Moteur,), dict(rules))
     metas = sorted((rule._entadvisor for rule in rules.values()), key=lambda r: (-r.salience, r.module, r.id))
+    _check_exceptions(metas, folder)
     return Knowledge(
         folder=folder, version=version, rules=metas, parameters=parameters, engine_class=engine_class
     )
