@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_case
+from plugin_cas import check_case
 
 from entadvisor.engine.knowledge import load_knowledge
-from entadvisor.engine.moteur import EvaluationError
-from entadvisor.errors import EntreeInvalide
+from entadvisor.errors import EntreeInvalide, EvaluationError
 from entadvisor.report import text
 
 ROOT = Path(__file__).resolve().parent.parent

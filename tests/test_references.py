@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
-from entadvisor.engine.moteur import evaluate
 from entadvisor.references import Ref, citation
 from entadvisor.report.view import textes_cites
 
