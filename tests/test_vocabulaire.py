@@ -48,9 +48,6 @@ def _base(tmp_path: Path, appel: str) -> Path:
             'moteur.noter("raison", sujet="Voie", texte="t", ton="x")', "champ inconnu : ton", id="extra"
         ),
         pytest.param('moteur.noter("vigilance", code="seuil_proch", message="m")', "non déclaré", id="code"),
-        pytest.param(
-            'moteur.noter("vigilance", code=CODE, message="m")', "le code doit être écrit", id="code-var"
-        ),
     ],
 )
 def test_a_wrong_note_fails_at_load_naming_module_and_line(tmp_path: Path, appel: str, attendu: str) -> None:
@@ -77,7 +74,11 @@ def test_the_warning_codes_are_declared_once_and_used_by_the_advice_model() -> N
 def test_every_declared_warning_code_is_noted_by_a_rule() -> None:
     """A code declared but noted by no rule is a dead word of the vocabulary."""
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "rules").glob("*.py"))
-    assert [code for code in CODES_VIGILANCE if f'code="{code}"' not in source] == []
+    assert [
+        code
+        for code in CODES_VIGILANCE
+        if f'code="{code}"' not in source and f'vigilance="{code}"' not in source
+    ] == []
 
 
 def test_the_answers_contract_codes_are_declared() -> None:
@@ -89,3 +90,20 @@ def test_the_answers_contract_codes_are_declared() -> None:
         "consultation_lancee", "chevauchement_contrat", "notification_avant_budget", "prix_atypique",
     }  # fmt: skip
     assert required <= set(CODES_VIGILANCE)
+
+
+def test_a_readiness_table_with_an_undeclared_code_fails_at_load(tmp_path: Path) -> None:
+    """The readiness table declares its codes in data: its constructor checks them when the module loads."""
+    regles = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", regles, ignore=shutil.ignore_patterns("__pycache__"))
+    module = regles / "preparation.py"
+    source = module.read_text(encoding="utf-8")
+    assert 'vigilance="comite_pilotage_absent"' in source
+    module.write_text(
+        source.replace('vigilance="comite_pilotage_absent"', 'vigilance="comite_absent"'), encoding="utf-8"
+    )
+    with pytest.raises(
+        EntreeInvalide,
+        match=r"preparation\.py : module de règles en erreur : .*« comite_absent » non déclaré",
+    ):
+        load_knowledge(regles)

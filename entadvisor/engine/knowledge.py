@@ -192,14 +192,12 @@ def _note_problems(call: ast.Call) -> list[str]:
             f"moteur.noter(« {kind.value} ») : {' ; '.join(said)} (champs attendus : {', '.join(sorted(fields))})."
         )
     code = next((k.value for k in call.keywords if k.arg == "code"), None)
-    if kind.value == "vigilance" and code is not None:
-        if not (isinstance(code, ast.Constant) and isinstance(code.value, str)):
-            problems.append("moteur.noter(« vigilance ») : le code doit être écrit en toutes lettres.")
-        elif code.value not in CODES_VIGILANCE:
-            problems.append(
-                f"moteur.noter(« vigilance », code=« {code.value} ») : code de vigilance non déclaré "
-                f"(codes déclarés dans entadvisor/advice.py, CodeVigilance : {', '.join(CODES_VIGILANCE)})."
-            )
+    if kind.value == "vigilance" and isinstance(code, ast.Constant) and code.value not in CODES_VIGILANCE:
+        # a code held in a variable is checked where it is declared (a table's constructor, at import)
+        problems.append(
+            f"moteur.noter(« vigilance », code=« {code.value} ») : code de vigilance non déclaré "
+            f"(codes déclarés dans entadvisor/advice.py, CodeVigilance : {', '.join(CODES_VIGILANCE)})."
+        )
     return problems
 
 
