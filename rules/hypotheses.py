@@ -60,7 +60,7 @@ PRUDENTES = {
 ORDRE = tuple(PRUDENTES)
 
 
-def _retenir(moteur, projet, question):
+def _retenir(moteur, *, projet, question):
     """Replace the unknown answer by its prudent value (a modified Projet), remembering the assumption."""
     deja = tuple(projet.get("hypotheses", ()))
     moteur.modify(projet, **{question: PRUDENTES[question][1], "hypotheses": (*deja, question)})
@@ -76,7 +76,7 @@ def _retenir(moteur, projet, question):
     conclut=Projet,
 )
 def partenaires_inconnus(moteur, projet):
-    _retenir(moteur, projet, "communes_partenaires_interessees")
+    _retenir(moteur, projet=projet, question="communes_partenaires_interessees")
 
 
 @regle(
@@ -89,7 +89,7 @@ def partenaires_inconnus(moteur, projet):
     conclut=Projet,
 )
 def usages_inconnus(moteur, projet):
-    _retenir(moteur, projet, "usages_numeriques")
+    _retenir(moteur, projet=projet, question="usages_numeriques")
 
 
 @regle(
@@ -102,7 +102,7 @@ def usages_inconnus(moteur, projet):
     conclut=Projet,
 )
 def equipement_inconnu(moteur, projet):
-    _retenir(moteur, projet, "equipement_ecoles")
+    _retenir(moteur, projet=projet, question="equipement_ecoles")
 
 
 @regle(
@@ -115,7 +115,7 @@ def equipement_inconnu(moteur, projet):
     conclut=Projet,
 )
 def autorite_inconnue(moteur, projet):
-    _retenir(moteur, projet, "autorite_academique_associee")
+    _retenir(moteur, projet=projet, question="autorite_academique_associee")
 
 
 @regle(
@@ -128,7 +128,7 @@ def autorite_inconnue(moteur, projet):
     conclut=Projet,
 )
 def dpo_inconnu(moteur, projet):
-    _retenir(moteur, projet, "dpo_associe")
+    _retenir(moteur, projet=projet, question="dpo_associe")
 
 
 @regle(

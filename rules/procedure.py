@@ -82,27 +82,45 @@ def _preparation(moteur, besoin, voie, existant):
     return mois
 
 
-def _retenir(moteur, retenue, publicite, contexte, texte):
-    """Conclude the procedure, then say why each other procedure is not retained (``ALTERNATIVES``)."""
+def _retenir(
+    moteur,
+    *,
+    procedure,
+    publicite,
+    texte,
+    tranche,
+    besoin,
+    voie,
+    existant,
+    v,
+    dispense,
+    europeen,
+    precises=None,
+):
+    """Conclude the procedure, then say why each other procedure is not retained (``ALTERNATIVES``).
+
+    ``tranche``, ``besoin`` and ``precises`` choose the case of the alternatives; ``voie`` and ``existant``
+    the preparation time; ``v``, ``dispense`` and ``europeen`` are the amounts the reasons cite.
+    """
     moteur.conclure(
         Passation(
-            procedure=retenue,
+            procedure=procedure,
             publicite=publicite,
-            delai_mois=moteur.param(DELAIS[retenue]),
-            preparation_mois=_preparation(moteur, contexte["besoin"], contexte["voie"], contexte["existant"]),
-            ecrit_obligatoire=contexte["v"] >= moteur.param("seuil_ecrit_obligatoire"),
+            delai_mois=moteur.param(DELAIS[procedure]),
+            preparation_mois=_preparation(moteur, besoin, voie, existant),
+            ecrit_obligatoire=v >= moteur.param("seuil_ecrit_obligatoire"),
         ),
         texte,
     )
-    cas = _cas(contexte["tranche"], contexte["besoin"], contexte.get("precises"))
+    cas = _cas(tranche, besoin, precises)
     valeurs = {
-        "v": montant(contexte["v"]),
-        "d": montant(contexte["dispense"]),
-        "e": montant(contexte["europeen"]),
+        "v": montant(v),
+        "d": montant(dispense),
+        "e": montant(europeen),
         "delai_ao": moteur.param(DELAIS["appel_offres_ouvert"]),
     }
     for autre in DELAIS:
-        if autre != retenue:
+        if autre != procedure:
             moteur.noter("alternative", procedure=autre, raison=ALTERNATIVES[autre][cas].format(**valeurs))
 
 
@@ -262,19 +280,6 @@ _BASE = (
 )
 
 
-def _contexte(tranche, besoin, voie, existant, v, dispense, europeen, precises=None):
-    return {
-        "tranche": tranche,
-        "besoin": besoin,
-        "precises": precises,
-        "voie": voie,
-        "existant": existant,
-        "v": v,
-        "dispense": dispense,
-        "europeen": europeen,
-    }
-
-
 @regle(
     "PROC-SANS-PUBLICITE",
     "Marché sans publicité ni mise en concurrence",
@@ -300,10 +305,16 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     )
     _retenir(
         moteur,
-        "sans_publicite",
-        "aucune",
-        _contexte("sous_dispense", besoin, voie, existant, v, dispense, europeen),
-        f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
+        procedure="sans_publicite",
+        publicite="aucune",
+        tranche="sous_dispense",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte=f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
         "Comparez néanmoins plusieurs offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix."
         + forme,
     )
@@ -323,10 +334,16 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     dce = moteur.param("seuil_dce_gratuit")
     _retenir(
         moteur,
-        "mapa",
-        "libre, adaptée au montant (profil d'acheteur conseillé)",
-        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
-        "Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
+        procedure="mapa",
+        publicite="libre, adaptée au montant (profil d'acheteur conseillé)",
+        tranche="mapa",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
         "montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
         + (
             f" ; dès {montant(dce)}, les documents de la consultation y sont gratuits (R2132-2)."
@@ -349,10 +366,16 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
 def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     _retenir(
         moteur,
-        "mapa",
-        "BOAMP ou JAL",
-        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
-        "Procédure adaptée avec un avis au BOAMP ou dans un journal d'annonces légales (R2131-12), et les documents "
+        procedure="mapa",
+        publicite="BOAMP ou JAL",
+        tranche="mapa",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Procédure adaptée avec un avis au BOAMP ou dans un journal d'annonces légales (R2131-12), et les documents "
         "gratuits sur le profil d'acheteur.",
     )
 
@@ -373,10 +396,16 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
 def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
     _retenir(
         moteur,
-        "appel_offres_ouvert",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "standard", voie, existant, v, dispense, europeen),
-        "Appel d'offres ouvert : un ENT standard est proposé par de nombreux éditeurs, aucune négociation n'est nécessaire. "
+        procedure="appel_offres_ouvert",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="standard",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Appel d'offres ouvert : un ENT standard est proposé par de nombreux éditeurs, aucune négociation n'est nécessaire. "
         f"Délai de réception des offres d'au moins {moteur.param('delai_offres_ao_electronique_jours')} jours par voie "
         f"électronique (R2161-3), puis {moteur.param('delai_suspension_jours')} jours de suspension avant signature (R2182-1).",
     )
@@ -402,10 +431,17 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
         cas += " et 5° (spécifications techniques impossibles à définir avec une précision suffisante)"
     _retenir(
         moteur,
-        "procedure_avec_negociation",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "adaptations", voie, existant, v, dispense, europeen, precises),
-        f"Procédure avec négociation, en invoquant {cas} ; justifiez-le par écrit dans le rapport de présentation, "
+        procedure="procedure_avec_negociation",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="adaptations",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=precises,
+        texte=f"Procédure avec négociation, en invoquant {cas} ; justifiez-le par écrit dans le rapport de présentation, "
         "l'interprétation étant stricte (CE, 7 octobre 2020, n° 440575).",
     )
 
@@ -426,10 +462,17 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
 def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precises):
     _retenir(
         moteur,
-        "procedure_avec_negociation",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, precises),
-        "Procédure avec négociation, en invoquant R2124-3 1° et 2° (adaptation de solutions disponibles, solution "
+        procedure="procedure_avec_negociation",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="specifique",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=precises,
+        texte="Procédure avec négociation, en invoquant R2124-3 1° et 2° (adaptation de solutions disponibles, solution "
         "innovante) ; justifiez-le par écrit dans le rapport de présentation, l'interprétation étant stricte (CE, 7 "
         "octobre 2020, n° 440575).",
     )
@@ -452,10 +495,17 @@ def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precis
 def dialogue(moteur, voie, existant, v, dispense, europeen):
     _retenir(
         moteur,
-        "dialogue_competitif",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, False),
-        "Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 5°, R2124-5) ; "
+        procedure="dialogue_competitif",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="specifique",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=False,
+        texte="Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 5°, R2124-5) ; "
         "menez d'abord un sourçage auprès des éditeurs (R2111-1), puis construisez les solutions avec les candidats. "
         f"Comptez environ {moteur.param('delai_dialogue_competitif_mois')} mois du lancement à la notification.",
     )
