@@ -8,7 +8,6 @@ things, :class:`~entadvisor.errors.EvaluationError` says so (``entadvisor verifi
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from entadvisor.advice import (
@@ -323,20 +322,34 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
 
 def _textes(steps: list[dict[str, Any]], seuils: list[Seuil], parametres: list[Parametre]) -> list[Texte]:
     """The texts cited, structured: the rules' Refs in firing order, then the thresholds' and parameters' texts."""
-    refs: dict[str, Ref] = {}
+    found: dict[str, tuple[Texte, ...]] = {}
     for step in steps:
-        for ref in step["meta"].sources:
-            refs.setdefault(str(ref), ref)
-    for texte in [s.reference for s in seuils] + [p.article for p in parametres if p.article]:
-        if texte not in refs:
-            refs[texte] = citation(texte)
-    return [texte for ref in refs.values() for texte in _textes_de(ref)]
+        meta = step["meta"]
+        for cite, ref in zip(meta.references, meta.sources, strict=True):  # references: the rendered sources
+            if cite not in found:
+                found[cite] = _textes_de(cite, ref)
+    for cite in [s.reference for s in seuils] + [p.article for p in parametres if p.article]:
+        if cite not in found:
+            found[cite] = _textes_de(cite, None)
+    return [texte for textes in found.values() for texte in textes]
 
 
-@functools.lru_cache(maxsize=1024)
-def _textes_de(ref: Ref) -> tuple[Texte, ...]:
-    cite = str(ref)
-    return tuple(
+_TEXTES: dict[tuple[str, bool], tuple[Ref, tuple[Texte, ...]]] = {}
+"""The structured texts of each citation, computed once: a rule's Ref is the same object case after case,
+and a data file's text always reads the same."""
+
+
+def _textes_de(cite: str, ref: Ref | None) -> tuple[Texte, ...]:
+    """The Texte of each part of a citation; ``ref`` None: a data file's text, read by :func:`citation`."""
+    key = (cite, ref is None)
+    known = _TEXTES.get(key)
+    if known is not None and (ref is None or known[0] is ref or known[0] == ref):
+        return known[1]
+    ref = ref if ref is not None else citation(cite)
+    textes = tuple(
         Texte(reference=cite, code=p.code, article=p.article, titre=p.titre, url=p.url, nature=p.nature)
         for p in ref.parties()
     )
+    if len(_TEXTES) < 4096:
+        _TEXTES[key] = (ref, textes)
+    return textes
