@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from entadvisor.advice import CODES_VIGILANCE, Vigilance
-from entadvisor.engine.knowledge import load_knowledge
+from entadvisor.engine.knowledge import check_rule_module, load_knowledge
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import INCERTITUDES
 
@@ -107,3 +107,20 @@ def test_a_readiness_table_with_an_undeclared_code_fails_at_load(tmp_path: Path)
         match=r"preparation\.py : module de règles en erreur : .*« comite_absent » non déclaré",
     ):
         load_knowledge(regles)
+
+
+def test_a_module_found_correct_is_remembered_until_its_source_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check is remembered beside the bytecode (when bytecode may be written) and redone on a new source."""
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    folder = _base(tmp_path, 'moteur.noter("vigilance", code="seuil_proche", message="m")')
+    load_knowledge(folder)
+    markers = list((folder / "__pycache__").glob("essai.*.entadvisor-verifie"))
+    assert len(markers) == 1
+    module = folder / "essai.py"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace('"seuil_proche"', '"seuil_proch"'), encoding="utf-8"
+    )
+    with pytest.raises(EntreeInvalide, match="seuil_proch"):
+        check_rule_module(module)  # load_knowledge(folder) would give the base already loaded in this process
