@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
+from entadvisor.errors import EntreeInvalide
 from entadvisor.references import Ref, citation
 from entadvisor.report.view import textes_cites
 
@@ -103,3 +105,17 @@ def test_the_report_groups_from_the_fields_not_the_string() -> None:
         "Décisions de justice": ["CE, 7 octobre 2020"],
         "Autres textes et sources": ["CGI art. 278 (TVA)"],
     }
+
+
+def test_a_malformed_ref_in_a_rule_module_names_the_module_and_the_line(tmp_path: Path) -> None:
+    regles = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", regles, ignore=shutil.ignore_patterns("__pycache__"))
+    module = regles / "contrat.py"
+    source = module.read_text(encoding="utf-8")
+    old = 'Ref("CCP", "art. L2113-4")'
+    line = 1 + source[: source.index(old)].count("\n")
+    module.write_text(source.replace(old, 'Ref("CCP", "L2113-4")', 1), encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as error:
+        load_knowledge(regles)
+    assert str(error.value).startswith(f"{module} : module de règles en erreur : ValueError: référence CCP")
+    assert str(error.value).endswith(f"(ligne {line})")

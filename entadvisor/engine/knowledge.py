@@ -14,6 +14,7 @@ import functools
 import hashlib
 import importlib.util
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -92,7 +93,11 @@ def _load_module(path: Path, package: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:  # a broken rule module is bad input for --regles: say where
         del sys.modules[name]
-        raise EntreeInvalide(str(path), f"module de règles en erreur : {type(exc).__name__}: {exc}") from None
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        where = f" (ligne {lines[-1]})" if lines and not isinstance(exc, SyntaxError) else ""
+        raise EntreeInvalide(
+            str(path), f"module de règles en erreur : {type(exc).__name__}: {exc}{where}"
+        ) from None
     return module
 
 
