@@ -236,3 +236,29 @@ def test_a_rule_concluding_another_class_than_declared_fails_at_load(tmp_path: P
         EntreeInvalide, match=r"valeur\.py, ligne \d+ : la règle \w+ conclut un fait ValeurEstimee"
     ):
         load_knowledge(regles)
+
+
+def test_every_fact_a_rule_concludes_is_of_the_class_it_declares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On every knowledge case, each ``moteur.conclure(fait)`` — through a helper too — concludes the
+    class its rule declares (``conclut=``), so that its stratum is that of the fact."""
+    from plugin_cas import check_case
+    from test_mutations import _cases
+
+    from entadvisor.engine.moteur import Moteur
+
+    seen: list[tuple[str, str | None, str]] = []
+    conclure = Moteur.conclure
+
+    def recording(self, fait, texte=None):
+        meta = self._current
+        seen.append((meta.id, meta.conclut, type(fait).__name__))
+        return conclure(self, fait, texte)
+
+    monkeypatch.setattr(Moteur, "conclure", recording)
+    for case in _cases():
+        check_case(case)
+    assert len({rule_id for rule_id, _, _ in seen}) > 50
+    wrong = sorted(
+        {(rule_id, declared, concluded) for rule_id, declared, concluded in seen if declared != concluded}
+    )
+    assert wrong == []
