@@ -54,6 +54,11 @@ class Ref:
             raise ValueError(
                 f"référence {self.code} : nature « {nature} » inconnue (code, guide, decision, source)."
             )
+        if nature == "code" and self.code not in CODES:
+            raise ValueError(
+                f"référence {self.code} : la nature « code » est celle des codes dont le rapport liste les "
+                f"articles ({', '.join(CODES)}) ; un autre texte est une « source »."
+            )
         if nature == "code" and not self.article.startswith(("art. ", "annexe ")):
             raise ValueError(
                 f"référence {self.code} : l'article doit commencer par « art. » ou « annexe » ({self.article!r})."

@@ -52,6 +52,8 @@ def test_a_malformed_ref_is_refused_in_french() -> None:
         Ref("CCP", "L2124-1")
     with pytest.raises(ValueError, match="nature « loi » inconnue"):
         Ref("CCP", "art. L2124-1", nature="loi")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="un autre texte est une « source »"):
+        Ref("CGI", "art. 278", nature="code")
 
 
 def test_a_data_file_citation_is_read_into_its_texts() -> None:
