@@ -27,6 +27,7 @@ from entadvisor.facts import (
     Passation,
     Planning,
     Projet,
+    Ref,
     Strate,
     Taille,
     Tranche,
@@ -36,9 +37,15 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import annee_scolaire, date_fr, montant, pluriel
 
-GUIDE_ETAPES = "Guide ENT premier degré : initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation"
-GUIDE_CALENDRIER = "Guide ENT premier degré, facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »"
-L1612_2 = "CGCT art. L1612-2 (date limite de vote du budget primitif)"
+GUIDE_ETAPES = Ref(
+    "Guide ENT premier degré",
+    ": initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation",
+)
+GUIDE_CALENDRIER = Ref(
+    "Guide ENT premier degré",
+    "facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »",
+)
+L1612_2 = Ref("CGCT", "art. L1612-2", "date limite de vote du budget primitif")
 
 
 ANNEES_RENOUVELLEMENT = {
@@ -62,7 +69,7 @@ lexicon (rules/libelles.yaml, « seuils »), as are the words of the tranches, s
         "délai de la procédure ⇐ préparation. Un plan qui manque ses dates idéales de quelques semaines est serré, pas "
         "perdu ; au-delà, chaque étape est replanifiée pour la première rentrée atteignable."
     ),
-    strate=Strate.PLANNING,
+    conclut=Planning,
 )
 def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analyse):
     plan = calc.backward_plan(
@@ -234,7 +241,10 @@ def consultation_lancee(moteur, lancement, notification):
     ValeurEstimee(montant=MATCH.v),
     Tranche(tranche=MATCH.tranche),
     TEST(lambda analyse, lancement: lancement > analyse),
-    references=["Décret n° 2025-1386 du 29 décembre 2025 (entrée en vigueur des seuils)", "CCP annexe 2"],
+    references=[
+        Ref("Décret n° 2025-1386 du 29 décembre 2025", "", "entrée en vigueur des seuils"),
+        Ref("CCP", "annexe 2"),
+    ],
     explication=(
         "Le seuil applicable est celui en vigueur au lancement de la consultation ; quand un seuil change entre l'analyse "
         "et le lancement prévu, le conseil applique celui du lancement et dit ce qui changerait si la consultation était "
@@ -270,7 +280,7 @@ def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
     Projet(fin_contrat_actuel=MATCH.fin_actuel & ~L(None)),
     Planning(ouverture=MATCH.ouverture),
     TEST(lambda fin_actuel, ouverture: fin_actuel >= ouverture),
-    references=["CCP art. R2112-4 (reconduction)", GUIDE_CALENDRIER],
+    references=[Ref("CCP", "art. R2112-4", "reconduction"), GUIDE_CALENDRIER],
     explication=(
         "Si le contrat actuel court encore à l'ouverture du nouvel ENT, les deux se paient en même temps, à moins de ne "
         "pas reconduire le contrat actuel ou de le résilier (avec une indemnité le cas échéant)."
@@ -295,7 +305,11 @@ def chevauchement_contrat(moteur, fin_actuel, ouverture):
     "La notification précède le vote du budget de l'année",
     Planning(notification=MATCH.notification, vote_budget_avant=MATCH.budget),
     TEST(lambda notification, budget: notification < budget),
-    references=[L1612_2, "CGCT art. L1612-1 (dépenses avant le vote du budget)", "CGCT art. L2311-3 (AP/CP)"],
+    references=[
+        L1612_2,
+        Ref("CGCT", "art. L1612-1", "dépenses avant le vote du budget"),
+        Ref("CGCT", "art. L2311-3", "AP/CP"),
+    ],
     explication=(
         "Les crédits doivent être ouverts quand le marché est notifié ; une notification avant la date limite du vote du "
         "budget de l'année demande des crédits reportés, l'usage de L1612-1 avant le vote, ou une autorisation de "
@@ -321,7 +335,7 @@ def notification_avant_budget(moteur, notification, budget):
     "Inscrire les crédits au budget de l'année de notification",
     Planning(vote_budget_avant=MATCH.budget, notification=MATCH.notification),
     Contexte(date_analyse=MATCH.analyse),
-    references=[L1612_2, "CGCT art. L2311-3 (autorisations de programme et crédits de paiement)"],
+    references=[L1612_2, Ref("CGCT", "art. L2311-3", "autorisations de programme et crédits de paiement")],
     explication="Les crédits de la première année doivent figurer au budget de l'année de notification, voté avant le 15 avril (30 avril l'année du renouvellement) ; un engagement pluriannuel peut passer par des AP/CP.",
     strate=Strate.PREPARATION,
 )
@@ -544,7 +558,7 @@ def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploie
     FormatExperimentation(format=MATCH.format, duree_mois=MATCH.mois, annees=MATCH.annees),
     Planning(ouverture=MATCH.o),
     Contexte(date_analyse=MATCH.analyse),
-    references=[GUIDE_ETAPES, "Guide ENT premier degré, « Organisation du déploiement »"],
+    references=[GUIDE_ETAPES, Ref("Guide ENT premier degré", "« Organisation du déploiement »")],
     explication=(
         "L'expérimentation commence à la rentrée ; sur une année scolaire, elle s'évalue en mai-juin et se généralise à "
         "la rentrée suivante ; un pilote d'un trimestre se fait le bilan en décembre et se généralise en janvier."
@@ -580,8 +594,11 @@ def etapes_experimentation(moteur, format, mois, annees, o, analyse):
     ),
     Contexte(date_analyse=MATCH.analyse),
     references=[
-        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT pour assurer la continuité du service »",
-        "TA Lyon, 11 juillet 2025",
+        Ref(
+            "Guide ENT premier degré",
+            "facteur clé « anticiper le renouvellement du marché ENT pour assurer la continuité du service »",
+        ),
+        Ref("TA Lyon", "11 juillet 2025", nature="decision"),
     ],
     explication="Le marché suivant se prépare, se passe et se notifie avant la fin du contrat, avec une période de transition : la date de lancement est calculée dès aujourd'hui.",
     strate=Strate.PREPARATION,
@@ -628,8 +645,8 @@ def renouvellement(moteur, debut_r, lancement_r, notification_r, fin, analyse):
     Contrat(debut_renouvellement=MATCH.debut_r, fin=MATCH.fin),
     Contexte(date_analyse=MATCH.analyse),
     references=[
-        "CCP art. L2113-4",
-        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT »",
+        Ref("CCP", "art. L2113-4"),
+        Ref("Guide ENT premier degré", "facteur clé « anticiper le renouvellement du marché ENT »"),
     ],
     explication=(
         "Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur : le membre vérifie à "

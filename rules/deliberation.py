@@ -32,6 +32,7 @@ from entadvisor.facts import (
     Planning,
     Prix,
     Projet,
+    Ref,
     Strate,
     ValeurEstimee,
     Voie,
@@ -39,16 +40,20 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import date_fr, montant
 
-L2121_29 = "CGCT art. L2121-29 (le conseil municipal règle par ses délibérations les affaires de la commune)"
-L2122_21_1 = (
-    "CGCT art. L2122-21-1 (délibération avant le lancement : étendue du besoin et montant prévisionnel)"
+L2121_29 = Ref(
+    "CGCT", "art. L2121-29", "le conseil municipal règle par ses délibérations les affaires de la commune"
 )
-L2122_22 = "CGCT art. L2122-22, 4° (délégation au maire des décisions sur les marchés et accords-cadres)"
-L2122_23 = "CGCT art. L2122-23 (décisions prises par délégation : compte rendu au conseil municipal)"
-L5211_10 = "CGCT art. L5211-10 (délégation au président d'un EPCI)"
-L3221_11 = "CGCT art. L3221-11 (délégation au président du conseil départemental)"
-R2162_4 = "CCP art. R2162-4 (accord-cadre : montant ou quantité maximum)"
-CGI_278 = "CGI art. 278 (taux normal de la TVA)"
+L2122_21_1 = Ref(
+    "CGCT", "art. L2122-21-1", "délibération avant le lancement : étendue du besoin et montant prévisionnel"
+)
+L2122_22 = Ref(
+    "CGCT", "art. L2122-22, 4°", "délégation au maire des décisions sur les marchés et accords-cadres"
+)
+L2122_23 = Ref("CGCT", "art. L2122-23", "décisions prises par délégation : compte rendu au conseil municipal")
+L5211_10 = Ref("CGCT", "art. L5211-10", "délégation au président d'un EPCI")
+L3221_11 = Ref("CGCT", "art. L3221-11", "délégation au président du conseil départemental")
+R2162_4 = Ref("CCP", "art. R2162-4", "accord-cadre : montant ou quantité maximum")
+CGI_278 = Ref("CGI", "art. 278", "taux normal de la TVA")
 
 # porteur → (visa du CGCT, délégation possible : (article, compte rendu)) ; les mots de l'assemblée, de
 # l'exécutif et de l'organe sont dans le lexique (rules/libelles.yaml, « organes »)
@@ -451,8 +456,8 @@ def _echeance(date, aujourd_hui):
     Prix(prix=MATCH.prix, par_defaut=MATCH.par_defaut),
     Planning(preparation=MATCH.preparation, lancement=MATCH.lancement, vote_budget_avant=MATCH.budget),
     references=[
-        "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »",
-        "CGCT art. L1612-2 (vote du budget primitif)",
+        Ref("Guide ENT premier degré", "« Les facteurs clés de succès du projet ENT »"),
+        Ref("CGCT", "art. L1612-2", "vote du budget primitif"),
     ],
     explication=(
         "Les actions qui débloquent le projet passent d'abord, dans cet ordre : savoir s'il existe une offre mutualisée, "
