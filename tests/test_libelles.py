@@ -64,10 +64,6 @@ SECTIONS = {
 PAS_DES_CODES = {
     "Answers.version": "le numéro de version du format de fichier (1), pas un code à nommer",
     "Advice.version_format": "le numéro de version du format du conseil (1), pas un code à nommer",
-    "Advice.textes[].nature": (
-        "range un texte cité dans le tableau des textes (articles d'un code, décisions, guide, autres) ; "
-        "les titres de ces groupes sont ceux du rapport"
-    ),
     "Advice.deliberation.forme": (
         "choisit le modèle de l'acte (délibération ou décision) ; ses mots sont ceux de l'acte lui-même, "
         "conclus par la règle avec lui (ActeDecision.titre : « Projet de décision du maire »)"
