@@ -202,6 +202,16 @@ class Moteur(KnowledgeEngine):
         if texte:
             self.noter("raison", sujet=type(fait).__name__, texte=texte)
 
+    def libelle(self, section: str, code: Any, forme: str = "libelle") -> str:
+        """The words of a code from the knowledge base's lexicon (``rules/libelles.yaml``), in a named form:
+        ``moteur.libelle("procedures", "mapa", "acte")``. A code or form the lexicon lacks is an evaluation
+        error naming the rule, the section, the code and the form."""
+        try:
+            return str(self.knowledge.libelles.mot(section, code, forme))
+        except KeyError as exc:
+            meta = self._current
+            raise EvaluationError(f"{exc.args[0]} (règle {meta.id if meta else '?'})") from None
+
     def declare(self, *facts: Any) -> Any:
         """experta's declare, recording who declared what when :attr:`declarations` is a list."""
         if self.declarations is not None and self._current is not None:

@@ -33,17 +33,6 @@ ORDRE_PREPARATION = (
     "sdet",
     "equipement",
 )
-FORMES = {
-    "accord_cadre_bons_commande": "Accord-cadre à bons de commande",
-    "adhesion_centrale_achat": "Adhésion à la centrale d'achat (convention et bons de commande sur son marché)",
-    "adhesion_groupement": "Adhésion au groupement de commandes (le marché est celui du coordonnateur)",
-    "abonnement_devis_bon_commande": "Abonnement annuel sur devis signé et bon de commande",
-}
-STRUCTURES = {  # how each form runs over the years (an accord-cadre: its firm year and reconductions)
-    "abonnement_devis_bon_commande": "abonnements annuels renouvelés",
-    "adhesion_centrale_achat": "adhésion sur toute la durée",
-    "adhesion_groupement": "adhésion sur toute la durée",
-}
 SEUILS_AFFICHES = (
     ("dispense", "seuil_dispense"),
     ("publicite", "seuil_publicite_mapa"),
@@ -266,11 +255,13 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     structure = (
         f"1 an ferme + {reconductions} reconduction{'s' if reconductions > 1 else ''} annuelle{'s' if reconductions > 1 else ''} tacite{'s' if reconductions > 1 else ''}"
         if contrat["forme"] == "accord_cadre_bons_commande" and reconductions
-        else STRUCTURES.get(contrat["forme"], f"{contrat['duree_mois'] // 12} ans")
+        else engine.knowledge.libelles.formes("formes_contrat", contrat["forme"]).get(
+            "structure", f"{contrat['duree_mois'] // 12} ans"
+        )
     )
     contrat_advice = {
         "forme": contrat["forme"],
-        "libelle_forme": FORMES.get(contrat["forme"], contrat["forme"]),
+        "libelle_forme": engine.libelle("formes_contrat", contrat["forme"], "titre"),
         "duree_mois": contrat["duree_mois"],
         "duree_max_mois": contrat["duree_max_mois"],
         "reconductions": reconductions,
