@@ -346,14 +346,17 @@ class CompiledMatcher(Matcher):
             if not matches and not before:
                 continue
             now = {}
+            kept = 0
             for key, matched, context in matches:
-                activation = before.pop(key, None)
+                activation = before.get(key)  # ``before`` is not changed: a kept run state may share it
                 if activation is None:
                     activation = Activation(item.rule, matched, context)
                     added.append(activation)
+                else:
+                    kept += 1
                 now[key] = activation
-            if before:
-                removed.extend(before.values())
+            if kept < len(before):
+                removed.extend(activation for key, activation in before.items() if key not in now)
             state[index] = now
         return added, removed
 

@@ -294,7 +294,7 @@ class Moteur(KnowledgeEngine):
             compteur=Counter(self.facts.reference_counter),
             agenda=list(self.agenda.activations),
             classes={cls: list(facts) for cls, facts in matcher._facts.items()},
-            etat=[dict(matches) for matches in matcher._state],
+            etat=list(matcher._state),  # the matcher replaces a rule's matches, never changes them in place
             trace=len(self.trace),
             notes=len(self.notes),
             utilises=frozenset(self.used_parameters),
@@ -337,7 +337,7 @@ class Moteur(KnowledgeEngine):
         self.facts = facts
         matcher = self.matcher
         matcher._facts = {cls: list(same) for cls, same in prefixe.classes.items()}
-        matcher._state = [dict(matches) for matches in prefixe.etat]
+        matcher._state = list(prefixe.etat)
         added, removed = matcher.changes(adding=list(nouvelles), deleting=list(prefixe.datees))
         agenda = Agenda()
         agenda.activations = list(prefixe.agenda)
