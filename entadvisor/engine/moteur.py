@@ -373,9 +373,20 @@ class Moteur(KnowledgeEngine):
                 meta = self._metas[function_name]
                 self._current = meta
                 self.trace.append({"meta": meta, "facts": _facts_used(meta.faits, activation.facts)})
-                context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
+                rule = activation.rule
+                names = (
+                    rule._wrapped_args
+                )  # experta's Rule.__call__, inlined: only the names the function takes
+                context = {
+                    k: v
+                    for k, v in activation.context.items()
+                    if not k.startswith("__") and (not names or k in names)
+                }
                 try:
-                    activation.rule(self, **context)
+                    if rule._wrapped_self is None:
+                        rule._wrapped(self, **context)
+                    else:
+                        rule._wrapped(rule._wrapped_self, self, **context)
                 except (EvaluationError, RunawayRules):
                     raise
                 except Exception as exc:  # a rule of a modified knowledge base that fails when it fires
