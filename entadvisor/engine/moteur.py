@@ -196,7 +196,7 @@ class Moteur(KnowledgeEngine):
             return str(self.knowledge.libelles.mot(section, code, forme))
         except KeyError as exc:
             meta = self._current
-            raise EvaluationError(f"{exc.args[0]} (règle {meta.id if meta else '?'})") from None
+            raise EvaluationError(f"{exc} (règle {meta.id if meta else '?'})") from None
 
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
