@@ -1,0 +1,125 @@
+"""The one jinja Environment of every view: the report, the terminal text and the batch index.
+
+:func:`environment` is the only place that creates a :class:`jinja2.Environment` in the package. Every
+view gets the same loader (the templates of ``reports/``), the same French filters and
+``StrictUndefined`` (a missing field is an error, not a blank in front of an elected official); only
+the escaping differs: on for HTML, off for the terminal text.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from entadvisor import formatting
+from entadvisor.errors import EntreeInvalide
+from entadvisor.report.view import _annees, _as_date, _nombre, upper_first
+
+TEMPLATE = "advice.html.j2"
+"""The report's template: a folder holding it is a templates folder."""
+
+
+def reports_folder() -> Path:
+    """The folder of the templates: the knowledge base's if it says, else the wheel's or the repo's."""
+    try:
+        from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
+    except ImportError:
+        here = Path(__file__).resolve().parent.parent
+        for candidate in (here / "_kb" / "reports", here.parent / "reports"):
+            if (candidate / TEMPLATE).is_file():
+                return candidate
+        raise EntreeInvalide(
+            str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
+        ) from None
+    return Path(knowledge_reports_folder())
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+def _date_fr(value: Any) -> str:
+    date = _as_date(value)
+    if date is None:
+        raise ValueError(f"date attendue, trouvé {value!r}")
+    return formatting.date_fr(date)
+
+
+def lower_first(text: str) -> str:
+    """Lower the first letter unless it starts an acronym: ``Des écoles`` → ``des écoles``; ``ENT`` stays."""
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def paragraphe(text: str, largeur: int, suite: str = "  ", premier: str | None = None) -> str:
+    """A French paragraph wrapped at ``largeur`` columns: whole words only (never cut inside a word or
+    at its hyphen), never « ; », « : », « ? », « ! » or « » » at the start of a line. The first line
+    starts with ``premier`` (default ``suite``); with a marker (« 1. », « - »), continuation lines
+    start under the first word of the text, else with ``suite``."""
+    for mark in (" ;", " :", " ?", " !", " »"):
+        text = text.replace(mark, "\u00a0" + mark[1:])
+    text = text.replace("« ", "«\u00a0")
+    if premier is None:
+        premier = suite
+    else:
+        suite = " " * len(premier)
+    return textwrap.fill(
+        text,
+        width=largeur,
+        initial_indent=premier,
+        subsequent_indent=suite,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+@pass_context
+def _paragraphe(context: Context, text: str, suite: str = "  ", premier: str | None = None) -> str:
+    """:func:`paragraphe` at the width the view was given (``largeur`` of the context)."""
+    largeur = context.get("largeur")
+    if not isinstance(largeur, int):
+        raise ValueError("le filtre « paragraphe » demande la largeur du texte (« largeur » du contexte)")
+    return paragraphe(text, largeur, suite, premier)
+
+
+FILTRES: dict[str, Any] = {
+    "montant": formatting.montant,
+    "nombre": _nombre,
+    "date_fr": _date_fr,
+    "mois_annee": formatting.mois_annee,
+    "annee_scolaire": formatting.annee_scolaire,
+    "duree_mois": formatting.duree_mois,
+    "pourcentage": formatting.pourcentage,
+    "pluriel": formatting.pluriel,
+    "compte": formatting.compte,
+    "annees": _annees,
+    "upper_first": upper_first,
+    "lower_first": lower_first,
+    "paragraphe": _paragraphe,
+}
+"""The filters of every view (French formats of :mod:`entadvisor.formatting`)."""
+
+
+@functools.lru_cache(maxsize=8)
+def environment(folder: Path, *, autoescape: bool) -> Environment:
+    """The Environment of the templates of ``folder``: HTML views with ``autoescape``, text views without.
+
+    One per folder and escaping (cached): templates are compiled once per process."""
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTRES)
+    return env
+
+
+__all__ = ["FILTRES", "environment", "lower_first", "paragraphe", "reports_folder"]
