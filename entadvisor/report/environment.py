@@ -56,35 +56,31 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def paragraphe(text: str, largeur: int, suite: str = "  ", premier: str | None = None) -> str:
+def paragraphe(text: str, largeur: int, marge: str = "") -> str:
     """A French paragraph wrapped at ``largeur`` columns: whole words only (never cut inside a word or
     at its hyphen), never « ; », « : », « ? », « ! » or « » » at the start of a line. The first line
-    starts with ``premier`` (default ``suite``); with a marker (« 1. », « - »), continuation lines
-    start under the first word of the text, else with ``suite``."""
+    starts with ``marge`` (spaces, or a marker such as « 1. » or « - »); continuation lines start under
+    the first word of the text."""
     for mark in (" ;", " :", " ?", " !", " »"):
         text = text.replace(mark, "\u00a0" + mark[1:])
     text = text.replace("« ", "«\u00a0")
-    if premier is None:
-        premier = suite
-    else:
-        suite = " " * len(premier)
     return textwrap.fill(
         text,
         width=largeur,
-        initial_indent=premier,
-        subsequent_indent=suite,
+        initial_indent=marge,
+        subsequent_indent=" " * len(marge),
         break_long_words=False,
         break_on_hyphens=False,
     )
 
 
 @pass_context
-def _paragraphe(context: Context, text: str, suite: str = "  ", premier: str | None = None) -> str:
+def _paragraphe(context: Context, text: str, marge: str = "") -> str:
     """:func:`paragraphe` at the width the view was given (``largeur`` of the context)."""
     largeur = context.get("largeur")
     if not isinstance(largeur, int):
         raise ValueError("le filtre « paragraphe » demande la largeur du texte (« largeur » du contexte)")
-    return paragraphe(text, largeur, suite, premier)
+    return paragraphe(text, largeur, marge)
 
 
 FILTRES: dict[str, Any] = {
@@ -109,13 +105,16 @@ FILTRES: dict[str, Any] = {
 def environment(folder: Path, *, autoescape: bool) -> Environment:
     """The Environment of the templates of ``folder``: HTML views with ``autoescape``, text views without.
 
-    One per folder and escaping (cached): templates are compiled once per process."""
+    In a text view a line of the template is a line of the output, so a line holding only a block tag
+    (``{% for %}``, ``{% if %}``…) gives none (``trim_blocks`` and ``lstrip_blocks``; ``+%}`` keeps the
+    line feed after a tag that ends a line of text). HTML views are rendered as written. One
+    Environment per folder and escaping (cached): each template is compiled once per process."""
     env = Environment(
         loader=FileSystemLoader(str(folder)),
         autoescape=autoescape,
         undefined=StrictUndefined,
-        trim_blocks=False,
-        lstrip_blocks=False,
+        trim_blocks=not autoescape,
+        lstrip_blocks=not autoescape,
         keep_trailing_newline=True,
     )
     env.filters.update(FILTRES)
