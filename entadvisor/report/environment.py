@@ -102,20 +102,21 @@ FILTRES: dict[str, Any] = {
 
 
 @functools.lru_cache(maxsize=8)
-def environment(folder: Path, *, autoescape: bool) -> Environment:
+def environment(folder: Path, *, autoescape: bool, lignes: bool = False) -> Environment:
     """The Environment of the templates of ``folder``: HTML views with ``autoescape``, text views without.
 
-    In a text view a line of the template is a line of the output, so a line holding only a block tag
-    (``{% for %}``, ``{% if %}``…) gives none (``trim_blocks`` and ``lstrip_blocks``; ``+%}`` keeps the
-    line feed after a tag that ends a line of text). HTML views are rendered as written. One
-    Environment per folder and escaping (cached): each template is compiled once per process."""
+    ``lignes`` is for templates written line by line (the terminal text, the web pages): a line holding
+    only a block tag (``{% for %}``, ``{% if %}``…) gives none (``trim_blocks`` and ``lstrip_blocks``;
+    ``+%}`` keeps the line feed after a tag that ends a line of text). Without it (the report, the batch
+    index) a template is rendered as written, its last line feed included. One Environment per folder
+    and style (cached): each template is compiled once per process."""
     env = Environment(
         loader=FileSystemLoader(str(folder)),
         autoescape=autoescape,
         undefined=StrictUndefined,
-        trim_blocks=not autoescape,
-        lstrip_blocks=not autoescape,
-        keep_trailing_newline=True,
+        trim_blocks=lignes,
+        lstrip_blocks=lignes,
+        keep_trailing_newline=not lignes,
     )
     env.filters.update(FILTRES)
     return env

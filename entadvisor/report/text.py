@@ -64,7 +64,7 @@ def contexte(advice: Advice, largeur: int, *, complet: bool = True) -> dict[str,
 
 
 def _render(advice: Advice, largeur: int | None, complet: bool) -> str:
-    template = environment(reports_folder(), autoescape=False).get_template(TEMPLATE)
+    template = environment(reports_folder(), autoescape=False, lignes=True).get_template(TEMPLATE)
     texte = template.render(contexte(advice, largeur or largeur_terminal(), complet=complet))
     return visible(texte.removesuffix("\n"))  # a name from an answer file never sends ESC
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -30,6 +30,7 @@ from starlette.routing import Route
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
 from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.report.environment import environment
 
 from . import formulaire
 from .projets import Dossier, ProjetIntrouvable
@@ -49,15 +50,8 @@ def note_html(advice: Any) -> str:
     return render_report(advice)
 
 
-@functools.lru_cache(maxsize=1)
 def _environnement() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(TEMPLATES, autoescape=True, lignes=True)  # the one factory of every view
 
 
 @functools.lru_cache(maxsize=4)
