@@ -33,15 +33,15 @@ _LAZY = {
     "load_answers": "entadvisor.answers",
     "parse_answers": "entadvisor.answers",
     "EntreeInvalide": "entadvisor.errors",
-    "evaluate": "entadvisor.engine.moteur",
+    "evaluate": "entadvisor.api",
     "load_knowledge": "entadvisor.engine.knowledge",
 }
 
 if TYPE_CHECKING:
     from entadvisor.advice import Advice
     from entadvisor.answers import Answers, load_answers, parse_answers
+    from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import load_knowledge
-    from entadvisor.engine.moteur import evaluate
     from entadvisor.errors import EntreeInvalide
 
 

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from entadvisor.answers import load_answers
+from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.cli import main
-from entadvisor.engine.moteur import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"

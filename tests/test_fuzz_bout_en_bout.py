@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entadvisor.answers import FIELDS, _kind, allowed_values, parse_answers
-from entadvisor.engine.moteur import evaluate
+from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.text import advice_text
 

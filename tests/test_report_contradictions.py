@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from entadvisor.answers import allowed_values, load_answers, validate_answers
-from entadvisor.engine.moteur import evaluate
+from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.render import render_report
 
@@ -132,7 +132,8 @@ def _plain(html: str) -> str:
 
 
 def _docx_text(advice: Any) -> str:
-    docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
+    import docx
+
     from entadvisor.report.docx import docx_bytes
 
     document = docx.Document(io.BytesIO(docx_bytes(advice)))

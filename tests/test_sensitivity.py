@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from entadvisor.answers import load_answers, validate_answers
+from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
-from entadvisor.engine.moteur import evaluate
 from entadvisor.formatting import montant, nombre
 from entadvisor.report.text import advice_text
 from entadvisor.whatif.explore import sensitivity

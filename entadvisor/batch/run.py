@@ -81,6 +81,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from entadvisor.answers import load_answers
+from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
@@ -96,7 +97,6 @@ from entadvisor.batch.outputs import (
     nommer,
     visible_vite,
 )
-from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
 from entadvisor.formatting import compte as compte_fr
 from entadvisor.formatting import date_fr, nombre

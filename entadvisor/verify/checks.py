@@ -184,7 +184,7 @@ def _verifier_cas(
 ) -> list[tuple[str, str]]:
     from pydantic import ValidationError
 
-    from entadvisor.engine.moteur import EvaluationError
+    from entadvisor.errors import EvaluationError
 
     t0 = time.process_time()
     try:
