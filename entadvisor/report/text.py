@@ -1,8 +1,9 @@
 """The advice as French text for the terminal: the three recommendations first, then the reasons.
 
-The template ``reports/conseil.txt.j2`` words it; this module gives it the advice, the labels of the
-codes and the width of the terminal (the one computation a template cannot make: how wide the
-terminal is), then shows the control characters a name could hold.
+The template ``reports/conseil.txt.j2`` words it. This module gives it the advice, the labels of the
+codes and the terminal's width; the wrapping at that width (whole words, continuation lines under
+the text) is the ``paragraphe`` filter of :mod:`entadvisor.report.environment`. The text's last line
+feed is dropped (the callers print it with their own) and its control characters are made visible.
 """
 
 from __future__ import annotations
