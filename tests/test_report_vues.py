@@ -8,6 +8,7 @@ blank; and no module of the package but the factory creates a jinja Environment.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
@@ -33,18 +34,24 @@ def advices() -> dict[str, object]:
     return {p.stem: evaluate(load_answers(p), as_of=AS_OF, sensibilite=True) for p in EXAMPLES}
 
 
+GOLDEN_INDEX = ROOT / "tests" / "golden" / "synthese" / "index.html"
+"""The index of the batch below, byte for byte (a folder of its own: the reports' goldens are *.html)."""
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The index.html of a batch of every example, in two folders, with one file in error."""
-    entree = tmp_path_factory.mktemp("vues") / "reponses"
+    """The index.html of a batch of every example, in two folders, with one file in error; run from
+    the batch's folder with relative paths, so that the page holds no path of this machine."""
+    dossier = tmp_path_factory.mktemp("vues")
     for numero, example in enumerate(EXAMPLES):
-        dossier = entree / ("nord" if numero % 2 else "sud")
-        dossier.mkdir(parents=True, exist_ok=True)
-        (dossier / example.name).write_bytes(example.read_bytes())
-    (entree / "sud" / "casse.yaml").write_text("porteur: mairie\n", encoding="utf-8")
-    sortie = entree.parent / "resultats"
-    evaluer_fichiers([entree], sortie, jobs=1, html=True, barre=False, as_of=AS_OF)
-    return (sortie / "index.html").read_text(encoding="utf-8")
+        sous_dossier = dossier / "reponses" / ("nord" if numero % 2 else "sud")
+        sous_dossier.mkdir(parents=True, exist_ok=True)
+        (sous_dossier / example.name).write_bytes(example.read_bytes())
+    (dossier / "reponses" / "sud" / "casse.yaml").write_text("porteur: mairie\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(dossier)
+        evaluer_fichiers(["reponses"], "resultats", jobs=1, html=True, barre=False, as_of=AS_OF)
+    return (dossier / "resultats" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_three_views_are_templates_of_the_reports_folder() -> None:
@@ -73,6 +80,24 @@ def test_the_batch_index_renders_every_example(index: str) -> None:
         assert f"<bdi>{example.name}</bdi>" in index, example.name
     assert index.count("<tr data-voie=") == len(EXAMPLES) and index.count('<tr class="erreur"') == 1
     assert index.endswith("</html>\n") and "{{" not in index and "{%" not in index
+
+
+def test_the_batch_index_matches_its_golden_file(index: str, request: pytest.FixtureRequest) -> None:
+    """The index of the examples equals tests/golden/synthese/index.html exactly (rewrite it with
+    --regenerer-golden, then review the diff)."""
+    if request.config.getoption("--regenerer-golden"):
+        GOLDEN_INDEX.parent.mkdir(exist_ok=True)
+        GOLDEN_INDEX.write_text(index, encoding="utf-8", newline="\n")
+        pytest.skip(f"fichier de référence réécrit : {GOLDEN_INDEX.relative_to(ROOT)} (relire le diff)")
+    attendu = GOLDEN_INDEX.read_text(encoding="utf-8")
+    if index != attendu:
+        diff = difflib.unified_diff(
+            attendu.splitlines(), index.splitlines(), "attendu (golden)", "obtenu", lineterm="", n=1
+        )
+        pytest.fail(
+            f"l'index diffère de {GOLDEN_INDEX.relative_to(ROOT)} (--regenerer-golden pour l'accepter "
+            "après relecture) :\n" + "\n".join(list(diff)[:80])
+        )
 
 
 def test_the_terminal_template_fails_loudly_on_a_missing_label(advices) -> None:
