@@ -1,9 +1,10 @@
-"""The one jinja Environment of every view: the report, the terminal text and the batch index.
+"""The one jinja Environment factory of every view: the report, the terminal text, the batch index
+(templates of ``reports/``) and the web pages (``web/templates/``).
 
 :func:`environment` is the only place that creates a :class:`jinja2.Environment` in the package. Every
-view gets the same loader (the templates of ``reports/``), the same French filters and
-``StrictUndefined`` (a missing field is an error, not a blank in front of an elected official); only
-the escaping differs: on for HTML, off for the terminal text.
+view gets the same French filters (:data:`FILTRES`) and ``StrictUndefined`` (a missing field is an
+error, not a blank in front of an elected official); what differs is said by the caller: the
+escaping (on for HTML, off for the terminal text) and the style of the templates (``lignes``).
 """
 
 from __future__ import annotations
@@ -17,26 +18,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from entadvisor import formatting
+from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import _annees, _as_date, _nombre, upper_first
 
-TEMPLATE = "advice.html.j2"
-"""The report's template: a folder holding it is a templates folder."""
-
 
 def reports_folder() -> Path:
-    """The folder of the templates: the knowledge base's if it says, else the wheel's or the repo's."""
-    try:
-        from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
-    except ImportError:
-        here = Path(__file__).resolve().parent.parent
-        for candidate in (here / "_kb" / "reports", here.parent / "reports"):
-            if (candidate / TEMPLATE).is_file():
-                return candidate
-        raise EntreeInvalide(
-            str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
-        ) from None
-    return Path(knowledge_reports_folder())
+    """The folder of the templates of every view: ``reports/`` of the bundled knowledge base (inside
+    the wheel, or beside the package in a checkout)."""
+    return knowledge_reports_folder()
 
 
 # --- filters ---------------------------------------------------------------------------------------
@@ -109,7 +99,12 @@ def environment(folder: Path, *, autoescape: bool, lignes: bool = False) -> Envi
     only a block tag (``{% for %}``, ``{% if %}``…) gives none (``trim_blocks`` and ``lstrip_blocks``;
     ``+%}`` keeps the line feed after a tag that ends a line of text). Without it (the report, the batch
     index) a template is rendered as written, its last line feed included. One Environment per folder
-    and style (cached): each template is compiled once per process."""
+    and style (cached): each template is compiled once per process. A missing folder is refused with
+    a French message (an installation without its ``reports/``)."""
+    if not folder.is_dir():
+        raise EntreeInvalide(
+            str(folder), "modèles des vues introuvables (dossier « reports » absent de l'installation)."
+        )
     env = Environment(
         loader=FileSystemLoader(str(folder)),
         autoescape=autoescape,

@@ -26,8 +26,10 @@ from entadvisor._files import atomic_path
 from entadvisor.advice import Advice
 from entadvisor.answers import write_atomic
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.environment import TEMPLATE, environment, reports_folder
+from entadvisor.report.environment import environment, reports_folder
 from entadvisor.report.view import Vue
+
+TEMPLATE = "advice.html.j2"
 
 CHROMIUM_FLAGS = (
     "--headless",
