@@ -160,3 +160,12 @@ def test_only_the_factory_creates_a_jinja_environment() -> None:
         if "_kb" not in chemin.parts and _CREE_UN_ENVIRONMENT.search(chemin.read_text(encoding="utf-8"))
     )
     assert createurs == [str(Path(fabrique.__file__).resolve().relative_to(ROOT))]
+
+
+def test_a_missing_templates_folder_is_a_french_error(tmp_path: Path) -> None:
+    """An installation without its reports/ folder says so, in French, naming the folder."""
+    from entadvisor.errors import EntreeInvalide
+
+    with pytest.raises(EntreeInvalide, match="modèles des vues introuvables") as erreur:
+        environment(tmp_path / "reports", autoescape=True)
+    assert str(tmp_path / "reports") in str(erreur.value)
