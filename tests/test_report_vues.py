@@ -17,6 +17,7 @@ from jinja2 import StrictUndefined, UndefinedError
 
 from entadvisor import evaluate, load_answers
 from entadvisor.batch.run import evaluer_fichiers
+from entadvisor.engine.lexique import Lexique
 from entadvisor.report import environment as fabrique
 from entadvisor.report.environment import FILTRES, environment, paragraphe, reports_folder
 from entadvisor.report.render import render_report
@@ -101,12 +102,16 @@ def test_the_batch_index_matches_its_golden_file(index: str, request: pytest.Fix
 
 
 def test_the_terminal_template_fails_loudly_on_a_missing_label(advices) -> None:
-    """A code of the advice without its label in the context is an error, not an empty phrase."""
+    """A code of the advice without its words in the lexicon is an error naming it, not an empty phrase."""
     advice = advices["ville-12-ecoles"]
     donnees = contexte(advice, 80)
-    donnees["voies"] = {}
+    mots = donnees["mots"]
+    donnees["mots"] = Lexique(source="lexique d'essai", sections={**mots.sections, "voies": {}})
     template = environment(reports_folder(), autoescape=False, lignes=True).get_template("conseil.txt.j2")
-    with pytest.raises(UndefinedError):
+    with pytest.raises(KeyError, match=f"aucun libellé pour « {advice.achat.voie} »"):
+        template.render(donnees)
+    del donnees["mots"]
+    with pytest.raises(UndefinedError, match="mots"):
         template.render(donnees)
 
 

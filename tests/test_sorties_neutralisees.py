@@ -85,7 +85,7 @@ def test_the_batch_index_isolates_the_names_with_bdi(tmp_path: Path) -> None:
     from entadvisor.batch.run import Bilan
 
     class _Connaissances:
-        version, source = "test", "base fournie"
+        version, source, libelles = "test", "base fournie", None  # None: the bundled lexicon
 
     class _Sans:
         def avancer(self, n: int = 1) -> None:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,10 +27,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from entadvisor.engine.knowledge import lexique_fourni
+from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import nombre
 from entadvisor.report.environment import environment, reports_folder
-from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
 
 if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
     from entadvisor.batch.run import Bilan, _Progression
@@ -66,9 +68,6 @@ Its paths (``fichier``, ``fichier_avis``, ``fichier_rapport``) are relative to t
 MANIFESTE = ".entadvisor-evaluer.manifeste"
 AVIS = "avis"
 RAPPORTS = "rapports"
-
-SANS_PROCEDURE = "aucune à conduire soi-même (centrale d'achat ou groupement existant)"
-"""The label of a null ``achat.procedure``: the centrale or the groupement's coordinator buys."""
 
 
 # --- output names ----------------------------------------------------------------------------------
@@ -290,36 +289,48 @@ def _code_experimentation(ligne: dict[str, Any]) -> str:
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
 
-EXPERIMENTATIONS = {
-    "non": "non recommandée",
-    "oui": "recommandée",
-    **{code: f"recommandée : {texte}" for code, texte in FORMATS.items()},
-}
-"""Labels of :func:`_code_experimentation`."""
+@dataclass(frozen=True)
+class Mots:
+    """The words of the codes in the batch's tables, from the lexicon of the knowledge base that evaluated
+    the batch (rules/libelles.yaml, or that of ``--regles``): see :func:`mots_du_lot`."""
+
+    voies: dict[str, str]
+    procedures: dict[str, str]
+    """``""`` is a null procedure (the centrale or the groupement's coordinator buys)."""
+    experimentations: dict[str, str]
+    """By the codes of :func:`_code_experimentation`."""
+    vigilances: dict[str, str]
+
+    def voie(self, code: str) -> str:
+        return self.voies.get(code, code)
+
+    def procedure(self, code: str | None) -> str:
+        return self.procedures.get(code or "", code or "")
+
+    def experimentation(self, code: str) -> str:
+        return self.experimentations.get(code, code)
+
+    def vigilance(self, code: str) -> str:
+        """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
+        return self.vigilances.get(code) or code.replace("_", " ").capitalize()
 
 
-@lru_cache(maxsize=1)
-def _libelles_vigilance() -> dict[str, str]:
-    """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
-    import yaml
-
-    from entadvisor.engine.knowledge import reports_folder
-
-    try:
-        data = yaml.safe_load((reports_folder() / "libelles.yaml").read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-    return {str(k): str(v) for k, v in (data.get("vigilances") or {}).items()}
-
-
-def libelle_vigilance(code: str) -> str:
-    """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
-    libelle = _libelles_vigilance().get(code)
-    return libelle or code.replace("_", " ").capitalize()
-
-
-def _libelle_procedure(procedure: str | None) -> str:
-    return PROCEDURES.get(procedure, procedure) if procedure else SANS_PROCEDURE
+@lru_cache(maxsize=4)
+def mots_du_lot(lexique: Lexique | None = None) -> Mots:
+    """The batch's words from ``lexique`` (default: the bundled knowledge base's)."""
+    mots = lexique or lexique_fourni()
+    formats = mots.table("formats_experimentation", "phrase")
+    procedures = mots.table("procedures", "nom")
+    return Mots(
+        voies=mots.table("voies", "nom"),
+        procedures={**procedures, "": procedures.pop("aucune")},
+        experimentations={
+            "non": "non recommandée",
+            "oui": "recommandée",
+            **{code: f"recommandée : {texte}" for code, texte in formats.items()},
+        },
+        vigilances=mots.table("vigilances"),
+    )
 
 
 def _majuscule(texte: str) -> str:
@@ -362,7 +373,7 @@ def _decimal(valeur: float | None) -> str:
     return texte.replace(".", ",")
 
 
-def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
+def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
     def entier(valeur: int | None) -> str:
         return "" if valeur is None else str(valeur)
 
@@ -384,10 +395,10 @@ def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
         _texte(ligne["message_erreur"]),
         ligne["fichier_avis"] or "",
         ligne.get("fichier_rapport") or "",
-        _majuscule(VOIES.get(ligne["voie"], ligne["voie"])) if ok else "",
-        _majuscule(_libelle_procedure(ligne["procedure"])) if ok else "",
-        _majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)]) if ok else "",
-        _texte(", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])),
+        _majuscule(mots.voie(ligne["voie"])) if ok else "",
+        _majuscule(mots.procedure(ligne["procedure"])) if ok else "",
+        _majuscule(mots.experimentation(_code_experimentation(ligne))) if ok else "",
+        _texte(", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
@@ -398,6 +409,7 @@ class _Synthese:
         self.dossier = dossier
         self.bilan = bilan
         self.knowledge = knowledge
+        self.mots = mots_du_lot(knowledge.libelles)
         self.progression = progression
         self.prochain = 0
         self.attente: dict[int, dict[str, Any]] = {}
@@ -414,7 +426,7 @@ class _Synthese:
         debut = self.prochain
         while self.prochain in self.attente:
             ligne = self.attente.pop(self.prochain)
-            self._writer.writerow(_cellules(ligne, self.dossier))
+            self._writer.writerow(_cellules(ligne, self.dossier, self.mots))
             self.vigilances.update(set(ligne["codes_vigilance"]))
             self._lignes.fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
@@ -501,10 +513,10 @@ class _Synthese:
         bilan = self.bilan
         base, groupes = _groupes(self._lire(chemin_lignes))
         libelles = {
-            "voie": lambda c: VOIES.get(c, c),
-            "procedure": lambda c: _libelle_procedure(c or None),
-            "experimentation": lambda c: EXPERIMENTATIONS.get(c, c),
-            "vigilance": libelle_vigilance,
+            "voie": self.mots.voie,
+            "procedure": self.mots.procedure,
+            "experimentation": self.mots.experimentation,
+            "vigilance": self.mots.vigilance,
         }
         comptes = {
             "voie": bilan.voies,
@@ -544,7 +556,7 @@ class _Synthese:
                 "dossier": visible_vite(cle),
                 "effectif": effectif,
                 "erreurs": erreurs,
-                "lignes": map(_vue_ligne, lignes),
+                "lignes": (_vue_ligne(ligne, self.mots) for ligne in lignes),
             }
 
 
@@ -597,7 +609,7 @@ def _repartition(comptes: Counter[str], libelle: Any, total: int) -> list[dict[s
     ]
 
 
-def _vue_ligne(ligne: dict[str, Any]) -> SimpleNamespace:
+def _vue_ligne(ligne: dict[str, Any], mots: Mots) -> SimpleNamespace:
     """A row of the index: the file (and its report), then, for an advice, the labels of its codes.
     A namespace, not a dict: the template reads its fields as attributes, the fast way for jinja."""
     fichier = os.path.basename(ligne["fichier"]) or ligne["fichier"]
@@ -615,13 +627,13 @@ def _vue_ligne(ligne: dict[str, Any]) -> SimpleNamespace:
         nom_projet=visible_vite(ligne["nom_projet"] or ""),
         voie=ligne["voie"],
         procedure=ligne["procedure"] or "",
-        libelle_voie=VOIES.get(ligne["voie"], ligne["voie"]),
-        libelle_procedure=_libelle_procedure(ligne["procedure"]),
+        libelle_voie=mots.voie(ligne["voie"]),
+        libelle_procedure=mots.procedure(ligne["procedure"]),
         valeur=ligne["valeur_estimee_ht"],
-        experimentation=EXPERIMENTATIONS[_code_experimentation(ligne)],
+        experimentation=mots.experimentation(_code_experimentation(ligne)),
         duree_mois=ligne["duree_contrat_mois"],
         rentree=ligne["rentree_retenue"],
         nombre_vigilances=ligne["nombre_vigilances"],
-        vigilances=[libelle_vigilance(code) for code in ligne["codes_vigilance"]],
+        vigilances=[mots.vigilance(code) for code in ligne["codes_vigilance"]],
         avis=ligne["fichier_avis"],
     )

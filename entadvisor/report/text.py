@@ -1,9 +1,10 @@
 """The advice as French text for the terminal: the three recommendations first, then the reasons.
 
-The template ``reports/conseil.txt.j2`` words it. This module gives it the advice, the labels of the
-codes and the terminal's width; the wrapping at that width (whole words, continuation lines under
-the text) is the ``paragraphe`` filter of :mod:`entadvisor.report.environment`. The text's last line
-feed is dropped (the callers print it with their own) and its control characters are made visible.
+The template ``reports/conseil.txt.j2`` words it. This module gives it the advice, the lexicon of its
+knowledge base (``rules/libelles.yaml``: the words of the codes) and the terminal's width; the
+wrapping at that width (whole words, continuation lines under the text) is the ``paragraphe`` filter
+of :mod:`entadvisor.report.environment`. The text's last line feed is dropped (the callers print it
+with their own) and its control characters are made visible.
 """
 
 from __future__ import annotations
@@ -12,31 +13,11 @@ import shutil
 from typing import Any
 
 from entadvisor.advice import Advice
+from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.errors import visible
 from entadvisor.report.environment import environment, reports_folder
 
 TEMPLATE = "conseil.txt.j2"
-
-VOIES = {
-    "centrale_achat": "adhésion à une centrale d'achat",
-    "groupement_commandes": "groupement de commandes",
-    "procedure_propre": "procédure propre de l'acheteur",
-}
-PROCEDURES = {
-    "sans_publicite": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée (MAPA)",
-    "appel_offres_ouvert": "appel d'offres ouvert",
-    "appel_offres_restreint": "appel d'offres restreint",
-    "procedure_avec_negociation": "procédure avec négociation",
-    "dialogue_competitif": "dialogue compétitif",
-    "achat_innovant": "achat innovant sans publicité",
-}
-FORMATS = {
-    "classes": "quelques classes volontaires pendant un trimestre",
-    "ecoles_pilotes": "des écoles pilotes pendant une année scolaire",
-    "classes_puis_ecoles_pilotes": "des classes volontaires, puis des écoles pilotes, puis des vagues de généralisation",
-}
-STATUTS = {"ok": "✔ Fait", "en_cours": "◐ En cours", "a_faire": "○ À faire", "attention": "⚠ Attention"}
 
 LARGEUR = 80
 """The width when the terminal's is unknown (output piped to a file or a program)."""
@@ -51,17 +32,10 @@ def largeur_terminal() -> int:
 
 
 def contexte(advice: Advice, largeur: int, *, complet: bool = True) -> dict[str, Any]:
-    """What the template words: the advice, the width, the labels of its codes; ``complet`` false
-    keeps the heading and « L'ESSENTIEL » (the summary)."""
-    return {
-        "advice": advice,
-        "largeur": largeur,
-        "complet": complet,
-        "voies": VOIES,
-        "procedures": PROCEDURES,
-        "formats": FORMATS,
-        "statuts": STATUTS,
-    }
+    """What the template words: the advice, the width and ``mots``, the lexicon of the knowledge base
+    that concluded it (the words of its codes); ``complet`` false keeps the heading and « L'ESSENTIEL »
+    (the summary)."""
+    return {"advice": advice, "largeur": largeur, "complet": complet, "mots": lexique_du_conseil(advice)}
 
 
 def _render(advice: Advice, largeur: int | None, complet: bool) -> str:
