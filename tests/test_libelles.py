@@ -57,6 +57,7 @@ SECTIONS = {
     "Advice.experimentation.format": "formats_experimentation",
     "Advice.contrat.phases[].phase": "phases",
     "Advice.preparation[].statut": "statuts",
+    "Advice.vigilance[].code": "vigilances",
 }
 """Each code field of the public models → the lexicon section that words its values."""
 

@@ -30,6 +30,7 @@ def note(moteur):
 def _base(tmp_path: Path, appel: str) -> Path:
     folder = tmp_path / "kb"
     shutil.copytree(ROOT / "rules" / "parameters", folder / "parameters")
+    shutil.copy(ROOT / "rules" / "libelles.yaml", folder / "libelles.yaml")
     (folder / "essai.py").write_text(textwrap.dedent(MODULE).format(appel=appel), encoding="utf-8")
     return folder
 
