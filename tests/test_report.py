@@ -19,9 +19,9 @@ from test_report_fixture import advice_data, advice_ville
 
 from entadvisor.advice import Advice
 from entadvisor.references import Ref
+from entadvisor.report.environment import environment
 from entadvisor.report.render import (
     NavigateurIntrouvable,
-    _environment,
     render_report,
     reports_folder,
     write_pdf,
@@ -424,10 +424,10 @@ def test_the_resource_check_catches_what_it_must() -> None:
 
 def test_one_environment_with_autoescape_and_strict_undefined() -> None:
     """A missing field is an error, not a blank in front of an elected official."""
-    env = _environment(reports_folder())
+    env = environment(reports_folder(), autoescape=True)
     assert env.autoescape is True
     assert env.undefined is StrictUndefined
-    assert _environment(reports_folder()) is env
+    assert environment(reports_folder(), autoescape=True) is env
 
 
 def test_rendering_is_deterministic(html_ville: str) -> None:

@@ -3,8 +3,8 @@
 :class:`Vue` words the advice (labels of ``reports/libelles.yaml``), groups it into tables and
 draws its charts (:mod:`.charts`); :func:`textes_cites` groups the cited articles and sources, and
 :func:`valeur_parametre` puts a parameter's value in words. It reasons about nothing: every
-conclusion comes from the advice. The jinja2 environment, its filters and the writing of the HTML
-and PDF files are in :mod:`entadvisor.report.render`.
+conclusion comes from the advice. The jinja2 environment and its filters are in
+:mod:`entadvisor.report.environment`, the writing of the HTML and PDF files in :mod:`.render`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -30,6 +30,7 @@ from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
 from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.report.environment import environment
 from entadvisor.report.render import (
     NavigateurIntrouvable,
     reports_folder,
@@ -46,13 +47,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @functools.lru_cache(maxsize=1)
 def _environnement() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(TEMPLATES, autoescape=True, lignes=True)  # the one factory of every view
 
 
 @functools.lru_cache(maxsize=4)
