@@ -196,7 +196,7 @@ def conseil(
 ) -> None:
     """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
     from entadvisor._files import check_output
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.engine.moteur import evaluate
     from entadvisor.report.text import advice_text
 
@@ -259,7 +259,7 @@ def schema() -> None:
 @handle_errors
 def demo(exemple: str, date_analyse: dt.date | None) -> None:
     """Donne le conseil pour un exemple fourni (une ville d'une douzaine d'écoles)."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.engine.knowledge import examples_folder
     from entadvisor.engine.moteur import evaluate
     from entadvisor.report.text import advice_text
@@ -577,7 +577,7 @@ def rapport(
     document Word, à modifier dans un traitement de texte.
     """
     from entadvisor._files import check_output
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.engine.moteur import evaluate
     from entadvisor.report.render import print_report, write_report
 

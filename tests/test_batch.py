@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.batch import run as batch
 from entadvisor.cli import main

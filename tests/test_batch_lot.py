@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.cli import main
 from entadvisor.engine.moteur import evaluate

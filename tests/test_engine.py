@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.cli import main
 from entadvisor.engine._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
 from entadvisor.engine.knowledge import Knowledge, load_knowledge

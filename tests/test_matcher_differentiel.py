@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import Answers, load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import Answers, validate_answers
 from entadvisor.engine._experta import (
     AS,
     MATCH,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.engine._experta import Fact as ExpertaFact
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
 from entadvisor.engine.moteur import evaluate, run_at_launch

@@ -59,7 +59,7 @@ def test_a_misspelt_note_kind_is_an_error_not_a_lost_reason(tmp_path: Path) -> N
     assert '"raison",' in source
     module.write_text(source.replace('"raison",', '"raisons",', 1), encoding="utf-8")
     assert _echecs(regles) > 0
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.engine.moteur import evaluate
 
     with pytest.raises(EvaluationError, match="raisons"):

@@ -20,7 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from entadvisor.advice import Advice
-from entadvisor.answers import load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import validate_answers
 from entadvisor.engine.moteur import evaluate
 
 docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.cli import main
 from entadvisor.engine.knowledge import load_knowledge, rules_folder
 from entadvisor.engine.moteur import EvaluationError, evaluate

@@ -80,7 +80,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,

@@ -367,10 +367,10 @@ class Question(_Modele):
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
         if date is None:
             raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
-        from entadvisor.answers import ECART_DATES_ANS, _years_later
+        from entadvisor.answers import ECART_DATES_ANS, years_later
 
         aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
-        mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
+        mini, maxi = years_later(aujourd_hui, -ECART_DATES_ANS), years_later(aujourd_hui, ECART_DATES_ANS)
         if not mini <= date <= maxi:
             raise ValueError(
                 f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "

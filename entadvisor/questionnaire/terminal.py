@@ -25,8 +25,8 @@ from typing import Any
 
 import click
 
-from entadvisor._files import exclusive_lock
-from entadvisor.answers import Answers, write_atomic
+from entadvisor._files import exclusive_lock, write_atomic
+from entadvisor.answers import Answers
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.questionnaire.model import RETOUR, Marque, Question, load_questionnaire
 from entadvisor.questionnaire.parcours import (

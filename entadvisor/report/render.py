@@ -24,9 +24,8 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from entadvisor import formatting
-from entadvisor._files import atomic_path
+from entadvisor._files import atomic_path, write_atomic
 from entadvisor.advice import Advice
-from entadvisor.answers import write_atomic
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import Vue, _annees, _as_date, _nombre, upper_first
 

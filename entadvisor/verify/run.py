@@ -63,7 +63,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from entadvisor.answers import FIELDS, Answers, allowed_values, answers_to_yaml
+from entadvisor.answer_files import answers_to_yaml
+from entadvisor.answers import FIELDS, Answers, allowed_values
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
 from entadvisor.formatting import compte, date_fr, nombre
