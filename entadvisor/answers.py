@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from entadvisor import french_input
+from entadvisor import french_input, pydantic_fr
 from entadvisor.errors import EntreeInvalide, Probleme
 
 FORMAT_VERSION = 1
@@ -271,14 +271,13 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str, int]) -> Probleme:
-    loc = [str(part) for part in error.get("loc", ())]
-    kind = error.get("type", "")
-    ctx_message = str(error.get("ctx", {}).get("error", "")) if error.get("ctx") else ""
-    if kind == "value_error" and ctx_message.startswith("coherence:"):
-        _, champ, texte = ctx_message.split(":", 2)
+def _french_problem(erreur: pydantic_fr.Erreur, data: dict[str, Any], lines: dict[str, int]) -> Probleme:
+    """One pydantic error of the answers in French: the key, its line, what was found and what is allowed."""
+    kind, own = erreur.type, erreur.propre
+    if own.startswith("coherence:"):
+        _, champ, texte = own.split(":", 2)
         return Probleme(f"valeurs incohérentes : {texte}.", champ, lines.get(champ))
-    field = loc[0] if loc else ""
+    field = erreur.champ
     line = lines.get(field) if field else None
     if kind == "missing":
         return Probleme(f"réponse obligatoire absente ; {_describe_allowed(field)}.", field, None)
@@ -292,11 +291,11 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
         return Probleme(f"clé inconnue{suggestion}", field, line)
     found = _shown(data.get(field)) if field else ""
     allowed = _describe_allowed(field) if field in Answers.model_fields else ""
-    if kind == "value_error" and "oui_non" in ctx_message:
+    if "oui_non" in own:
         return Probleme(
             f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line
         )
-    if kind == "value_error" and "entier" in ctx_message:
+    if "entier" in own:
         return Probleme(
             f"{found} n'est pas un nombre entier ; {allowed} ; {_ECRIVEZ['entier']}.", field, line
         )
@@ -310,7 +309,7 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
         )
         suggestion = f" Vouliez-vous dire « {proches[0]} » ?" if proches else ""
         return Probleme(f"{found} n'est pas une valeur permise ; {allowed}.{suggestion}", field, line)
-    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "string_too_long"}:
+    if kind in pydantic_fr.BORNES:
         return Probleme(f"{found} est hors des bornes ; {allowed}.", field, line)
     return Probleme(f"{found} ne convient pas ; {allowed or 'valeur invalide'}.", field, line)
 
@@ -340,7 +339,7 @@ def validate_answers(
     try:
         answers = Answers.model_validate(data)
     except ValidationError as exc:
-        problems = [_french_problem(dict(err), data, lines) for err in exc.errors()]
+        problems = pydantic_fr.french_problems(exc, lambda erreur: _french_problem(erreur, data, lines))
         problems = [p for p in problems if p.champ not in {r.champ for r in refused}] + refused
         problems.sort(key=lambda p: (p.ligne is None, p.ligne or 0, p.champ or ""))
         raise EntreeInvalide(source, problems) from None

@@ -16,7 +16,7 @@ import difflib
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from entadvisor import pydantic_fr
 from entadvisor._yaml import load_yaml
 from entadvisor.answers import FIELDS, REQUIRED, Answers
 from entadvisor.errors import EntreeInvalide, Probleme
@@ -469,43 +470,6 @@ def questionnaire_path_par_defaut() -> Path:
     return installe if installe.is_file() else paquet.parent / "questionnaires" / NOM_FICHIER
 
 
-_ERREURS_PYDANTIC = {
-    "missing": "clé obligatoire absente",
-    "extra_forbidden": "clé inconnue",
-    "too_short": "liste vide",
-}
-
-
-def _lieu(data: Any, loc: Sequence[Any]) -> str:
-    """Where a pydantic error is, in words: section « perimetre », question « nombre_ecoles », « mini »."""
-    morceaux, noeud, parent = [], data, ""
-    for partie in loc:
-        noeud = noeud[partie] if isinstance(noeud, dict | list) and _contient(noeud, partie) else None
-        if isinstance(partie, int) and isinstance(noeud, dict) and "id" in noeud:
-            genre = {"sections": "section", "questions": "question", "choix": "choix"}.get(parent, "élément")
-            morceaux.append(f"{genre} « {noeud['id']} »")
-        elif isinstance(partie, int):
-            morceaux.append(f"n° {partie + 1}")
-        elif partie not in ("sections", "questions"):
-            morceaux.append(f"« {partie} »")
-        parent = str(partie)
-    return ", ".join(morceaux) or "racine"
-
-
-def _contient(noeud: dict[Any, Any] | list[Any], partie: Any) -> bool:
-    return (
-        partie in noeud if isinstance(noeud, dict) else isinstance(partie, int) and 0 <= partie < len(noeud)
-    )
-
-
-def _message(erreur: Any) -> str:
-    if erreur["type"] == "literal_error":
-        permises = str(erreur.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        return f"« {erreur.get('input')} » n'est pas permis ; valeurs permises : {permises}"
-    message = _ERREURS_PYDANTIC.get(erreur["type"]) or str(erreur["msg"]).removeprefix("Value error, ")
-    return message.rstrip(".")
-
-
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     """Read and check a questionnaire file (default: the bundled one).
 
@@ -536,7 +500,9 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
-        problemes = [Probleme(f"{_lieu(data, err['loc'])} : {_message(err)}.") for err in exc.errors()]
+        problemes = pydantic_fr.french_problems(
+            exc, lambda erreur: Probleme(f"{pydantic_fr.lieu(data, erreur.loc)} : {pydantic_fr.mot(erreur)}.")
+        )
         raise EntreeInvalide(source, problemes) from None
     problemes = _verifier(questionnaire)
     if problemes:
