@@ -1,7 +1,7 @@
 """The outputs of ``entadvisor evaluer``: where and how :mod:`entadvisor.batch.run` writes its results.
 
 The output names (``avis/<nom>.json``), the output folder and its manifest (what ``ecraser``
-may remove), the atomic writers, and the synthesis streamed in path order: ``synthese.csv``,
+may remove), and the synthesis streamed in path order: ``synthese.csv``,
 ``synthese.json`` and, with ``html``, ``index.html``. The formats are described in the
 documentation of :mod:`entadvisor.batch.run`.
 """
@@ -12,7 +12,6 @@ import contextlib
 import csv
 import gzip
 import html as html_lib
-import io
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from entadvisor._files import AtomicFile
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
 from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
@@ -203,80 +203,11 @@ def _preparer(
     (dossier / AVIS).mkdir(parents=True, exist_ok=True)
     if html:
         (dossier / RAPPORTS).mkdir(exist_ok=True)
-    with _Atomique(dossier / MANIFESTE) as fichier:
+    with AtomicFile(dossier / MANIFESTE) as fichier:
         fichier.write(
             "# Fichiers écrits par « entadvisor evaluer » ; --ecraser supprime ceux-ci et aucun autre.\n"
         )
         fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html, compresser))
-
-
-class _Atomique:
-    """A synthesis file written whole or not at all: a temporary file, then fsync and rename."""
-
-    def __init__(
-        self, chemin: Path, *, binaire: bool = False, newline: str | None = "\n", fsync: bool = True
-    ) -> None:
-        self.chemin = chemin
-        self.fsync = fsync
-        self.temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-        self.fichier: IO[Any] = (
-            open(self.temporaire, "wb")  # noqa: SIM115 -- closed by valider() or abandonner()
-            if binaire
-            else open(self.temporaire, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
-        )
-
-    def valider(self) -> None:
-        self.fichier.flush()
-        if self.fsync:
-            os.fsync(self.fichier.fileno())
-        self.fichier.close()
-        os.replace(self.temporaire, self.chemin)
-
-    def abandonner(self) -> None:
-        self.fichier.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.temporaire.unlink()
-
-    def __enter__(self) -> IO[Any]:
-        return self.fichier
-
-    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
-        if kind is None:
-            self.valider()
-        else:
-            self.abandonner()
-
-
-def _ecrire(chemin: Path, donnees: str | bytes) -> None:
-    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
-
-    ``donnees`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
-    text. Written in one ``os.write`` on a raw descriptor, without a text layer that encodes the 50 KB
-    advice again (about 0.07 ms a file, measured interleaved with the text-mode writer; creating,
-    writing and renaming the file in the kernel is the rest, 0.1 to 0.3 ms). A ``.gz`` name is written gzip-compressed, without a date or
-    a name in its header: the same advice gives the same bytes."""
-    cible = os.fspath(chemin)
-    dossier, nom = os.path.split(cible)
-    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
-    octets = donnees.encode("utf-8") if isinstance(donnees, str) else donnees
-    if nom.endswith(".gz"):
-        tampon = io.BytesIO()
-        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
-            compresse.write(octets)
-        octets = tampon.getvalue()
-    try:
-        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            vue = memoryview(octets)
-            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
-                vue = vue[os.write(fd, vue) :]
-        finally:
-            os.close(fd)
-        os.replace(temporaire, cible)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporaire)
-        raise
 
 
 # --- the synthesis ---------------------------------------------------------------------------------
@@ -398,12 +329,12 @@ class _Synthese:
         self.progression = progression
         self.prochain = 0
         self.attente: dict[int, dict[str, Any]] = {}
-        self._csv = _Atomique(dossier / "synthese.csv", newline="")
-        self._csv.fichier.write("\ufeff")  # the BOM: Excel then reads UTF-8
-        self._writer = csv.writer(self._csv.fichier, delimiter=";")
+        self._csv = AtomicFile(dossier / "synthese.csv", newline="")
+        self._csv.file.write("\ufeff")  # the BOM: Excel then reads UTF-8
+        self._writer = csv.writer(self._csv.file, delimiter=";")
         self._writer.writerow(COLONNES_CSV)
         self.vigilances: Counter[str] = Counter()
-        self._lignes = _Atomique(dossier / "synthese.json.lignes")  # stays a hidden temporary file
+        self._lignes = AtomicFile(dossier / "synthese.json.lignes")  # stays a hidden temporary file
 
     def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
         """Take rows in any order; write those whose predecessors are all written."""
@@ -413,25 +344,25 @@ class _Synthese:
             ligne = self.attente.pop(self.prochain)
             self._writer.writerow(_cellules(ligne, self.dossier))
             self.vigilances.update(set(ligne["codes_vigilance"]))
-            self._lignes.fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
+            self._lignes.file.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
             self.prochain += 1
         if self.prochain > debut:
             self.progression.avancer(self.prochain - debut)
 
     def abandonner(self) -> None:
-        self._csv.abandonner()
-        self._lignes.abandonner()
+        self._csv.discard()
+        self._lignes.discard()
 
     def terminer(self, html: bool, complet: bool = False) -> None:
-        self._csv.valider()
-        self._lignes.fichier.close()
+        self._csv.commit()
+        self._lignes.file.close()
         try:
-            self._json(self._lignes.temporaire, complet)
+            self._json(self._lignes.temporary, complet)
             if html:
-                self._index(self._lignes.temporaire)
+                self._index(self._lignes.temporary)
         finally:
-            self._lignes.abandonner()
+            self._lignes.discard()
 
     def _lire(self, chemin_lignes: Path) -> Iterator[dict[str, Any]]:
         with open(chemin_lignes, encoding="utf-8") as fichier:
@@ -460,7 +391,7 @@ class _Synthese:
         (the row names its file), unless ``complet`` embeds each one under ``avis``, copied from its file."""
         entete = self._entete() | {"avis_inclus": complet}
         texte = json.dumps(entete, ensure_ascii=False, indent=1)[:-2]
-        with _Atomique(self.dossier / "synthese.json", binaire=True, fsync=False) as sortie:  # as avis/
+        with AtomicFile(self.dossier / "synthese.json", binary=True, fsync=False) as sortie:  # as avis/
             sortie.write(f'{texte},\n "lignes": [\n'.encode())
             with open(chemin_lignes, "rb") as lignes:  # each line is the row's json.dumps: copied as is
                 for numero, brute in enumerate(lignes):
@@ -492,7 +423,7 @@ class _Synthese:
         e = html_lib.escape
         base, groupes = _groupes(self._lire(chemin_lignes))
         ouvert = bilan.total <= OUVERTS_JUSQUA
-        with _Atomique(self.dossier / "index.html") as sortie:
+        with AtomicFile(self.dossier / "index.html") as sortie:
             sortie.write(
                 '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

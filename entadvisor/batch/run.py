@@ -80,6 +80,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from entadvisor._files import write_atomic_quick
 from entadvisor.answer_files import load_answers
 from entadvisor.batch.outputs import (
     AVIS,
@@ -88,7 +89,6 @@ from entadvisor.batch.outputs import (
     RAPPORTS,
     SANS_PROCEDURE,
     _code_experimentation,
-    _ecrire,
     _preparer,
     _Synthese,
     _temporaires,
@@ -237,8 +237,8 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
-            _ecrire(dossier / page, rapport)
-        _ecrire(dossier / avis, donnees)
+            write_atomic_quick(dossier / page, rapport)
+        write_atomic_quick(dossier / avis, donnees)
     except OSError as exc:
         raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
