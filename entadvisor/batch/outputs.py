@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import gzip
 import html as html_lib
 import json
@@ -21,15 +22,34 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
 from entadvisor._files import AtomicFile
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
 from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
 
-if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
-    from entadvisor.batch.run import Bilan, _Progression
+
+class Compteur(Protocol):
+    """What the synthesis reads of the run's :class:`~entadvisor.batch.run.Bilan` (the run imports
+    this module, never the reverse): the counts, and where to count each row."""
+
+    date_analyse: dt.date
+    total: int
+    reussis: int
+    echecs: int
+    voies: Counter[str]
+    procedures: Counter[str]
+    experimentations: Counter[str]
+
+    def compter(self, ligne: dict[str, Any]) -> None: ...
+
+
+class Avancement(Protocol):
+    """The run's progress bar, told how many more rows are written."""
+
+    def avancer(self, n: int = 1) -> None: ...
+
 
 COLONNES = (
     "fichier",
@@ -140,7 +160,7 @@ def _sure(relatif: str) -> bool:
     return bool(parties) and not Path(relatif).is_absolute() and ".." not in parties and len(parties) <= 2
 
 
-def _temporaires(dossier: Path) -> list[Path]:
+def temporaires(dossier: Path) -> list[Path]:
     """The temporary files this tool left for the files of the manifest (a writer was interrupted)."""
     candidats = []
     for parent in ("", AVIS, RAPPORTS):
@@ -163,7 +183,7 @@ def _temporaires(dossier: Path) -> list[Path]:
 
 def _effacer_precedent(dossier: Path) -> None:
     """Remove what a previous run wrote (its manifest says which files), and nothing else."""
-    for chemin in _temporaires(dossier):
+    for chemin in temporaires(dossier):
         chemin.unlink()
     for cible in _lire_manifeste(dossier):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
@@ -176,9 +196,7 @@ def _effacer_precedent(dossier: Path) -> None:
         (dossier / MANIFESTE).unlink()
 
 
-def _preparer(
-    dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False
-) -> None:
+def preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False) -> None:
     if dossier.exists() and not dossier.is_dir():
         raise EntreeInvalide(
             str(dossier), "ce chemin existe et n'est pas un dossier ; indiquez un dossier pour les résultats."
@@ -213,7 +231,7 @@ def _preparer(
 # --- the synthesis ---------------------------------------------------------------------------------
 
 
-def _code_experimentation(ligne: dict[str, Any]) -> str:
+def code_experimentation(ligne: dict[str, Any]) -> str:
     """``non``, or the recommended format (``classes``…), or ``oui`` when no format is given."""
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
@@ -223,7 +241,7 @@ EXPERIMENTATIONS = {
     "oui": "recommandée",
     **{code: f"recommandée : {texte}" for code, texte in FORMATS.items()},
 }
-"""Labels of :func:`_code_experimentation`."""
+"""Labels of :func:`code_experimentation`."""
 
 
 @lru_cache(maxsize=1)
@@ -314,15 +332,15 @@ def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
         ligne.get("fichier_rapport") or "",
         _majuscule(VOIES.get(ligne["voie"], ligne["voie"])) if ok else "",
         _majuscule(_libelle_procedure(ligne["procedure"])) if ok else "",
-        _majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)]) if ok else "",
+        _majuscule(EXPERIMENTATIONS[code_experimentation(ligne)]) if ok else "",
         _texte(", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
-class _Synthese:
+class Synthese:
     """Put the rows back in path order and stream them to ``synthese.csv`` and a row file."""
 
-    def __init__(self, dossier: Path, bilan: Bilan, knowledge: Any, progression: _Progression) -> None:
+    def __init__(self, dossier: Path, bilan: Compteur, knowledge: Any, progression: Avancement) -> None:
         self.dossier = dossier
         self.bilan = bilan
         self.knowledge = knowledge
@@ -556,7 +574,7 @@ def _ligne_html(ligne: dict[str, Any]) -> str:
         e(_majuscule(VOIES.get(ligne["voie"], ligne["voie"]))),
         e(_majuscule(_libelle_procedure(ligne["procedure"]))),
         f'<span data-tri="{valeur:.2f}">{e(montant(valeur))}</span>',
-        e(_majuscule(EXPERIMENTATIONS[_code_experimentation(ligne)])),
+        e(_majuscule(EXPERIMENTATIONS[code_experimentation(ligne)])),
         e(duree_mois(ligne["duree_contrat_mois"])),
         str(ligne["rentree_retenue"]),
         f"{ligne['nombre_vigilances']}{' : ' + e(vigilances) if vigilances else ''}",

@@ -88,12 +88,12 @@ from entadvisor.batch.outputs import (
     EXPERIMENTATIONS,
     RAPPORTS,
     SANS_PROCEDURE,
-    _code_experimentation,
-    _preparer,
-    _Synthese,
-    _temporaires,
+    Synthese,
+    code_experimentation,
     nom_avis,
     nommer,
+    preparer,
+    temporaires,
     visible_vite,
 )
 from entadvisor.engine.moteur import evaluate
@@ -315,7 +315,7 @@ class Bilan:
         self.reussis += 1
         self.voies[ligne["voie"]] += 1
         self.procedures[ligne["procedure"] or ""] += 1
-        self.experimentations[_code_experimentation(ligne)] += 1
+        self.experimentations[code_experimentation(ligne)] += 1
 
     def resume(self) -> str:
         """The final summary, in French, for stderr."""
@@ -478,7 +478,7 @@ def _evaluer(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser, compresser)
+        preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
@@ -488,7 +488,7 @@ def _evaluer(
         progression = _Progression(
             total, sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None
         )
-        synthese = _Synthese(sortie, bilan, knowledge, progression)
+        synthese = Synthese(sortie, bilan, knowledge, progression)
         try:
             execution.lancer(taches, synthese)
             progression.effacer()
@@ -503,7 +503,7 @@ def _evaluer(
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
             with contextlib.suppress(OSError):  # the folder may have vanished
-                for temporaire in _temporaires(sortie):  # left by a worker that died
+                for temporaire in temporaires(sortie):  # left by a worker that died
                     with contextlib.suppress(FileNotFoundError):
                         temporaire.unlink()
     return bilan
@@ -555,7 +555,7 @@ class _Execution:
         self.morts: Counter[int] = Counter()
         self.pannes_de_suite = 0
         self.lot = 1
-        self.synthese: _Synthese | None = None
+        self.synthese: Synthese | None = None
 
     def __enter__(self) -> _Execution:
         if self.contexte.get_start_method() == "fork":
@@ -592,7 +592,7 @@ class _Execution:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def lancer(self, taches: deque[Tache], synthese: _Synthese) -> None:
+    def lancer(self, taches: deque[Tache], synthese: Synthese) -> None:
         """Evaluate every task, handing the rows to ``synthese``."""
         self.file, self.synthese = taches, synthese
         self.lot = max(1, min(LOT_MAX, math.ceil(len(taches) / (self.jobs * 8))))
