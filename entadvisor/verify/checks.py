@@ -21,11 +21,12 @@ from entadvisor.advice import FormatExperimentation as _Format
 from entadvisor.advice import Procedure as _Procedure
 from entadvisor.advice import Voie as _Voie
 from entadvisor.answers import Answers
-from entadvisor.calculations import add_months, months_between
+from entadvisor.calculations import months_between
 from entadvisor.engine.moteur import run_at_launch
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide
 from entadvisor.formatting import date_fr, montant, nombre
+from entadvisor.verify.invariants import calendar_problems
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 
@@ -62,20 +63,6 @@ FORMALISEES = {
     "procedure_avec_negociation",
     "dialogue_competitif",
 }
-CHAINES = (
-    ("preparation", "passation", "mise_en_service"),
-    ("renouvellement_preparation", "renouvellement_passation", "renouvellement_transition"),
-)
-ETAPES_REQUISES: tuple[str, ...] = (
-    "etat_des_lieux",
-    "convention",
-    "comite_pilotage",
-    "budget",
-    "generalisation",
-    "perennisation",
-)
-ETAPES_REQUISES += CHAINES[0] + CHAINES[1]
-ETAPES_DE_PREPARATION = ("etat_des_lieux", "preparation")
 CONSEIL_TOUS_LES = 50
 """Every n-th clean case is also built into an Advice (EvaluationError, pydantic validation)."""
 
@@ -277,7 +264,7 @@ def _invariants(
     problems += _achat(answers, faits, ref, parameter_date)
     problems += _experimentation(faits)
     problems += _contrat(faits, ref, vigilance)
-    problems += _calendrier(faits, engine.notes, int(ref["mise_en_service_maximum_mois"].valeur))
+    problems += calendar_problems(faits, engine.notes, int(ref["mise_en_service_maximum_mois"].valeur))
     problems += _vigilance(answers, faits, ref, etat.reference, vigilance)
     return problems
 
@@ -429,101 +416,6 @@ def _contrat(faits: dict[str, list[Any]], ref: dict[str, Any], vigilance: set[st
                 f"duree_depassee={depassee} mais vigilance « duree_depassee » {'absente' if depassee else 'présente'}",
             )
         )
-    return problems
-
-
-def _calendrier(
-    faits: dict[str, list[Any]], notes: list[dict[str, Any]], mise_en_service_max: int
-) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    planning, contrat = faits["Planning"][0], faits["Contrat"][0]
-    jalons = [planning[k] for k in ("preparation", "lancement", "notification", "ouverture")]
-    if jalons != sorted(jalons):
-        problems.append(
-            (
-                "calendrier",
-                "préparation, lancement, notification et ouverture hors d'ordre : "
-                + ", ".join(map(str, jalons)),
-            )
-        )
-    if planning["ouverture"] != contrat["debut"]:
-        problems.append(
-            ("calendrier", f"ouverture {planning['ouverture']} ≠ début du contrat {contrat['debut']}")
-        )
-    etapes = {n["etape"]: n for n in notes if n["kind"] == "etape"}
-    for code, etape in etapes.items():
-        if etape["debut"] > etape["fin"]:
-            problems.append(("calendrier", f"étape « {code} » du {etape['debut']} au {etape['fin']}"))
-    problems += _plan(faits, etapes, mise_en_service_max)
-    adhesion = not faits["Voie"][0]["procedure_requise"]
-    lancee = planning["consultation_lancee"]
-    requises = [code for code in ETAPES_REQUISES if not (lancee and code in ETAPES_DE_PREPARATION)]
-    chaines = [CHAINES[0][1:] if lancee else CHAINES[0]]
-    if adhesion:
-        requises = [code for code in requises if code not in CHAINES[1]] + ["renouvellement_adhesion"]
-    else:
-        chaines.append(CHAINES[1])
-    manquantes = [code for code in requises if code not in etapes]
-    experimentation = faits["Experimentation"][0]["recommandee"]
-    if experimentation and "experimentation" not in etapes:
-        manquantes.append("experimentation")
-    if manquantes:
-        problems.append(("calendrier", f"étapes absentes : {', '.join(manquantes)}"))
-        return problems
-    for chaine in chaines:
-        for a, b in itertools.pairwise(chaine):
-            if etapes[a]["fin"] != etapes[b]["debut"]:
-                problems.append(
-                    (
-                        "calendrier",
-                        f"« {a} » finit le {etapes[a]['fin']}, « {b} » commence le {etapes[b]['debut']}",
-                    )
-                )
-    if etapes["generalisation"]["fin"] + dt.timedelta(days=1) != etapes["perennisation"]["debut"]:
-        problems.append(("calendrier", "la pérennisation ne suit pas la généralisation"))
-    derniere = "renouvellement_adhesion" if adhesion else "renouvellement_transition"
-    if etapes[derniere]["fin"] != contrat["fin"]:
-        problems.append(("calendrier", "la dernière étape ne finit pas avec le contrat"))
-    suite = [] if lancee else ["preparation"]
-    suite += ["passation", "mise_en_service", "generalisation", "perennisation"]
-    if not contrat["duree_depassee"] and not adhesion:
-        suite.append("renouvellement_preparation")
-    debuts = [etapes[code]["debut"] for code in suite]
-    if debuts != sorted(debuts):
-        problems.append(
-            (
-                "calendrier",
-                "étapes hors d'ordre chronologique : "
-                + ", ".join(f"{c} {d}" for c, d in zip(suite, debuts, strict=True)),
-            )
-        )
-    return problems
-
-
-def _plan(
-    faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]], mise_en_service_max: int
-) -> list[tuple[str, str]]:
-    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.verify.invariants, on the facts), with the
-    reference parameters' maximum set-up: a base that stretched it would be caught."""
-    planning = faits["Planning"][0]
-    analyse = faits["Contexte"][0]["date_analyse"]
-    problems: list[tuple[str, str]] = []
-    passees = sorted(code for code, etape in etapes.items() if etape["debut"] < analyse)
-    if passees:
-        problems.append(("calendrier", f"étapes avant la date de l'analyse : {', '.join(passees)}"))
-    if not planning["consultation_lancee"]:
-        if planning["lancement"] < analyse:
-            problems.append(
-                ("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}")
-            )
-        if add_months(planning["notification"], mise_en_service_max) < planning["ouverture"]:
-            problems.append(
-                (
-                    "calendrier",
-                    f"notification le {planning['notification']}, plus de {mise_en_service_max} mois avant "
-                    f"l'ouverture du {planning['ouverture']}",
-                )
-            )
     return problems
 
 
