@@ -137,12 +137,12 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 
 def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
     from entadvisor.verify import run as module
-    from entadvisor.verify.checks import _reference_defaut
     from entadvisor.verify.run import _couverture_de
     from entadvisor.verify.sweep import plan
+    from entadvisor.verify.worker import default_reference
 
     knowledge = load_knowledge()
-    cas, par_bloc = plan(knowledge, _reference_defaut(), limite=400)
+    cas, par_bloc = plan(knowledge, default_reference(), limite=400)
 
     def pas_de_plan(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("le plan complet ne doit pas être construit avant les processus")

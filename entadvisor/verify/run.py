@@ -68,8 +68,9 @@ from entadvisor.answers import FIELDS, Answers, allowed_values
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
 from entadvisor.formatting import compte, date_fr, nombre
-from entadvisor.verify.checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
+from entadvisor.verify.checks import QUESTIONS, Etat
 from entadvisor.verify.sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
+from entadvisor.verify.worker import Lot, add_time, recording_engine, reference_parameters, verifier_cas
 
 LOT = 200
 MAX_FICHIERS = 200
@@ -80,7 +81,7 @@ MODES = {"rapide": 500}
 # --- the workers -----------------------------------------------------------------------------------
 
 
-_ETAT: _Etat | None = None
+_ETAT: Etat | None = None
 
 
 def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> None:
@@ -88,8 +89,8 @@ def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> No
     from entadvisor.engine.knowledge import load_knowledge
 
     knowledge = load_knowledge(folder)
-    engine, declarations = _moteur(knowledge, filtrage)
-    _ETAT = _Etat(
+    engine, declarations = recording_engine(knowledge, filtrage)
+    _ETAT = Etat(
         knowledge=knowledge,
         reference=load_parameters(Path(reference)),
         engine=engine,
@@ -109,10 +110,10 @@ _CLES_COUVERTURE = [
 """The answers the coverage counts (the format version and free texts, names, decide nothing)."""
 
 
-def _verifier_lot(lot: list[_Element]) -> _Lot:
+def _verifier_lot(lot: list[_Element]) -> Lot:
     """Make each case from its choice (the plan is generated here, in the worker) and check it."""
     assert _ETAT is not None, "processus de vérification non initialisé"
-    resultat = _Lot()
+    resultat = Lot()
     couverture = resultat.couverture = {key: Counter() for key in _CLES_COUVERTURE}
     par_code: Counter[str] = Counter()
     generation = 0.0
@@ -130,7 +131,7 @@ def _verifier_lot(lot: list[_Element]) -> _Lot:
             couverture[key][reponses.get(key)] += 1
         resultat.analyses.add(cas.date_analyse)
         resultat.dates_parametres.add(reponses.get("date_lancement") or cas.date_analyse)
-        problemes = _verifier_cas(_ETAT, numero, reponses, cas.date_analyse, resultat)
+        problemes = verifier_cas(_ETAT, numero, reponses, cas.date_analyse, resultat)
         for code, message in problemes:
             resultat.violations.append((numero, code, message))
         codes = {code for code, _ in problemes}
@@ -141,7 +142,7 @@ def _verifier_lot(lot: list[_Element]) -> _Lot:
     _ETAT.temps.clear()
     resultat.note_filtrage = getattr(_ETAT.engine, "matcher_note", None)
     if generation:
-        _ajouter(resultat.temps, "generation", generation)
+        add_time(resultat.temps, "generation", generation)
     return resultat
 
 
@@ -302,7 +303,7 @@ def verify(
     debut = time.perf_counter()
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge(knowledge)
-    params_ref, folder_ref, libelle_ref = _reference(reference)
+    params_ref, folder_ref, libelle_ref = reference_parameters(reference)
     filtrage = matcher_name(filtrage)
     # the choices are drawn here (cheap, sequential); each worker makes its cases from them
     choix, par_bloc = choix_du_plan(knowledge, params_ref, complet=complet, limite=limite)
@@ -336,12 +337,12 @@ def verify(
     for resultat in resultats:
         regles.update(resultat.regles)
         for etape, duree in resultat.temps.items():
-            _ajouter(temps, etape, duree)
+            add_time(temps, etape, duree)
         violations.extend(Violation(*v) for v in resultat.violations)
         for cle, numeros in resultat.conflits.items():
             n, premier = conflits.get(cle, (0, numeros[0]))
             conflits[cle] = (n + len(numeros), min(premier, numeros[0]))
-    _ajouter(temps, "generation", generation)
+    add_time(temps, "generation", generation)
     rapport = Rapport(
         version=knowledge.version,
         source=knowledge.source,
@@ -380,15 +381,15 @@ def _executer(
     elements: list[_Element],
     jobs: int,
     progression: Callable[[int, int], None] | None,
-) -> list[_Lot]:
+) -> list[Lot]:
     """Check the cases in lots: in this process, or in ``jobs`` workers each with its own engine."""
     lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
-    resultats: list[_Lot] = []
+    resultats: list[Lot] = []
     fait = 0
     if jobs == 1 or len(lots) <= 1:
         global _ETAT
-        engine, declarations = _moteur(knowledge, filtrage)
-        _ETAT = _Etat(
+        engine, declarations = recording_engine(knowledge, filtrage)
+        _ETAT = Etat(
             knowledge, params_ref, engine, declarations, {r.id for r in knowledge.rules if not r.references}
         )
         for lot in lots:

@@ -20,7 +20,7 @@ from typing import Any
 from entadvisor.answers import allowed_values
 from entadvisor.calculations import size_contract
 from entadvisor.engine.parameters import ParameterSet
-from entadvisor.verify.checks import _reference_defaut
+from entadvisor.verify.worker import default_reference
 
 SEUILS_VALEUR = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen", "seuil_achat_innovant")
 """Thresholds the estimated value is compared with: the sweep aims at both sides of each."""
@@ -369,7 +369,7 @@ def plan(
     ``limite`` keeps that many cases, evenly spread over the whole sweep (for quick checks). The
     sweep depends only on the parameter values: it is built once per process for given parameters.
     """
-    reference = reference or _reference_defaut()
+    reference = reference or default_reference()
     cle = (_empreinte(knowledge.parameters), _empreinte(reference), complet)
     if cle not in _PLANS:
         if len(_PLANS) >= 4:
@@ -392,7 +392,7 @@ def choix_du_plan(
     costly part, done by the verifier's workers. The numbers and the ``limite`` sample are those of
     :func:`plan` as long as no two choices give the same case (the verifier checks that it is so).
     """
-    reference = reference or _reference_defaut()
+    reference = reference or default_reference()
     dims = _dimensions([knowledge.parameters, reference])
     choix: list[tuple[int, str, dict[str, Any]]] = []
     par_bloc: dict[str, int] = {}
