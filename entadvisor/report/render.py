@@ -27,7 +27,7 @@ from entadvisor import formatting
 from entadvisor._files import atomic_path, write_atomic
 from entadvisor.advice import Advice
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.view import Vue, _annees, _as_date, _nombre, upper_first
+from entadvisor.report.view import Vue, upper_first
 
 TEMPLATE = "advice.html.j2"
 
@@ -66,7 +66,7 @@ def reports_folder() -> Path:
 
 
 def _date_fr(value: Any) -> str:
-    date = _as_date(value)
+    date = formatting.as_date(value)
     if date is None:
         raise ValueError(f"date attendue, trouvé {value!r}")
     return formatting.date_fr(date)
@@ -91,13 +91,13 @@ def _environment(folder: Path) -> Environment:
     )
     env.filters.update(
         montant=formatting.montant,
-        nombre=_nombre,
+        nombre=formatting.nombre_simple,
         date_fr=_date_fr,
         mois_annee=formatting.mois_annee,
         annee_scolaire=formatting.annee_scolaire,
         duree_mois=formatting.duree_mois,
         pourcentage=formatting.pourcentage,
-        annees=_annees,
+        annees=formatting.annees,
         upper_first=upper_first,
         lower_first=lower_first,
     )
