@@ -33,7 +33,7 @@ _LAZY = {
     "load_answers": "entadvisor.answer_files",
     "parse_answers": "entadvisor.answer_files",
     "EntreeInvalide": "entadvisor.errors",
-    "evaluate": "entadvisor.engine.moteur",
+    "evaluate": "entadvisor.api",
     "load_knowledge": "entadvisor.engine.knowledge",
 }
 
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from entadvisor.advice import Advice
     from entadvisor.answer_files import load_answers, parse_answers
     from entadvisor.answers import Answers
+    from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import load_knowledge
-    from entadvisor.engine.moteur import evaluate
     from entadvisor.errors import EntreeInvalide
 
 

@@ -80,7 +80,7 @@ def handle_errors(function: F) -> F:
             click.echo(f"Erreur : {where}{os_message(exc)}.", err=True)
             sys.exit(1)
         except Exception as exc:
-            from entadvisor.engine.moteur import EvaluationError, RunawayRules
+            from entadvisor.errors import EvaluationError, RunawayRules
 
             if not isinstance(exc, (EvaluationError, RunawayRules)):
                 raise
@@ -197,7 +197,7 @@ def conseil(
     """Donne le conseil pour un fichier de réponses (YAML ou JSON)."""
     from entadvisor._files import check_output
     from entadvisor.answer_files import load_answers
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
     from entadvisor.report.text import advice_text
 
     if html is not None:
@@ -260,8 +260,8 @@ def schema() -> None:
 def demo(exemple: str, date_analyse: dt.date | None) -> None:
     """Donne le conseil pour un exemple fourni (une ville d'une douzaine d'écoles)."""
     from entadvisor.answer_files import load_answers
+    from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import examples_folder
-    from entadvisor.engine.moteur import evaluate
     from entadvisor.report.text import advice_text
 
     folder = examples_folder()
@@ -578,7 +578,7 @@ def rapport(
     """
     from entadvisor._files import check_output
     from entadvisor.answer_files import load_answers
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
     from entadvisor.report.render import print_report, write_report
 
     if sortie is None and pdf is None and docx is None:

@@ -121,3 +121,11 @@ def visible(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+class RunawayRules(RuntimeError):
+    """The knowledge base fired more rules than any real case needs: a rule is looping."""
+
+
+class EvaluationError(RuntimeError):
+    """The knowledge base did not conclude on a question it must answer (an incomplete rule base)."""

@@ -440,9 +440,8 @@ def test_des_processus_qui_ne_demarrent_pas_sont_signales_une_fois(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Workers that cannot load what they need stop the batch with one message, not one per file."""
-    report = pytest.importorskip(
-        "entadvisor.report.render", reason="le module du rapport (issue 5) n'est pas encore là"
-    )
+    from entadvisor.report import render as report
+
     monkeypatch.delattr(report, "render_report")  # the main process imports the module; workers fail
     with pytest.raises(EntreeInvalide, match=r"les processus d'évaluation ne démarrent pas .*ImportError"):
         batch.evaluer_fichiers([EXAMPLES], tmp_path / "r", jobs=2, html=True, as_of=dt.date(2026, 3, 1))
@@ -664,9 +663,6 @@ class _Structure(HTMLParser):
 def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path: Path) -> None:
     """--html: a report per valid file; index.html in French, captioned, th with scope, self-contained:
     labels (not codes) with percentages, one table per folder, complete without its inline script."""
-    pytest.importorskip(
-        "entadvisor.report.render", reason="le module du rapport (issue 5) n'est pas encore là"
-    )
     sortie = tmp_path / "r"
     resultat = _evaluer(str(mixte), "-o", str(sortie), "--html", "-j", "2")
     assert resultat.exit_code == 1

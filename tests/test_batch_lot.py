@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from entadvisor import _files
 from entadvisor.answer_files import load_answers
+from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.cli import main
-from entadvisor.engine.moteur import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from entadvisor.answer_files import load_answers
+from entadvisor.api import evaluate
 from entadvisor.cli import main
 from entadvisor.engine._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
 from entadvisor.engine.knowledge import Knowledge, load_knowledge
@@ -23,10 +24,9 @@ from entadvisor.engine.moteur import (
     MAX_FIRINGS,
     FastReteMatcher,
     Moteur,
-    RunawayRules,
     StableDepthStrategy,
-    evaluate,
 )
+from entadvisor.errors import RunawayRules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -413,7 +413,7 @@ def test_after_a_run_interrupted_by_an_exception_the_next_case_is_unaffected(tmp
 
 def test_experta_stock_matcher_leaks_pending_activations_after_an_interruption(tmp_path):
     """With experta's stock ReteMatcher the same interruption spoils the next case (why FastReteMatcher resets)."""
-    from entadvisor.engine.moteur import EvaluationError
+    from entadvisor.errors import EvaluationError
 
     folder = _knowledge_folder(tmp_path, {"panne": FAILING_TEST_MODULE}, with_bundled_rules=True)
     kb = _with_stock_matcher(load_knowledge(folder))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from entadvisor.answer_files import parse_answers
 from entadvisor.answers import FIELDS, _kind, allowed_values
-from entadvisor.engine.moteur import evaluate
+from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.text import advice_text
 

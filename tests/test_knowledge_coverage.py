@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, load_case_answers
+from plugin_cas import ROOT, load_case_answers
 
 import entadvisor
 

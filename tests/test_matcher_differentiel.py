@@ -19,6 +19,7 @@ import pytest
 
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import Answers, validate_answers
+from entadvisor.api import evaluate
 from entadvisor.engine._experta import (
     AS,
     MATCH,
@@ -38,7 +39,7 @@ from entadvisor.engine._experta import (
 )
 from entadvisor.engine._experta import experta as _experta_module
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
-from entadvisor.engine.moteur import StableDepthStrategy, evaluate
+from entadvisor.engine.moteur import StableDepthStrategy
 from entadvisor.verify.sweep import plan
 
 ROOT = Path(__file__).resolve().parents[1]

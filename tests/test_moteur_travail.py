@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from entadvisor.answer_files import load_answers
+from entadvisor.api import evaluate
 from entadvisor.engine._experta import Fact as ExpertaFact
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
-from entadvisor.engine.moteur import evaluate, run_at_launch
+from entadvisor.engine.moteur import run_at_launch
 from entadvisor.facts import Fact, Projet
 from entadvisor.whatif.explore import sensitivity
 

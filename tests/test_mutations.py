@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_case
+from plugin_cas import check_case
 
-from entadvisor.engine.moteur import EvaluationError
+from entadvisor.errors import EvaluationError
 from entadvisor.report import text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def test_a_misspelt_note_kind_is_an_error_not_a_lost_reason(tmp_path: Path) -> N
     module.write_text(source.replace('"raison",', '"raisons",', 1), encoding="utf-8")
     assert _echecs(regles) > 0
     from entadvisor.answer_files import load_answers
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
 
     with pytest.raises(EvaluationError, match="raisons"):
         evaluate(

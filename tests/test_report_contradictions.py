@@ -21,7 +21,7 @@ import pytest
 
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import allowed_values, validate_answers
-from entadvisor.engine.moteur import evaluate
+from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.render import render_report
 
@@ -133,7 +133,8 @@ def _plain(html: str) -> str:
 
 
 def _docx_text(advice: Any) -> str:
-    docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
+    import docx
+
     from entadvisor.report.docx import docx_bytes
 
     document = docx.Document(io.BytesIO(docx_bytes(advice)))

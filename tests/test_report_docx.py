@@ -16,17 +16,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from click.testing import CliRunner
 
 from entadvisor.advice import Advice
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import validate_answers
-from entadvisor.engine.moteur import evaluate
-
-docx = pytest.importorskip("docx", reason="python-docx absent : pip install python-docx")
-
-from entadvisor.report.docx import docx_bytes, write_docx  # noqa: E402
+from entadvisor.api import evaluate
+from entadvisor.report.docx import docx_bytes, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

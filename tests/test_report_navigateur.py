@@ -254,7 +254,7 @@ GRAND_EXEMPLE = "grande-ville-besoins-specifiques"
 def _projet(changes: dict[str, Any]) -> Any:
     from entadvisor.answer_files import load_answers
     from entadvisor.answers import validate_answers
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
 
     data = load_answers(BASE).model_dump(exclude_none=True)
     return evaluate(validate_answers(data | changes), as_of=AS_OF)
@@ -265,7 +265,7 @@ def imprimes(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> dict
     """Every example and the three projects printed to PDF by Chromium (axe and reflow checked on the way),
     without the annexes; the twelve-school example also with them."""
     from entadvisor.answer_files import load_answers
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
 
     folder = tmp_path_factory.mktemp("imprimes")
     advices = {p.stem: evaluate(load_answers(p), as_of=AS_OF) for p in EXAMPLES}

@@ -15,8 +15,8 @@ import yaml
 
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import validate_answers
+from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
-from entadvisor.engine.moteur import evaluate
 from entadvisor.formatting import montant, nombre
 from entadvisor.report.text import advice_text
 from entadvisor.whatif.explore import sensitivity

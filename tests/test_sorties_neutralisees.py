@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from entadvisor.answers import Answers
+from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
-from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EntreeInvalide, Probleme, visible
 from entadvisor.questionnaire.model import load_questionnaire
 from entadvisor.report.text import advice_text

@@ -4,8 +4,6 @@ answers written after every answer, interruption and resume, and no file overwri
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +106,6 @@ def _lire(path: Path) -> dict[str, Any]:
 
 def test_piped_run_gives_the_same_advice_as_conseil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Prompts go to stderr, the advice alone to stdout, and it is the advice of ``conseil`` on the file."""
-    pytest.importorskip("entadvisor.engine.moteur")
-    pytest.importorskip("entadvisor.report.text")
     monkeypatch.chdir(tmp_path)
     result = _run(["--date-analyse", "2026-11-29"], [*LIGNES, ""])
     assert result.exit_code == 0, result.output
@@ -264,7 +260,7 @@ def test_existing_file_on_a_terminal_asks_what_to_do(
 ) -> None:
     """On a terminal, an existing file can be resumed, replaced, or left alone."""
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
-    monkeypatch.setitem(sys.modules, "entadvisor.report.render", None)  # no report offer here
+    monkeypatch.setattr(terminal, "_proposer_rapport", lambda *arguments: 0)  # no report offer here
     chemin = tmp_path / "r.yaml"
     chemin.write_text("nombre_ecoles: 3\n", encoding="utf-8")
     suite = {
@@ -299,9 +295,7 @@ def test_interruption_at_the_report_offer_keeps_the_complete_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conseil_factice: list[Answers]
 ) -> None:
     """After the advice, an interruption says where the complete answers are and how to get the report."""
-    rapport = types.ModuleType("entadvisor.report.render")
-    rapport.write_report = lambda advice, path: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "entadvisor.report.render", rapport)
+    monkeypatch.setattr(terminal, "write_report", lambda advice, path: None)
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     chemin = tmp_path / "r.yaml"
     result = _run(["-o", str(chemin)], [*LIGNES, ""])
@@ -350,31 +344,12 @@ def test_bad_resume_file_is_a_french_error(tmp_path: Path, contenu: str | None, 
     assert "Section" not in result.stderr
 
 
-def test_missing_engine_says_how_to_get_the_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If the engine cannot be imported, the complete answers are kept and the user told what to run."""
-
-    def sans_moteur(date_analyse: Any, connaissances: Any) -> Any:
-        def conseiller(answers: Answers) -> tuple[Any, str]:
-            raise ImportError("No module named 'entadvisor.report.text'")
-
-        return conseiller
-
-    monkeypatch.setattr(terminal, "_conseiller_par_defaut", sans_moteur)
-    chemin = tmp_path / "r.yaml"
-    result = _run(["-o", str(chemin)], [*LIGNES, ""])
-    assert result.exit_code == 1
-    assert f"entadvisor conseil {chemin}" in _plat(result.stderr)
-    assert _lire(chemin) == ATTENDU
-
-
 def test_report_is_offered_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conseil_factice: list[Answers]
 ) -> None:
-    """When the report module exists and a person is at the terminal, the HTML report is offered."""
+    """When a person is at the terminal, the HTML report is offered."""
     ecrits: list[tuple[Any, Path]] = []
-    rapport = types.ModuleType("entadvisor.report.render")
-    rapport.write_report = lambda advice, path: ecrits.append((advice, Path(path)))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "entadvisor.report.render", rapport)
+    monkeypatch.setattr(terminal, "write_report", lambda advice, path: ecrits.append((advice, Path(path))))
     monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
     chemin = tmp_path / "r.yaml"
     result = _run(["-o", str(chemin)], [*LIGNES, "", "o", "", ""])
@@ -383,17 +358,6 @@ def test_report_is_offered_on_a_terminal(
     assert "Écrire aussi le rapport dans un autre format ?" in _plat(result.stderr)
     assert ecrits == [({"ecoles": 12}, tmp_path / "r.html")]
     assert f"Rapport écrit : {tmp_path / 'r.html'}" in _plat(result.stderr)
-
-
-def test_no_report_offer_without_report_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conseil_factice: list[Answers]
-) -> None:
-    """Without the report module the offer is skipped silently."""
-    monkeypatch.setitem(sys.modules, "entadvisor.report.render", None)
-    monkeypatch.setattr(terminal, "_entree_interactive", lambda: True)
-    result = _run(["-o", str(tmp_path / "r.yaml")], [*LIGNES, ""])
-    assert result.exit_code == 0, result.output
-    assert "Écrire le rapport" not in result.stderr and "--html" not in result.stderr
 
 
 def test_help_is_french() -> None:
@@ -406,7 +370,6 @@ def test_help_is_french() -> None:
 
 def test_a_piped_run_fits_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Piped (no terminal, no COLUMNS): questions, help, review and advice all fit 80 columns."""
-    pytest.importorskip("entadvisor.engine.moteur")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COLUMNS", raising=False)
     lignes = ["?", *LIGNES[:2], "?", *LIGNES[2:], ""]  # with the help of the first and third questions

@@ -16,7 +16,7 @@ import yaml
 
 from entadvisor._files import FichierVerrouille, exclusive_lock
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.terminal import texte_en_place
+from entadvisor.questionnaire.fichier import texte_en_place
 
 DATE = "2026-11-29"
 PROMPT = r"Réponse(?: \([^)\r\n]*\))?(?: \[[^\]\r\n]*\])? : "

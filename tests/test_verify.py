@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from entadvisor.answer_files import load_answers
+from entadvisor.api import evaluate
 from entadvisor.cli import main
 from entadvisor.engine.knowledge import load_knowledge, rules_folder
-from entadvisor.engine.moteur import EvaluationError, evaluate
+from entadvisor.errors import EvaluationError
 from entadvisor.verify.run import plan, verify
 from entadvisor.verify.sweep import _blocs, _dimensions
 from entadvisor.verify.worker import default_reference

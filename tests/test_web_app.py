@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -192,7 +194,6 @@ def test_the_rural_commune_answers_je_ne_sais_pas_to_the_mutualised_offer(
 
 def test_the_web_and_the_terminal_files_give_the_same_advice_json(tmp_path: Path) -> None:
     """Same answers typed in the browser and in the terminal: same file content, same advice JSON."""
-    pytest.importorskip("entadvisor.engine.moteur")
     for nom in ("commune-rurale-1-ecole", "interco-45-ecoles"):
         reponses = persona(nom)
         visiteur = Visiteur(tmp_path / "web")
@@ -455,6 +456,14 @@ def test_downloads_of_the_report_and_the_answer_file(visiteur: Visiteur, tmp_pat
     assert rapport.text.startswith("<!DOCTYPE html>") and 'lang="fr"' in rapport.text
     reponses = visiteur.client.get(f"/projet/{slug}/reponses.yaml")
     assert reponses.content == (tmp_path / "projets" / f"{slug}.yaml").read_bytes()
+    note = visiteur.client.get(f"/projet/{slug}/note.docx")
+    assert note.status_code == 200
+    assert note.headers["content-disposition"] == f'attachment; filename="{slug}-note.docx"'
+    assert note.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument")
+    texte = "\n".join(p.text for p in docx.Document(io.BytesIO(note.content)).paragraphs)
+    assert "La note aux élus" in texte or "note aux élus" in texte.lower()
+    conseil = visiteur.client.get(f"/projet/{slug}/conseil")
+    assert f'href="/projet/{slug}/note.docx"' in conseil.text
 
 
 def test_the_advice_waits_for_complete_answers(visiteur: Visiteur) -> None:
@@ -741,8 +750,10 @@ def test_without_chromium_the_pdf_link_is_absent_and_the_pdf_address_says_why(
     visiteur: Visiteur, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from entadvisor.report import render as report
+    from entadvisor.web import pages
 
-    monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)
+    monkeypatch.setattr(report, "find_chromium", lambda explicit=None: None)  # what write_pdf looks for
+    monkeypatch.setattr(pages, "find_chromium", lambda explicit=None: None)  # the link on the page
     slug = visiteur.creer("Sans Chromium")
     visiteur.repondre_tout(slug, persona("commune-rurale-1-ecole"))
     page = visiteur.get(f"/projet/{slug}/conseil").text

@@ -156,8 +156,8 @@ FILTRAGES = ("compile", "rete")
 def _filtrages(knowledge: object, n_complet: int) -> list[str]:
     """Both matchers side by side, in alternation: a fraction of --complet, and --sensibilite of one file."""
     from entadvisor.answer_files import load_answers
+    from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import examples_folder
-    from entadvisor.engine.moteur import evaluate
 
     n = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_N", "6000"))
     tours = int(os.environ.get("BENCH_VERIFICATION_FILTRAGE_TOURS", "1"))

@@ -82,6 +82,7 @@ from typing import Any, TextIO
 
 from entadvisor._files import write_atomic_quick
 from entadvisor.answer_files import load_answers
+from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
@@ -96,7 +97,6 @@ from entadvisor.batch.outputs import (
     temporaires,
     visible_vite,
 )
-from entadvisor.engine.moteur import evaluate
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
 from entadvisor.formatting import compte as compte_fr
 from entadvisor.formatting import date_fr, nombre

@@ -17,7 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from entadvisor.engine._experta import Rule
+from entadvisor.engine._experta import Rule, clear_matcher_caches
+from entadvisor.engine.moteur import Moteur, matcher_name
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide
 from entadvisor.facts import Regle
@@ -69,13 +70,9 @@ class Knowledge:
 
         Built once per matcher: compiling the rules, or building experta's Rete network, is the costly part.
         """
-        from entadvisor.engine.moteur import matcher_name
-
         name = matcher_name(matcher)
         engine = self._engines.get(name)
         if engine is None:
-            from entadvisor.engine._experta import clear_matcher_caches
-
             engine = self._engines[name] = self.engine_class(self, name)
             clear_matcher_caches()
         return engine
@@ -116,8 +113,6 @@ def _collect_rules(modules: list[ModuleType]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=8)
 def _load(folder: Path) -> Knowledge:
-    from entadvisor.engine.moteur import Moteur
-
     if not folder.is_dir():
         raise EntreeInvalide(str(folder), "dossier de règles introuvable.")
     files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))

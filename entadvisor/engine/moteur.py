@@ -15,11 +15,9 @@ import inspect
 import logging
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar
 
-from entadvisor.advice import Advice
-from entadvisor.answers import Answers, check_dates, validate_answers
+from entadvisor.answers import Answers
 from entadvisor.engine._experta import (
     Agenda,
     CompiledMatcher,
@@ -34,6 +32,7 @@ from entadvisor.engine._experta import (
     unfreeze,
 )
 from entadvisor.engine.parameters import ParameterValue
+from entadvisor.errors import EvaluationError, RunawayRules
 from entadvisor.facts import NOTES, Contexte, Projet, Seuils
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
@@ -66,14 +65,6 @@ def matcher_name(name: str | None = None) -> str:
             f"{MATCHER_VARIABLE} : filtrage « {chosen} » inconnu (valeurs permises : {', '.join(MATCHERS)})."
         )
     return chosen
-
-
-class RunawayRules(RuntimeError):
-    """The knowledge base fired more rules than any real case needs: a rule is looping."""
-
-
-class EvaluationError(RuntimeError):
-    """The knowledge base did not conclude on a question it must answer (an incomplete rule base)."""
 
 
 class StableDepthStrategy(DepthStrategy):
@@ -326,44 +317,3 @@ def run_at_launch(engine: Any, knowledge: Any, answers: Answers, as_of: dt.date)
         parameter_date = launch
         engine.run_case(answers, as_of, parameter_date)
     return parameter_date
-
-
-def evaluate(
-    answers: Answers | dict[str, Any],
-    *,
-    as_of: dt.date | None = None,
-    knowledge: Any = None,
-    sensibilite: bool = False,
-) -> Advice:
-    """Evaluate one project: the advice with its explanation. Pure: same inputs, same JSON.
-
-    ``as_of`` is the date of the analysis (default: today). The thresholds are those in force at
-    the planned launch of the consultation when it is answered, else at the analysis date.
-    ``knowledge`` is a :class:`~entadvisor.engine.knowledge.Knowledge`, a folder, or None for the bundled one.
-    """
-    from entadvisor.engine.knowledge import Knowledge, load_knowledge
-    from entadvisor.engine.synthesis import build_advice
-
-    if not isinstance(knowledge, Knowledge):
-        knowledge = load_knowledge(Path(knowledge) if knowledge is not None else None)
-    if not isinstance(answers, Answers):
-        answers = validate_answers(answers)
-    as_of = as_of or dt.date.today()
-    check_dates(answers, as_of)  # no plan from an analysis date in year 1 or a launch decades away
-    engine = knowledge.engine()
-    parameter_date = run_at_launch(engine, knowledge, answers, as_of)
-    both_ways = sensibilite or answers.offre_mutualisee == "ne_sait_pas"
-    if both_ways:
-        from entadvisor.whatif.explore import _A_EVALUER, conseil_du_moteur, sensitivity
-
-        # the what-if runs its cases at the answered launch or the analysis date: when the run above
-        # ended at that date, its facts are the what-if's base case (read before the engine runs again)
-        same_date = parameter_date == (answers.date_lancement or as_of)
-        base = conseil_du_moteur(engine) if same_date else _A_EVALUER
-    advice = build_advice(engine, answers, as_of, parameter_date)
-    if both_ways:
-        # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)
-        cles = None if sensibilite else ("offre_mutualisee",)
-        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles, base=base)
-        advice = advice.model_copy(update={"sensibilite": items})
-    return advice

@@ -2,7 +2,7 @@
 
 Nothing is decided here: every value comes from a fact a rule declared or a note a rule wrote. If
 the knowledge base failed to conclude on a question it must answer, or concluded two different
-things, :class:`~entadvisor.engine.moteur.EvaluationError` says so (``entadvisor verifier`` relies on it).
+things, :class:`~entadvisor.errors.EvaluationError` says so (``entadvisor verifier`` relies on it).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from entadvisor.advice import (
     VoieEcartee,
 )
 from entadvisor.answers import Answers
+from entadvisor.errors import EvaluationError
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -72,8 +73,6 @@ SEUILS_AFFICHES = (
 
 
 def _one(facts: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
-    from entadvisor.engine.moteur import EvaluationError
-
     found = facts.get(name, [])
     if not found:
         raise EvaluationError(

@@ -17,7 +17,7 @@ Colours come from :data:`PALETTE`, whose contrast ratios are unit-tested.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -201,6 +201,96 @@ def _school_year(value: dt.date) -> int:
     return value.year if value.month >= 9 else value.year - 1
 
 
+@dataclass(frozen=True)
+class _Echelle:
+    """The time axis of a Gantt chart: whole school years from ``premiere`` to ``derniere``."""
+
+    premiere: int
+    derniere: int
+    gauche: float  # where the plot starts (after the labels)
+    largeur: float
+
+    @property
+    def fin(self) -> dt.date:
+        return dt.date(self.derniere + 1, 9, 1)
+
+    def x(self, value: dt.date) -> float:
+        origine = dt.date(self.premiere, 9, 1)
+        return self.gauche + (value - origine).days / (self.fin - origine).days * self.largeur
+
+
+def _annees(echelle: _Echelle, haut: float, bas: float) -> list[str]:
+    """School-year bands, each labelled; a darker line at every rentrée; month ticks (January longer:
+    it splits the civil years inside a school year)."""
+    out: list[str] = []
+    x, premiere = echelle.x, echelle.premiere
+    annees = echelle.derniere - premiere + 1
+    for i in range(annees):
+        x0, x1 = x(dt.date(premiere + i, 9, 1)), x(dt.date(premiere + i + 1, 9, 1))
+        fond = PALETTE["bande"] if i % 2 == 0 else PALETTE["blanc"]
+        out.append(
+            f'<rect x="{x0:.1f}" y="{haut - 22}" width="{x1 - x0:.1f}" height="{bas - haut + 26}" '
+            f'fill="{fond}"/>'
+        )
+        size = 12 if (x1 - x0) >= 78 else 10
+        out.append(
+            f'<text x="{(x0 + x1) / 2:.1f}" y="{haut - 28}" font-size="{size}" font-weight="bold" '
+            f'text-anchor="middle" fill="{PALETTE["texte"]}">{annee_scolaire(premiere + i)}</text>'
+        )
+    for i in range(annees + 1):
+        xr = x(dt.date(premiere + i, 9, 1))
+        out.append(
+            f'<line x1="{xr:.1f}" y1="{haut - 22}" x2="{xr:.1f}" y2="{bas + 4}" '
+            f'stroke="{PALETTE["gris"]}" stroke-width="1"/>'
+        )
+    for m in range(annees * 12):
+        year, month = divmod(8 + m, 12)
+        xm = x(dt.date(premiere + year, month + 1, 1))
+        length = 7 if month == 0 else 3
+        out.append(
+            f'<line x1="{xm:.1f}" y1="{haut - 22}" x2="{xm:.1f}" y2="{haut - 22 + length}" '
+            f'stroke="{PALETTE["gris"]}" stroke-width="1"/>'
+        )
+    return out
+
+
+def _ligne(
+    barre: Barre, lines: list[str], y: float, ligne: float, echelle: _Echelle, coupe: bool
+) -> list[str]:
+    """One row of the Gantt chart: its label, then its bar (an arrow if it runs past the chart) or milestone."""
+    first_y = y + ligne / 2 + 4 - (len(lines) - 1) * 6.5
+    tspans = "".join(
+        f'<tspan x="8" y="{first_y + k * 13:.1f}">{escape(text)}</tspan>' for k, text in enumerate(lines)
+    )
+    out = [f'<text font-size="12" fill="{PALETTE["texte"]}">{tspans}</text>']
+    if barre.jalon:
+        cx, cy = echelle.x(barre.debut), y + ligne / 2
+        out.append(_diamond(cx, cy))
+        label = date_courte(barre.debut)
+        if cx + 12 + len(label) * 6.4 <= _LARGEUR - 2:
+            out.append(
+                f'<text x="{cx + 11:.1f}" y="{cy + 4:.1f}" font-size="11" fill="{PALETTE["texte"]}">'
+                f"{escape(label)}</text>"
+            )
+        else:
+            out.append(
+                f'<text x="{cx - 11:.1f}" y="{cy + 4:.1f}" font-size="11" text-anchor="end" '
+                f'fill="{PALETTE["texte"]}">{escape(label)}</text>'
+            )
+        return out
+    x0 = echelle.x(barre.debut)
+    fin = barre.fin + dt.timedelta(days=1)
+    x1 = echelle.x(min(fin, echelle.fin))
+    out.append(_motif(x0, y + ligne / 2 - 9, max(x1 - x0, 3), 18, barre.motif))
+    if coupe and fin > echelle.fin:  # the step goes on after the chart's end: an arrow says so
+        cy = y + ligne / 2
+        out.append(
+            f'<path d="M{x1 - 8:.1f} {cy - 9:.1f} L{x1 + 2:.1f} {cy:.1f} L{x1 - 8:.1f} {cy + 9:.1f} Z" '
+            f'fill="{PALETTE["texte"]}"/>'
+        )
+    return out
+
+
 def gantt_svg(
     barres: Sequence[Barre],
     *,
@@ -226,19 +316,12 @@ def gantt_svg(
         derniere = min(derniere, _school_year(horizon - dt.timedelta(days=1)))
     if date_analyse is not None:
         premiere = min(premiere, _school_year(date_analyse))
-    origine = dt.date(premiere, 9, 1)
-    annees = derniere - premiere + 1
     wrapped = [_wrap(b.libelle, 40, 3) for b in barres]
     longest = max(len(line) for lines in wrapped for line in lines)
     label_w, marge_d, haut = int(min(270, max(120, longest * 6.5 + 20))), 14, 44
+    echelle = _Echelle(premiere, derniere, label_w, _LARGEUR - label_w - marge_d)
     hauteurs = [max(26, 13 * len(lines) + 8) for lines in wrapped]
-    tops = [haut + sum(hauteurs[:i]) for i in range(len(barres))]
-    plot_w = _LARGEUR - label_w - marge_d
-    jours = (dt.date(derniere + 1, 9, 1) - origine).days
     bas_lignes = haut + sum(hauteurs)
-
-    def x(value: dt.date) -> float:
-        return label_w + (value - origine).days / jours * plot_w
 
     legend_entries = list(legende)
     if date_analyse is not None:
@@ -257,75 +340,18 @@ def gantt_svg(
             + "."
         )
     out = _svg_open(prefix, titre, description, hauteur, "gantt")
-    # School-year bands, each labelled; a darker line marks every rentrée (1 September).
-    for i in range(annees):
-        x0, x1 = x(dt.date(premiere + i, 9, 1)), x(dt.date(premiere + i + 1, 9, 1))
-        fond = PALETTE["bande"] if i % 2 == 0 else PALETTE["blanc"]
-        out.append(
-            f'<rect x="{x0:.1f}" y="{haut - 22}" width="{x1 - x0:.1f}" height="{bas_lignes - haut + 26}" '
-            f'fill="{fond}"/>'
-        )
-        size = 12 if (x1 - x0) >= 78 else 10
-        out.append(
-            f'<text x="{(x0 + x1) / 2:.1f}" y="{haut - 28}" font-size="{size}" font-weight="bold" '
-            f'text-anchor="middle" fill="{PALETTE["texte"]}">{annee_scolaire(premiere + i)}</text>'
-        )
-    for i in range(annees + 1):
-        xr = x(dt.date(premiere + i, 9, 1))
-        out.append(
-            f'<line x1="{xr:.1f}" y1="{haut - 22}" x2="{xr:.1f}" y2="{bas_lignes + 4}" '
-            f'stroke="{PALETTE["gris"]}" stroke-width="1"/>'
-        )
-    # Month ticks (January is longer: it splits the civil years inside a school year).
-    for m in range(annees * 12):
-        year, month = divmod(8 + m, 12)
-        xm = x(dt.date(premiere + year, month + 1, 1))
-        length = 7 if month == 0 else 3
-        out.append(
-            f'<line x1="{xm:.1f}" y1="{haut - 22}" x2="{xm:.1f}" y2="{haut - 22 + length}" '
-            f'stroke="{PALETTE["gris"]}" stroke-width="1"/>'
-        )
+    out += _annees(echelle, haut, bas_lignes)
+    y = float(haut)
     for i, barre in enumerate(barres):
-        y, ligne = tops[i], hauteurs[i]
         if i:
             out.append(
                 f'<line x1="8" y1="{y:.1f}" x2="{_LARGEUR - marge_d}" y2="{y:.1f}" '
                 f'stroke="{PALETTE["grille"]}" stroke-width="0.5"/>'
             )
-        lines = wrapped[i]
-        first_y = y + ligne / 2 + 4 - (len(lines) - 1) * 6.5
-        tspans = "".join(
-            f'<tspan x="8" y="{first_y + k * 13:.1f}">{escape(text)}</tspan>' for k, text in enumerate(lines)
-        )
-        out.append(f'<text font-size="12" fill="{PALETTE["texte"]}">{tspans}</text>')
-        if barre.jalon:
-            cx, cy = x(barre.debut), y + ligne / 2
-            out.append(_diamond(cx, cy))
-            label = date_courte(barre.debut)
-            if cx + 12 + len(label) * 6.4 <= _LARGEUR - 2:
-                out.append(
-                    f'<text x="{cx + 11:.1f}" y="{cy + 4:.1f}" font-size="11" fill="{PALETTE["texte"]}">'
-                    f"{escape(label)}</text>"
-                )
-            else:
-                out.append(
-                    f'<text x="{cx - 11:.1f}" y="{cy + 4:.1f}" font-size="11" text-anchor="end" '
-                    f'fill="{PALETTE["texte"]}">{escape(label)}</text>'
-                )
-        else:
-            x0 = x(barre.debut)
-            fin = barre.fin + dt.timedelta(days=1)
-            coupee = horizon is not None and fin > dt.date(derniere + 1, 9, 1)
-            x1 = x(min(fin, dt.date(derniere + 1, 9, 1)))
-            out.append(_motif(x0, y + ligne / 2 - 9, max(x1 - x0, 3), 18, barre.motif))
-            if coupee:  # the step goes on after the chart's end: an arrow says so
-                cy = y + ligne / 2
-                out.append(
-                    f'<path d="M{x1 - 8:.1f} {cy - 9:.1f} L{x1 + 2:.1f} {cy:.1f} L{x1 - 8:.1f} {cy + 9:.1f} Z" '
-                    f'fill="{PALETTE["texte"]}"/>'
-                )
+        out += _ligne(barre, wrapped[i], y, hauteurs[i], echelle, coupe=horizon is not None)
+        y += hauteurs[i]
     if date_analyse is not None:
-        xa = x(date_analyse)
+        xa = echelle.x(date_analyse)
         out.append(
             f'<line x1="{xa:.1f}" y1="{haut - 22}" x2="{xa:.1f}" y2="{bas_lignes + 4}" '
             f'stroke="{PALETTE["texte"]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
@@ -423,9 +449,27 @@ def seuils_svg(
     out.append(
         f'<text x="{gauche}" y="{haut_bande + h_bande + 16}" font-size="12" fill="{PALETTE["texte"]}">0 €</text>'
     )
+    out += _marques_seuils(ordered, niveaux, x, haut_bande + h_bande + 16, gauche, droite, haut_bande)
+    out += _marque_valeur(montant, x(montant), haut_bande, h_bande, hors_echelle)
+    out.extend(legend_svg)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _marques_seuils(
+    ordered: Sequence[SeuilGraphique],
+    niveaux: Sequence[int],
+    x: Callable[[float], float],
+    y_labels: float,
+    gauche: float,
+    droite: float,
+    haut_bande: float,
+) -> list[str]:
+    """Each threshold: a line across the band (dashed when unknown), its amount and short name below."""
+    out: list[str] = []
     for seuil, level in zip(ordered, niveaux, strict=True):
         xs = x(seuil.valeur)
-        y_text = haut_bande + h_bande + 16 + level * 36
+        y_text = y_labels + level * 36
         dash = "" if seuil.connu else ' stroke-dasharray="5 3"'
         out.append(
             f'<line x1="{xs:.1f}" y1="{haut_bande - 6}" x2="{xs:.1f}" y2="{y_text - 11}" '
@@ -439,20 +483,20 @@ def seuils_svg(
             f'<text x="{xs:.1f}" y="{y_text + 15:.1f}" font-size="11" text-anchor="{anchor}" '
             f'fill="{PALETTE["texte"]}">{escape(seuil.libelle_court + statut)}</text>'
         )
-    # The estimated value: a triangle pointing at the band, with its amount above.
-    xm = x(montant)
-    out.append(
+    return out
+
+
+def _marque_valeur(
+    montant: float, xm: float, haut_bande: float, h_bande: float, hors_echelle: bool
+) -> list[str]:
+    """The estimated value: a triangle pointing at the band, with its amount above."""
+    label = f"Valeur estimée : {_euros(montant)} HT" + (" (hors échelle)" if hors_echelle else "")
+    anchor = "end" if xm > _LARGEUR - 170 else "start" if xm < 170 else "middle"
+    return [
         f'<path d="M{xm - 9:.1f} {haut_bande - 20} L{xm + 9:.1f} {haut_bande - 20} L{xm:.1f} {haut_bande - 4} Z" '
         f'fill="{PALETTE["a_faire"]}" stroke="{PALETTE["texte"]}" stroke-width="1"/>'
         f'<line x1="{xm:.1f}" y1="{haut_bande - 4}" x2="{xm:.1f}" y2="{haut_bande + h_bande}" '
-        f'stroke="{PALETTE["a_faire"]}" stroke-width="3"/>'
-    )
-    label = f"Valeur estimée : {_euros(montant)} HT" + (" (hors échelle)" if hors_echelle else "")
-    anchor = "end" if xm > _LARGEUR - 170 else "start" if xm < 170 else "middle"
-    out.append(
+        f'stroke="{PALETTE["a_faire"]}" stroke-width="3"/>',
         f'<text x="{xm:.1f}" y="{haut_bande - 28}" font-size="14" font-weight="bold" text-anchor="{anchor}" '
-        f'fill="{PALETTE["texte"]}">{escape(label)}</text>'
-    )
-    out.extend(legend_svg)
-    out.append("</svg>")
-    return "\n".join(out)
+        f'fill="{PALETTE["texte"]}">{escape(label)}</text>',
+    ]

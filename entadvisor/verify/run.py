@@ -6,7 +6,7 @@ parent only draws the sweep's choices (cheap and sequential: seeded generators);
 its cases' answers from them (the costly part: pupils and prices solved on a threshold). A case
 is checked from the engine's facts and notes directly, without building the pydantic Advice
 (about 0.8 ms, 15 %, saved per case); every 50th clean case is also turned into an Advice, so that
-:class:`~entadvisor.engine.moteur.EvaluationError` and the Advice model are exercised too.
+:class:`~entadvisor.errors.EvaluationError` and the Advice model are exercised too.
 
 **The sweep.** Dimensions are derived from the answer model and the parameter files, never typed
 here: the categorical answers come from :func:`entadvisor.answers.allowed_values`; the parameter
@@ -500,7 +500,7 @@ def _ecrire_echecs(rapport: Rapport, echecs: dict[int, Cas], knowledge: Any) -> 
 
 def _evaluation(c: Cas, knowledge: Any) -> str:
     """What the full pipeline says about a failing case (EvaluationError for a missing or double conclusion)."""
-    from entadvisor.engine.moteur import evaluate
+    from entadvisor.api import evaluate
 
     try:
         advice = evaluate(c.reponses, as_of=c.date_analyse, knowledge=knowledge)

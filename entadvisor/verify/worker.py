@@ -23,10 +23,10 @@ from pydantic import ValidationError
 from entadvisor.answers import Answers
 from entadvisor.engine._experta import clear_matcher_caches
 from entadvisor.engine.knowledge import rules_folder
-from entadvisor.engine.moteur import EvaluationError, matcher_name, run_at_launch
+from entadvisor.engine.moteur import matcher_name, run_at_launch
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.engine.synthesis import build_advice
-from entadvisor.errors import EntreeInvalide
+from entadvisor.errors import EntreeInvalide, EvaluationError
 from entadvisor.verify.checks import Etat, invariants
 
 CONSEIL_TOUS_LES = 50

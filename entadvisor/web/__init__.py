@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from .app import creer_app, note_html
+from .app import creer_app
+from .pages import note_html
 from .serveur import lancer
 
 __all__ = ["creer_app", "lancer", "note_html"]

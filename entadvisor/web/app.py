@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tempfile
 from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
@@ -21,32 +20,28 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from entadvisor.answers import validate_answers
+from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
 from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.report.render import (
+    NavigateurIntrouvable,
+    reports_folder,
+)
 
 from . import formulaire
+from .pages import Pages
 from .projets import Dossier, ProjetIntrouvable
 from .securite import CHAMP_JETON, COOKIE, TAILLE_MAX_REQUETE, Garde, Jetons, hotes_permis, secret_du_dossier
 from .sigles import Sigles
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def note_html(advice: Any) -> str:
-    """The advice page's content: the note of the report, a complete HTML document.
-
-    The one place where the web front end asks the report module for the note (swap it here).
-    """
-    from entadvisor.report.render import render_report
-
-    return render_report(advice)
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,8 +67,6 @@ def _glossaire(dossier_rapports: Path) -> dict[str, str]:
 
 
 def glossaire() -> dict[str, str]:
-    from entadvisor.report.render import reports_folder
-
     return _glossaire(reports_folder())
 
 
@@ -164,9 +157,6 @@ class Application:
 
     def conseil(self, slug: str) -> tuple[Parcours, Any]:
         """The project's advice, or (parcours, None) while its answers are incomplete or inconsistent."""
-        from entadvisor.answers import validate_answers
-        from entadvisor.engine.moteur import evaluate
-
         parcours = self.dossier.lire(slug)
         if not parcours.en_revue or parcours.problemes():
             return parcours, None
@@ -174,213 +164,21 @@ class Application:
         return parcours, evaluate(answers, as_of=self.date_analyse, knowledge=self.connaissances)
 
 
-def _slug(request: Request) -> str:
-    return str(request.path_params["slug"])
-
-
 def _routes(app: Application) -> list[Route]:
-    async def accueil(request: Request) -> Response:
-        return app.page(
-            request,
-            "accueil.html.j2",
-            projets=app.dossier.projets(),
-            sections=len(app.sections),
-            dossier=str(app.dossier.chemin),
-            erreur=None,
-            nom="",
-        )
-
-    async def creer(request: Request) -> Response:
-        valeurs = await app.formulaire(request)
-        nom = " ".join((valeurs.get("nom_projet") or [""])[0].split())
-        try:
-            slug = app.dossier.creer(nom)
-        except ValueError as exc:
-            return app.page(
-                request,
-                "accueil.html.j2",
-                statut=422,
-                projets=app.dossier.projets(),
-                sections=len(app.sections),
-                dossier=str(app.dossier.chemin),
-                erreur=str(exc),
-                nom=nom,
-            )
-        return RedirectResponse(f"/projet/{slug}/", status_code=303)
-
-    async def projet(request: Request) -> Response:
-        slug = _slug(request)
-        return RedirectResponse(app.reprise(slug, app.dossier.lire(slug)), status_code=303)
-
-    def page_section(
-        request: Request,
-        slug: str,
-        numero: int,
-        parcours: Parcours,
-        depuis: str,
-        saisies: Mapping[str, list[str]] | None = None,
-        erreurs: Mapping[str, str] | None = None,
-        statut: int = 200,
-    ) -> Response:
-        section = app.section(numero)
-        champs = formulaire.champs(section, parcours, saisies, erreurs)
-        return app.page(
-            request,
-            "section.html.j2",
-            statut=statut,
-            slug=slug,
-            projet=parcours.reponses.get("nom_projet") or slug,
-            section=section,
-            numero=numero,
-            sections=len(app.sections),
-            champs=champs,
-            depuis=depuis,
-            erreurs=[c for c in champs if c.erreur],
-        )
-
-    async def voir_section(request: Request) -> Response:
-        slug, numero = _slug(request), int(request.path_params["numero"])
-        parcours = app.dossier.lire(slug)
-        section = app.section(numero)
-        depuis = "revue" if request.query_params.get("depuis") == "revue" else ""
-        if not formulaire.questions_affichees(section, parcours.reponses):
-            suivante = app.section_avec_questions(parcours, range(numero + 1, len(app.sections) + 1))
-            cible = f"/projet/{slug}/section/{suivante}" if suivante else f"/projet/{slug}/revue"
-            return RedirectResponse(cible, status_code=303)
-        return page_section(request, slug, numero, parcours, depuis)
-
-    async def envoyer_section(request: Request) -> Response:
-        slug, numero = _slug(request), int(request.path_params["numero"])
-        valeurs = await app.formulaire(request)
-        parcours = app.dossier.lire(slug)
-        section = app.section(numero)
-        affichees = valeurs.get("_affichees", [])
-        lecture = formulaire.lire_section(section, parcours, valeurs, affichees)
-        nouveau = Parcours(app.questionnaire, lecture.reponses, lecture.inconnues)
-        app.dossier.ecrire(slug, nouveau)
-        depuis = "revue" if (valeurs.get("_depuis") or [""])[0] == "revue" else ""
-        if (valeurs.get("_action") or [""])[0] == "precedent":
-            # « Précédent » keeps what is valid on the page and goes back (to the review when the
-            # page was opened from it, as the terminal's « < » does); an unfinished field waits.
-            if depuis:
-                return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-            precedente = app.section_avec_questions(nouveau, range(numero - 1, 0, -1))
-            cible = f"/projet/{slug}/section/{precedente}" if precedente else "/"
-            return RedirectResponse(cible, status_code=303)
-        if lecture.erreurs:
-            return page_section(request, slug, numero, nouveau, depuis, valeurs, lecture.erreurs, statut=422)
-        suffixe = "?depuis=revue" if depuis else ""
-        nouvelles = [
-            q
-            for q in formulaire.questions_affichees(section, nouveau.reponses)
-            if q.id not in affichees and nouveau.valeur_courante(q) is None
-        ]
-        if nouvelles:
-            cible = f"/projet/{slug}/section/{numero}{suffixe}#q-{nouvelles[0].id}"
-        elif depuis:
-            cible = app.reprise(slug, nouveau)
-        else:
-            suivante = app.section_avec_questions(nouveau, range(numero + 1, len(app.sections) + 1))
-            cible = f"/projet/{slug}/section/{suivante}" if suivante else app.reprise(slug, nouveau)
-        return RedirectResponse(cible, status_code=303)
-
-    async def revue(request: Request) -> Response:
-        slug = _slug(request)
-        parcours = app.dossier.lire(slug)
-        problemes = parcours.problemes() if parcours.en_revue else []
-        lignes = parcours.revue()
-        groupes: list[tuple[int, Section, list[Any]]] = []
-        for ligne in lignes:
-            numero, section = app.questionnaire.section_de(ligne.question.id)
-            if not groupes or groupes[-1][0] != numero:
-                groupes.append((numero, section, []))
-            groupes[-1][2].append(ligne)
-        sections_de = {
-            ligne.question.id: app.questionnaire.section_de(ligne.question.id)[0] for ligne in lignes
-        }
-        derniere = app.section_avec_questions(parcours, range(len(app.sections), 0, -1))
-        return app.page(
-            request,
-            "revue.html.j2",
-            slug=slug,
-            projet=parcours.reponses.get("nom_projet") or slug,
-            groupes=groupes,
-            problemes=problemes,
-            sections_de=sections_de,
-            complet=parcours.en_revue,
-            reprise=app.reprise(slug, parcours),
-            precedent=f"/projet/{slug}/section/{derniere or 1}",
-            libelles={q.id: q.libelle for q in app.questionnaire.questions()},
-        )
-
-    async def conseil(request: Request) -> Response:
-        slug = _slug(request)
-        _, advice = app.conseil(slug)
-        if advice is None:
-            return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from entadvisor.report.render import find_chromium
-
-        barre = app.dessiner("barre_conseil.html.j2", slug=slug, pdf=find_chromium() is not None)
-        return HTMLResponse(_inserer_barre(note_html(advice), barre))
-
-    def _telechargement(contenu: str | bytes, nom: str, type_: str) -> Response:
-        return Response(
-            contenu, media_type=type_, headers={"content-disposition": f'attachment; filename="{nom}"'}
-        )
-
-    async def rapport_html(request: Request) -> Response:
-        slug = _slug(request)
-        _, advice = app.conseil(slug)
-        if advice is None:
-            return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from entadvisor.report.render import render_report
-
-        return _telechargement(render_report(advice), f"{slug}-rapport.html", "text/html; charset=utf-8")
-
-    async def rapport_pdf(request: Request) -> Response:
-        slug = _slug(request)
-        _, advice = app.conseil(slug)
-        if advice is None:
-            return RedirectResponse(f"/projet/{slug}/revue", status_code=303)
-        from entadvisor.report.render import write_pdf, write_report
-
-        with tempfile.TemporaryDirectory(prefix="entadvisor-web-") as dossier:
-            html, pdf = Path(dossier) / f"{slug}.html", Path(dossier) / f"{slug}.pdf"
-            write_report(advice, html)
-            await run_in_threadpool(write_pdf, html, pdf)
-            contenu = pdf.read_bytes()
-        return _telechargement(contenu, f"{slug}-rapport.pdf", "application/pdf")
-
-    async def fichier_reponses(request: Request) -> Response:
-        slug = _slug(request)
-        fichier = app.dossier.fichier(slug)
-        app.dossier.lire(slug)  # refuses a missing or unreadable file in French
-        return _telechargement(fichier.read_bytes(), fichier.name, "application/yaml; charset=utf-8")
-
+    pages = Pages(app)
     return [
-        Route("/", accueil, methods=["GET"]),
-        Route("/projets", creer, methods=["POST"]),
-        Route("/projet/{slug}/", projet, methods=["GET"]),
-        Route("/projet/{slug}/section/{numero:int}", voir_section, methods=["GET"]),
-        Route("/projet/{slug}/section/{numero:int}", envoyer_section, methods=["POST"]),
-        Route("/projet/{slug}/revue", revue, methods=["GET"]),
-        Route("/projet/{slug}/conseil", conseil, methods=["GET"]),
-        Route("/projet/{slug}/rapport.html", rapport_html, methods=["GET"]),
-        Route("/projet/{slug}/rapport.pdf", rapport_pdf, methods=["GET"]),
-        Route("/projet/{slug}/reponses.yaml", fichier_reponses, methods=["GET"]),
+        Route("/", pages.accueil, methods=["GET"]),
+        Route("/projets", pages.creer, methods=["POST"]),
+        Route("/projet/{slug}/", pages.projet, methods=["GET"]),
+        Route("/projet/{slug}/section/{numero:int}", pages.voir_section, methods=["GET"]),
+        Route("/projet/{slug}/section/{numero:int}", pages.envoyer_section, methods=["POST"]),
+        Route("/projet/{slug}/revue", pages.revue, methods=["GET"]),
+        Route("/projet/{slug}/conseil", pages.conseil, methods=["GET"]),
+        Route("/projet/{slug}/rapport.html", pages.rapport_html, methods=["GET"]),
+        Route("/projet/{slug}/rapport.pdf", pages.rapport_pdf, methods=["GET"]),
+        Route("/projet/{slug}/note.docx", pages.rapport_docx, methods=["GET"]),
+        Route("/projet/{slug}/reponses.yaml", pages.fichier_reponses, methods=["GET"]),
     ]
-
-
-def _inserer_barre(note: str, barre: str) -> str:
-    """Put the web page's navigation just before the note's <main> (after its skip link and header,
-    which stay first), or at the top of its <body>."""
-    position = note.find("<main")
-    if position < 0:
-        debut = note.find("<body")
-        position = note.find(">", debut) + 1 if debut >= 0 else 0
-        if position <= 0:
-            raise ValueError("la note n'a ni <main> ni <body>")
-    return note[:position] + barre + "\n" + note[position:]
 
 
 _TITRES = {
@@ -432,8 +230,6 @@ def creer_app(
 
     async def navigateur_absent(request: Request, exc: Exception) -> Response:
         return app.page_erreur(503, "PDF indisponible", str(exc))
-
-    from entadvisor.report.render import NavigateurIntrouvable
 
     starlette = Starlette(
         routes=_routes(app),

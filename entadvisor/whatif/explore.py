@@ -394,7 +394,7 @@ def _condition(key: str, valeur: Any) -> str:
     return CONDITIONS.get(key, {}).get(valeur, f"Si la réponse « {key} » était « {valeur} »")
 
 
-_A_EVALUER: Any = object()
+A_EVALUER: Any = object()
 """``sensitivity(base=...)`` not given: the what-if evaluates the base case itself."""
 
 
@@ -404,18 +404,18 @@ def sensitivity(
     as_of: dt.date,
     knowledge: Any,
     cles: Iterable[str] | None = None,
-    base: _Conseil | None = _A_EVALUER,
+    base: _Conseil | None = A_EVALUER,
 ) -> list[dict[str, Any]]:
     """What would change the advice: one dict per change and recommendation (see the module docstring).
 
     With ``cles``, only the other values of those answers are tried (no numeric frontiers): what
-    :func:`~entadvisor.engine.moteur.evaluate` does by itself for an answer given as « je ne sais pas ».
+    :func:`~entadvisor.api.evaluate` does by itself for an answer given as « je ne sais pas ».
     ``base`` is :func:`conseil_du_moteur` of an engine that has just run these answers at ``as_of``
     (``evaluate`` passes it, so that the base case is not evaluated a second time).
     """
     evaluer = _Evaluateur(knowledge, as_of)
     data = answers.model_dump()
-    if base is _A_EVALUER:
+    if base is A_EVALUER:
         base = evaluer(data)
     else:
         evaluer.connu(data, base)
