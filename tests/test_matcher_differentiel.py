@@ -26,7 +26,6 @@ from entadvisor.engine._experta import (
     NOT,
     OR,
     TEST,
-    CompiledMatcher,
     DefFacts,
     Fact,
     FastReteMatcher,
@@ -38,6 +37,7 @@ from entadvisor.engine._experta import (
     W,
 )
 from entadvisor.engine._experta import experta as _experta_module
+from entadvisor.engine._matcher import CompiledMatcher
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
 from entadvisor.engine.moteur import StableDepthStrategy
 from entadvisor.verify.sweep import plan
