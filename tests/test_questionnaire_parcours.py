@@ -10,7 +10,8 @@ import pytest
 
 from entadvisor.answer_files import load_answers
 from entadvisor.errors import EntreeInvalide, Probleme
-from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question
 from entadvisor.questionnaire.parcours import (
     LigneRevue,
     Parcours,

@@ -28,7 +28,8 @@ from starlette.routing import Route
 from entadvisor.answers import validate_answers
 from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import Questionnaire, Section
 from entadvisor.questionnaire.parcours import Parcours
 from entadvisor.report.render import (
     NavigateurIntrouvable,
