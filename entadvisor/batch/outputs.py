@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from entadvisor._files import AtomicFile
+from entadvisor._yaml import load_yaml
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
 from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
@@ -247,12 +248,11 @@ EXPERIMENTATIONS = {
 @lru_cache(maxsize=1)
 def _libelles_vigilance() -> dict[str, str]:
     """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
-    import yaml
-
     from entadvisor.engine.knowledge import reports_folder
 
+    chemin = reports_folder() / "libelles.yaml"
     try:
-        data = yaml.safe_load((reports_folder() / "libelles.yaml").read_text(encoding="utf-8")) or {}
+        data = load_yaml(chemin.read_text(encoding="utf-8"), str(chemin)) or {}
     except OSError:
         return {}
     return {str(k): str(v) for k, v in (data.get("vigilances") or {}).items()}

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from entadvisor import formatting
 from entadvisor._files import atomic_path, write_atomic
+from entadvisor._yaml import load_yaml
 from entadvisor.advice import Advice
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import Vue, upper_first
@@ -108,7 +109,7 @@ def _environment(folder: Path) -> Environment:
 def _libelles(folder: Path) -> dict[str, Any]:
     path = folder / "libelles.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))  # a key given twice is an error
     except (OSError, yaml.YAMLError) as exc:
         raise EntreeInvalide(str(path), f"libellés du rapport illisibles : {exc}") from None
     if not isinstance(data, dict):
