@@ -190,28 +190,8 @@ def verify(
         elements = [(c.numero, c.bloc, None, c.reponses, c.date_analyse) for c in cas]
         resultats = _executer(knowledge, params_ref, folder_ref, filtrage, elements, jobs, progression)
     lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
-    couverture: dict[str, Counter[Any]] = {}
-    analyses: set[dt.date] = set()
-    dates_parametres: set[dt.date] = set()
-    echecs: dict[int, Cas] = {}
-    for resultat in resultats:
-        for key, comptes_lot in resultat.couverture.items():
-            couverture.setdefault(key, Counter()).update(comptes_lot)
-        analyses |= resultat.analyses
-        dates_parametres |= resultat.dates_parametres
-        echecs.update(resultat.echecs)
-    regles: Counter[str] = Counter()
-    conflits: dict[tuple[str, str, str], tuple[int, int]] = {}
-    violations: list[Violation] = []
-    temps: dict[str, float] = {}
-    for resultat in resultats:
-        regles.update(resultat.regles)
-        for etape, duree in resultat.temps.items():
-            add_time(temps, etape, duree)
-        violations.extend(Violation(*v) for v in resultat.violations)
-        for cle, numeros in resultat.conflits.items():
-            n, premier = conflits.get(cle, (0, numeros[0]))
-            conflits[cle] = (n + len(numeros), min(premier, numeros[0]))
+    total = Lot.fusion(resultats)
+    temps = dict(total.temps)
     add_time(temps, "generation", generation)
     rapport = Rapport(
         version=knowledge.version,
@@ -221,24 +201,26 @@ def verify(
         echantillon=limite is not None and limite < sum(par_bloc.values()),
         cas=len(elements),
         par_bloc=par_bloc,
-        dates_parametres=sorted(dates_parametres),
+        dates_parametres=sorted(total.dates_parametres),
         jobs=1 if jobs == 1 or len(lots) <= 1 else min(jobs, len(lots)),
         duree=0.0,
-        temps=dict(temps),
+        temps=temps,
         regles=[r.id for r in knowledge.rules],
-        declenchements=regles,
-        violations=sorted(violations, key=lambda v: (v.numero, v.code, v.message)),
-        conflits=conflits,
-        couverture=couverture_de(couverture, analyses),
+        declenchements=total.regles,
+        violations=sorted(
+            (Violation(*v) for v in total.violations), key=lambda v: (v.numero, v.code, v.message)
+        ),
+        conflits={cle: (len(numeros), min(numeros)) for cle, numeros in total.conflits.items()},
+        couverture=couverture_de(total.couverture, total.analyses),
         sortie=Path(sortie),
         filtrage=filtrage,
-        note_filtrage=next((r.note_filtrage for r in resultats if r.note_filtrage), None),
+        note_filtrage=total.note_filtrage,
     )
     if rapport.echantillon:
         rapport.mode = (
             f"échantillon ({nombre(len(elements))} cas répartis sur {nombre(sum(par_bloc.values()))})"
         )
-    rapport.fichiers = ecrire_echecs(rapport, echecs, knowledge)
+    rapport.fichiers = ecrire_echecs(rapport, total.echecs, knowledge)
     rapport.duree = time.perf_counter() - debut
     return rapport
 

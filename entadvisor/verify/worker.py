@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,26 @@ class Lot:
     """The failing cases the report may write as answer files (the first ones of each code)."""
     note_filtrage: str | None = None
     """Why the worker's engine matches with Rete although the compiled matcher was asked for."""
+
+    @classmethod
+    def fusion(cls, lots: Iterable[Lot]) -> Lot:
+        """The lots of every worker as one: counts and times added, cases and dates joined."""
+        total = cls()
+        for lot in lots:
+            total.regles.update(lot.regles)
+            for cle, numeros in lot.conflits.items():
+                total.conflits.setdefault(cle, []).extend(numeros)
+            total.violations.extend(lot.violations)
+            for etape, duree in lot.temps.items():
+                add_time(total.temps, etape, duree)
+            total.empreintes.extend(lot.empreintes)
+            for key, comptes in lot.couverture.items():
+                total.couverture.setdefault(key, Counter()).update(comptes)
+            total.analyses |= lot.analyses
+            total.dates_parametres |= lot.dates_parametres
+            total.echecs.update(lot.echecs)
+            total.note_filtrage = total.note_filtrage or lot.note_filtrage
+        return total
 
 
 def add_time(temps: dict[str, float], cle: str, duree: float) -> None:
