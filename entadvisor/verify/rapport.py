@@ -87,6 +87,19 @@ class Rapport:
 
     def texte(self) -> str:
         """The report in French, as ``entadvisor verifier`` prints it."""
+        out = [*self._entete(), "", *self._constats()]
+        if self.fichiers:
+            out.append("")
+            out.append(
+                f"Cas en échec écrits dans {self.sortie}/ : {len(self.fichiers)} fichier(s) "
+                f"sur {nombre(self.cas_en_echec)} cas (reproduire : entadvisor conseil FICHIER --date-analyse DATE)"
+            )
+        out.append("")
+        out.append("Résultat : " + ("SUCCÈS" if self.ok else "ÉCHEC"))
+        return "\n".join(out)
+
+    def _entete(self) -> list[str]:
+        """What was verified, how many cases, how fast and where the time went."""
         out = [f"Vérification de la base de connaissances {self.version} ({self.source})"]
         out.append(f"Seuils de référence du contrôle : {self.reference}")
         debit = self.cas / self.duree if self.duree else 0.0
@@ -118,7 +131,11 @@ class Rapport:
                 f"  temps : génération des cas {nombre(self.temps.get('generation', 0.0), 1)} s ; "
                 f"temps processeur des processus {nombre(cpu, 1)} s ({nombre(1000 * cpu / max(self.cas, 1), 2)} ms par cas) : {parts}"
             )
-        out.append("")
+        return out
+
+    def _constats(self) -> list[str]:
+        """The findings: violations, conflicts, dead rules, coverage of the rules and of the answers."""
+        out: list[str] = []
         if self.violations:
             out.append(f"INVARIANTS : {nombre(self.cas_en_echec)} cas en échec")
             premiers: dict[str, Violation] = {}
@@ -148,15 +165,7 @@ class Rapport:
             out.append("  les moins déclenchées : " + ", ".join(f"{r} ({nombre(n)})" for n, r in rares))
         for key, texte in self.couverture.items():
             out.append(f"  {key} : {texte}")
-        if self.fichiers:
-            out.append("")
-            out.append(
-                f"Cas en échec écrits dans {self.sortie}/ : {len(self.fichiers)} fichier(s) "
-                f"sur {nombre(self.cas_en_echec)} cas (reproduire : entadvisor conseil FICHIER --date-analyse DATE)"
-            )
-        out.append("")
-        out.append("Résultat : " + ("SUCCÈS" if self.ok else "ÉCHEC"))
-        return "\n".join(out)
+        return out
 
 
 def couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -> dict[str, str]:
