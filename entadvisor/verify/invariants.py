@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from entadvisor.calculations import add_months
@@ -172,20 +173,31 @@ def calendar_problems(
     if manquantes:
         problems.append(("calendrier", f"étapes absentes : {', '.join(manquantes)}"))
         return problems
+    return problems + [
+        ("calendrier", problem) for problem in _step_order(etapes, chaines, contrat, adhesion, lancee)
+    ]
+
+
+def _step_order(
+    etapes: dict[str, dict[str, Any]],
+    chaines: Sequence[Sequence[str]],
+    contrat: Any,
+    adhesion: bool,
+    lancee: bool,
+) -> list[str]:
+    """The steps chained without a gap, in chronological order, the last one ending with the contract."""
+    problems: list[str] = []
     for chaine in chaines:
         for a, b in itertools.pairwise(chaine):
             if etapes[a]["fin"] != etapes[b]["debut"]:
                 problems.append(
-                    (
-                        "calendrier",
-                        f"« {a} » finit le {etapes[a]['fin']}, « {b} » commence le {etapes[b]['debut']}",
-                    )
+                    f"« {a} » finit le {etapes[a]['fin']}, « {b} » commence le {etapes[b]['debut']}"
                 )
     if etapes["generalisation"]["fin"] + dt.timedelta(days=1) != etapes["perennisation"]["debut"]:
-        problems.append(("calendrier", "la pérennisation ne suit pas la généralisation"))
+        problems.append("la pérennisation ne suit pas la généralisation")
     derniere = "renouvellement_adhesion" if adhesion else "renouvellement_transition"
     if etapes[derniere]["fin"] != contrat["fin"]:
-        problems.append(("calendrier", "la dernière étape ne finit pas avec le contrat"))
+        problems.append("la dernière étape ne finit pas avec le contrat")
     suite = [] if lancee else ["preparation"]
     suite += ["passation", "mise_en_service", "generalisation", "perennisation"]
     if not contrat["duree_depassee"] and not adhesion:
@@ -193,10 +205,7 @@ def calendar_problems(
     debuts = [etapes[code]["debut"] for code in suite]
     if debuts != sorted(debuts):
         problems.append(
-            (
-                "calendrier",
-                "étapes hors d'ordre chronologique : "
-                + ", ".join(f"{c} {d}" for c, d in zip(suite, debuts, strict=True)),
-            )
+            "étapes hors d'ordre chronologique : "
+            + ", ".join(f"{c} {d}" for c, d in zip(suite, debuts, strict=True))
         )
     return problems
