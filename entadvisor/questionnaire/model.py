@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from entadvisor.answers import ECART_DATES_ANS, years_later
 from entadvisor.french_input import NON as _NON  # one parser for the prompt and the answer files
 from entadvisor.french_input import OUI as _OUI
 from entadvisor.french_input import DateInexistante, parse_date, parse_integer, parse_number
@@ -359,8 +360,6 @@ class Question(_Modele):
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
         if date is None:
             raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
-        from entadvisor.answers import ECART_DATES_ANS, years_later
-
         aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
         mini, maxi = years_later(aujourd_hui, -ECART_DATES_ANS), years_later(aujourd_hui, ECART_DATES_ANS)
         if not mini <= date <= maxi:

@@ -62,6 +62,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
 from entadvisor.formatting import nombre
@@ -168,8 +169,6 @@ def verify(
     ``filtrage`` the engine's matcher (``compile`` or ``rete``; default ``$ENTADVISOR_MATCHER``, else ``compile``).
     Failing cases are written into ``sortie`` (stale ``echec-*.yaml`` files there are removed first).
     """
-    from entadvisor.engine.knowledge import Knowledge, load_knowledge
-
     debut = time.perf_counter()
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge(knowledge)
