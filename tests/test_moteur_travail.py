@@ -138,7 +138,7 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 
 def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
     from entadvisor.verify import run as module
-    from entadvisor.verify.run import _couverture_de
+    from entadvisor.verify.rapport import CLES_COUVERTURE, couverture_de
     from entadvisor.verify.sweep import plan
     from entadvisor.verify.worker import default_reference
 
@@ -155,8 +155,8 @@ def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_pla
     assert _resume(seul) == _resume(deux)
     assert seul.cas == len(cas) and seul.par_bloc == par_bloc
     assert seul.dates_parametres == sorted({c.reponses.get("date_lancement") or c.date_analyse for c in cas})
-    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in module._CLES_COUVERTURE}
-    assert seul.couverture == _couverture_de(compteurs, {c.date_analyse for c in cas})
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in CLES_COUVERTURE}
+    assert seul.couverture == couverture_de(compteurs, {c.date_analyse for c in cas})
     assert seul.temps["generation"] > 0
 
 

@@ -18,8 +18,8 @@ from entadvisor.answer_files import answers_to_yaml
 from entadvisor.answers import FIELDS, Answers, allowed_values
 from entadvisor.api import evaluate
 from entadvisor.formatting import compte, date_fr, nombre
+from entadvisor.verify.cas import Cas
 from entadvisor.verify.checks import QUESTIONS
-from entadvisor.verify.sweep import Cas
 
 MAX_FICHIERS = 200
 MAX_FICHIERS_PAR_CODE = 20
@@ -166,6 +166,12 @@ class Rapport:
         for key, texte in self.couverture.items():
             out.append(f"  {key} : {texte}")
         return out
+
+
+def couverture(cas: list[Cas]) -> dict[str, str]:
+    """The coverage text of a list of cases (the verifier counts in its workers, see :func:`couverture_de`)."""
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in CLES_COUVERTURE}
+    return couverture_de(compteurs, {c.date_analyse for c in cas})
 
 
 def couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -> dict[str, str]:

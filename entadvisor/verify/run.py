@@ -66,6 +66,7 @@ from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
 from entadvisor.formatting import nombre
+from entadvisor.verify.cas import Cas, cas_du_choix, empreinte_cas
 from entadvisor.verify.checks import Etat
 from entadvisor.verify.rapport import (
     CLES_COUVERTURE,
@@ -75,7 +76,7 @@ from entadvisor.verify.rapport import (
     couverture_de,
     ecrire_echecs,
 )
-from entadvisor.verify.sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
+from entadvisor.verify.sweep import choix_du_plan, plan
 from entadvisor.verify.worker import Lot, add_time, recording_engine, reference_parameters, verifier_cas
 
 LOT = 200
