@@ -49,6 +49,13 @@ from the declarations even when experta merges identical facts. Rules that never
 
 Each failing case is written, up to a cap, as a valid answer file with its analysis date in a
 comment, into the output folder (default ``verification-echecs/``).
+
+**Where each part is.** This module runs the verification (the workers and the merge of their
+results); :mod:`~entadvisor.verify.sweep` draws the choices, :mod:`~entadvisor.verify.cas` makes a
+case from a choice, :mod:`~entadvisor.verify.worker` runs and checks one case,
+:mod:`~entadvisor.verify.checks` states the law's checks, :mod:`~entadvisor.verify.invariants` the
+plan's (shared with the property test on the Advice), :mod:`~entadvisor.verify.rapport` words the
+report and writes the failing cases, :mod:`~entadvisor.verify.cli` is the command.
 """
 
 from __future__ import annotations
