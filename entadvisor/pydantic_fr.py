@@ -1,4 +1,4 @@
-"""The one translator of pydantic's errors into French problems (answer files, questionnaire).
+"""The one translator of pydantic's errors into French (answer files, questionnaire, parameters).
 
 pydantic words its errors in English, and a user never reads English. :func:`french_problems`
 reads every error of a :class:`~pydantic.ValidationError` as an :class:`Erreur` (its kind, where it
@@ -69,11 +69,14 @@ def french_problems(exc: ValidationError, phrase: Callable[[Erreur], Probleme]) 
     return [phrase(lire(error)) for error in exc.errors()]
 
 
-def mot(erreur: Erreur, mots: Mapping[str, str] = MOTS_STRUCTURE) -> str:
-    """The words for one error: the caller's word for its kind, else our own ``ValueError``'s text."""
+def mot(erreur: Erreur, mots: Mapping[str, str] = MOTS_STRUCTURE, *, defaut: str | None = None) -> str:
+    """The words for one error: the caller's word for its kind; else, for a ``Literal``, the value found
+    and the values allowed; else ``defaut`` if given, else our own ``ValueError``'s text."""
+    if erreur.type in mots:
+        return mots[erreur.type].rstrip(".")
     if erreur.type == "literal_error":
         return f"« {erreur.entree} » n'est pas permis ; valeurs permises : {erreur.permises}"
-    return (mots.get(erreur.type) or erreur.texte).rstrip(".")
+    return (erreur.texte if defaut is None else defaut).rstrip(".")
 
 
 _GENRES = {"sections": "section", "questions": "question", "choix": "choix"}

@@ -61,3 +61,17 @@ def test_the_place_of_an_error_in_the_questionnaire_is_named_by_ids():
         == "section « perimetre », question « porteur », « choix », n° 2, « libelle »"
     )
     assert pydantic_fr.lieu(data, ()) == "racine"
+
+
+def test_a_caller_may_word_every_kind_it_does_not_know_the_same_way():
+    """The parameter files' messages: a word per kind, « valeur invalide » for the rest."""
+    (erreur,) = _erreurs({"genre": "a", "nombre": -1})
+    assert (
+        pydantic_fr.mot(erreur, {"missing": "champ obligatoire absent"}, defaut="valeur invalide")
+        == "valeur invalide"
+    )
+    (erreur,) = _erreurs({"genre": "c"})
+    assert (
+        pydantic_fr.mot(erreur, {"literal_error": "valeur non permise"}, defaut="valeur invalide")
+        == "valeur non permise"
+    )
