@@ -7,7 +7,7 @@ Keys and values follow shared ANSWERS.md; fields may be added, never renamed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +22,36 @@ Procedure = Literal[
 ]
 FormatExperimentation = Literal["classes", "ecoles_pilotes", "classes_puis_ecoles_pilotes"]
 Statut = Literal["ok", "en_cours", "a_faire", "attention"]
+CodeVigilance = Literal[
+    "accompagnement_absent",
+    "allotissement",
+    "autorite_academique_absente",
+    "calendrier_serre",
+    "chevauchement_contrat",
+    "comite_pilotage_absent",
+    "consultation_lancee",
+    "continuite_service",
+    "convention_absente",
+    "convention_mandat",
+    "couts_ponctuels_nuls",
+    "duree_depassee",
+    "eleves_estimes",
+    "lancement_differe",
+    "notification_avant_budget",
+    "offre_mutualisee_a_verifier",
+    "porteur_non_competent",
+    "prix_atypique",
+    "prix_par_defaut",
+    "rentree_inatteignable",
+    "reponse_inconnue",
+    "seuil_inconnu",
+    "seuil_proche",
+    "seuils_changent_au_lancement",
+    "specifications_a_preciser",
+    "valeur_incomplete",
+]
+"""The warning codes, declared once: the advice accepts these only, and a rule noting another fails at load."""
+CODES_VIGILANCE: tuple[str, ...] = get_args(CodeVigilance)
 
 
 class _Model(BaseModel):
@@ -163,7 +193,7 @@ class Preparation(_Model):
 
 
 class Vigilance(_Model):
-    code: str
+    code: CodeVigilance
     message: str
     regle: str | None = None
 
@@ -222,6 +252,22 @@ class Parametre(_Model):
     connu: bool = True
 
 
+class Texte(_Model):
+    """One text the advice cites, structured: the report groups and sorts the texts from these fields.
+
+    ``reference`` is the citation as it appears in the ``references`` lists (a citation naming several
+    texts, « … ; … », gives one entry per text, in order); the other fields are those of the
+    knowledge base's ``Ref`` (entadvisor/references.py).
+    """
+
+    reference: str
+    code: str
+    article: str = ""
+    titre: str = ""
+    url: str | None = None
+    nature: Literal["code", "guide", "decision", "source"]
+
+
 class BaseDeConnaissances(_Model):
     version: str
     regles: int
@@ -257,6 +303,8 @@ class Advice(_Model):
     """The next three actions, with who does each."""
     sensibilite: list[dict[str, Any]] | None = None
     """What would change the advice (filled by the what-if analysis when asked)."""
+    textes: list[Texte] = []
+    """Every text cited (by the rules that fired, the thresholds and the parameters), structured."""
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The advice as JSON: identical for identical inputs, byte for byte."""

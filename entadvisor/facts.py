@@ -17,14 +17,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from entadvisor.advice import CODES_VIGILANCE
 from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, Rule, W
 from entadvisor.engine._experta import Fact as _ExpertaFact
+from entadvisor.references import Ref, citation
 
 __all__ = [
     "AND",
     "AS",
+    "CHAMPS_NOTES",
+    "CODES_VIGILANCE",
     "MATCH",
     "NOT",
+    "NOTES",
     "OR",
     "TEST",
     "Acheteur",
@@ -42,6 +47,7 @@ __all__ = [
     "Planning",
     "Prix",
     "Projet",
+    "Ref",
     "Regle",
     "Seuils",
     "Strate",
@@ -104,112 +110,15 @@ _CLES_SIMPLES: dict[str, bool] = {}
 """Keys already checked by ``has_nested_accessor``: key -> it has no ``__`` inside."""
 
 
-# --- input facts (declared by the engine) ----------------------------------------------------------
-
-
-class Projet(Fact):
-    """The validated answers; one field per answer key (absent optional answers are ``None``)."""
-
-
-class Seuils(Fact):
-    """The thresholds in force at the parameter date, and whether each value is known at that date."""
-
-
-class Contexte(Fact):
-    """Dates of the analysis: ``date_analyse`` and ``date_parametres``."""
-
-
-# --- derived facts ---------------------------------------------------------------------------------
-
-
-class Effectif(Fact):
-    """Pupils counted (``eleves``) and whether the count was estimated from the classes."""
-
-
-class Prix(Fact):
-    """Price per pupil and per year, € HT, and whether it is the default assumption."""
-
-
-class Taille(Fact):
-    """Size of the perimeter: ``categorie`` petit / moyen / grand."""
-
-
-class PetitAcheteur(Fact):
-    """The buyer is small: few schools, or no procurement staff (``motif``)."""
-
-
-class Acheteur(Fact):
-    """Who buys: ``nature``, ``libelle``, ``porte_pour_autres``, ``plusieurs_competents``."""
-
-
-class OffreRetenue(Fact):
-    """The mutualised offer the buyer can use: centrale_achat / groupement_existant / aucune."""
-
-
-class Voie(Fact):
-    """The purchasing route: ``voie`` and ``procedure_requise`` (False through a centrale or an existing groupement)."""
-
-
-class FacteurExperimentation(Fact):
-    """One reason to start with an experimentation (``facteur``)."""
-
-
-class Experimentation(Fact):
-    """Whether an experimentation is recommended (``recommandee``) and why (``motif``)."""
-
-
-class FormatExperimentation(Fact):
-    """Design of the experimentation: ``format``, ``duree_mois``, ``ecoles_pilotes``."""
-
-
-class Duree(Fact):
-    """Contract sizing in school years: deployment, observation, total."""
-
-
-class ValeurEstimee(Fact):
-    """Estimated value of the need (``montant``), € HT, whole duration."""
-
-
-class Tranche(Fact):
-    """Where the estimated value stands against the thresholds."""
-
-
-class Passation(Fact):
-    """How the contract is awarded: ``procedure`` (None when the route needs none) and lead times."""
-
-
-class Planning(Fact):
-    """Backward planning from the rentrée: dates and feasibility."""
-
-
-class Contrat(Fact):
-    """The contract: form, dates, phases."""
-
-
-# --- what rules note (outputs no rule chains on) ---------------------------------------------------
-
-NOTES = frozenset(
-    {
-        "action",  # one of the next actions (who does what, by when)
-        "alternative",  # a procedure considered and why it is not retained
-        "deliberation",  # the act the buyer adopts
-        "deroulement",  # a step of the experimentation
-        "etape",  # a dated step of the calendar
-        "preparation",  # a key success factor of the guide, assessed
-        "raison",  # a reason, under the subject it explains
-        "vehicule",  # the contract vehicle of the pilot
-        "vigilance",  # a warning, by its code
-        "voie_ecartee",  # a purchasing route considered and why it is not retained
-    }
-)
-"""The kinds of note the advice is built from: a rule noting any other kind is an error, never a lost line."""
-
-
 # --- salience strata ---------------------------------------------------------------------------------
 
 
 class Strate(enum.IntEnum):
-    """Each derivation level fires after the one above it is complete (experta has no truth maintenance)."""
+    """Each derivation level fires after the one above it is complete (experta has no truth maintenance).
+
+    A fact class declares its stratum (``Voie.strate``): a rule that concludes it (``regle(..., conclut=Voie)``)
+    fires in that stratum; a rule that only notes declares its stratum itself (``strate=Strate.VIGILANCE``).
+    """
 
     HYPOTHESES = 105  # « je ne sais pas » becomes its prudent value before any other rule reads the answers
     NORMALISATION = 100
@@ -230,6 +139,148 @@ class Strate(enum.IntEnum):
     VIGILANCE = 10
 
 
+# --- input facts (declared by the engine) ----------------------------------------------------------
+
+
+class Projet(Fact):
+    """The validated answers; one field per answer key (absent optional answers are ``None``)."""
+
+    strate = Strate.HYPOTHESES  # the rules that replace « je ne sais pas » revise the answers first
+
+
+class Seuils(Fact):
+    """The thresholds in force at the parameter date, and whether each value is known at that date."""
+
+
+class Contexte(Fact):
+    """Dates of the analysis: ``date_analyse`` and ``date_parametres``."""
+
+
+# --- derived facts ---------------------------------------------------------------------------------
+
+
+class Effectif(Fact):
+    """Pupils counted (``eleves``) and whether the count was estimated from the classes."""
+
+    strate = Strate.NORMALISATION
+
+
+class Prix(Fact):
+    """Price per pupil and per year, € HT, and whether it is the default assumption."""
+
+    strate = Strate.NORMALISATION
+
+
+class Taille(Fact):
+    """Size of the perimeter: ``categorie`` petit / moyen / grand."""
+
+    strate = Strate.NORMALISATION
+
+
+class PetitAcheteur(Fact):
+    """The buyer is small: few schools, or no procurement staff (``motif``)."""
+
+    strate = Strate.ACHETEUR
+
+
+class Acheteur(Fact):
+    """Who buys: ``nature``, ``libelle``, ``porte_pour_autres``, ``plusieurs_competents``."""
+
+    strate = Strate.ACHETEUR
+
+
+class OffreRetenue(Fact):
+    """The mutualised offer the buyer can use: centrale_achat / groupement_existant / aucune."""
+
+    strate = Strate.OFFRE
+
+
+class Voie(Fact):
+    """The purchasing route: ``voie`` and ``procedure_requise`` (False through a centrale or an existing groupement)."""
+
+    strate = Strate.VOIE
+
+
+class FacteurExperimentation(Fact):
+    """One reason to start with an experimentation (``facteur``)."""
+
+    strate = Strate.FACTEURS
+
+
+class Experimentation(Fact):
+    """Whether an experimentation is recommended (``recommandee``) and why (``motif``)."""
+
+    strate = Strate.EXPERIMENTATION
+    strate_exceptions = Strate.EXCEPTIONS_EXPERIMENTATION  # a case the guide excepts, decided first
+
+
+class FormatExperimentation(Fact):
+    """Design of the experimentation: ``format``, ``duree_mois``, ``ecoles_pilotes``."""
+
+    strate = Strate.FORMAT
+
+
+class Duree(Fact):
+    """Contract sizing in school years: deployment, observation, total."""
+
+    strate = Strate.DUREE
+
+
+class ValeurEstimee(Fact):
+    """Estimated value of the need (``montant``), € HT, whole duration."""
+
+    strate = Strate.VALEUR
+
+
+class Tranche(Fact):
+    """Where the estimated value stands against the thresholds."""
+
+    strate = Strate.TRANCHE
+
+
+class Passation(Fact):
+    """How the contract is awarded: ``procedure`` (None when the route needs none) and lead times."""
+
+    strate = Strate.PROCEDURE
+
+
+class Planning(Fact):
+    """Backward planning from the rentrée: dates and feasibility."""
+
+    strate = Strate.PLANNING
+
+
+class Contrat(Fact):
+    """The contract: form, dates, phases."""
+
+    strate = Strate.CONTRAT
+
+
+# --- what rules note (outputs no rule chains on) ---------------------------------------------------
+
+CHAMPS_NOTES: dict[str, frozenset[str] | None] = {
+    "action": frozenset({"ordre", "action", "qui", "echeance"}),  # one of the next actions (who, by when)
+    "alternative": frozenset({"procedure", "raison"}),  # a procedure considered and why it is not retained
+    "deliberation": None,  # the act the buyer adopts (its fields are those of ActeDecision)
+    "deroulement": frozenset({"texte"}),  # a step of the experimentation
+    "etape": frozenset({"etape", "libelle", "debut", "fin", "jalon"}),  # a dated step of the calendar
+    # a key success factor of the guide, assessed
+    "preparation": frozenset({"code", "facteur", "statut", "constat", "action"}),
+    "raison": frozenset({"sujet", "texte"}),  # a reason, under the subject it explains
+    "vehicule": frozenset({"texte"}),  # the contract vehicle of the pilot
+    "vigilance": frozenset({"code", "message"}),  # a warning, by its code (one of CODES_VIGILANCE)
+    "voie_ecartee": frozenset({"voie", "raison"}),  # a purchasing route considered and why it is not retained
+}
+"""The kinds of note the advice is built from, and the fields each carries (None: not checked).
+
+``moteur.noter(kind, **fields)`` is checked when the knowledge base is loaded (entadvisor/engine/knowledge.py):
+another kind, another field or an undeclared warning code is an error naming the module and the line,
+never a lost line of the advice."""
+
+NOTES = frozenset(CHAMPS_NOTES)
+"""The kinds of note (the keys of :data:`CHAMPS_NOTES`)."""
+
+
 # --- rules -------------------------------------------------------------------------------------------
 
 
@@ -240,45 +291,107 @@ class Regle:
     id: str
     titre: str
     references: tuple[str, ...]
+    """The references as the advice cites them (each :class:`Ref` rendered, as in the public JSON)."""
     explication: str
     module: str
     salience: int
     faits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each fact class of the rule's patterns, the fields the rule reads (shown in the trace)."""
+    sources: tuple[Ref, ...] = ()
+    """The references as declared: code, article, title and link of each text."""
+    conclut: str | None = None
+    """The fact class the rule concludes (its stratum is that class's), or None for a rule that only notes."""
+    exception_de: tuple[str, ...] = ()
+    """The rules this one overrides: it fires first, and each of them waits for no fact of ``conclut``."""
+    negations: tuple[str, ...] = ()
+    """The fact classes the rule requires absent (``NOT(Experimentation())``)."""
 
 
 def regle(
     id: str,
     titre: str,
     *patterns: Any,
-    references: Iterable[str],
+    references: Iterable[Ref | str],
     explication: str,
-    strate: Strate,
+    conclut: type[Fact] | None = None,
+    exception_de: str | Iterable[str] = (),
+    strate: Strate | None = None,
 ) -> Callable[[Callable[..., None]], Rule]:
     """Declare a rule: its id, French title, references, explanation and experta patterns.
 
     The decorated function is the right-hand side; it receives the engine and the bindings it
-    names, and concludes through ``moteur.conclure`` / ``moteur.noter``.
+    names, and concludes through ``moteur.conclure`` / ``moteur.noter``. ``references`` are
+    :class:`Ref`; a text (« CCP art. R2122-8 ») is read as :func:`~entadvisor.references.citation` reads
+    a data file's (the bundled rules declare Refs: ``tests/test_references.py`` checks it).
+
+    The salience comes from the fact class the rule concludes (``conclut=Voie``: ``Voie.strate``); a
+    rule that concludes no fact (it only notes) names its ``strate``. ``exception_de="EXP-RECOMMANDEE"``
+    declares a rule that overrides another: it fires in the class's ``strate_exceptions``, before the
+    general rule, which requires the concluded fact absent (checked when the knowledge base loads).
     """
+    exceptions = (exception_de,) if isinstance(exception_de, str) else tuple(exception_de)
+    salience = _salience(id, conclut, exceptions, strate)
 
     def decorate(function: Callable[..., None]) -> Rule:
         name = "r_" + id.replace("-", "_").lower()
         function.__name__ = function.__qualname__ = name
         module = function.__module__.rsplit(".", 1)[-1]
+        sources = tuple(citation(r) if isinstance(r, str) else r for r in references)
+        for reference in sources:
+            if not isinstance(reference, Ref):
+                raise TypeError(
+                    f"règle {id} : la référence {reference!r} n'est ni une Ref(code, article, titre, url) "
+                    "(entadvisor.facts.Ref) ni un texte."
+                )
         meta = Regle(
             id=id,
             titre=titre,
-            references=tuple(references),
+            references=tuple(str(reference) for reference in sources),
+            sources=sources,
             explication=explication,
             module=module,
-            salience=int(strate),
+            salience=salience,
             faits=_fields_read(patterns),
+            conclut=conclut.__name__ if conclut is not None else None,
+            exception_de=exceptions,
+            negations=_negations(patterns),
         )
-        rule = Rule(*patterns, salience=int(strate))(function)
+        rule = Rule(*patterns, salience=salience)(function)
         rule._entadvisor = meta  # type: ignore[attr-defined]
         return rule
 
     return decorate
+
+
+def _salience(id: str, conclut: type[Fact] | None, exceptions: tuple[str, ...], strate: Strate | None) -> int:
+    """The stratum of a rule: that of the class it concludes (of its exceptions, for an override), else its own."""
+    if conclut is None:
+        if strate is None:
+            raise TypeError(
+                f"règle {id} : indiquer conclut=<classe de fait> ou, pour une règle qui note, strate=."
+            )
+        if exceptions:
+            raise TypeError(
+                f"règle {id} : une exception (exception_de=) indique la classe de fait qu'elle conclut."
+            )
+        return int(strate)
+    if strate is not None:
+        raise TypeError(
+            f"règle {id} : la strate vient de {conclut.__name__}.strate ; ne pas indiquer aussi strate=."
+        )
+    name = "strate_exceptions" if exceptions else "strate"
+    value = getattr(conclut, name, None)
+    if not isinstance(value, Strate):
+        raise TypeError(f"règle {id} : {conclut.__name__} ne déclare pas de {name} (entadvisor/facts.py).")
+    return int(value)
+
+
+def _negations(patterns: Iterable[Any]) -> tuple[str, ...]:
+    found = set()
+    for pattern in patterns:
+        if type(pattern).__name__ == "NOT":
+            found.update(type(item).__name__ for item in pattern if isinstance(item, _ExpertaFact))
+    return tuple(sorted(found))
 
 
 def _fields_read(patterns: Iterable[Any]) -> dict[str, tuple[str, ...]]:

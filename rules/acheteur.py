@@ -20,32 +20,29 @@ from entadvisor.facts import (
     OffreRetenue,
     PetitAcheteur,
     Projet,
+    Ref,
     Strate,
     Voie,
     regle,
 )
 
-L212_4 = "Code de l'éducation art. L212-4 (compétence communale pour les écoles)"
-L5211_17 = "CGCT art. L5211-17 (transfert de compétences à un EPCI)"
-L5211_4_4 = "CGCT art. L5211-4-4 (un EPCI à fiscalité propre peut passer les marchés de ses communes membres réunies en groupement, si ses statuts le prévoient)"
-CENTRALE = "CCP art. L2113-2 à L2113-5 (centrales d'achat ; L2113-4 : l'acheteur est réputé avoir respecté ses obligations de publicité et de mise en concurrence)"
-GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
+L212_4 = Ref("Code de l'éducation", "art. L212-4", "compétence communale pour les écoles")
+L5211_17 = Ref("CGCT", "art. L5211-17", "transfert de compétences à un EPCI")
+L5211_4_4 = Ref(
+    "CGCT",
+    "art. L5211-4-4",
+    "un EPCI à fiscalité propre peut passer les marchés de ses communes membres réunies en groupement, si ses statuts le prévoient",
+)
+CENTRALE = Ref(
+    "CCP",
+    "art. L2113-2 à L2113-5",
+    "centrales d'achat ; L2113-4 : l'acheteur est réputé avoir respecté ses obligations de publicité et de mise en concurrence",
+)
+GROUPEMENT = Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")
 INTERCOS = L("epci") | L("syndicat_scolaire") | L("syndicat_mixte")
 
-SANS_OFFRE = {
-    # why no mutualised offer is used, as the answers say it (MUT-AUCUNE, MUT-INADAPTEE, MUT-A-VERIFIER)
-    "aucune": "Aucune offre mutualisée n'est disponible",
-    "inadaptee": "L'offre mutualisée signalée ne couvre pas un besoin spécifique",
-    "inconnue": "Aucune offre mutualisée n'est connue à ce jour (à vérifier)",
-}
-LIBELLES_PORTEUR = {
-    "epci": "l'EPCI",
-    "syndicat_scolaire": "le syndicat scolaire (SIVU ou SIVOS)",
-    "syndicat_mixte": "le syndicat mixte",
-    "departement": "le département",
-    "autre": "le porteur du projet",
-    "commune": "la commune",
-}
+# The words of the codes (the carrier as a buyer: « organes », why no mutualised offer: « motifs_sans_offre »)
+# are in the lexicon, rules/libelles.yaml, read through moteur.libelle.
 
 
 _CHIFFRES = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
@@ -61,9 +58,14 @@ def accord(mot, genre, pluriel):
     return mot + ("e" if genre == "f" else "") + ("s" if pluriel else "")
 
 
-def _coordonnateur(porteur):
+def _coordonnateur(moteur, porteur):
     """Who coordinates a new groupement: the carrier of the project (CCP L2113-7: named by the convention)."""
-    return "la commune qui porte le projet" if porteur == "commune" else LIBELLES_PORTEUR[porteur]
+    return "la commune qui porte le projet" if porteur == "commune" else _porteur(moteur, porteur)
+
+
+def _porteur(moteur, porteur):
+    """The carrier named as the buyer (« l'EPCI »), from the lexicon."""
+    return moteur.libelle("organes", porteur, "porteur")
 
 
 def verbe(singulier, pluriel_, pluriel):
@@ -79,7 +81,7 @@ def verbe(singulier, pluriel_, pluriel):
     Projet(porteur="commune", competence_scolaire="communes", nombre_communes=1),
     references=[L212_4],
     explication="Une commune qui a gardé la compétence scolaire acquiert elle-même l'ENT de ses écoles.",
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def commune(moteur):
     moteur.conclure(
@@ -104,7 +106,7 @@ def commune(moteur):
         "Chaque commune garde la compétence scolaire pour ses écoles ; un RPI simple convention n'a pas la personnalité "
         "morale et ne peut pas acheter : les communes achètent, de préférence ensemble."
     ),
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def communes_competentes(moteur, n):
     moteur.conclure(
@@ -127,10 +129,10 @@ def communes_competentes(moteur, n):
     Projet(porteur=MATCH.porteur & INTERCOS, competence_scolaire="intercommunalite"),
     references=[L212_4, L5211_17],
     explication="La compétence scolaire a été transférée à l'intercommunalité qui porte le projet : elle est l'acheteur pour toutes les écoles du périmètre.",
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def interco_competente(moteur, porteur):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="intercommunalite",
@@ -150,7 +152,7 @@ def interco_competente(moteur, porteur):
     Projet(porteur=L("commune") | L("departement") | L("autre"), competence_scolaire="intercommunalite"),
     references=[L212_4, L5211_17],
     explication="Quand la compétence scolaire est intercommunale, seule l'intercommunalité compétente peut acheter l'ENT des écoles.",
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def competence_transferee(moteur):
     moteur.conclure(
@@ -185,7 +187,7 @@ def competence_transferee(moteur):
         "L5211-4-4), ou agir comme centrale d'achat de ses membres si ses statuts le permettent : il achète alors sur le "
         "besoin agrégé."
     ),
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def epci_pour_communes(moteur):
     moteur.conclure(
@@ -225,10 +227,10 @@ def epci_pour_communes(moteur):
         "membres comme centrale d'achat si ses statuts le permettent ; la délégation de CGCT L5211-4-4 est réservée aux "
         "EPCI à fiscalité propre et ne s'applique pas à un syndicat."
     ),
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def syndicat_pour_membres(moteur, porteur):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="porteur_mandate",
@@ -264,10 +266,10 @@ def syndicat_pour_membres(moteur, porteur):
         "Un département ou un autre porteur sans compétence scolaire ne peut pas acheter l'ENT des écoles à la place des "
         "communes ; il peut coordonner un groupement de commandes, dont le coordonnateur n'a pas à détenir la compétence."
     ),
-    strate=Strate.ACHETEUR,
+    conclut=Acheteur,
 )
 def porteur_sans_competence(moteur, porteur, n):
-    libelle = LIBELLES_PORTEUR[porteur]
+    libelle = _porteur(moteur, porteur)
     moteur.conclure(
         Acheteur(
             nature="communes",
@@ -292,7 +294,7 @@ def porteur_sans_competence(moteur, porteur, n):
     Projet(offre_mutualisee="centrale_achat", besoin=~L("specifique")),
     references=[CENTRALE],
     explication="Une centrale d'achat (UGAP, syndicat mixte départemental) propose un ENT ; le besoin, standard ou à adapter, peut y être satisfait.",
-    strate=Strate.OFFRE,
+    conclut=OffreRetenue,
 )
 def offre_centrale(moteur):
     moteur.conclure(OffreRetenue(offre="centrale_achat"))
@@ -304,7 +306,7 @@ def offre_centrale(moteur):
     Projet(offre_mutualisee="groupement_existant", besoin=~L("specifique")),
     references=[GROUPEMENT],
     explication="Un groupement de commandes académique ou départemental existe ; l'acheteur peut y adhérer avant sa prochaine consultation.",
-    strate=Strate.OFFRE,
+    conclut=OffreRetenue,
 )
 def offre_groupement(moteur):
     moteur.conclure(OffreRetenue(offre="groupement_existant"))
@@ -318,7 +320,7 @@ def offre_groupement(moteur):
     ),
     references=[CENTRALE, GROUPEMENT],
     explication="Une offre mutualisée propose une solution standard ; un besoin spécifique ou innovant demande une consultation propre.",
-    strate=Strate.OFFRE,
+    conclut=OffreRetenue,
 )
 def offre_inadaptee(moteur, offre):
     moteur.conclure(OffreRetenue(offre="aucune", motif="inadaptee"))
@@ -337,7 +339,7 @@ def offre_inadaptee(moteur, offre):
     Projet(offre_mutualisee="aucune"),
     references=[CENTRALE, GROUPEMENT],
     explication="Aucune centrale d'achat ni aucun groupement existant ne propose d'ENT à l'acheteur.",
-    strate=Strate.OFFRE,
+    conclut=OffreRetenue,
 )
 def offre_aucune(moteur):
     moteur.conclure(OffreRetenue(offre="aucune", motif="aucune"))
@@ -357,7 +359,7 @@ def offre_aucune(moteur):
         "Quand l'existence d'une offre mutualisée n'est pas connue, le conseil est donné sans elle et dit qui interroger ; "
         "s'il en existe une, la voie change."
     ),
-    strate=Strate.OFFRE,
+    conclut=OffreRetenue,
 )
 def offre_a_verifier(moteur):
     moteur.conclure(OffreRetenue(offre="aucune", motif="inconnue"))
@@ -386,7 +388,7 @@ def offre_a_verifier(moteur):
         "Acquérir auprès d'une centrale d'achat dispense de publicité et de mise en concurrence ; le partenaire académique "
         "est souvent déjà engagé avec elle (annuaire, GAR, formation). C'est la voie la plus simple pour un petit acheteur."
     ),
-    strate=Strate.VOIE,
+    conclut=Voie,
 )
 def voie_centrale(moteur, acheteur, genre, pluriel):
     moteur.conclure(
@@ -423,7 +425,7 @@ def voie_centrale(moteur, acheteur, genre, pluriel):
         "Rejoindre un groupement académique ou départemental existant (e-primo, groupements régionaux) : la procédure est "
         "conduite par le coordonnateur sur le besoin agrégé de tous les membres ; l'adhésion doit être délibérée avant le lancement."
     ),
-    strate=Strate.VOIE,
+    conclut=Voie,
 )
 def voie_groupement_existant(moteur, acheteur, pluriel):
     moteur.conclure(
@@ -450,16 +452,17 @@ def voie_groupement_existant(moteur, acheteur, pluriel):
     OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=True, libelle=MATCH.acheteur),
     Projet(porteur=MATCH.porteur),
-    references=[GROUPEMENT, "CCP art. L2113-7 (convention constitutive et coordonnateur)"],
+    references=[GROUPEMENT, Ref("CCP", "art. L2113-7", "convention constitutive et coordonnateur")],
     explication=(
         "Sans offre mutualisée, plusieurs acheteurs compétents forment un groupement de commandes : une convention "
         "constitutive, approuvée par chaque assemblée avant le lancement, désigne un coordonnateur ; la procédure se "
         "choisit sur le besoin de tous les membres."
     ),
-    strate=Strate.VOIE,
+    conclut=Voie,
 )
 def voie_groupement_communes(moteur, acheteur, porteur, motif):
-    coordonnateur = _coordonnateur(porteur)
+    coordonnateur = _coordonnateur(moteur, porteur)
+    sans_offre = moteur.libelle("motifs_sans_offre", motif)
     moteur.conclure(
         Voie(
             voie="groupement_commandes",
@@ -468,7 +471,7 @@ def voie_groupement_communes(moteur, acheteur, porteur, motif):
             coordonnateur=coordonnateur,
             besoins_membres_comptes=True,
         ),
-        f"{SANS_OFFRE[motif]} et chacune des communes est compétente : un groupement de commandes leur permet de "
+        f"{sans_offre} et chacune des communes est compétente : un groupement de commandes leur permet de "
         f"passer un seul marché ; la convention constitutive désigne le coordonnateur ({coordonnateur}).",
     )
     moteur.noter(
@@ -486,7 +489,7 @@ def voie_groupement_communes(moteur, acheteur, porteur, motif):
     Projet(communes_partenaires_interessees=True, porteur=MATCH.porteur),
     references=[GROUPEMENT],
     explication="D'autres acheteurs souhaitent acheter le même ENT : un groupement de commandes mutualise la procédure et le prix.",
-    strate=Strate.VOIE,
+    conclut=Voie,
 )
 def voie_groupement_partenaires(moteur, acheteur, porteur):
     moteur.conclure(
@@ -494,7 +497,7 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
             voie="groupement_commandes",
             procedure_requise=True,
             existant=False,
-            coordonnateur=_coordonnateur(porteur),
+            coordonnateur=_coordonnateur(moteur, porteur),
             besoins_membres_comptes=False,
         ),
         f"D'autres acheteurs veulent acheter ensemble : {acheteur} peut coordonner un groupement de commandes "
@@ -521,14 +524,13 @@ def voie_groupement_partenaires(moteur, acheteur, porteur):
     OffreRetenue(offre="aucune", motif=MATCH.motif),
     Acheteur(plusieurs_competents=False, libelle=MATCH.acheteur, porte_pour_autres=MATCH.porte),
     Projet(communes_partenaires_interessees=False),
-    references=[L212_4, "CCP art. L2120-1 et suivants (procédures de passation)"],
+    references=[L212_4, Ref("CCP", "art. L2120-1 et suivants", "procédures de passation")],
     explication="Sans offre mutualisée ni partenaire, l'acheteur compétent (ou le porteur qui achète pour ses membres) passe sa propre consultation.",
-    strate=Strate.VOIE,
+    conclut=Voie,
 )
 def voie_procedure_propre(moteur, acheteur, porte, motif):
-    texte = (
-        f"{SANS_OFFRE[motif]} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
-    )
+    sans_offre = moteur.libelle("motifs_sans_offre", motif)
+    texte = f"{sans_offre} et aucun partenaire n'est signalé : {acheteur} conduit sa propre consultation"
     texte += " sur le besoin agrégé de toutes les écoles du périmètre." if porte else "."
     moteur.conclure(
         Voie(

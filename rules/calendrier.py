@@ -27,6 +27,7 @@ from entadvisor.facts import (
     Passation,
     Planning,
     Projet,
+    Ref,
     Strate,
     Taille,
     Tranche,
@@ -36,20 +37,24 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import annee_scolaire, date_fr, montant, pluriel
 
-GUIDE_ETAPES = "Guide ENT premier degré : initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation"
-GUIDE_CALENDRIER = "Guide ENT premier degré, facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »"
-L1612_2 = "CGCT art. L1612-2 (date limite de vote du budget primitif)"
+GUIDE_ETAPES = Ref(
+    "Guide ENT premier degré",
+    ": initiative, état des lieux, partenariat, pilotage, organisation du déploiement, évaluation, pérennisation",
+)
+GUIDE_CALENDRIER = Ref(
+    "Guide ENT premier degré",
+    "facteur clé « planifier en prenant en compte le calendrier scolaire, celui des collectivités et le temps de passation des marchés »",
+)
+L1612_2 = Ref("CGCT", "art. L1612-2", "date limite de vote du budget primitif")
 
 
 ANNEES_RENOUVELLEMENT = {
     "communes": "annees_renouvellement_municipal",
     "departements": "annees_renouvellement_departemental",
 }
-NOMS_SEUILS = {
-    "seuil_dispense": "de dispense",
-    "seuil_publicite_mapa": "de publicité au BOAMP ou dans un JAL",
-    "seuil_europeen": "européen",
-}
+SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
+"""The procedure thresholds, in increasing order (the arguments of ``calc.value_band``); their names are in the
+lexicon (rules/libelles.yaml, « seuils »), as are the words of the tranches, steps and sizes below."""
 
 
 @regle(
@@ -64,7 +69,7 @@ NOMS_SEUILS = {
         "délai de la procédure ⇐ préparation. Un plan qui manque ses dates idéales de quelques semaines est serré, pas "
         "perdu ; au-delà, chaque étape est replanifiée pour la première rentrée atteignable."
     ),
-    strate=Strate.PLANNING,
+    conclut=Planning,
 )
 def retroplanning(moteur, delai, preparation, rentree, lancement, porteur, analyse):
     plan = calc.backward_plan(
@@ -236,7 +241,10 @@ def consultation_lancee(moteur, lancement, notification):
     ValeurEstimee(montant=MATCH.v),
     Tranche(tranche=MATCH.tranche),
     TEST(lambda analyse, lancement: lancement > analyse),
-    references=["Décret n° 2025-1386 du 29 décembre 2025 (entrée en vigueur des seuils)", "CCP annexe 2"],
+    references=[
+        Ref("Décret n° 2025-1386 du 29 décembre 2025", "", "entrée en vigueur des seuils"),
+        Ref("CCP", "annexe 2"),
+    ],
     explication=(
         "Le seuil applicable est celui en vigueur au lancement de la consultation ; quand un seuil change entre l'analyse "
         "et le lancement prévu, le conseil applique celui du lancement et dit ce qui changerait si la consultation était "
@@ -245,16 +253,16 @@ def consultation_lancee(moteur, lancement, notification):
     strate=Strate.VIGILANCE,
 )
 def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
-    avant = {nom: moteur.param_at(nom, analyse) for nom in NOMS_SEUILS}
+    avant = {nom: moteur.param_at(nom, analyse) for nom in SEUILS_PROCEDURE}
     details = ", ".join(
-        f"le seuil {NOMS_SEUILS[nom]} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
+        f"le seuil {moteur.libelle('seuils', nom, 'complement')} vaut {montant(avant[nom])} aujourd'hui et {montant(moteur.param(nom))} au lancement"
         for nom in changent
     )
-    plus_tot = calc.value_band(v, *(avant[nom] for nom in NOMS_SEUILS))
+    plus_tot = calc.value_band(v, *(avant[nom] for nom in SEUILS_PROCEDURE))
     effet = (
         "la procédure resterait la même"
         if plus_tot == tranche
-        else f"la valeur estimée ({montant(v)}) relèverait alors d'une autre procédure ({LIBELLES_TRANCHES[plus_tot]})"
+        else f"la valeur estimée ({montant(v)}) relèverait alors d'une autre procédure ({moteur.libelle('tranches', plus_tot, 'procedure')})"
     )
     moteur.noter(
         "vigilance",
@@ -266,21 +274,13 @@ def seuils_lancement_anticipe(moteur, analyse, lancement, changent, v, tranche):
     )
 
 
-LIBELLES_TRANCHES = {
-    "sous_dispense": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée à publicité libre",
-    "mapa_publicite": "procédure adaptée avec publicité au BOAMP ou dans un JAL",
-    "formalisee": "procédure formalisée",
-}
-
-
 @regle(
     "CAL-CHEVAUCHEMENT-CONTRAT",
     "Le contrat actuel court après l'ouverture prévue",
     Projet(fin_contrat_actuel=MATCH.fin_actuel & ~L(None)),
     Planning(ouverture=MATCH.ouverture),
     TEST(lambda fin_actuel, ouverture: fin_actuel >= ouverture),
-    references=["CCP art. R2112-4 (reconduction)", GUIDE_CALENDRIER],
+    references=[Ref("CCP", "art. R2112-4", "reconduction"), GUIDE_CALENDRIER],
     explication=(
         "Si le contrat actuel court encore à l'ouverture du nouvel ENT, les deux se paient en même temps, à moins de ne "
         "pas reconduire le contrat actuel ou de le résilier (avec une indemnité le cas échéant)."
@@ -305,7 +305,11 @@ def chevauchement_contrat(moteur, fin_actuel, ouverture):
     "La notification précède le vote du budget de l'année",
     Planning(notification=MATCH.notification, vote_budget_avant=MATCH.budget),
     TEST(lambda notification, budget: notification < budget),
-    references=[L1612_2, "CGCT art. L1612-1 (dépenses avant le vote du budget)", "CGCT art. L2311-3 (AP/CP)"],
+    references=[
+        L1612_2,
+        Ref("CGCT", "art. L1612-1", "dépenses avant le vote du budget"),
+        Ref("CGCT", "art. L2311-3", "AP/CP"),
+    ],
     explication=(
         "Les crédits doivent être ouverts quand le marché est notifié ; une notification avant la date limite du vote du "
         "budget de l'année demande des crédits reportés, l'usage de L1612-1 avant le vote, ou une autorisation de "
@@ -331,7 +335,7 @@ def notification_avant_budget(moteur, notification, budget):
     "Inscrire les crédits au budget de l'année de notification",
     Planning(vote_budget_avant=MATCH.budget, notification=MATCH.notification),
     Contexte(date_analyse=MATCH.analyse),
-    references=[L1612_2, "CGCT art. L2311-3 (autorisations de programme et crédits de paiement)"],
+    references=[L1612_2, Ref("CGCT", "art. L2311-3", "autorisations de programme et crédits de paiement")],
     explication="Les crédits de la première année doivent figurer au budget de l'année de notification, voté avant le 15 avril (30 avril l'année du renouvellement) ; un engagement pluriannuel peut passer par des AP/CP.",
     strate=Strate.PREPARATION,
 )
@@ -423,7 +427,7 @@ def etapes(
 
 
 def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil, a):
-    _etape(moteur, "convention", LIBELLES_CONVENTION[convention], a, a, a)
+    _etape(moteur, "convention", _libelle_convention(moteur, convention), a, a, a)
     _etape(
         moteur,
         "comite_pilotage",
@@ -436,16 +440,8 @@ def _etapes_suite(moteur, lancement, notification, ouverture, convention, copil,
     _etape(moteur, "passation", "Analyse des offres et notification", a, notification, a)
 
 
-LIBELLE_COMITE = {
-    "petit": "Réunion de pilotage : maire, directeurs, IEN ou ERUN (elle tient lieu de comité de pilotage)",
-    "moyen": "Installer le comité de pilotage",
-    "grand": "Installer le comité de pilotage",
-}
-LIBELLES_CONVENTION = {
-    "signee": "Partenariat : convention avec l'Éducation nationale (signée)",
-    "en_cours": "Partenariat : finaliser et signer la convention avec l'Éducation nationale",
-    "aucune": "Partenariat : rédiger et signer la convention avec l'Éducation nationale",
-}
+def _libelle_convention(moteur, convention):
+    return moteur.libelle("valeurs.convention_partenariat", convention, "etape")
 
 
 def _etapes_preparation(
@@ -470,7 +466,7 @@ def _etapes_preparation(
     _etape(
         moteur,
         "convention",
-        LIBELLES_CONVENTION[convention],
+        _libelle_convention(moteur, convention),
         calc.add_months(preparation, -2),
         preparation,
         a,
@@ -478,7 +474,7 @@ def _etapes_preparation(
     _etape(
         moteur,
         "comite_pilotage",
-        "Comité de pilotage (en place)" if copil else LIBELLE_COMITE[taille],
+        "Comité de pilotage (en place)" if copil else moteur.libelle("tailles", taille, "comite_pilotage"),
         calc.add_months(preparation, -1),
         calc.add_months(preparation, -1),
         a,
@@ -504,22 +500,18 @@ def _etapes_preparation(
         )
         _etape(moteur, "passation", "Adhésion et commande", lancement, notification, a)
     else:
-        libelles = LIBELLES_PASSATION.get(procedure, LIBELLES_PASSATION[None])
-        _etape(moteur, "preparation", libelles[0], preparation, lancement, a)
-        _etape(moteur, "passation", libelles[1], lancement, notification, a)
-
-
-LIBELLES_PASSATION = {
-    # the steps at the scale of the purchase (DOMAIN.md §5, proportionality)
-    "sans_publicite": (
-        "Préparation de l'achat (besoins, demandes de devis conformes au SDET)",
-        "Comparaison des devis et commande",
-    ),
-    None: (
-        "Préparation de la consultation (besoins, cahier des charges, délibérations)",
-        "Consultation, analyse des offres et notification",
-    ),
-}
+        situation = "sans_publicite" if procedure == "sans_publicite" else "consultation"
+        _etape(
+            moteur,
+            "preparation",
+            moteur.libelle("etapes", "preparation", situation),
+            preparation,
+            lancement,
+            a,
+        )
+        _etape(
+            moteur, "passation", moteur.libelle("etapes", "passation", situation), lancement, notification, a
+        )
 
 
 def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploiement, exp, mois_pilote, a):
@@ -566,7 +558,7 @@ def _etapes_deploiement(moteur, notification, ouverture, debut, fin, fin_deploie
     FormatExperimentation(format=MATCH.format, duree_mois=MATCH.mois, annees=MATCH.annees),
     Planning(ouverture=MATCH.o),
     Contexte(date_analyse=MATCH.analyse),
-    references=[GUIDE_ETAPES, "Guide ENT premier degré, « Organisation du déploiement »"],
+    references=[GUIDE_ETAPES, Ref("Guide ENT premier degré", "« Organisation du déploiement »")],
     explication=(
         "L'expérimentation commence à la rentrée ; sur une année scolaire, elle s'évalue en mai-juin et se généralise à "
         "la rentrée suivante ; un pilote d'un trimestre se fait le bilan en décembre et se généralise en janvier."
@@ -602,8 +594,11 @@ def etapes_experimentation(moteur, format, mois, annees, o, analyse):
     ),
     Contexte(date_analyse=MATCH.analyse),
     references=[
-        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT pour assurer la continuité du service »",
-        "TA Lyon, 11 juillet 2025",
+        Ref(
+            "Guide ENT premier degré",
+            "facteur clé « anticiper le renouvellement du marché ENT pour assurer la continuité du service »",
+        ),
+        Ref("TA Lyon", "11 juillet 2025", nature="decision"),
     ],
     explication="Le marché suivant se prépare, se passe et se notifie avant la fin du contrat, avec une période de transition : la date de lancement est calculée dès aujourd'hui.",
     strate=Strate.PREPARATION,
@@ -650,8 +645,8 @@ def renouvellement(moteur, debut_r, lancement_r, notification_r, fin, analyse):
     Contrat(debut_renouvellement=MATCH.debut_r, fin=MATCH.fin),
     Contexte(date_analyse=MATCH.analyse),
     references=[
-        "CCP art. L2113-4",
-        "Guide ENT premier degré, facteur clé « anticiper le renouvellement du marché ENT »",
+        Ref("CCP", "art. L2113-4"),
+        Ref("Guide ENT premier degré", "facteur clé « anticiper le renouvellement du marché ENT »"),
     ],
     explication=(
         "Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur : le membre vérifie à "

@@ -33,6 +33,7 @@ from entadvisor.facts import (
     Passation,
     Planning,
     Projet,
+    Ref,
     Strate,
     Taille,
     Voie,
@@ -40,12 +41,19 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import date_fr, pluriel
 
-L2125_1 = "CCP art. L2125-1 (durée maximale d'un accord-cadre, sauf exception justifiée)"
-R2162_4 = "CCP art. R2162-4 (accord-cadre : montant maximal obligatoire)"
-R2112_4 = "CCP art. R2112-4 (reconduction tacite, qui s'impose au titulaire)"
-GUIDE = "Guide ENT premier degré, question clé sur la durée du marché (déploiement, observation des usages, renouvellement)"
-TA_LYON = (
-    "TA Lyon, 11 juillet 2025, Région Auvergne-Rhône-Alpes (prolonger un accord-cadre échu est irrégulier)"
+L2125_1 = Ref("CCP", "art. L2125-1", "durée maximale d'un accord-cadre, sauf exception justifiée")
+R2162_4 = Ref("CCP", "art. R2162-4", "accord-cadre : montant maximal obligatoire")
+R2112_4 = Ref("CCP", "art. R2112-4", "reconduction tacite, qui s'impose au titulaire")
+GUIDE = Ref(
+    "Guide ENT premier degré",
+    "question clé sur la durée du marché",
+    "déploiement, observation des usages, renouvellement",
+)
+TA_LYON = Ref(
+    "TA Lyon",
+    "11 juillet 2025, Région Auvergne-Rhône-Alpes",
+    "prolonger un accord-cadre échu est irrégulier",
+    nature="decision",
 )
 
 
@@ -60,7 +68,7 @@ TA_LYON = (
         "Durée = déploiement (généralisation) + observation des usages (durée souhaitée, au moins la durée minimale) + "
         "renouvellement, dans la limite de la durée maximale d'un accord-cadre (paramètres datés)."
     ),
-    strate=Strate.DUREE,
+    conclut=Duree,
 )
 def duree(moteur, taille, propre):
     _dimensionner(moteur, taille, propre, 0, 0, "")
@@ -77,7 +85,7 @@ def duree(moteur, taille, propre):
         "Le pilote compte dans le déploiement : une année scolaire entière pour des écoles pilotes ; un pilote d'un "
         "trimestre dans un petit projet se généralise dès le trimestre suivant, dans la même année scolaire."
     ),
-    strate=Strate.DUREE,
+    conclut=Duree,
 )
 def duree_experimentation(moteur, pilote, mois, taille, propre):
     if pilote:
@@ -137,7 +145,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     observation_mois = calc.months_between(fin_deploiement + dt.timedelta(days=1), debut_renouvellement)
     necessaire = deploiement * 12 + observation_min * 12 + renouvellement_mois
     maximum = moteur.param("duree_max_accord_cadre_mois")
-    phases = _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, annees * 12)
+    phases = _phases(moteur, forme, debut, fin, fin_deploiement, debut_renouvellement, annees * 12)
     return Contrat(
         forme=forme,
         debut=debut,
@@ -156,7 +164,7 @@ def _contrat(moteur, forme, annees, deploiement, rentree, delai, preparation):
     )
 
 
-def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois):
+def _phases(moteur, forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois):
     """The three phases, partitioning the contract (the guide's key question on its length).
 
     Each starts the day after the previous one ends. An observation with no room is empty: it ends the
@@ -170,17 +178,19 @@ def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois
     mois_renouvellement = calc.months_between(debut_r, fin + dt.timedelta(days=1))
     suivi = forme.startswith("adhesion")
     return (
-        ("deploiement", "Déploiement", debut, fin_deploiement, mois_deploiement),
+        ("deploiement", moteur.libelle("phases", "deploiement"), debut, fin_deploiement, mois_deploiement),
         (
             "observation",
-            "Observation des usages",
+            moteur.libelle("phases", "observation"),
             lendemain,
             debut_r - dt.timedelta(days=1),
             duree_mois - mois_deploiement - mois_renouvellement,
         ),
         (
             "renouvellement",
-            "Suivi du marché suivant (centrale ou groupement)" if suivi else "Renouvellement du marché",
+            "Suivi du marché suivant (centrale ou groupement)"
+            if suivi
+            else moteur.libelle("phases", "renouvellement"),
             debut_r,
             fin,
             mois_renouvellement,
@@ -200,7 +210,7 @@ def _phases(forme, debut, fin, fin_deploiement, debut_renouvellement, duree_mois
         "Un accord-cadre à bons de commande, avec un maximum couvrant la généralisation, suit des effectifs variables et "
         "une généralisation progressive ; il commence à une rentrée, finit un 31 août et ne dépasse pas la durée maximale de L2125-1."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
     contrat = _contrat(moteur, "accord_cadre_bons_commande", annees, deploiement, rentree, delai, preparation)
@@ -219,12 +229,16 @@ def accord_cadre(moteur, annees, deploiement, rentree, delai, preparation):
     Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
     Planning(rentree_retenue=MATCH.rentree),
     Passation(delai_mois=MATCH.delai, preparation_mois=MATCH.preparation, ecrit_obligatoire=False),
-    references=["CCP art. R2112-1 (écrit obligatoire à partir du seuil fixé)", "CCP art. R2122-8", GUIDE],
+    references=[
+        Ref("CCP", "art. R2112-1", "écrit obligatoire à partir du seuil fixé"),
+        Ref("CCP", "art. R2122-8"),
+        GUIDE,
+    ],
     explication=(
         "La forme suit l'achat : sous le seuil de l'écrit obligatoire, un devis signé et un bon de commande pour un "
         "abonnement annuel suffisent ; la valeur se compte toujours sur toute la durée prévue du projet."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def abonnement_devis(moteur, annees, deploiement, rentree, delai, preparation):
     contrat = _contrat(
@@ -244,13 +258,17 @@ def abonnement_devis(moteur, annees, deploiement, rentree, delai, preparation):
     Voie(procedure_requise=False, voie=MATCH.voie),
     Duree(annees_contrat=MATCH.annees, annees_deploiement=MATCH.deploiement),
     Planning(rentree_retenue=MATCH.rentree),
-    references=["CCP art. L2113-4", "CCP art. L2113-6 à L2113-8 (groupements de commandes)", GUIDE],
+    references=[
+        Ref("CCP", "art. L2113-4"),
+        Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes"),
+        GUIDE,
+    ],
     explication=(
         "Par une centrale d'achat ou un groupement existant, le marché est celui de la centrale ou du groupement : le "
         "membre n'a ni accord-cadre, ni tranches, ni cahier des charges, ni procédure de renouvellement propres. Le conseil "
         "porte sur l'adhésion et sur ce qu'il faut vérifier de leur marché (date de fin, phases couvertes, réversibilité)."
     ),
-    strate=Strate.CONTRAT,
+    conclut=Contrat,
 )
 def adhesion(moteur, voie, annees, deploiement, rentree):
     forme = "adhesion_centrale_achat" if voie == "centrale_achat" else "adhesion_groupement"
@@ -271,7 +289,7 @@ def adhesion(moteur, voie, annees, deploiement, rentree):
     Duree(annees_experimentation=MATCH.exp),
     references=[
         L2125_1,
-        "CCP art. L2112-5 (marché ordinaire : durée justifiée, remise en concurrence périodique)",
+        Ref("CCP", "art. L2112-5", "marché ordinaire : durée justifiée, remise en concurrence périodique"),
         GUIDE,
     ],
     explication=(
@@ -308,7 +326,7 @@ def duree_depassee(moteur, necessaire, maximum, exp):
     "Réversibilité et export des données dans le CCTP",
     Contrat(fin=MATCH.fin),
     Voie(procedure_requise=True),
-    references=[TA_LYON, "SDET (schéma directeur des ENT) : import et export des données"],
+    references=[TA_LYON, Ref("SDET (schéma directeur des ENT)", ": import et export des données")],
     explication=(
         "Un trou de service ne se comble pas en prolongeant un accord-cadre échu : le cahier des charges exige la "
         "réversibilité, l'export des données au format du SDET et une assistance à la transition."
@@ -335,7 +353,7 @@ def reversibilite(moteur, fin):
     TEST(lambda fin_actuel, ouverture: (ouverture - fin_actuel).days > 1),
     references=[
         TA_LYON,
-        "CCP art. R2122-3 (pas de marché sans concurrence pour une exclusivité artificielle)",
+        Ref("CCP", "art. R2122-3", "pas de marché sans concurrence pour une exclusivité artificielle"),
     ],
     explication="Si le contrat actuel finit avant l'ouverture du nouvel ENT, le service s'interrompt ; il ne peut pas être prolongé après son terme.",
     strate=Strate.VIGILANCE,

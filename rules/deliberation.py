@@ -32,6 +32,7 @@ from entadvisor.facts import (
     Planning,
     Prix,
     Projet,
+    Ref,
     Strate,
     ValeurEstimee,
     Voie,
@@ -39,67 +40,55 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import date_fr, montant
 
-L2121_29 = "CGCT art. L2121-29 (le conseil municipal règle par ses délibérations les affaires de la commune)"
-L2122_21_1 = (
-    "CGCT art. L2122-21-1 (délibération avant le lancement : étendue du besoin et montant prévisionnel)"
+L2121_29 = Ref(
+    "CGCT", "art. L2121-29", "le conseil municipal règle par ses délibérations les affaires de la commune"
 )
-L2122_22 = "CGCT art. L2122-22, 4° (délégation au maire des décisions sur les marchés et accords-cadres)"
-L2122_23 = "CGCT art. L2122-23 (décisions prises par délégation : compte rendu au conseil municipal)"
-L5211_10 = "CGCT art. L5211-10 (délégation au président d'un EPCI)"
-L3221_11 = "CGCT art. L3221-11 (délégation au président du conseil départemental)"
-R2162_4 = "CCP art. R2162-4 (accord-cadre : montant ou quantité maximum)"
-CGI_278 = "CGI art. 278 (taux normal de la TVA)"
+L2122_21_1 = Ref(
+    "CGCT", "art. L2122-21-1", "délibération avant le lancement : étendue du besoin et montant prévisionnel"
+)
+L2122_22 = Ref(
+    "CGCT", "art. L2122-22, 4°", "délégation au maire des décisions sur les marchés et accords-cadres"
+)
+L2122_23 = Ref("CGCT", "art. L2122-23", "décisions prises par délégation : compte rendu au conseil municipal")
+L5211_10 = Ref("CGCT", "art. L5211-10", "délégation au président d'un EPCI")
+L3221_11 = Ref("CGCT", "art. L3221-11", "délégation au président du conseil départemental")
+R2162_4 = Ref("CCP", "art. R2162-4", "accord-cadre : montant ou quantité maximum")
+CGI_278 = Ref("CGI", "art. 278", "taux normal de la TVA")
 
-# porteur → (assemblée, exécutif, organe, visa du CGCT, délégation possible : (article, compte rendu))
-ORGANES = {
-    "commune": (
-        "le conseil municipal",
-        "le maire",
-        "la commune",
-        "notamment ses articles L2121-29 et L2122-21-1",
-        ("L2122-22, 4°", "L2122-23"),
-    ),
-    "epci": (
-        "le conseil communautaire",
-        "le président",
-        "la communauté",
-        "notamment ses articles L2122-21-1, L5211-1 et L5211-2",
-        ("L5211-10", "L5211-10"),
-    ),
-    "syndicat_scolaire": (
-        "le comité syndical",
-        "le président",
-        "le syndicat",
-        "notamment ses articles L2122-21-1, L5211-1 et L5211-2",
-        ("L5211-10", "L5211-10"),
-    ),
-    "syndicat_mixte": ("le comité syndical", "le président", "le syndicat mixte", "", None),
-    "departement": (
-        "le conseil départemental",
-        "le président du conseil départemental",
-        "le département",
-        "notamment ses articles L3211-1 et L3221-11-1",
-        ("L3221-11", "L3221-11"),
-    ),
-    "autre": ("l'assemblée délibérante", "l'exécutif", "la collectivité", "", None),
+# porteur → (visa du CGCT, délégation possible : (article, compte rendu)) ; les mots de l'assemblée, de
+# l'exécutif et de l'organe sont dans le lexique (rules/libelles.yaml, « organes »)
+CGCT = {
+    "commune": ("notamment ses articles L2121-29 et L2122-21-1", ("L2122-22, 4°", "L2122-23")),
+    "epci": ("notamment ses articles L2122-21-1, L5211-1 et L5211-2", ("L5211-10", "L5211-10")),
+    "syndicat_scolaire": ("notamment ses articles L2122-21-1, L5211-1 et L5211-2", ("L5211-10", "L5211-10")),
+    "syndicat_mixte": ("", None),
+    "departement": ("notamment ses articles L3211-1 et L3221-11-1", ("L3221-11", "L3221-11")),
+    "autre": ("", None),
 }
-PROCEDURES = {
-    "sans_publicite": ("marché sans publicité ni mise en concurrence préalables", "R2122-8"),
-    "mapa": ("procédure adaptée", "L2123-1 et R2123-1"),
-    "appel_offres_ouvert": ("appel d'offres ouvert", "L2124-2 et R2124-2"),
-    "appel_offres_restreint": ("appel d'offres restreint", "L2124-2 et R2124-2"),
-    "procedure_avec_negociation": ("procédure avec négociation", "L2124-3 et R2124-3"),
-    "dialogue_competitif": ("dialogue compétitif", "L2124-4 et R2124-5"),
-}
-FORMES = {
-    "accord_cadre_bons_commande": "un accord-cadre à bons de commande",
-    "adhesion_centrale_achat": "une adhésion à la centrale d'achat",
+# procédure → articles du CCP visés ; son nom dans l'acte est dans le lexique (« procedures », forme « acte »)
+ARTICLES_PROCEDURE = {
+    "sans_publicite": "R2122-8",
+    "mapa": "L2123-1 et R2123-1",
+    "appel_offres_ouvert": "L2124-2 et R2124-2",
+    "appel_offres_restreint": "L2124-2 et R2124-2",
+    "procedure_avec_negociation": "L2124-3 et R2124-3",
+    "dialogue_competitif": "L2124-4 et R2124-5",
 }
 ACCORD_CADRE = "accord_cadre_bons_commande"
 CHARGE = (
     "y compris l'acquisition et la maintenance des équipements et logiciels nécessaires à l'enseignement "
     "et aux échanges avec les familles"
 )
+
+
+def _organes(moteur, porteur):
+    """(assemblée, exécutif, organe) of the carrier, in the words of the lexicon."""
+    return tuple(moteur.libelle("organes", porteur, forme) for forme in ("assemblee", "executif", "organe"))
+
+
+def _forme_acte(moteur, forme):
+    """The contract form as the act names it (« un accord-cadre à bons de commande »), else « un marché »."""
+    return moteur.knowledge.libelles.formes("formes_contrat", forme).get("acte", "un marché")
 
 
 def _upper_first(texte):
@@ -125,7 +114,7 @@ def _dans_delegation(porteur, voie, delegation, plafond, montant_ht):
     """The purchase falls within the executive's delegation: a delegation exists for this buyer and answered yes,
     the buyer runs its own consultation, and the value stays under the delegation's ceiling (if any)."""
     return (
-        ORGANES[porteur][4] is not None
+        CGCT[porteur][1] is not None
         and voie == "procedure_propre"
         and delegation is True
         and (plafond is None or montant_ht <= plafond)
@@ -178,7 +167,7 @@ def _visa_ccp(voie, procedure, forme):
     elif voie == "groupement_commandes":
         articles.append("L2113-6 à L2113-8")
     if procedure:
-        articles.append(PROCEDURES[procedure][1])
+        articles.append(ARTICLES_PROCEDURE[procedure])
     if forme == ACCORD_CADRE:
         articles.append("L2125-1 et R2162-4")
     liste = ", ".join(articles)
@@ -191,7 +180,7 @@ def duree_texte(duree_mois):
     return f"d'une durée maximale de {annees} an{'s' if annees > 1 else ''}"
 
 
-def _objet(voie, procedure, forme, duree_mois, montants_texte, organe):
+def _objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe):
     """The purchase in one clause: what is bought, how, for how long and for how much."""
     duree = duree_texte(duree_mois)
     if voie == "centrale_achat":
@@ -199,8 +188,8 @@ def _objet(voie, procedure, forme, duree_mois, montants_texte, organe):
             f"l'adhésion de {organe} à la centrale d'achat qui propose l'offre d'ENT, pour des commandes {duree}, "
             f"{montants_texte}"
         )
-    libelle = PROCEDURES[procedure][0] if procedure else None
-    objet = f"{FORMES.get(forme, 'un marché')} portant sur un ENT, {duree}, {montants_texte}"
+    libelle = moteur.libelle("procedures", procedure, "acte") if procedure else None
+    objet = f"{_forme_acte(moteur, forme)} portant sur un ENT, {duree}, {montants_texte}"
     if voie == "groupement_commandes" and procedure is None:
         return f"l'adhésion de {organe} au groupement de commandes existant, pour {objet}"
     if procedure == "sans_publicite":
@@ -256,7 +245,8 @@ def deliberation(
     notification,
     recommandee,
 ):
-    assemblee, executif, organe, visa_cgct, delegable = ORGANES[porteur]
+    assemblee, executif, organe = _organes(moteur, porteur)
+    visa_cgct, delegable = CGCT[porteur]
     taux, ttc, chiffres, montants_texte = _montants(moteur, montant_ht, forme)
     p = {"competence_scolaire": competence, "nombre_communes": communes}
     visas = [
@@ -280,9 +270,9 @@ def deliberation(
             f"{executif} à la signer."
         )
     articles.append(
-        f"Approuve {_objet(voie, procedure, forme, duree_mois, montants_texte, organe)}."
+        f"Approuve {_objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe)}."
         if voie != "procedure_propre"
-        else f"Autorise {_objet(voie, procedure, forme, duree_mois, montants_texte, organe)}."
+        else f"Autorise {_objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe)}."
     )
     if voie == "centrale_achat":
         articles.append(
@@ -375,7 +365,8 @@ def decision_delegation(
     moteur, porteur, delegation, plafond, competence, communes, ecoles, voie, procedure, montant_ht, forme, duree_mois,
     notification, recommandee,
 ):  # fmt: skip
-    assemblee, executif, organe, _visa_cgct, delegable = ORGANES[porteur]
+    assemblee, executif, organe = _organes(moteur, porteur)
+    delegable = CGCT[porteur][1]
     article_delegation, article_compte_rendu = delegable
     taux, ttc, chiffres, montants_texte = _montants(moteur, montant_ht, forme)
     p = {"competence_scolaire": competence, "nombre_communes": communes}
@@ -389,13 +380,11 @@ def decision_delegation(
         "Vu le code de l'éducation, notamment son article L212-4 ;",
         f"Vu le budget de l'exercice {notification.year} ;",
     ]
-    objet = (
-        f"{FORMES.get(forme, 'un marché')} portant sur un ENT, {duree_texte(duree_mois)}, {montants_texte}"
-    )
+    objet = f"{_forme_acte(moteur, forme)} portant sur un ENT, {duree_texte(duree_mois)}, {montants_texte}"
     action = (
         f"de conclure, après comparaison de plusieurs offres, {objet}"
         if procedure == "sans_publicite"
-        else f"de lancer une consultation par {PROCEDURES[procedure][0]}, en vue de conclure {objet}"
+        else f"de lancer une consultation par {moteur.libelle('procedures', procedure, 'acte')}, en vue de conclure {objet}"
     )
     articles = [
         f"Il est décidé, pour déployer un espace numérique de travail (ENT) dans {_ecoles(ecoles, communes, porteur)}, "
@@ -438,15 +427,6 @@ def decision_delegation(
 
 # --- les trois prochaines actions -----------------------------------------------------------------------
 
-EXECUTIFS = {
-    "commune": "le maire, avec l'adjoint ou l'adjointe aux affaires scolaires",
-    "epci": "le président, avec le vice-président ou la vice-présidente chargé·e des affaires scolaires",
-    "syndicat_scolaire": "le président du syndicat",
-    "syndicat_mixte": "le président du syndicat mixte",
-    "departement": "le président du conseil départemental",
-    "autre": "l'exécutif du porteur",
-}
-
 
 def _services(porteur, service_marches):
     if service_marches:
@@ -476,8 +456,8 @@ def _echeance(date, aujourd_hui):
     Prix(prix=MATCH.prix, par_defaut=MATCH.par_defaut),
     Planning(preparation=MATCH.preparation, lancement=MATCH.lancement, vote_budget_avant=MATCH.budget),
     references=[
-        "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »",
-        "CGCT art. L1612-2 (vote du budget primitif)",
+        Ref("Guide ENT premier degré", "« Les facteurs clés de succès du projet ENT »"),
+        Ref("CGCT", "art. L1612-2", "vote du budget primitif"),
     ],
     explication=(
         "Les actions qui débloquent le projet passent d'abord, dans cet ordre : savoir s'il existe une offre mutualisée, "
@@ -491,9 +471,9 @@ def actions(
     moteur, porteur, service_marches, offre, associee, convention, copil, aujourd_hui, voie, procedure, prix,
     par_defaut, preparation, lancement, budget,
 ):  # fmt: skip
-    executif = EXECUTIFS[porteur]
+    executif = moteur.libelle("organes", porteur, "executif_et_adjoint")
     services = _services(porteur, service_marches)
-    assemblee = ORGANES[porteur][0]
+    assemblee, executif_seul, _organe = _organes(moteur, porteur)
     candidates = []
     if offre == "ne_sait_pas":
         candidates.append(
@@ -559,7 +539,7 @@ def actions(
     candidates.append(
         (
             f"Inscrire les crédits au budget primitif (vote avant le {date_fr(budget)}).",
-            f"{assemblee}, sur proposition de {ORGANES[porteur][1]}",
+            f"{assemblee}, sur proposition de {executif_seul}",
             _echeance(budget, aujourd_hui),
         )
     )

@@ -25,6 +25,7 @@ from entadvisor.facts import (
     FormatExperimentation,
     L,
     Projet,
+    Ref,
     Strate,
     Taille,
     Voie,
@@ -32,10 +33,14 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import nombre, pluriel, pourcentage
 
-GUIDE = "Guide ENT premier degré, « Organisation du déploiement » (expérimentation, écoles pilotes, généralisation)"
-TRANCHES = "CCP art. R2113-4 à R2113-6 (marché à tranches)"
-ACCORD_CADRE = "CCP art. R2162-4 (accord-cadre avec un maximum)"
-UNITE = "CCP art. R2121-6 (unité fonctionnelle : pilote et généralisation forment un seul besoin)"
+GUIDE = Ref(
+    "Guide ENT premier degré",
+    "« Organisation du déploiement »",
+    "expérimentation, écoles pilotes, généralisation",
+)
+TRANCHES = Ref("CCP", "art. R2113-4 à R2113-6", "marché à tranches")
+ACCORD_CADRE = Ref("CCP", "art. R2162-4", "accord-cadre avec un maximum")
+UNITE = Ref("CCP", "art. R2121-6", "unité fonctionnelle : pilote et généralisation forment un seul besoin")
 
 
 # --- facteurs ------------------------------------------------------------------------------------------
@@ -48,7 +53,7 @@ UNITE = "CCP art. R2121-6 (unité fonctionnelle : pilote et généralisation for
     Taille(categorie=~L("petit")),
     references=[GUIDE],
     explication="Au-delà de quelques écoles, une expérimentation permet d'ajuster la solution et l'accompagnement avant de généraliser.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_ecoles(moteur, ecoles):
     moteur.conclure(
@@ -63,7 +68,7 @@ def facteur_ecoles(moteur, ecoles):
     Projet(ent_existant="aucun", usages_numeriques="faibles"),
     references=[GUIDE],
     explication="Avec des usages numériques faibles, une expérimentation avec des enseignants volontaires prépare l'appropriation.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_usages(moteur):
     moteur.conclure(
@@ -78,7 +83,7 @@ def facteur_usages(moteur):
     Projet(ent_existant="aucun", equipement_ecoles="insuffisant"),
     references=[GUIDE],
     explication="Un équipement insuffisant est un préalable à corriger avant le pilote, pas une raison de s'en passer : l'expérimentation vérifie les conditions d'accès.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_equipement(moteur):
     moteur.conclure(
@@ -94,7 +99,7 @@ def facteur_equipement(moteur):
     Projet(ent_existant="aucun", besoin=MATCH.besoin & ~L("standard")),
     references=[GUIDE],
     explication="Des adaptations ou une solution spécifique se valident sur un périmètre réduit avant la généralisation.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_besoin(moteur, besoin):
     mot = "des adaptations" if besoin == "adaptations" else "une solution spécifique"
@@ -109,9 +114,9 @@ def facteur_besoin(moteur, besoin):
     "Gouvernance à plusieurs partenaires : un groupement à former",
     Projet(ent_existant="aucun"),
     Voie(voie="groupement_commandes", existant=False),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Plusieurs collectivités qui achètent ensemble doivent apprendre à décider ensemble : l'expérimentation rode le comité de pilotage.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_gouvernance(moteur):
     moteur.conclure(
@@ -125,9 +130,9 @@ def facteur_gouvernance(moteur):
     "Gouvernance à plusieurs partenaires : un porteur qui achète pour ses communes",
     Projet(ent_existant="aucun"),
     Acheteur(nature="porteur_mandate"),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
     explication="Quand un porteur achète pour des communes qui gardent la compétence scolaire, chacune doit être associée aux décisions : l'expérimentation rode ce pilotage.",
-    strate=Strate.FACTEURS,
+    conclut=FacteurExperimentation,
 )
 def facteur_gouvernance_mandat(moteur):
     moteur.conclure(
@@ -143,12 +148,21 @@ def facteur_gouvernance_mandat(moteur):
     "EXP-MIGRATION",
     "ENT déjà généralisé : pas d'expérimentation, un plan de transition",
     Projet(ent_existant="generalise"),
-    references=[GUIDE, "Arrêt TA Lyon, 11 juillet 2025 (pas de prolongation d'un accord-cadre échu)"],
+    references=[
+        GUIDE,
+        Ref(
+            "Arrêt TA Lyon",
+            "11 juillet 2025",
+            "pas de prolongation d'un accord-cadre échu",
+            nature="decision",
+        ),
+    ],
     explication=(
         "Quand un ENT équivalent est déjà généralisé, le changement de solution est une migration : pas d'expérimentation, "
         "mais un plan de transition (réversibilité, reprise des comptes et des données, période de recouvrement)."
     ),
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def migration(moteur):
     moteur.conclure(
@@ -162,9 +176,10 @@ def migration(moteur):
     "EXP-BILAN-PARTIEL",
     "ENT partiel : le bilan des écoles équipées tient lieu d'expérimentation",
     Projet(ent_existant="partiel"),
-    references=[GUIDE, "Guide ENT premier degré, « Évaluation »"],
+    references=[GUIDE, Ref("Guide ENT premier degré", "« Évaluation »")],
     explication="Quand des écoles utilisent déjà un ENT, le bilan de leurs usages joue le rôle d'une expérimentation avant la généralisation.",
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def bilan_partiel(moteur):
     moteur.conclure(
@@ -179,12 +194,13 @@ def bilan_partiel(moteur):
     "Offre mutualisée éprouvée et usages établis : démarrer par des écoles volontaires",
     Projet(ent_existant="aucun", usages_numeriques=L("moyens") | L("avances")),
     Voie(procedure_requise=False),
-    references=[GUIDE, "CCP art. L2113-4"],
+    references=[GUIDE, Ref("CCP", "art. L2113-4")],
     explication=(
         "Un ENT mutualisé déjà déployé dans le département a fait ses preuves ; avec des usages moyens ou avancés, "
         "l'expérimentation est inutile : on démarre par les écoles volontaires."
     ),
-    strate=Strate.EXCEPTIONS_EXPERIMENTATION,
+    conclut=Experimentation,
+    exception_de=("EXP-RECOMMANDEE", "EXP-NON-NECESSAIRE"),
 )
 def offre_eprouvee(moteur):
     moteur.conclure(
@@ -202,7 +218,7 @@ def offre_eprouvee(moteur):
     NOT(Experimentation()),
     references=[GUIDE],
     explication="Il n'existe pas d'ENT et au moins un facteur justifie de commencer par une expérimentation.",
-    strate=Strate.EXPERIMENTATION,
+    conclut=Experimentation,
 )
 def recommandee(moteur, usages):
     moteur.conclure(
@@ -220,7 +236,7 @@ def recommandee(moteur, usages):
     NOT(Experimentation()),
     references=[GUIDE],
     explication="Pour un petit périmètre bien équipé, aux usages établis et au besoin standard, le déploiement peut être direct.",
-    strate=Strate.EXPERIMENTATION,
+    conclut=Experimentation,
 )
 def non_necessaire(moteur):
     moteur.conclure(
@@ -250,7 +266,7 @@ def _deroulement(moteur, etapes):
         "le premier trimestre, bilan en décembre, puis généralisation dès le trimestre suivant, en janvier : les autres "
         "classes n'attendent pas une année scolaire."
     ),
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_classes(moteur, classes):
     volontaires = max(1, min(3, classes // 2))
@@ -285,7 +301,7 @@ def format_classes(moteur, classes):
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
     explication="Au-delà d'un petit périmètre et jusqu'à un grand : une part des écoles, volontaires (un minimum en paramètre), pilotes pendant une année scolaire.",
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_ecoles_pilotes(moteur, ecoles):
     pilotes = calc.pilot_schools(
@@ -319,7 +335,7 @@ def format_ecoles_pilotes(moteur, ecoles):
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[GUIDE],
     explication="Pour un grand périmètre : des classes volontaires, puis des écoles pilotes, puis une généralisation par vagues (durée en paramètre).",
-    strate=Strate.FORMAT,
+    conclut=FormatExperimentation,
 )
 def format_classes_puis_ecoles(moteur, ecoles):
     pilotes = calc.pilot_schools(
@@ -376,7 +392,7 @@ def vehicule(moteur):
     "Le pilote se commande sur le marché de la centrale ou du groupement",
     Experimentation(recommandee=True),
     Voie(procedure_requise=False),
-    references=["CCP art. L2113-4", "CCP art. L2113-6 à L2113-8 (groupements de commandes)"],
+    references=[Ref("CCP", "art. L2113-4"), Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")],
     explication=(
         "Par une adhésion, le marché est celui de la centrale ou du groupement : le pilote se fait par des commandes "
         "limitées aux écoles pilotes, la généralisation par les commandes suivantes ; il n'y a ni contrat propre ni tranches."
@@ -401,7 +417,10 @@ def vehicule_adhesion(moteur):
     Projet(equipement_ecoles="insuffisant"),
     references=[
         GUIDE,
-        "Guide ENT premier degré, facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+        Ref(
+            "Guide ENT premier degré",
+            "facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+        ),
     ],
     explication="L'équipement et la connectivité des écoles pilotes sont remis à niveau avant le pilote, faute de quoi l'évaluation mesurerait l'équipement, pas l'ENT.",
     strate=Strate.FORMAT,

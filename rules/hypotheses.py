@@ -15,9 +15,9 @@ Limites : l'hypothèse prudente peut alourdir le conseil (une expérimentation r
 équipement peut-être bon) ; c'est voulu : une réponse vérifiée le corrige.
 """
 
-from entadvisor.facts import AS, MATCH, Projet, Strate, regle
+from entadvisor.facts import AS, MATCH, Projet, Ref, Strate, regle
 
-GUIDE = "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »"
+GUIDE = Ref("Guide ENT premier degré", "« Les facteurs clés de succès du projet ENT »")
 
 PRUDENTES = {
     # question: (la question en bref, valeur prudente, cette valeur en mots, à qui la vérifier)
@@ -60,7 +60,7 @@ PRUDENTES = {
 ORDRE = tuple(PRUDENTES)
 
 
-def _retenir(moteur, projet, question):
+def _retenir(moteur, *, projet, question):
     """Replace the unknown answer by its prudent value (a modified Projet), remembering the assumption."""
     deja = tuple(projet.get("hypotheses", ()))
     moteur.modify(projet, **{question: PRUDENTES[question][1], "hypotheses": (*deja, question)})
@@ -70,13 +70,13 @@ def _retenir(moteur, projet, question):
     "HYP-PARTENAIRES",
     "Voisins intéressés inconnus : aucun retenu",
     AS.projet << Projet(communes_partenaires_interessees="ne_sait_pas"),
-    references=["CCP art. L2113-6 à L2113-8 (groupement de commandes)"],
+    references=[Ref("CCP", "art. L2113-6 à L2113-8", "groupement de commandes")],
     explication="Sans savoir si des voisins veulent acheter ensemble, le conseil ne compte pas sur eux : "
     "l'acheteur prévoit d'acheter pour ses seules écoles et le point de vigilance dit qui interroger.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def partenaires_inconnus(moteur, projet):
-    _retenir(moteur, projet, "communes_partenaires_interessees")
+    _retenir(moteur, projet=projet, question="communes_partenaires_interessees")
 
 
 @regle(
@@ -86,23 +86,23 @@ def partenaires_inconnus(moteur, projet):
     references=[GUIDE],
     explication="Sans connaître les pratiques des enseignants, le conseil les suppose faibles : il prévoit "
     "l'accompagnement et l'expérimentation qu'elles demandent.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def usages_inconnus(moteur, projet):
-    _retenir(moteur, projet, "usages_numeriques")
+    _retenir(moteur, projet=projet, question="usages_numeriques")
 
 
 @regle(
     "HYP-EQUIPEMENT",
     "Équipement des écoles inconnu : insuffisant retenu",
     AS.projet << Projet(equipement_ecoles="ne_sait_pas"),
-    references=["Code de l'éducation art. L212-4", GUIDE],
+    references=[Ref("Code de l'éducation", "art. L212-4"), GUIDE],
     explication="Sans connaître l'équipement et la connexion des écoles, le conseil les suppose insuffisants : "
     "il prévoit de les vérifier et de les remettre à niveau avant l'ouverture.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def equipement_inconnu(moteur, projet):
-    _retenir(moteur, projet, "equipement_ecoles")
+    _retenir(moteur, projet=projet, question="equipement_ecoles")
 
 
 @regle(
@@ -112,23 +112,23 @@ def equipement_inconnu(moteur, projet):
     references=[GUIDE],
     explication="Sans savoir si l'Éducation nationale est associée, le conseil la suppose absente : il place "
     "ce contact parmi les premières démarches.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def autorite_inconnue(moteur, projet):
-    _retenir(moteur, projet, "autorite_academique_associee")
+    _retenir(moteur, projet=projet, question="autorite_academique_associee")
 
 
 @regle(
     "HYP-DPO",
     "DPO associé inconnu : non retenu",
     AS.projet << Projet(dpo_associe="ne_sait_pas"),
-    references=["RGPD art. 37 à 39 (délégué à la protection des données)"],
+    references=[Ref("RGPD", "art. 37 à 39", "délégué à la protection des données")],
     explication="Sans savoir si le DPO de la collectivité est associé, le conseil le suppose absent : il "
     "rappelle de l'associer dès le cahier des charges.",
-    strate=Strate.HYPOTHESES,
+    conclut=Projet,
 )
 def dpo_inconnu(moteur, projet):
-    _retenir(moteur, projet, "dpo_associe")
+    _retenir(moteur, projet=projet, question="dpo_associe")
 
 
 @regle(

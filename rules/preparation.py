@@ -9,138 +9,268 @@ S'y ajoutent : le DPO de la collectivité (le responsable de traitement dans une
 l'IA-DASEN ; les rôles s'écrivent dans la convention), la conformité au SDET et la réversibilité,
 l'équipement et la connectivité des écoles.
 
+Les facteurs qui se lisent sur une seule réponse sont une table (``FACTEURS``) : pour chaque facteur, la
+règle (son id, son titre, ses références), la réponse qu'elle lit et, pour chaque valeur de cette
+réponse, le statut, le constat, l'action et, s'il y a lieu, le point de vigilance. Chaque facteur y
+devient une règle experta de plein droit (son id dans la trace). Les facteurs qui calculent (dates
+du calendrier et du renouvellement, conformité selon la voie) restent des règles écrites.
+
 Limites : le contenu de la convention, de l'AIPD et de la charte d'usage n'est pas examiné.
 """
 
-from entadvisor.facts import MATCH, Contrat, Planning, Projet, Strate, Voie, regle
+from dataclasses import dataclass, field
+
+from entadvisor.facts import CODES_VIGILANCE, MATCH, Contrat, Planning, Projet, Ref, Strate, Voie, regle
 from entadvisor.formatting import date_fr
 
-GUIDE = "Guide ENT premier degré, « Les facteurs clés de succès du projet ENT »"
-RGPD = "RGPD art. 37 à 39 (délégué à la protection des données) ; arrêté du 30 novembre 2006 modifié (traitements ENT)"
+GUIDE = Ref("Guide ENT premier degré", "« Les facteurs clés de succès du projet ENT »")
+RGPD = Ref(
+    "RGPD",
+    "art. 37 à 39",
+    "délégué à la protection des données",
+    et=(Ref("arrêté du 30 novembre 2006 modifié", "", "traitements ENT"),),
+)
 
 
 def _item(moteur, code, facteur, statut, constat, action):
     moteur.noter("preparation", code=code, facteur=facteur, statut=statut, constat=constat, action=action)
 
 
-@regle(
-    "PREP-ACTEURS",
-    "Identifier les intervenants et acteurs clés",
-    Projet(autorite_academique_associee=MATCH.associee),
-    references=[
-        GUIDE,
-        "Guide ENT premier degré, « Partenariat » : a minima une autorité académique et une collectivité",
-    ],
-    explication="Un projet ENT associe au moins une autorité académique (recteur, DANE, DASEN, IEN) et une collectivité.",
-    strate=Strate.PREPARATION,
-)
-def acteurs(moteur, associee):
-    facteur = "Identifier les intervenants et acteurs clés du projet"
-    if associee:
-        _item(
-            moteur,
-            "acteurs",
-            facteur,
-            "ok",
-            "L'autorité académique (DASEN, IEN ou DANE) est associée.",
-            "Nommer un référent de chaque côté et les écoles concernées (directeurs, conseillers numériques).",
-        )
-    else:
-        _item(
-            moteur,
-            "acteurs",
-            facteur,
-            "a_faire",
-            "L'autorité académique n'est pas encore associée.",
-            "Contacter l'IEN de circonscription et la DANE (ou la DSDEN) : le projet ne peut pas se construire sans eux.",
-        )
-        moteur.noter(
-            "vigilance",
-            code="autorite_academique_absente",
-            message="L'autorité académique n'est pas associée : un ENT ne se déploie pas sans l'Éducation nationale "
-            "(choix des services, annuaire, accompagnement des écoles). Prenez contact avec l'IEN et la DANE.",
-        )
+# --- les facteurs lus sur une réponse : une table ----------------------------------------------------
 
 
-@regle(
-    "PREP-PARTENARIAT",
-    "Formaliser le partenariat par une convention",
-    Projet(convention_partenariat=MATCH.convention),
-    references=[GUIDE, "Guide ENT premier degré, « Formalisation du partenariat »"],
-    explication="L'Éducation nationale et la collectivité signent une convention qui fixe les engagements, compétences et responsabilités de chacun, y compris pour les données personnelles.",
-    strate=Strate.PREPARATION,
-)
-def partenariat(moteur, convention):
-    facteur = "Formaliser le partenariat et estimer précisément l'investissement de tous les partenaires"
-    if convention == "signee":
-        _item(
-            moteur,
-            "partenariat",
-            facteur,
-            "ok",
-            "La convention de partenariat est signée.",
-            "Vérifier qu'elle chiffre l'investissement de chaque partenaire et répartit les rôles RGPD.",
-        )
-    elif convention == "en_cours":
-        _item(
-            moteur,
-            "partenariat",
-            facteur,
-            "en_cours",
-            "La convention de partenariat est en cours.",
-            "La signer avant le lancement de la consultation, avec l'investissement de chaque partenaire chiffré.",
-        )
-    else:
-        _item(
-            moteur,
-            "partenariat",
-            facteur,
+@dataclass(frozen=True)
+class Cas:
+    """Ce que dit le facteur pour une valeur de la réponse : statut, constat, action, vigilance éventuelle."""
+
+    statut: str
+    constat: str
+    action: str
+    vigilance: str | None = None
+    """Le code du point de vigilance à noter (un code déclaré, ``CodeVigilance``), ou None."""
+    message: str | None = None
+
+    def __post_init__(self):
+        if self.statut not in ("ok", "en_cours", "a_faire", "attention"):
+            raise ValueError(f"statut « {self.statut} » inconnu (ok, en_cours, a_faire, attention).")
+        if self.vigilance is not None and self.vigilance not in CODES_VIGILANCE:
+            raise ValueError(
+                f"code de vigilance « {self.vigilance} » non déclaré (entadvisor/advice.py, CodeVigilance)."
+            )
+        if (self.vigilance is None) != (self.message is None):
+            raise ValueError("un point de vigilance a un code et un message, ou ni l'un ni l'autre.")
+
+
+@dataclass(frozen=True)
+class Facteur:
+    """Un facteur clé du guide lu sur une réponse : la règle qui l'évalue, et un cas par valeur de la réponse."""
+
+    id: str
+    titre: str
+    code: str
+    facteur: str
+    reponse: str
+    cas: dict
+    references: list
+    explication: str
+    autres: object = field(default=None)
+    """Le cas de toutes les valeurs que ``cas`` ne nomme pas (None : chaque valeur est nommée)."""
+
+    def regle(self):
+        """La règle experta du facteur : elle lit la réponse et note le cas de sa valeur."""
+
+        def evaluer(moteur, valeur):
+            cas = self.cas.get(valeur, self.autres)
+            _item(moteur, self.code, self.facteur, cas.statut, cas.constat, cas.action)
+            if cas.vigilance is not None:
+                moteur.noter("vigilance", code=cas.vigilance, message=cas.message)
+
+        evaluer.__module__ = __name__
+        return regle(
+            self.id,
+            self.titre,
+            Projet(**{self.reponse: MATCH.valeur}),
+            references=self.references,
+            explication=self.explication,
+            strate=Strate.PREPARATION,
+        )(evaluer)
+
+
+FACTEURS = (
+    Facteur(
+        id="PREP-ACTEURS",
+        titre="Identifier les intervenants et acteurs clés",
+        code="acteurs",
+        facteur="Identifier les intervenants et acteurs clés du projet",
+        reponse="autorite_academique_associee",
+        cas={
+            True: Cas(
+                "ok",
+                "L'autorité académique (DASEN, IEN ou DANE) est associée.",
+                "Nommer un référent de chaque côté et les écoles concernées (directeurs, conseillers numériques).",
+            ),
+            False: Cas(
+                "a_faire",
+                "L'autorité académique n'est pas encore associée.",
+                "Contacter l'IEN de circonscription et la DANE (ou la DSDEN) : le projet ne peut pas se construire sans eux.",
+                vigilance="autorite_academique_absente",
+                message="L'autorité académique n'est pas associée : un ENT ne se déploie pas sans l'Éducation nationale "
+                "(choix des services, annuaire, accompagnement des écoles). Prenez contact avec l'IEN et la DANE.",
+            ),
+        },
+        references=[
+            GUIDE,
+            Ref(
+                "Guide ENT premier degré",
+                "« Partenariat » : a minima une autorité académique et une collectivité",
+            ),
+        ],
+        explication="Un projet ENT associe au moins une autorité académique (recteur, DANE, DASEN, IEN) et une collectivité.",
+    ),
+    Facteur(
+        id="PREP-PARTENARIAT",
+        titre="Formaliser le partenariat par une convention",
+        code="partenariat",
+        facteur="Formaliser le partenariat et estimer précisément l'investissement de tous les partenaires",
+        reponse="convention_partenariat",
+        cas={
+            "signee": Cas(
+                "ok",
+                "La convention de partenariat est signée.",
+                "Vérifier qu'elle chiffre l'investissement de chaque partenaire et répartit les rôles RGPD.",
+            ),
+            "en_cours": Cas(
+                "en_cours",
+                "La convention de partenariat est en cours.",
+                "La signer avant le lancement de la consultation, avec l'investissement de chaque partenaire chiffré.",
+            ),
+        },
+        autres=Cas(
             "a_faire",
             "Aucune convention de partenariat.",
             "Rédiger avec la DSDEN la convention : engagements, compétences, responsabilités, rôles RGPD, financement.",
-        )
-        moteur.noter(
-            "vigilance",
-            code="convention_absente",
+            vigilance="convention_absente",
             message="Aucune convention de partenariat avec l'Éducation nationale : rédigez-la avec la DSDEN et signez-la "
             "avant de lancer l'achat (engagements, compétences, responsabilités et rôles RGPD de chacun).",
-        )
-
-
-@regle(
-    "PREP-PILOTAGE",
-    "Mettre en place des instances de pilotage",
-    Projet(comite_pilotage=MATCH.copil),
-    references=[GUIDE, "Guide ENT premier degré, « Pilotage du projet »"],
-    explication="Une instance de type comité de pilotage mobilise les partenaires ; l'évaluation opérationnelle l'aide à décider.",
-    strate=Strate.PREPARATION,
-)
-def pilotage(moteur, copil):
-    facteur = "Mettre en place des instances de pilotage"
-    if copil:
-        _item(
-            moteur,
-            "pilotage",
-            facteur,
+        ),
+        references=[GUIDE, Ref("Guide ENT premier degré", "« Formalisation du partenariat »")],
+        explication="L'Éducation nationale et la collectivité signent une convention qui fixe les engagements, compétences et responsabilités de chacun, y compris pour les données personnelles.",
+    ),
+    Facteur(
+        id="PREP-PILOTAGE",
+        titre="Mettre en place des instances de pilotage",
+        code="pilotage",
+        facteur="Mettre en place des instances de pilotage",
+        reponse="comite_pilotage",
+        cas={
+            True: Cas(
+                "ok",
+                "Un comité de pilotage existe.",
+                "Lui soumettre le choix de la procédure, le bilan de l'expérimentation et l'évaluation annuelle des usages.",
+            ),
+            False: Cas(
+                "a_faire",
+                "Aucun comité de pilotage.",
+                "Installer un comité de pilotage (élus, IEN, DANE, directeurs, services) avant la préparation de l'achat.",
+                vigilance="comite_pilotage_absent",
+                message="Aucun comité de pilotage : installez-le avant de préparer l'achat. Toutes les décisions du projet "
+                "(procédure, expérimentation, généralisation) se prennent dans ce cadre partenarial.",
+            ),
+        },
+        references=[GUIDE, Ref("Guide ENT premier degré", "« Pilotage du projet »")],
+        explication="Une instance de type comité de pilotage mobilise les partenaires ; l'évaluation opérationnelle l'aide à décider.",
+    ),
+    Facteur(
+        id="PREP-PERENNISATION",
+        titre="Anticiper la conduite du projet pour pérenniser le service",
+        code="perennisation",
+        facteur="Anticiper la conduite du projet afin d'assurer la pérennisation du service",
+        reponse="accompagnement_prevu",
+        cas={
+            True: Cas(
+                "ok",
+                "Formation, assistance et animation sont prévues.",
+                "Les inscrire au budget de chaque année et au marché (formation, assistance) ; désigner un référent par école.",
+            ),
+            False: Cas(
+                "a_faire",
+                "Formation, assistance et animation ne sont pas prévues.",
+                "Prévoir avec l'IEN et les conseillers numériques la formation, l'assistance et l'animation, dans le marché et dans le temps.",
+                vigilance="accompagnement_absent",
+                message="Aucun accompagnement n'est prévu : sans formation, assistance ni animation, les usages ne "
+                "s'installent pas. Prévoyez-les dans le marché et avec l'Éducation nationale.",
+            ),
+        },
+        references=[
+            GUIDE,
+            Ref(
+                "Guide ENT premier degré",
+                "« Pérennisation » et facteur « l'accompagnement des utilisateurs »",
+            ),
+        ],
+        explication="Dès le déploiement, des structures pérennes assurent l'animation, le développement des usages et l'assistance aux utilisateurs.",
+    ),
+    Facteur(
+        id="PREP-DPO",
+        titre="Associer le DPO de la collectivité",
+        code="dpo",
+        facteur="Protection des données : associer le DPO de la collectivité",
+        reponse="dpo_associe",
+        cas={
+            True: Cas(
+                "ok",
+                "Le DPO de la collectivité est associé.",
+                "Écrire les rôles (responsable de traitement, sous-traitant) dans la convention ; mener l'AIPD si nécessaire.",
+            ),
+            False: Cas(
+                "a_faire",
+                "Le DPO de la collectivité n'est pas associé.",
+                "L'associer dès la rédaction du cahier des charges (clauses de sous-traitance, hébergement, AIPD).",
+            ),
+        },
+        references=[RGPD, Ref("CNIL", "délibération n° 2017-199", "ENT")],
+        explication="Dans une école publique, le responsable de traitement est l'IA-DASEN ; la collectivité associe son propre DPO et les rôles s'écrivent dans la convention.",
+    ),
+    Facteur(
+        id="PREP-EQUIPEMENT",
+        titre="Des conditions d'accès compatibles avec les usages",
+        code="equipement",
+        facteur="Des conditions d'accès à l'ENT compatibles avec l'évolution des usages",
+        reponse="equipement_ecoles",
+        cas={
+            "insuffisant": Cas(
+                "attention",
+                "L'équipement ou la connectivité des écoles est insuffisant.",
+                "Programmer la remise à niveau (débit, postes, vidéoprojection) avant l'ouverture, en commençant par les écoles pilotes.",
+            ),
+            "bon": Cas(
+                "ok",
+                "L'équipement et la connectivité sont bons.",
+                "Vérifier le débit de chaque école et l'accès des familles (équipement, accompagnement au numérique).",
+            ),
+        },
+        autres=Cas(
             "ok",
-            "Un comité de pilotage existe.",
-            "Lui soumettre le choix de la procédure, le bilan de l'expérimentation et l'évaluation annuelle des usages.",
-        )
-    else:
-        _item(
-            moteur,
-            "pilotage",
-            facteur,
-            "a_faire",
-            "Aucun comité de pilotage.",
-            "Installer un comité de pilotage (élus, IEN, DANE, directeurs, services) avant la préparation de l'achat.",
-        )
-        moteur.noter(
-            "vigilance",
-            code="comite_pilotage_absent",
-            message="Aucun comité de pilotage : installez-le avant de préparer l'achat. Toutes les décisions du projet "
-            "(procédure, expérimentation, généralisation) se prennent dans ce cadre partenarial.",
-        )
+            "L'équipement et la connectivité sont corrects.",
+            "Vérifier le débit de chaque école et l'accès des familles (équipement, accompagnement au numérique).",
+        ),
+        references=[
+            Ref(
+                "Guide ENT premier degré",
+                "facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
+            ),
+            Ref("Code de l'éducation", "art. L212-4"),
+        ],
+        explication="L'équipement et la connectivité des écoles conditionnent les usages ; un équipement insuffisant se corrige avant le déploiement.",
+    ),
+)
+
+for _facteur in FACTEURS:  # one experta rule per factor, under its id (r_prep_acteurs…)
+    globals()["regle_" + _facteur.code] = _facteur.regle()
+del _facteur
+
+
+# --- les facteurs qui calculent : des règles écrites -------------------------------------------------
 
 
 @regle(
@@ -152,7 +282,7 @@ def pilotage(moteur, copil):
         lancement=MATCH.lancement,
         vote_budget_avant=MATCH.budget,
     ),
-    references=[GUIDE, "CGCT art. L1612-2"],
+    references=[GUIDE, Ref("CGCT", "art. L1612-2")],
     explication="Le calendrier tient compte de la rentrée, du vote du budget et du délai de passation ; le rétroplanning le vérifie.",
     strate=Strate.PREPARATION,
 )
@@ -180,50 +310,11 @@ def calendrier(moteur, ok, rentree, lancement, budget):
 
 
 @regle(
-    "PREP-PERENNISATION",
-    "Anticiper la conduite du projet pour pérenniser le service",
-    Projet(accompagnement_prevu=MATCH.prevu),
-    references=[
-        GUIDE,
-        "Guide ENT premier degré, « Pérennisation » et facteur « l'accompagnement des utilisateurs »",
-    ],
-    explication="Dès le déploiement, des structures pérennes assurent l'animation, le développement des usages et l'assistance aux utilisateurs.",
-    strate=Strate.PREPARATION,
-)
-def perennisation(moteur, prevu):
-    facteur = "Anticiper la conduite du projet afin d'assurer la pérennisation du service"
-    if prevu:
-        _item(
-            moteur,
-            "perennisation",
-            facteur,
-            "ok",
-            "Formation, assistance et animation sont prévues.",
-            "Les inscrire au budget de chaque année et au marché (formation, assistance) ; désigner un référent par école.",
-        )
-    else:
-        _item(
-            moteur,
-            "perennisation",
-            facteur,
-            "a_faire",
-            "Formation, assistance et animation ne sont pas prévues.",
-            "Prévoir avec l'IEN et les conseillers numériques la formation, l'assistance et l'animation, dans le marché et dans le temps.",
-        )
-        moteur.noter(
-            "vigilance",
-            code="accompagnement_absent",
-            message="Aucun accompagnement n'est prévu : sans formation, assistance ni animation, les usages ne "
-            "s'installent pas. Prévoyez-les dans le marché et avec l'Éducation nationale.",
-        )
-
-
-@regle(
     "PREP-RENOUVELLEMENT",
     "Anticiper le renouvellement du marché",
     Contrat(lancement_renouvellement=MATCH.lancement, fin=MATCH.fin, duree_depassee=MATCH.depassee),
     Voie(procedure_requise=True),
-    references=[GUIDE, "TA Lyon, 11 juillet 2025"],
+    references=[GUIDE, Ref("TA Lyon", "11 juillet 2025", nature="decision")],
     explication="La date de lancement du marché suivant se calcule dès le départ, pour éviter toute interruption du service.",
     strate=Strate.PREPARATION,
 )
@@ -239,7 +330,7 @@ def renouvellement(moteur, lancement, fin, depassee):
     "Anticiper la fin de l'adhésion",
     Contrat(debut_renouvellement=MATCH.debut, fin=MATCH.fin),
     Voie(procedure_requise=False),
-    references=[GUIDE, "CCP art. L2113-4"],
+    references=[GUIDE, Ref("CCP", "art. L2113-4")],
     explication="Par une adhésion, le renouvellement du marché revient à la centrale ou au coordonnateur ; le membre en vérifie la date à temps.",
     strate=Strate.PREPARATION,
 )
@@ -256,43 +347,13 @@ def renouvellement_adhesion(moteur, debut, fin):
 
 
 @regle(
-    "PREP-DPO",
-    "Associer le DPO de la collectivité",
-    Projet(dpo_associe=MATCH.dpo),
-    references=[RGPD, "CNIL, délibération n° 2017-199 (ENT)"],
-    explication="Dans une école publique, le responsable de traitement est l'IA-DASEN ; la collectivité associe son propre DPO et les rôles s'écrivent dans la convention.",
-    strate=Strate.PREPARATION,
-)
-def dpo(moteur, dpo):
-    facteur = "Protection des données : associer le DPO de la collectivité"
-    if dpo:
-        _item(
-            moteur,
-            "dpo",
-            facteur,
-            "ok",
-            "Le DPO de la collectivité est associé.",
-            "Écrire les rôles (responsable de traitement, sous-traitant) dans la convention ; mener l'AIPD si nécessaire.",
-        )
-    else:
-        _item(
-            moteur,
-            "dpo",
-            facteur,
-            "a_faire",
-            "Le DPO de la collectivité n'est pas associé.",
-            "L'associer dès la rédaction du cahier des charges (clauses de sous-traitance, hébergement, AIPD).",
-        )
-
-
-@regle(
     "PREP-SDET",
     "Exiger la conformité au SDET et la réversibilité",
     Projet(besoin=MATCH.besoin),
     Voie(procedure_requise=MATCH.propre),
     references=[
-        "SDET (schéma directeur des ENT) et doctrine technique du numérique pour l'éducation",
-        "TA Lyon, 11 juillet 2025",
+        Ref("SDET (schéma directeur des ENT) et doctrine technique du numérique pour l'éducation"),
+        Ref("TA Lyon", "11 juillet 2025", nature="decision"),
     ],
     explication=(
         "Le cahier des charges exige la conformité au SDET et à la doctrine technique, l'accès au GAR, l'interopérabilité "
@@ -313,36 +374,3 @@ def sdet(moteur, besoin, propre):
         else "Demander, avant d'adhérer, la conformité au SDET, l'accès au GAR, l'export des données et l'assistance à la réversibilité que prévoit leur marché."
     )
     _item(moteur, "sdet", "Une solution conforme au cadre national et réversible", "a_faire", constat, action)
-
-
-@regle(
-    "PREP-EQUIPEMENT",
-    "Des conditions d'accès compatibles avec les usages",
-    Projet(equipement_ecoles=MATCH.equipement),
-    references=[
-        "Guide ENT premier degré, facteur de réussite « des conditions d'accès à l'ENT compatibles avec l'évolution des usages »",
-        "Code de l'éducation art. L212-4",
-    ],
-    explication="L'équipement et la connectivité des écoles conditionnent les usages ; un équipement insuffisant se corrige avant le déploiement.",
-    strate=Strate.PREPARATION,
-)
-def equipement(moteur, equipement):
-    facteur = "Des conditions d'accès à l'ENT compatibles avec l'évolution des usages"
-    if equipement == "insuffisant":
-        _item(
-            moteur,
-            "equipement",
-            facteur,
-            "attention",
-            "L'équipement ou la connectivité des écoles est insuffisant.",
-            "Programmer la remise à niveau (débit, postes, vidéoprojection) avant l'ouverture, en commençant par les écoles pilotes.",
-        )
-    else:
-        _item(
-            moteur,
-            "equipement",
-            facteur,
-            "ok",
-            "L'équipement et la connectivité sont " + ("bons." if equipement == "bon" else "corrects."),
-            "Vérifier le débit de chaque école et l'accès des familles (équipement, accompagnement au numérique).",
-        )

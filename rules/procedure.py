@@ -26,6 +26,7 @@ from entadvisor.facts import (
     Passation,
     Planning,
     Projet,
+    Ref,
     Seuils,
     Strate,
     Tranche,
@@ -35,29 +36,28 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import montant
 
-R2122_8 = "CCP art. R2122-8 (marché sans publicité ni mise en concurrence, sous le seuil de dispense)"
-MAPA = "CCP art. L2123-1 et R2123-1 1° (procédure adaptée)"
-R2131_12 = "CCP art. R2131-12 (publicité d'un MAPA au BOAMP ou dans un JAL)"
-AO = "CCP art. L2124-2, R2124-2 (appel d'offres ouvert ou restreint)"
-R2161 = "CCP art. R2161-2 à R2161-11 (délais de l'appel d'offres)"
-R2124_3 = "CCP art. L2124-3 et R2124-3 (cas de recours à la procédure avec négociation)"
-R2124_5 = "CCP art. L2124-4 et R2124-5 (dialogue compétitif)"
-CE_2020 = "CE, 7 octobre 2020, n° 440575 (interprétation stricte des cas de négociation)"
-JOUE = "CCP art. R2131-16 et R2131-17 (publicité des procédures formalisées : BOAMP et JOUE)"
-GROUPEMENT = "CCP art. L2113-6 à L2113-8 (groupements de commandes)"
-REPONSE_2011 = (
-    "Réponse ministérielle du 17 mai 2011 (adhésion à un groupement après le lancement de la consultation)"
+R2122_8 = Ref(
+    "CCP", "art. R2122-8", "marché sans publicité ni mise en concurrence, sous le seuil de dispense"
 )
-R2112_1 = "CCP art. R2112-1 (marché conclu par écrit à partir du seuil fixé)"
+MAPA = Ref("CCP", "art. L2123-1 et R2123-1 1°", "procédure adaptée")
+R2131_12 = Ref("CCP", "art. R2131-12", "publicité d'un MAPA au BOAMP ou dans un JAL")
+AO = Ref("CCP", "art. L2124-2, R2124-2", "appel d'offres ouvert ou restreint")
+R2161 = Ref("CCP", "art. R2161-2 à R2161-11", "délais de l'appel d'offres")
+R2124_3 = Ref("CCP", "art. L2124-3 et R2124-3", "cas de recours à la procédure avec négociation")
+R2124_5 = Ref("CCP", "art. L2124-4 et R2124-5", "dialogue compétitif")
+CE_2020 = Ref(
+    "CE", "7 octobre 2020, n° 440575", "interprétation stricte des cas de négociation", nature="decision"
+)
+JOUE = Ref("CCP", "art. R2131-16 et R2131-17", "publicité des procédures formalisées : BOAMP et JOUE")
+GROUPEMENT = Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")
+REPONSE_2011 = Ref(
+    "Réponse ministérielle du 17 mai 2011",
+    "",
+    "adhésion à un groupement après le lancement de la consultation",
+)
+R2112_1 = Ref("CCP", "art. R2112-1", "marché conclu par écrit à partir du seuil fixé")
 
-LIBELLES = {
-    "sans_publicite": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée (MAPA)",
-    "appel_offres_ouvert": "appel d'offres ouvert",
-    "appel_offres_restreint": "appel d'offres restreint",
-    "procedure_avec_negociation": "procédure avec négociation",
-    "dialogue_competitif": "dialogue compétitif",
-}
+# the words of each procedure are in the lexicon (rules/libelles.yaml, « procedures »)
 DELAIS = {
     "sans_publicite": "delai_sans_publicite_mois",
     "mapa": "delai_mapa_mois",
@@ -75,27 +75,45 @@ def _preparation(moteur, besoin, voie, existant):
     return mois
 
 
-def _retenir(moteur, retenue, publicite, contexte, texte):
-    """Conclude the procedure, then say why each other procedure is not retained (``ALTERNATIVES``)."""
+def _retenir(
+    moteur,
+    *,
+    procedure,
+    publicite,
+    texte,
+    tranche,
+    besoin,
+    voie,
+    existant,
+    v,
+    dispense,
+    europeen,
+    precises=None,
+):
+    """Conclude the procedure, then say why each other procedure is not retained (``ALTERNATIVES``).
+
+    ``tranche``, ``besoin`` and ``precises`` choose the case of the alternatives; ``voie`` and ``existant``
+    the preparation time; ``v``, ``dispense`` and ``europeen`` are the amounts the reasons cite.
+    """
     moteur.conclure(
         Passation(
-            procedure=retenue,
+            procedure=procedure,
             publicite=publicite,
-            delai_mois=moteur.param(DELAIS[retenue]),
-            preparation_mois=_preparation(moteur, contexte["besoin"], contexte["voie"], contexte["existant"]),
-            ecrit_obligatoire=contexte["v"] >= moteur.param("seuil_ecrit_obligatoire"),
+            delai_mois=moteur.param(DELAIS[procedure]),
+            preparation_mois=_preparation(moteur, besoin, voie, existant),
+            ecrit_obligatoire=v >= moteur.param("seuil_ecrit_obligatoire"),
         ),
         texte,
     )
-    cas = _cas(contexte["tranche"], contexte["besoin"], contexte.get("precises"))
+    cas = _cas(tranche, besoin, precises)
     valeurs = {
-        "v": montant(contexte["v"]),
-        "d": montant(contexte["dispense"]),
-        "e": montant(contexte["europeen"]),
+        "v": montant(v),
+        "d": montant(dispense),
+        "e": montant(europeen),
         "delai_ao": moteur.param(DELAIS["appel_offres_ouvert"]),
     }
     for autre in DELAIS:
-        if autre != retenue:
+        if autre != procedure:
             moteur.noter("alternative", procedure=autre, raison=ALTERNATIVES[autre][cas].format(**valeurs))
 
 
@@ -198,12 +216,15 @@ ALTERNATIVES = {
     "PROC-CENTRALE",
     "Aucune procédure à conduire : adhésion à la centrale",
     Voie(voie="centrale_achat"),
-    references=["CCP art. L2113-4", "CGCT art. L2122-22 4° (délégation du conseil au maire)"],
+    references=[
+        Ref("CCP", "art. L2113-4"),
+        Ref("CGCT", "art. L2122-22 4°", "délégation du conseil au maire"),
+    ],
     explication=(
         "L'acheteur qui acquiert auprès d'une centrale d'achat est réputé avoir respecté ses obligations de publicité et de "
         "mise en concurrence pour les opérations qu'il lui confie : il n'a pas de procédure à conduire, mais une adhésion."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def centrale(moteur):
     moteur.conclure(
@@ -227,7 +248,7 @@ def centrale(moteur):
         "Le membre d'un groupement existant ne conduit pas de procédure : le coordonnateur la choisit sur le besoin de tous "
         "les membres. Un membre qui adhère après le lancement d'une consultation ne bénéficie pas du marché qui en résulte."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def groupement_existant(moteur):
     moteur.conclure(
@@ -252,19 +273,6 @@ _BASE = (
 )
 
 
-def _contexte(tranche, besoin, voie, existant, v, dispense, europeen, precises=None):
-    return {
-        "tranche": tranche,
-        "besoin": besoin,
-        "precises": precises,
-        "voie": voie,
-        "existant": existant,
-        "v": v,
-        "dispense": dispense,
-        "europeen": europeen,
-    }
-
-
 @regle(
     "PROC-SANS-PUBLICITE",
     "Marché sans publicité ni mise en concurrence",
@@ -277,7 +285,7 @@ def _contexte(tranche, besoin, voie, existant, v, dispense, europeen, precises=N
         "offre pertinente, bien utiliser les deniers publics et ne pas contracter systématiquement avec le même opérateur. "
         "Le marché est conclu par écrit à partir du seuil de R2112-1 ; en dessous, un devis signé et un bon de commande suffisent."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     ecrit = moteur.param("seuil_ecrit_obligatoire")
@@ -290,10 +298,16 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     )
     _retenir(
         moteur,
-        "sans_publicite",
-        "aucune",
-        _contexte("sous_dispense", besoin, voie, existant, v, dispense, europeen),
-        f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
+        procedure="sans_publicite",
+        publicite="aucune",
+        tranche="sous_dispense",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte=f"Sous le seuil de dispense ({montant(dispense)}), aucune publicité ni mise en concurrence n'est obligatoire. "
         "Comparez néanmoins plusieurs offres conformes au SDET, choisissez une offre pertinente et gardez trace du choix."
         + forme,
     )
@@ -305,18 +319,24 @@ def sans_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     *_BASE,
     Tranche(tranche="mapa"),
     Projet(besoin=MATCH.besoin),
-    references=[MAPA, R2131_12, "CCP art. R2132-2 (documents gratuits sur le profil d'acheteur)"],
+    references=[MAPA, R2131_12, Ref("CCP", "art. R2132-2", "documents gratuits sur le profil d'acheteur")],
     explication="Entre le seuil de dispense et le seuil de publicité de R2131-12, la procédure adaptée est librement organisée ; la publicité est adaptée au montant et à l'objet.",
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     dce = moteur.param("seuil_dce_gratuit")
     _retenir(
         moteur,
-        "mapa",
-        "libre, adaptée au montant (profil d'acheteur conseillé)",
-        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
-        "Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
+        procedure="mapa",
+        publicite="libre, adaptée au montant (profil d'acheteur conseillé)",
+        tranche="mapa",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Procédure adaptée : l'acheteur fixe les modalités (un délai de réponse raisonnable) ; la publicité est libre à ce "
         "montant — une annonce sur le profil d'acheteur touche les éditeurs d'ENT"
         + (
             f" ; dès {montant(dce)}, les documents de la consultation y sont gratuits (R2132-2)."
@@ -334,15 +354,21 @@ def mapa(moteur, voie, existant, v, dispense, europeen, besoin):
     Projet(besoin=MATCH.besoin),
     references=[MAPA, R2131_12],
     explication="Du seuil de publicité de R2131-12 au seuil européen, l'avis de la procédure adaptée d'une collectivité paraît au BOAMP ou dans un journal d'annonces légales.",
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     _retenir(
         moteur,
-        "mapa",
-        "BOAMP ou JAL",
-        _contexte("mapa", besoin, voie, existant, v, dispense, europeen),
-        "Procédure adaptée avec un avis au BOAMP ou dans un journal d'annonces légales (R2131-12), et les documents "
+        procedure="mapa",
+        publicite="BOAMP ou JAL",
+        tranche="mapa",
+        besoin=besoin,
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Procédure adaptée avec un avis au BOAMP ou dans un journal d'annonces légales (R2131-12), et les documents "
         "gratuits sur le profil d'acheteur.",
     )
 
@@ -353,20 +379,26 @@ def mapa_publicite(moteur, voie, existant, v, dispense, europeen, besoin):
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="standard"),
-    references=[AO, R2161, JOUE, "CCP art. R2182-1 (délai de suspension)"],
+    references=[AO, R2161, JOUE, Ref("CCP", "art. R2182-1", "délai de suspension")],
     explication=(
         "Au-delà du seuil européen, l'appel d'offres ouvert est la procédure par défaut : un ENT standard est une offre "
         "« sur étagère » de nombreux éditeurs ; aucun cas de négociation de R2124-3 ne s'applique."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
     _retenir(
         moteur,
-        "appel_offres_ouvert",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "standard", voie, existant, v, dispense, europeen),
-        "Appel d'offres ouvert : un ENT standard est proposé par de nombreux éditeurs, aucune négociation n'est nécessaire. "
+        procedure="appel_offres_ouvert",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="standard",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        texte="Appel d'offres ouvert : un ENT standard est proposé par de nombreux éditeurs, aucune négociation n'est nécessaire. "
         f"Délai de réception des offres d'au moins {moteur.param('delai_offres_ao_electronique_jours')} jours par voie "
         f"électronique (R2161-3), puis {moteur.param('delai_suspension_jours')} jours de suspension avant signature (R2182-1).",
     )
@@ -378,13 +410,13 @@ def ao_ouvert(moteur, voie, existant, v, dispense, europeen):
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="adaptations", specifications_precises=MATCH.precises),
-    references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
+    references=[R2124_3, CE_2020, Ref("CCP", "art. R2161-12 à R2161-20")],
     explication=(
         "Au-dessus du seuil européen, un besoin qui ne peut être satisfait sans adapter des solutions immédiatement "
         "disponibles (intégrations, interfaces, reprise de données) ouvre la procédure avec négociation (R2124-3 1°), que "
         "les spécifications soient précises ou non ; le cas invoqué se justifie par écrit."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, precises):
     cas = "R2124-3 1° (le besoin ne peut être satisfait sans adapter des solutions immédiatement disponibles)"
@@ -392,10 +424,17 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
         cas += " et 5° (spécifications techniques impossibles à définir avec une précision suffisante)"
     _retenir(
         moteur,
-        "procedure_avec_negociation",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "adaptations", voie, existant, v, dispense, europeen, precises),
-        f"Procédure avec négociation, en invoquant {cas} ; justifiez-le par écrit dans le rapport de présentation, "
+        procedure="procedure_avec_negociation",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="adaptations",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=precises,
+        texte=f"Procédure avec négociation, en invoquant {cas} ; justifiez-le par écrit dans le rapport de présentation, "
         "l'interprétation étant stricte (CE, 7 octobre 2020, n° 440575).",
     )
 
@@ -406,20 +445,27 @@ def negociation_adaptations(moteur, voie, existant, v, dispense, europeen, preci
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="specifique", specifications_precises=MATCH.precises & ~L(False)),
-    references=[R2124_3, CE_2020, "CCP art. R2161-12 à R2161-20"],
+    references=[R2124_3, CE_2020, Ref("CCP", "art. R2161-12 à R2161-20")],
     explication=(
         "Un besoin spécifique ou innovant que l'acheteur sait spécifier : la procédure avec négociation (R2124-3 1° et 2°) "
         "permet d'adapter les offres avec les candidats."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precises):
     _retenir(
         moteur,
-        "procedure_avec_negociation",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, precises),
-        "Procédure avec négociation, en invoquant R2124-3 1° et 2° (adaptation de solutions disponibles, solution "
+        procedure="procedure_avec_negociation",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="specifique",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=precises,
+        texte="Procédure avec négociation, en invoquant R2124-3 1° et 2° (adaptation de solutions disponibles, solution "
         "innovante) ; justifiez-le par écrit dans le rapport de présentation, l'interprétation étant stricte (CE, 7 "
         "octobre 2020, n° 440575).",
     )
@@ -431,21 +477,28 @@ def negociation_specifique(moteur, voie, existant, v, dispense, europeen, precis
     *_BASE,
     Tranche(tranche="formalisee"),
     Projet(besoin="specifique", specifications_precises=False),
-    references=[R2124_5, R2124_3, CE_2020, "CCP art. R2111-1 (sourçage)"],
+    references=[R2124_5, R2124_3, CE_2020, Ref("CCP", "art. R2111-1", "sourçage")],
     explication=(
         "Besoin spécifique que l'acheteur ne sait pas spécifier : le dialogue compétitif (R2124-5, cas de R2124-3 5°), "
         "préparé par un sourçage (R2111-1), fait émerger les solutions avec les candidats avant les offres finales ; "
         "c'est la procédure la plus longue."
     ),
-    strate=Strate.PROCEDURE,
+    conclut=Passation,
 )
 def dialogue(moteur, voie, existant, v, dispense, europeen):
     _retenir(
         moteur,
-        "dialogue_competitif",
-        "BOAMP et JOUE",
-        _contexte("formalisee", "specifique", voie, existant, v, dispense, europeen, False),
-        "Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 5°, R2124-5) ; "
+        procedure="dialogue_competitif",
+        publicite="BOAMP et JOUE",
+        tranche="formalisee",
+        besoin="specifique",
+        voie=voie,
+        existant=existant,
+        v=v,
+        dispense=dispense,
+        europeen=europeen,
+        precises=False,
+        texte="Dialogue compétitif : le besoin est spécifique et ne peut pas être spécifié précisément (R2124-3 5°, R2124-5) ; "
         "menez d'abord un sourçage auprès des éditeurs (R2111-1), puis construisez les solutions avec les candidats. "
         f"Comptez environ {moteur.param('delai_dialogue_competitif_mois')} mois du lancement à la notification.",
     )
@@ -459,7 +512,7 @@ def dialogue(moteur, voie, existant, v, dispense, europeen):
     "Annoncer la négociation dans la procédure adaptée",
     Passation(procedure="mapa"),
     Projet(besoin=~L("standard")),
-    references=["CCP art. R2123-5"],
+    references=[Ref("CCP", "art. R2123-5")],
     explication="Dans une procédure adaptée, la négociation est possible si elle est annoncée dans les documents de la consultation : utile quand le besoin demande des adaptations.",
     strate=Strate.PLANNING,
 )
@@ -479,7 +532,7 @@ def mapa_negociation(moteur):
     ValeurEstimee(montant=MATCH.v),
     Seuils(innovant=MATCH.innovant),
     TEST(lambda v, innovant: v < innovant),
-    references=["CCP art. R2122-9-1 (achats innovants)"],
+    references=[Ref("CCP", "art. R2122-9-1", "achats innovants")],
     explication="Sous le seuil des achats innovants, une solution réellement innovante peut être achetée sans publicité ni mise en concurrence.",
     strate=Strate.PLANNING,
 )
@@ -519,8 +572,8 @@ def specifications_a_preciser(moteur):
     "Premier et second degrés : allotir",
     Projet(degres="premier_et_second_degre"),
     references=[
-        "CCP art. L2113-10 (allotissement)",
-        "CAA Nancy, décembre 2023, Beneylu c/ Région Bourgogne-Franche-Comté",
+        Ref("CCP", "art. L2113-10", "allotissement"),
+        Ref("CAA Nancy", "décembre 2023, Beneylu c/ Région Bourgogne-Franche-Comté", nature="decision"),
     ],
     explication="L'allotissement est la règle ; réunir l'ENT des écoles et celui des collèges et lycées dans un même lot a été contesté en justice.",
     strate=Strate.VIGILANCE,
@@ -544,7 +597,7 @@ def allotissement(moteur):
     ),
     ValeurEstimee(montant=MATCH.v),
     TEST(lambda d, p, e: not (d and p and e)),
-    references=["CCP annexe 2 (seuils européens révisés tous les deux ans)"],
+    references=[Ref("CCP", "annexe 2", "seuils européens révisés tous les deux ans")],
     explication=(
         "Les seuils européens sont révisés tous les deux ans ; au-delà de leur période de validité, la valeur n'est pas "
         "encore connue : le conseil utilise la dernière valeur publiée à titre provisoire et le signale, ou dit qu'elle ne "
@@ -578,7 +631,7 @@ def seuil_inconnu(moteur, d, p, e, v, publicite):
     ValeurEstimee(montant=MATCH.v),
     Seuils(donnees_essentielles=MATCH.seuil),
     TEST(lambda v, seuil: v >= seuil),
-    references=["CCP art. R2196-1 (données essentielles)"],
+    references=[Ref("CCP", "art. R2196-1", "données essentielles")],
     explication="À partir du seuil de R2196-1, l'acheteur publie les données essentielles du marché qu'il passe (objet, titulaire, montant, dates).",
     strate=Strate.PLANNING,
 )
@@ -599,7 +652,7 @@ def donnees_essentielles(moteur, procedure, v, seuil):
     Passation(procedure=MATCH.procedure & ~L(None)),
     Tranche(tranche="formalisee"),
     Planning(notification=MATCH.notification),
-    references=["CGCT art. L2131-2 et D2131-5-1 (transmission au contrôle de légalité)"],
+    references=[Ref("CGCT", "art. L2131-2 et D2131-5-1", "transmission au contrôle de légalité")],
     explication=(
         "Un marché d'une collectivité dont la valeur atteint le seuil européen est transmis au préfet avant sa "
         "notification (contrôle de légalité) ; la notification ne peut intervenir qu'après."

@@ -21,6 +21,7 @@ from entadvisor.facts import (
     PetitAcheteur,
     Prix,
     Projet,
+    Ref,
     Seuils,
     Strate,
     Taille,
@@ -31,7 +32,7 @@ from entadvisor.facts import (
 )
 from entadvisor.formatting import montant, nombre, pluriel, pourcentage
 
-R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
+R2121 = Ref("CCP", "art. R2121-1 à R2121-9", "calcul de la valeur estimée du besoin")
 
 
 @regle(
@@ -40,7 +41,7 @@ R2121 = "CCP art. R2121-1 à R2121-9 (calcul de la valeur estimée du besoin)"
     Projet(nombre_eleves=MATCH.eleves & ~L(None)),
     references=[R2121],
     explication="L'effectif d'élèves donné dans les réponses sert au calcul de la valeur estimée.",
-    strate=Strate.NORMALISATION,
+    conclut=Effectif,
 )
 def eleves_donnes(moteur, eleves):
     moteur.conclure(Effectif(eleves=eleves, estime=False))
@@ -52,7 +53,7 @@ def eleves_donnes(moteur, eleves):
     Projet(nombre_eleves=None, nombre_classes=MATCH.classes),
     references=[R2121],
     explication="Sans effectif connu, il est estimé à partir du nombre de classes et d'un effectif moyen par classe ; l'avis le signale.",
-    strate=Strate.NORMALISATION,
+    conclut=Effectif,
 )
 def eleves_estimes(moteur, classes):
     par_classe = moteur.param("eleves_par_classe")
@@ -77,7 +78,7 @@ def eleves_estimes(moteur, classes):
     Projet(prix_eleve_an_ht=MATCH.prix & ~L(None)),
     references=[R2121],
     explication="Le prix par élève et par an donné (devis, marché comparable) sert au calcul de la valeur estimée.",
-    strate=Strate.NORMALISATION,
+    conclut=Prix,
 )
 def prix_donne(moteur, prix):
     bas, haut = (
@@ -93,10 +94,10 @@ def prix_donne(moteur, prix):
     Projet(prix_eleve_an_ht=None),
     references=[
         R2121,
-        "Ordres de grandeur publics des prix des ENT du premier degré (2014-2022)",
+        Ref("Ordres de grandeur publics des prix des ENT du premier degré", "", "2014-2022"),
     ],
     explication="Sans prix connu, un prix par élève et par an par défaut est retenu comme hypothèse, à remplacer par un devis.",
-    strate=Strate.NORMALISATION,
+    conclut=Prix,
 )
 def prix_defaut(moteur):
     prix = float(moteur.param("prix_eleve_an_ht_defaut"))
@@ -119,10 +120,13 @@ def prix_defaut(moteur):
     "Taille du périmètre",
     Projet(nombre_ecoles=MATCH.ecoles),
     references=[
-        "Guide ENT premier degré : « le nombre d'écoles à équiper et la structure de la collectivité peuvent avoir un impact sur la durée de certaines étapes »"
+        Ref(
+            "Guide ENT premier degré",
+            ": « le nombre d'écoles à équiper et la structure de la collectivité peuvent avoir un impact sur la durée de certaines étapes »",
+        )
     ],
     explication="Le nombre d'écoles classe le périmètre en petit, moyen ou grand ; la taille règle le format de l'expérimentation et la durée de la généralisation.",
-    strate=Strate.NORMALISATION,
+    conclut=Taille,
 )
 def taille(moteur, ecoles):
     petit = moteur.param("petit_acheteur_ecoles")
@@ -143,9 +147,9 @@ def taille(moteur, ecoles):
     "VAL-PETIT-ACHETEUR-ECOLES",
     "Petit acheteur : quelques écoles",
     Taille(categorie="petit"),
-    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
+    references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Avec trois écoles au plus, l'acheteur est dit petit : une offre mutualisée lui est d'abord conseillée.",
-    strate=Strate.ACHETEUR,
+    conclut=PetitAcheteur,
 )
 def petit_acheteur_ecoles(moteur):
     moteur.conclure(PetitAcheteur())
@@ -155,9 +159,9 @@ def petit_acheteur_ecoles(moteur):
     "VAL-PETIT-ACHETEUR-SANS-SERVICE",
     "Petit acheteur : pas de service des marchés",
     Projet(service_marches=False),
-    references=["Jugement d'expert : pratique des mutualisations (AVICCA, 2021)"],
+    references=[Ref("Jugement d'expert", ": pratique des mutualisations", "AVICCA, 2021")],
     explication="Sans service ni agent chargé des marchés, l'acheteur est dit petit, quelle que soit la taille du périmètre.",
-    strate=Strate.ACHETEUR,
+    conclut=PetitAcheteur,
 )
 def petit_acheteur_sans_service(moteur):
     moteur.conclure(PetitAcheteur())
@@ -173,15 +177,15 @@ def petit_acheteur_sans_service(moteur):
     Voie(voie=MATCH.voie, besoins_membres_comptes=MATCH.complet, existant=MATCH.existant),
     references=[
         R2121,
-        "CCP art. R2121-6 (unité fonctionnelle)",
-        "CCP art. R2121-8 (accord-cadre : montant maximal sur toute la durée)",
+        Ref("CCP", "art. R2121-6", "unité fonctionnelle"),
+        Ref("CCP", "art. R2121-8", "accord-cadre : montant maximal sur toute la durée"),
     ],
     explication=(
         "Valeur estimée = élèves (des deux degrés quand les lots du second degré sont dans la même procédure) × prix par "
         "élève et par an × années du contrat (reconductions comprises) + coûts ponctuels ; pour un groupement, elle compte "
         "le besoin de tous les membres — et le dit quand les réponses ne donnent que celui de l'acheteur."
     ),
-    strate=Strate.VALEUR,
+    conclut=ValeurEstimee,
 )
 def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, complet, existant):
     total = eleves + (second_degre or 0)
@@ -217,7 +221,7 @@ def montant_estime(moteur, eleves, prix, annees, ponctuels, second_degre, voie, 
     "VAL-SECOND-DEGRE-MANQUANT",
     "Les lots du second degré manquent à la valeur estimée",
     Projet(degres="premier_et_second_degre", nombre_eleves_second_degre=None),
-    references=[R2121, "CCP art. L2113-10 (allotissement)"],
+    references=[R2121, Ref("CCP", "art. L2113-10", "allotissement")],
     explication=(
         "La valeur estimée d'une procédure compte tous ses lots : quand le projet couvre aussi les collèges et lycées sans "
         "en donner l'effectif, la valeur ne compte que le premier degré et le conseil le dit."
@@ -240,7 +244,7 @@ def second_degre_manquant(moteur):
     "VAL-PRIX-ATYPIQUE",
     "Prix par élève hors des ordres de grandeur connus",
     Prix(prix=MATCH.prix, atypique=True),
-    references=["Ordres de grandeur publics des ENT du premier degré (2014-2022)"],
+    references=[Ref("Ordres de grandeur publics des ENT du premier degré", "", "2014-2022")],
     explication=(
         "Un prix par élève et par an hors de la fourchette documentée (paramètres datés) sort de tous les ordres de "
         "grandeur connus : un devis doit le confirmer avant de choisir la procédure."
@@ -292,9 +296,9 @@ def couts_ponctuels_nuls(moteur, ecoles):
     ValeurEstimee(montant=MATCH.v),
     Seuils(dispense=MATCH.dispense),
     TEST(lambda v, dispense: v < dispense),
-    references=["CCP art. R2122-8"],
+    references=[Ref("CCP", "art. R2122-8")],
     explication="La valeur estimée est inférieure au seuil de dispense de publicité et de mise en concurrence en vigueur à la date de lancement.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def sous_dispense(moteur, v, dispense):
     moteur.conclure(
@@ -309,9 +313,9 @@ def sous_dispense(moteur, v, dispense):
     ValeurEstimee(montant=MATCH.v),
     Seuils(dispense=MATCH.dispense, publicite=MATCH.publicite, europeen=MATCH.europeen),
     TEST(lambda v, dispense, publicite, europeen: dispense <= v < min(publicite, europeen)),
-    references=["CCP art. R2122-8", "CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    references=[Ref("CCP", "art. R2122-8"), Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de dispense sans atteindre le seuil de publicité au BOAMP ou dans un JAL.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_mapa(moteur, v, dispense, publicite):
     moteur.conclure(
@@ -326,9 +330,9 @@ def tranche_mapa(moteur, v, dispense, publicite):
     ValeurEstimee(montant=MATCH.v),
     Seuils(publicite=MATCH.publicite, europeen=MATCH.europeen),
     TEST(lambda v, publicite, europeen: publicite <= v < europeen),
-    references=["CCP art. R2123-1 1°", "CCP art. R2131-12"],
+    references=[Ref("CCP", "art. R2123-1 1°"), Ref("CCP", "art. R2131-12")],
     explication="La valeur estimée atteint le seuil de publicité au BOAMP ou dans un JAL sans atteindre le seuil européen.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_mapa_publicite(moteur, v, publicite, europeen):
     moteur.conclure(
@@ -343,9 +347,13 @@ def tranche_mapa_publicite(moteur, v, publicite, europeen):
     ValeurEstimee(montant=MATCH.v),
     Seuils(europeen=MATCH.europeen),
     TEST(lambda v, europeen: v >= europeen),
-    references=["CCP art. L2124-1", "CCP art. R2124-1", "CCP annexe 2 (seuils européens)"],
+    references=[
+        Ref("CCP", "art. L2124-1"),
+        Ref("CCP", "art. R2124-1"),
+        Ref("CCP", "annexe 2", "seuils européens"),
+    ],
     explication="La valeur estimée atteint le seuil européen : une procédure formalisée est obligatoire.",
-    strate=Strate.TRANCHE,
+    conclut=Tranche,
 )
 def tranche_formalisee(moteur, v, europeen):
     moteur.conclure(
@@ -364,7 +372,7 @@ def tranche_formalisee(moteur, v, europeen):
             calc.near_thresholds(v, {"d": dispense, "p": publicite, "e": europeen}, marge)
         )
     ),
-    references=[R2121, "CCP art. R2122-8", "CCP art. R2131-12", "CCP annexe 2"],
+    references=[R2121, Ref("CCP", "art. R2122-8"), Ref("CCP", "art. R2131-12"), Ref("CCP", "annexe 2")],
     explication="Près d'un seuil (marge en paramètre), un devis ou un effectif un peu différent changerait la procédure : la valeur doit être fiabilisée.",
     strate=Strate.VIGILANCE,
 )

@@ -701,7 +701,7 @@ def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: P
     from entadvisor.batch.run import Bilan
 
     class _Connaissances:
-        version, source = "test", "base fournie"
+        version, source, libelles = "test", "base fournie", None  # None: the bundled lexicon
 
     class _Sans:
         def avancer(self, n: int = 1) -> None:

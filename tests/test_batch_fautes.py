@@ -135,7 +135,7 @@ def test_a_full_disk_stops_the_batch_with_what_was_written_and_how_to_resume(tmp
     entree = _copies(tmp_path / "in", [f"f{i:02d}.yaml" for i in range(12)])
     disque = tmp_path / "disque"
     disque.mkdir()
-    script = 'mount -t tmpfs -o size=120k tmpfs "$1" || exit 99; shift; exec "$@"'
+    script = 'mount -t tmpfs -o size=200k tmpfs "$1" || exit 99; shift; exec "$@"'  # two advices of about 72 KB fit, not twelve
     commande = [sys.executable, "-m", "entadvisor", "evaluer", str(entree), "-o", f"{disque}/r", "-j", "1"]
     fini = subprocess.run(
         ["unshare", "-m", "sh", "-c", script, "sh", str(disque), *commande, "--date-analyse", DATE],

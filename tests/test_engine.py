@@ -46,12 +46,13 @@ def _json(path: Path, knowledge: Knowledge, as_of: dt.date = AS_OF) -> str:
 
 
 def _knowledge_folder(tmp_path: Path, modules: dict[str, str], *, with_bundled_rules: bool = False) -> Path:
-    """A knowledge folder: the bundled parameters (and rules if asked) plus the given rule modules."""
+    """A knowledge folder: the bundled parameters and lexicon (and rules if asked) plus the given rule modules."""
     folder = tmp_path / "kb"
     if with_bundled_rules:
         shutil.copytree(RULES, folder, ignore=shutil.ignore_patterns("__pycache__"))
     else:
         shutil.copytree(RULES / "parameters", folder / "parameters")
+        shutil.copy(RULES / "libelles.yaml", folder / "libelles.yaml")
     for name, source in modules.items():
         (folder / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
     return folder

@@ -136,7 +136,9 @@ def test_les_identifiants_de_regles_sont_uniques_et_bien_formes(knowledge: Any) 
     # Contrôle indépendant sur les sources : une règle déclarée deux fois pourrait en masquer une autre au chargement.
     declares = []
     for path in sorted(RULES.glob("*.py")):
-        declares += re.findall(r"@regle\(\s*\"([^\"]+)\"", path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        declares += re.findall(r"@regle\(\s*\"([^\"]+)\"", source)
+        declares += re.findall(r"Facteur\(\s*id=\"([^\"]+)\"", source)  # the readiness table
     doublons_source = sorted(i for i, n in Counter(declares).items() if n > 1)
     assert not doublons_source, f"identifiants déclarés deux fois dans rules/*.py : {doublons_source}"
     assert sorted(declares) == sorted(ids), (

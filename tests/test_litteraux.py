@@ -6,7 +6,7 @@ updated. This test scans
 
 - the string literals of the rules (``rules/*.py``, docstrings excepted: nobody reads them in a report);
 - every text of the questionnaire (``questionnaires/ent-premier-degre.yaml``: questions, help, effects);
-- every label of the report (``reports/libelles.yaml``);
+- every label of the report (``reports/libelles.yaml``) and of the lexicon (``rules/libelles.yaml``);
 
 for an amount (« 40 000 € », « 25 000 € HT », « 2 euros »), a percentage (« 15 % ») or a duration
 (« 3 mois », « 30 jours », « 4 ans », « onze jours »), and fails on each, listing file, line and text.
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = sorted((ROOT / "rules").glob("*.py"))
 QUESTIONNAIRE = ROOT / "questionnaires" / "ent-premier-degre.yaml"
 LIBELLES = ROOT / "reports" / "libelles.yaml"
+LEXIQUE = ROOT / "rules" / "libelles.yaml"
 
 _NOMBRE = r"\d[\d\u00a0\u202f .,]*"
 _EN_LETTRES = (
@@ -193,7 +194,7 @@ PAS_ENCORE_NETTOYES: set[str] = set()
 
 def _cases() -> list:
     cases = []
-    for path in [*RULES, QUESTIONNAIRE, LIBELLES]:
+    for path in [*RULES, QUESTIONNAIRE, LIBELLES, LEXIQUE]:
         name = str(path.relative_to(ROOT))
         marks = (
             [

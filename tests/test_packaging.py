@@ -72,6 +72,7 @@ def _repo_files(folder: str, pattern: str) -> list[Path]:
     [
         pytest.param("rules", "*.py", "entadvisor/_kb/rules", id="rule-modules"),
         pytest.param("rules", "VERSION", "entadvisor/_kb/rules", id="kb-version"),
+        pytest.param("rules", "libelles.yaml", "entadvisor/_kb/rules", id="lexicon"),
         pytest.param("rules/parameters", "*.yaml", "entadvisor/_kb/rules/parameters", id="parameters"),
         pytest.param(
             "questionnaires", "ent-premier-degre.yaml", "entadvisor/_kb/questionnaires", id="questionnaire"

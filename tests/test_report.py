@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined
 from test_report_fixture import advice_data, advice_ville
 
 from entadvisor.advice import Advice
+from entadvisor.references import Ref
 from entadvisor.report.render import (
     NavigateurIntrouvable,
     _environment,
@@ -248,10 +249,10 @@ def test_articles_are_explained_in_plain_words() -> None:
     """A reference naming several articles gives each; a known article gets its summary."""
     groupes, autres = textes_cites(
         [
-            "CCP art. L2113-6 à L2113-8 (groupements de commandes)",
-            "Décret n° 2025-1386 du 29 décembre 2025, art. 1er (CCP art. R2122-8)",
-            "CGCT art. L1612-2 (date limite de vote du budget primitif)",
-            "TA Lyon, 11 juillet 2025",
+            Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes"),
+            Ref("Décret n° 2025-1386 du 29 décembre 2025", "art. 1er", et=(Ref("CCP", "art. R2122-8"),)),
+            Ref("CGCT", "art. L1612-2", "date limite de vote du budget primitif"),
+            Ref("TA Lyon", "11 juillet 2025", nature="decision"),
         ],
         {"CCP R2122-8": "Sous le seuil de dispense…"},
     )

@@ -81,9 +81,12 @@ def test_no_module_of_the_package_reads_yaml_but_the_loader():
     assert not found, "\n".join(found)
 
 
-def test_the_lexicon_is_read_by_the_strict_loader(tmp_path: Path):
-    from entadvisor.report.render import _libelles
+def test_the_lexicon_and_the_report_s_prose_are_read_by_the_strict_loader(tmp_path: Path):
+    from entadvisor.engine.lexique import lire_lexique
+    from entadvisor.report.render import _prose
 
-    (tmp_path / "libelles.yaml").write_text("procedures:\n  mapa: a\n  mapa: b\n", encoding="utf-8")
     with pytest.raises(EntreeInvalide, match="clé « mapa » donnée deux fois"):
-        _libelles(tmp_path)
+        lire_lexique("procedures:\n  mapa: a\n  mapa: b\n", "rules/libelles.yaml")
+    (tmp_path / "libelles.yaml").write_text("glossaire:\n  ENT: a\n  ENT: b\n", encoding="utf-8")
+    with pytest.raises(EntreeInvalide, match="clé « ENT » donnée deux fois"):
+        _prose(tmp_path)

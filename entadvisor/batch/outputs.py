@@ -20,15 +20,16 @@ import unicodedata
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from entadvisor._files import AtomicFile
-from entadvisor._yaml import load_yaml
+from entadvisor.engine.knowledge import lexique_fourni
+from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
-from entadvisor.report.text import FORMATS, PROCEDURES, VOIES
 
 
 class Compteur(Protocol):
@@ -84,9 +85,6 @@ Its paths (``fichier``, ``fichier_avis``, ``fichier_rapport``) are relative to t
 MANIFESTE = ".entadvisor-evaluer.manifeste"
 AVIS = "avis"
 RAPPORTS = "rapports"
-
-SANS_PROCEDURE = "aucune à conduire soi-même (centrale d'achat ou groupement existant)"
-"""The label of a null ``achat.procedure``: the centrale or the groupement's coordinator buys."""
 
 
 # --- output names ----------------------------------------------------------------------------------
@@ -237,35 +235,48 @@ def code_experimentation(ligne: dict[str, Any]) -> str:
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
 
-EXPERIMENTATIONS = {
-    "non": "non recommandée",
-    "oui": "recommandée",
-    **{code: f"recommandée : {texte}" for code, texte in FORMATS.items()},
-}
-"""Labels of :func:`code_experimentation`."""
+@dataclass(frozen=True)
+class Mots:
+    """The words of the codes in the batch's tables, from the lexicon of the knowledge base that evaluated
+    the batch (rules/libelles.yaml, or that of ``--regles``): see :func:`mots_du_lot`."""
+
+    voies: dict[str, str]
+    procedures: dict[str, str]
+    """``""`` is a null procedure (the centrale or the groupement's coordinator buys)."""
+    experimentations: dict[str, str]
+    """By the codes of :func:`code_experimentation`."""
+    vigilances: dict[str, str]
+
+    def voie(self, code: str) -> str:
+        return self.voies.get(code, code)
+
+    def procedure(self, code: str | None) -> str:
+        return self.procedures.get(code or "", code or "")
+
+    def experimentation(self, code: str) -> str:
+        return self.experimentations.get(code, code)
+
+    def vigilance(self, code: str) -> str:
+        """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
+        return self.vigilances.get(code) or code.replace("_", " ").capitalize()
 
 
-@lru_cache(maxsize=1)
-def _libelles_vigilance() -> dict[str, str]:
-    """Short labels of the vigilance codes, from the lexicon of the reports (``vigilances``)."""
-    from entadvisor.engine.knowledge import reports_folder
-
-    chemin = reports_folder() / "libelles.yaml"
-    try:
-        data = load_yaml(chemin.read_text(encoding="utf-8"), str(chemin)) or {}
-    except OSError:
-        return {}
-    return {str(k): str(v) for k, v in (data.get("vigilances") or {}).items()}
-
-
-def libelle_vigilance(code: str) -> str:
-    """The label of a vigilance code (a code missing from the lexicon reads as words, not as a code)."""
-    libelle = _libelles_vigilance().get(code)
-    return libelle or code.replace("_", " ").capitalize()
-
-
-def _libelle_procedure(procedure: str | None) -> str:
-    return PROCEDURES.get(procedure, procedure) if procedure else SANS_PROCEDURE
+@lru_cache(maxsize=4)
+def mots_du_lot(lexique: Lexique | None = None) -> Mots:
+    """The batch's words from ``lexique`` (default: the bundled knowledge base's)."""
+    mots = lexique or lexique_fourni()
+    formats = mots.table("formats_experimentation", "phrase")
+    procedures = mots.table("procedures", "nom")
+    return Mots(
+        voies=mots.table("voies", "nom"),
+        procedures={**procedures, "": procedures.pop("aucune")},
+        experimentations={
+            "non": "non recommandée",
+            "oui": "recommandée",
+            **{code: f"recommandée : {texte}" for code, texte in formats.items()},
+        },
+        vigilances=mots.table("vigilances"),
+    )
 
 
 def _majuscule(texte: str) -> str:
@@ -308,7 +319,7 @@ def _decimal(valeur: float | None) -> str:
     return texte.replace(".", ",")
 
 
-def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
+def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
     def entier(valeur: int | None) -> str:
         return "" if valeur is None else str(valeur)
 
@@ -330,10 +341,10 @@ def _cellules(ligne: dict[str, Any], dossier: Path) -> list[str]:
         _texte(ligne["message_erreur"]),
         ligne["fichier_avis"] or "",
         ligne.get("fichier_rapport") or "",
-        _majuscule(VOIES.get(ligne["voie"], ligne["voie"])) if ok else "",
-        _majuscule(_libelle_procedure(ligne["procedure"])) if ok else "",
-        _majuscule(EXPERIMENTATIONS[code_experimentation(ligne)]) if ok else "",
-        _texte(", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])),
+        _majuscule(mots.voie(ligne["voie"])) if ok else "",
+        _majuscule(mots.procedure(ligne["procedure"])) if ok else "",
+        _majuscule(mots.experimentation(code_experimentation(ligne))) if ok else "",
+        _texte(", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
@@ -344,6 +355,7 @@ class Synthese:
         self.dossier = dossier
         self.bilan = bilan
         self.knowledge = knowledge
+        self.mots = mots_du_lot(knowledge.libelles)
         self.progression = progression
         self.prochain = 0
         self.attente: dict[int, dict[str, Any]] = {}
@@ -360,7 +372,7 @@ class Synthese:
         debut = self.prochain
         while self.prochain in self.attente:
             ligne = self.attente.pop(self.prochain)
-            self._writer.writerow(_cellules(ligne, self.dossier))
+            self._writer.writerow(_cellules(ligne, self.dossier, self.mots))
             self.vigilances.update(set(ligne["codes_vigilance"]))
             self._lignes.file.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
@@ -463,10 +475,10 @@ class Synthese:
                 '<div class="repartitions">\n'
             )
             for titre, comptes, libelle in (
-                ("Voie d'achat", bilan.voies, lambda c: VOIES.get(c, c)),
-                ("Procédure", bilan.procedures, lambda c: _libelle_procedure(c or None)),
-                ("Expérimentation", bilan.experimentations, lambda c: EXPERIMENTATIONS.get(c, c)),
-                ("Points de vigilance", self.vigilances, libelle_vigilance),
+                ("Voie d'achat", bilan.voies, self.mots.voie),
+                ("Procédure", bilan.procedures, self.mots.procedure),
+                ("Expérimentation", bilan.experimentations, self.mots.experimentation),
+                ("Points de vigilance", self.vigilances, self.mots.vigilance),
             ):
                 if comptes:
                     sortie.write(_repartition(titre, comptes, libelle, bilan.reussis))
@@ -494,7 +506,7 @@ class Synthese:
                     f"<thead><tr>{entetes}</tr></thead>\n<tbody>\n"
                 )
                 for _ in range(effectif):
-                    sortie.write(_ligne_html(next(lignes)))
+                    sortie.write(_ligne_html(next(lignes), self.mots))
                 sortie.write("</tbody>\n</table>\n</details>\n")
             sortie.write(f"</section>\n</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
 
@@ -558,7 +570,7 @@ def _lien(chemin: str, texte: str) -> str:
     return f'<a href="{html_lib.escape(urllib.parse.quote(chemin))}">{html_lib.escape(texte)}</a>'
 
 
-def _ligne_html(ligne: dict[str, Any]) -> str:
+def _ligne_html(ligne: dict[str, Any], mots: Mots) -> str:
     e = html_lib.escape
     nom = os.path.basename(ligne["fichier"]) or ligne["fichier"]
     fichier = _lien(ligne["fichier_rapport"], nom) if ligne["fichier_rapport"] else e(nom)
@@ -567,14 +579,14 @@ def _ligne_html(ligne: dict[str, Any]) -> str:
             f'<tr class="erreur" data-statut="erreur"><th scope="row">{fichier}</th>'
             f'<td colspan="9" class="message">Erreur : {e(ligne["message_erreur"] or "")}</td></tr>\n'
         )
-    vigilances = ", ".join(libelle_vigilance(code) for code in ligne["codes_vigilance"])
+    vigilances = ", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])
     valeur = ligne["valeur_estimee_ht"]
     cellules = (
         e(ligne["nom_projet"] or ""),
-        e(_majuscule(VOIES.get(ligne["voie"], ligne["voie"]))),
-        e(_majuscule(_libelle_procedure(ligne["procedure"]))),
+        e(_majuscule(mots.voie(ligne["voie"]))),
+        e(_majuscule(mots.procedure(ligne["procedure"]))),
         f'<span data-tri="{valeur:.2f}">{e(montant(valeur))}</span>',
-        e(_majuscule(EXPERIMENTATIONS[code_experimentation(ligne)])),
+        e(_majuscule(mots.experimentation(code_experimentation(ligne)))),
         e(duree_mois(ligne["duree_contrat_mois"])),
         str(ligne["rentree_retenue"]),
         f"{ligne['nombre_vigilances']}{' : ' + e(vigilances) if vigilances else ''}",

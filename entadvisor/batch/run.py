@@ -86,11 +86,11 @@ from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
-    EXPERIMENTATIONS,
     RAPPORTS,
-    SANS_PROCEDURE,
+    Mots,
     Synthese,
     code_experimentation,
+    mots_du_lot,
     nom_avis,
     nommer,
     preparer,
@@ -100,7 +100,6 @@ from entadvisor.batch.outputs import (
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
 from entadvisor.formatting import compte as compte_fr
 from entadvisor.formatting import date_fr, nombre
-from entadvisor.report.text import PROCEDURES, VOIES
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 LOT_MAX = 128
@@ -298,6 +297,8 @@ class Bilan:
     voies: Counter[str] = field(default_factory=Counter)
     procedures: Counter[str] = field(default_factory=Counter)
     experimentations: Counter[str] = field(default_factory=Counter)
+    mots: Mots = field(default_factory=mots_du_lot)
+    """The words of the codes, from the lexicon of the knowledge base that evaluated the batch."""
     duree_s: float = 0.0
     interrompu: bool = False
 
@@ -334,15 +335,15 @@ class Bilan:
                 f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
                 f"Analyse du {date_fr(self.date_analyse)}."
             ]
-        for titre, compte, libelles in (
-            ("Voie d'achat", self.voies, VOIES),
-            ("Procédure", self.procedures, {**PROCEDURES, "": SANS_PROCEDURE}),
-            ("Expérimentation", self.experimentations, EXPERIMENTATIONS),
+        for titre, compte, libelle in (
+            ("Voie d'achat", self.voies, self.mots.voie),
+            ("Procédure", self.procedures, self.mots.procedure),
+            ("Expérimentation", self.experimentations, self.mots.experimentation),
         ):
             if compte:
                 lignes.append(f"{titre} :")
                 for code, n in sorted(compte.items(), key=lambda item: (-item[1], item[0])):
-                    lignes.append(f"  {nombre(n):>8}  {libelles.get(code, code)}")
+                    lignes.append(f"  {nombre(n):>8}  {libelle(code)}")
         if self.echecs:
             lignes.append(f"Fichiers en erreur ({nombre(self.echecs)}) :")
             for message in self.messages_echecs:
@@ -483,7 +484,12 @@ def _evaluer(
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
         bilan = Bilan(
-            dossier=sortie, total=total, jobs=min(execution.jobs, total), html=html, date_analyse=as_of
+            dossier=sortie,
+            total=total,
+            jobs=min(execution.jobs, total),
+            html=html,
+            date_analyse=as_of,
+            mots=mots_du_lot(knowledge.libelles),
         )
         progression = _Progression(
             total, sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None

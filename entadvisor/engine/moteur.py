@@ -187,6 +187,16 @@ class Moteur(KnowledgeEngine):
         if texte:
             self.noter("raison", sujet=type(fait).__name__, texte=texte)
 
+    def libelle(self, section: str, code: Any, forme: str = "libelle") -> str:
+        """The words of a code from the knowledge base's lexicon (``rules/libelles.yaml``), in a named form:
+        ``moteur.libelle("procedures", "mapa", "acte")``. A code or form the lexicon lacks is an evaluation
+        error naming the rule, the section, the code and the form."""
+        try:
+            return str(self.knowledge.libelles.mot(section, code, forme))
+        except KeyError as exc:
+            meta = self._current
+            raise EvaluationError(f"{exc.args[0]} (règle {meta.id if meta else '?'})") from None
+
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
         meta = self._current

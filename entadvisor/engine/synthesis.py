@@ -28,6 +28,7 @@ from entadvisor.advice import (
     Raison,
     Seuil,
     Taille,
+    Texte,
     Trace,
     ValeurEstimee,
     Vigilance,
@@ -35,6 +36,7 @@ from entadvisor.advice import (
 )
 from entadvisor.answers import Answers
 from entadvisor.errors import EvaluationError
+from entadvisor.references import Ref, citation
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -54,17 +56,6 @@ ORDRE_PREPARATION = (
     "sdet",
     "equipement",
 )
-FORMES = {
-    "accord_cadre_bons_commande": "Accord-cadre à bons de commande",
-    "adhesion_centrale_achat": "Adhésion à la centrale d'achat (convention et bons de commande sur son marché)",
-    "adhesion_groupement": "Adhésion au groupement de commandes (le marché est celui du coordonnateur)",
-    "abonnement_devis_bon_commande": "Abonnement annuel sur devis signé et bon de commande",
-}
-STRUCTURES = {  # how each form runs over the years (an accord-cadre: its firm year and reconductions)
-    "abonnement_devis_bon_commande": "abonnements annuels renouvelés",
-    "adhesion_centrale_achat": "adhésion sur toute la durée",
-    "adhesion_groupement": "adhésion sur toute la durée",
-}
 SEUILS_AFFICHES = (
     ("dispense", "seuil_dispense"),
     ("publicite", "seuil_publicite_mapa"),
@@ -188,11 +179,13 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     structure = (
         f"1 an ferme + {reconductions} reconduction{'s' if reconductions > 1 else ''} annuelle{'s' if reconductions > 1 else ''} tacite{'s' if reconductions > 1 else ''}"
         if contrat["forme"] == "accord_cadre_bons_commande" and reconductions
-        else STRUCTURES.get(contrat["forme"], f"{contrat['duree_mois'] // 12} ans")
+        else engine.knowledge.libelles.formes("formes_contrat", contrat["forme"]).get(
+            "structure", f"{contrat['duree_mois'] // 12} ans"
+        )
     )
     contrat_advice = Contrat(
         forme=contrat["forme"],
-        libelle_forme=FORMES.get(contrat["forme"], contrat["forme"]),
+        libelle_forme=engine.libelle("formes_contrat", contrat["forme"], "titre"),
         duree_mois=contrat["duree_mois"],
         duree_max_mois=contrat["duree_max_mois"],
         reconductions=reconductions,
@@ -314,4 +307,40 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         reponses=answers.model_dump(mode="json", exclude_none=True),
         deliberation=deliberation,
         prochaines_actions=prochaines_actions,
+        textes=_textes(engine.trace, valeur_estimee.seuils, parametres),
     )
+
+
+def _textes(steps: list[dict[str, Any]], seuils: list[Seuil], parametres: list[Parametre]) -> list[Texte]:
+    """The texts cited, structured: the rules' Refs in firing order, then the thresholds' and parameters' texts."""
+    found: dict[str, tuple[Texte, ...]] = {}
+    for step in steps:
+        meta = step["meta"]
+        for cite, ref in zip(meta.references, meta.sources, strict=True):  # references: the rendered sources
+            if cite not in found:
+                found[cite] = _textes_de(cite, ref)
+    for cite in [s.reference for s in seuils] + [p.article for p in parametres if p.article]:
+        if cite not in found:
+            found[cite] = _textes_de(cite, None)
+    return [texte for textes in found.values() for texte in textes]
+
+
+_TEXTES: dict[tuple[str, bool], tuple[Ref, tuple[Texte, ...]]] = {}
+"""The structured texts of each citation, computed once: a rule's Ref is the same object case after case,
+and a data file's text always reads the same."""
+
+
+def _textes_de(cite: str, ref: Ref | None) -> tuple[Texte, ...]:
+    """The Texte of each part of a citation; ``ref`` None: a data file's text, read by :func:`citation`."""
+    key = (cite, ref is None)
+    known = _TEXTES.get(key)
+    if known is not None and (ref is None or known[0] is ref or known[0] == ref):
+        return known[1]
+    ref = ref if ref is not None else citation(cite)
+    textes = tuple(
+        Texte(reference=cite, code=p.code, article=p.article, titre=p.titre, url=p.url, nature=p.nature)
+        for p in ref.parties()
+    )
+    if len(_TEXTES) < 4096:
+        _TEXTES[key] = (ref, textes)
+    return textes

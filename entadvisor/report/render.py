@@ -27,6 +27,8 @@ from entadvisor import formatting
 from entadvisor._files import atomic_path, write_atomic
 from entadvisor._yaml import load_yaml
 from entadvisor.advice import Advice
+from entadvisor.engine.knowledge import lexique_du_conseil
+from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.view import Vue, upper_first
 
@@ -106,7 +108,35 @@ def _environment(folder: Path) -> Environment:
 
 
 @functools.lru_cache(maxsize=4)
-def _libelles(folder: Path) -> dict[str, Any]:
+def _libelles(folder: Path, mots: Lexique) -> dict[str, Any]:
+    """The words of the report: its own prose (``reports/libelles.yaml``) and, in the report's forms, the
+    words of the codes from the knowledge base's lexicon (``rules/libelles.yaml``)."""
+    return {**_prose(folder), **libelles_des_codes(mots)}
+
+
+def libelles_des_codes(mots: Lexique) -> dict[str, Any]:
+    """The lexicon's sections as the report's templates read them: code → words, in the report's form."""
+    return {
+        "voies": mots.table("voies", "titre"),
+        # « aucune » is the words of a null procedure, asked by Vue.procedure(None), not a code to match
+        "procedures": {c: t for c, t in mots.table("procedures", "titre").items() if c != "aucune"},
+        "tranches": mots.table("tranches", "situation"),
+        "formats_experimentation": mots.table("formats_experimentation", "titre"),
+        "phases": mots.table("phases"),
+        "formes_contrat": {c: lower_first(t) for c, t in mots.table("formes_contrat", "titre").items()},
+        "statuts": {c: mots.formes("statuts", c) for c in mots.codes("statuts")},
+        "facteurs_cles_du_guide": mots.table("facteurs_cles_du_guide"),
+        "recommandations": mots.table("recommandations"),
+        "valeurs": {
+            section.removeprefix("valeurs."): mots.table(section)
+            for section in mots.sections
+            if section.startswith("valeurs.")
+        },
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _prose(folder: Path) -> dict[str, Any]:
     path = folder / "libelles.yaml"
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), str(path))  # a key given twice is an error
@@ -139,7 +169,13 @@ def render_report(
     """
     folder = Path(folder) if folder is not None else reports_folder()
     env = _environment(folder)
-    vue = Vue(advice, _libelles(folder), _css(folder), imprimer_annexes=annexes, pages=pages)
+    vue = Vue(
+        advice,
+        _libelles(folder, lexique_du_conseil(advice)),
+        _css(folder),
+        imprimer_annexes=annexes,
+        pages=pages,
+    )
     return env.get_template(TEMPLATE).render(advice=advice, L=vue.L, vue=vue)
 
 

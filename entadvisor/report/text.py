@@ -6,29 +6,9 @@ import shutil
 import textwrap
 
 from entadvisor.advice import Advice
+from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.errors import visible
 from entadvisor.formatting import annee_scolaire, date_fr, duree_mois, montant, pluriel
-
-VOIES = {
-    "centrale_achat": "adhésion à une centrale d'achat",
-    "groupement_commandes": "groupement de commandes",
-    "procedure_propre": "procédure propre de l'acheteur",
-}
-PROCEDURES = {
-    "sans_publicite": "marché sans publicité ni mise en concurrence",
-    "mapa": "procédure adaptée (MAPA)",
-    "appel_offres_ouvert": "appel d'offres ouvert",
-    "appel_offres_restreint": "appel d'offres restreint",
-    "procedure_avec_negociation": "procédure avec négociation",
-    "dialogue_competitif": "dialogue compétitif",
-    "achat_innovant": "achat innovant sans publicité",
-}
-FORMATS = {
-    "classes": "quelques classes volontaires pendant un trimestre",
-    "ecoles_pilotes": "des écoles pilotes pendant une année scolaire",
-    "classes_puis_ecoles_pilotes": "des classes volontaires, puis des écoles pilotes, puis des vagues de généralisation",
-}
-STATUTS = {"ok": "✔ Fait", "en_cours": "◐ En cours", "a_faire": "○ À faire", "attention": "⚠ Attention"}
 
 LARGEUR = 80
 """The width when the terminal's is unknown (output piped to a file or a program)."""
@@ -66,19 +46,21 @@ def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
 
 
 def procedure_phrase(advice: Advice) -> str:
-    achat = advice.achat
-    voie = VOIES[achat.voie]
+    achat, mots = advice.achat, lexique_du_conseil(advice)
+    voie = mots.mot("voies", achat.voie, "nom")
     if achat.procedure is None:
-        return f"{voie[0].upper()}{voie[1:]} — aucune procédure de mise en concurrence à conduire soi-même"
+        return f"{voie[0].upper()}{voie[1:]} — {mots.mot('procedures', 'aucune', 'phrase')}"
     publicite = f", publicité : {achat.publicite}" if achat.publicite else ""
-    return f"{voie[0].upper()}{voie[1:]} — {PROCEDURES[achat.procedure]}{publicite}"
+    return f"{voie[0].upper()}{voie[1:]} — {mots.mot('procedures', achat.procedure, 'nom')}{publicite}"
 
 
 def experimentation_phrase(advice: Advice) -> str:
     exp = advice.experimentation
     if not exp.recommandee:
         return "Pas d'expérimentation préalable"
-    return f"Oui : {FORMATS[exp.format]}" if exp.format else "Oui"
+    if not exp.format:
+        return "Oui"
+    return f"Oui : {lexique_du_conseil(advice).mot('formats_experimentation', exp.format, 'phrase')}"
 
 
 def contrat_phrase(advice: Advice) -> str:
@@ -166,6 +148,7 @@ def _essentiel(advice: Advice) -> list[str]:
 
 
 def _advice_lines(advice: Advice) -> list[str]:
+    mots = lexique_du_conseil(advice)
     out = _entete(advice) + _essentiel(advice)
     out.append("POURQUOI")
     out.append("  Achat")
@@ -175,7 +158,7 @@ def _advice_lines(advice: Advice) -> list[str]:
         out.append("  Procédures écartées")
         for alt in advice.achat.alternatives:
             out.append(
-                _wrap(f"{PROCEDURES.get(alt.procedure, alt.procedure)} : {alt.raison}", "      ", "    - ")
+                _wrap(f"{mots.mot('procedures', alt.procedure, 'nom')} : {alt.raison}", "      ", "    - ")
             )
     out.append("  Expérimentation")
     for raison in advice.experimentation.raisons:
@@ -211,7 +194,9 @@ def _advice_lines(advice: Advice) -> list[str]:
 
     out.append("PRÉPARATION (facteurs clés de succès du guide)")
     for item in advice.preparation:
-        out.append(_wrap(item.facteur, "               ", f"  {STATUTS[item.statut]:<12} "))
+        statut = mots.formes("statuts", item.statut)
+        marque = f"{statut['symbole_texte']} {statut['court']}"
+        out.append(_wrap(item.facteur, "               ", f"  {marque:<12} "))
         out.append(_wrap(f"{item.constat} → {item.action}", "               "))
     out.append("")
 

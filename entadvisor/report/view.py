@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from markupsafe import Markup
 
 from entadvisor import __version__, formatting
 from entadvisor.advice import Advice, Parametre
+from entadvisor.engine.knowledge import lexique_du_conseil
+from entadvisor.references import Ref, citation
 from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
 TITRES: dict[str, str] = {
@@ -118,31 +121,14 @@ _CODES = {
     "CGCT": "Code général des collectivités territoriales (CGCT)",
     "RGPD": "Règlement général sur la protection des données (RGPD)",
 }
-_CODE_MENTION = re.compile(r"(Code de l['’]éducation|CCP|CGCT|RGPD)\b")
-_ARTICLE = re.compile(r"\b([LRD])\.?\s?(\d{3,4}(?:-\d+)+)")
-_ARTICLE_RGPD = re.compile(r"\b(\d{1,2})\b")
+"""The codes whose articles are listed one by one, with their full names (as :data:`references.CODES`)."""
+
+
 _LETTRES = {"L": 0, "R": 1, "D": 2}
-_JURISPRUDENCE = ("TA ", "CE,", "CE ", "CAA", "Arrêt", "Cass")
-_GUIDE = "Guide ENT premier degré"
-
-
-def _split_references(reference: str) -> list[str]:
-    """Split a reference on « ; » outside parentheses (a gloss may contain « ; »)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in reference:
-        depth += (char == "(") - (char == ")")
-        if char == ";" and depth <= 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current).strip())
-    return [p for p in parts if p]
 
 
 def _article_key(article: str) -> tuple[int, tuple[int, ...]]:
+    """« L2113-6 » before « R2113-4 » before « D2131-5-1 », numbers compared as numbers; RGPD « art. 37 » last."""
     if article.startswith("art. "):
         return (9, (int(article[5:]),))
     return (_LETTRES.get(article[0], 3), tuple(int(n) for n in article[1:].split("-")))
@@ -155,43 +141,31 @@ def _without_prefix_duplicates(items: list[str]) -> list[str]:
 
 
 def textes_cites(
-    references: Iterable[str], resumes: dict[str, str]
+    references: Iterable[Ref], resumes: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Group the cited articles by code, each with a summary in plain words; group the other sources.
 
-    ``"CCP art. L2113-6 et L2113-7"`` gives two CCP articles. The summary is the one of
-    ``reports/libelles.yaml``, else the gloss in parentheses of a reference naming that article
-    alone, else None. Sources that are not articles of a code (decrees, case law, the guide) form
-    the second list, by kind.
+    ``Ref("CCP", "art. L2113-6 et L2113-7")`` gives two CCP articles. The summary is the one of
+    ``reports/libelles.yaml``, else the title of a reference naming that article alone (unless the title
+    explains several things, « … : … »), else None. Sources that are not articles of a code (case
+    law, the guide, decrees and others) form the second list, by nature.
     """
     articles: dict[str, dict[str, str | None]] = {code: {} for code in _CODES}
-    jurisprudence: list[str] = []
-    guide: list[str] = []
-    autres: list[str] = []
+    par_nature: dict[str, list[str]] = {"decision": [], "guide": [], "source": []}
     for reference in references:
-        for part in _split_references(reference):
-            mentions = list(_CODE_MENTION.finditer(part))
-            for i, mention in enumerate(mentions):
-                code = mention.group(1).replace("’", "'")
-                stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(part)
-                head, _, gloss = part[mention.end() : stop].partition("(")
-                gloss = gloss.rsplit(")", 1)[0].strip()
-                if code == "RGPD":
-                    found = [f"art. {n}" for n in _ARTICLE_RGPD.findall(head)]
-                else:
-                    found = [letter + number for letter, number in _ARTICLE.findall(head)]
+        for part in reference.parties():
+            if part.nature == "code" and part.code in articles:
+                found = part.articles
+                single = len(found) == 1 and part.titre and ":" not in part.titre
                 for article in found:
-                    known = articles[code].get(article)
-                    single = len(found) == 1 and gloss and ":" not in gloss
-                    articles[code][article] = known or (upper_first(gloss) + "." if single else None)
-            if mentions and mentions[0].start() == 0:
-                continue
-            if part.startswith(_JURISPRUDENCE):
-                jurisprudence.append(part)
-            elif part.startswith(_GUIDE):
-                guide.append(upper_first(part[len(_GUIDE) :].lstrip(" ,:")) or _GUIDE)
-            else:
-                autres.append(part)
+                    known = articles[part.code].get(article)
+                    articles[part.code][article] = known or (
+                        upper_first(part.titre) + "." if single else None
+                    )
+            elif part.nature == "guide":
+                par_nature["guide"].append(upper_first(part.precision.lstrip(" ,:")) or part.code)
+            elif part.nature != "code":
+                par_nature[str(part.nature)].append(part.texte())
     groupes = []
     for code, code_long in _CODES.items():
         if not articles[code]:
@@ -202,12 +176,12 @@ def textes_cites(
             rows.append({"cite": cite, "resume": resumes.get(f"{code} {article}") or articles[code][article]})
         groupes.append({"code": code, "code_long": code_long, "articles": rows})
     sources = [
-        {"titre": "Décisions de justice", "items": _without_prefix_duplicates(jurisprudence)},
+        {"titre": "Décisions de justice", "items": _without_prefix_duplicates(par_nature["decision"])},
         {
             "titre": "Guide « ENT premier degré » de l'Éducation nationale",
-            "items": _without_prefix_duplicates(guide),
+            "items": _without_prefix_duplicates(par_nature["guide"]),
         },
-        {"titre": "Autres textes et sources", "items": _without_prefix_duplicates(autres)},
+        {"titre": "Autres textes et sources", "items": _without_prefix_duplicates(par_nature["source"])},
     ]
     return groupes, [group for group in sources if group["items"]]
 
@@ -252,7 +226,7 @@ class Vue:
         self.version_outil = __version__
         self.titres = TITRES
         porteur = advice.reponses.get("porteur", "autre")
-        self.porteur: str = porteur if porteur in libelles["assemblees"] else "autre"
+        self.porteur: str = porteur if porteur in libelles["valeurs"]["porteur"] else "autre"
         self.titre = advice.nom_projet or "Déploiement d'un espace numérique de travail dans les écoles"
         self.titre_css = Markup(css_string(self.titre))
         """The title as the body of a CSS string (the running page header): nothing can close the string or the style."""
@@ -352,7 +326,7 @@ class Vue:
 
     def procedure(self, code: str | None) -> str:
         if code is None:
-            return "aucune procédure propre"
+            return lexique_du_conseil(self.advice).mot("procedures", "aucune", "titre")
         return str(self.L["procedures"].get(code, code.replace("_", " ")))
 
     def parametre(self, nom: str) -> Parametre | None:
@@ -403,16 +377,17 @@ class Vue:
             }
             for etape in advice.calendrier
         ]
+        refs = _refs(advice)
         self.trace = [
             {
                 "regle": t.regle,
                 "titre": t.titre,
                 "faits": self.faits(t.faits),
-                "references": [_sans_glose(r) for r in t.references],
+                "references": [(refs.get(r) or citation(r)).court() for r in t.references],
             }
             for t in advice.trace
         ]
-        self.textes, self.autres_textes = textes_cites(_all_references(advice), L["articles"])
+        self.textes, self.autres_textes = textes_cites(_all_references(advice, refs), L["articles"])
 
         ordre = list(L["questions"])
         keys = [k for k in ordre if k in advice.reponses] + sorted(
@@ -558,8 +533,16 @@ class Vue:
         )
 
 
-def _all_references(advice: Advice) -> list[str]:
-    """Every legal reference the advice cites, in order of appearance (duplicates kept)."""
+def _refs(advice: Advice) -> dict[str, Ref]:
+    """The structured texts of the advice, by citation (a citation naming several texts: one Ref with ``et``)."""
+    parts: dict[str, list[Ref]] = {}
+    for t in advice.textes:
+        parts.setdefault(t.reference, []).append(Ref(t.code, t.article, t.titre, t.url, nature=t.nature))
+    return {cite: replace(found[0], et=tuple(found[1:])) for cite, found in parts.items()}
+
+
+def _all_references(advice: Advice, refs: dict[str, Ref]) -> list[Ref]:
+    """Every text the advice cites, in order of appearance (duplicates kept)."""
     references: list[str] = list(advice.achat.references)
     for raisons in (
         advice.achat.raisons,
@@ -573,15 +556,7 @@ def _all_references(advice: Advice) -> list[str]:
         references += trace.references
     references += [s.reference for s in advice.valeur_estimee.seuils]
     references += [p.article for p in advice.parametres if p.article]
-    return references
-
-
-def _sans_glose(reference: str) -> str:
-    """A reference without its glosses in parentheses (they are in the table of cited texts)."""
-    previous = None
-    while previous != reference:
-        previous, reference = reference, re.sub(r"\s*\([^()]*\)", "", reference)
-    return reference.strip()
+    return [refs.get(cite) or citation(cite) for cite in references]
 
 
 _MONTANTS = ("montant", "prix", "dispense", "publicite", "europeen", "valeur", "seuil")

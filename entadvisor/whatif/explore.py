@@ -25,6 +25,7 @@ About thirty evaluations per answer file (each about 5 ms), with a cache of iden
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
@@ -40,24 +41,19 @@ SEUILS = (
     ("publicite", "seuil_publicite_mapa"),
     ("europeen", "seuil_europeen"),
 )
-NOMS_SEUILS = {
-    "seuil_dispense": "le seuil de dispense",
-    "seuil_publicite_mapa": "le seuil de publicité au BOAMP ou dans un JAL",
-    "seuil_europeen": "le seuil européen",
-}
-PROCEDURES = {
-    "sans_publicite": ("un marché sans publicité ni mise en concurrence", "m", "sans publicité", 0),
-    "mapa": ("une procédure adaptée (MAPA)", "f", "MAPA", 1),
-    "appel_offres_ouvert": ("un appel d'offres ouvert", "m", "appel d'offres ouvert", 2),
-    "appel_offres_restreint": ("un appel d'offres restreint", "m", "appel d'offres restreint", 2),
-    "procedure_avec_negociation": ("une procédure avec négociation", "f", "procédure avec négociation", 2),
-    "dialogue_competitif": ("un dialogue compétitif", "m", "dialogue compétitif", 2),
-}
-FORMATS = {
-    "classes": "quelques classes volontaires pendant un trimestre",
-    "ecoles_pilotes": "des écoles pilotes pendant une année scolaire",
-    "classes_puis_ecoles_pilotes": "des classes volontaires, puis des écoles pilotes, puis des vagues",
-}
+RANGS = {"sans_publicite": 0, "mapa": 1}
+"""How demanding a procedure is (0 the lightest; every formalised procedure 2): « requise » or « suffirait ».
+Their words (and their grammatical gender) are in the knowledge base's lexicon, rules/libelles.yaml."""
+RANG_FORMALISE = 2
+
+_lexique: contextvars.ContextVar[Any] = contextvars.ContextVar("lexique")
+"""The lexicon of the knowledge base that :func:`sensitivity` is exploring, for its sentences."""
+
+
+def _mot(section: str, code: Any, forme: str) -> str:
+    return str(_lexique.get().mot(section, code, forme))
+
+
 CONDITIONS: dict[str, dict[Any, str]] = {
     "porteur": {
         "commune": "Si le projet était porté par la commune",
@@ -248,7 +244,7 @@ def _achat_texte(achat: tuple[str, str | None, str | None]) -> str:
         return "l'adhésion à une centrale d'achat, sans procédure à conduire"
     if procedure is None:
         return "l'adhésion au groupement de commandes existant, sans procédure propre"
-    texte = PROCEDURES.get(procedure, (procedure,))[0] + _publicite(achat)
+    texte = _mot("procedures", procedure, "avec_article") + _publicite(achat)
     return f"un groupement de commandes, avec {texte}" if voie == "groupement_commandes" else texte
 
 
@@ -264,7 +260,7 @@ def _achat_court(achat: tuple[str, str | None, str | None]) -> str:
         return "centrale d'achat, sans procédure"
     if procedure is None:
         return "groupement existant, sans procédure propre"
-    libelle = PROCEDURES.get(procedure, ("", "", procedure))[2]
+    libelle = _mot("procedures", procedure, "court")
     if procedure == "mapa":
         libelle += " (BOAMP ou JAL)" if "BOAMP" in str(publicite) else " (publicité libre)"
     return ("groupement de commandes, " if voie == "groupement_commandes" else "procédure propre, ") + libelle
@@ -272,14 +268,16 @@ def _achat_court(achat: tuple[str, str | None, str | None]) -> str:
 
 def _experimentation_texte(exp: tuple[Any, ...]) -> str:
     return (
-        f"une expérimentation avec {FORMATS.get(exp[1], exp[1])}"
+        f"une expérimentation avec {_mot('formats_experimentation', exp[1], 'phrase_courte')}"
         if exp[0]
         else "un déploiement sans expérimentation préalable"
     )
 
 
 def _experimentation_court(exp: tuple[Any, ...]) -> str:
-    return f"expérimentation : {FORMATS.get(exp[1], exp[1])}" if exp[0] else "pas d'expérimentation"
+    if not exp[0]:
+        return "pas d'expérimentation"
+    return f"expérimentation : {_mot('formats_experimentation', exp[1], 'phrase_courte')}"
 
 
 def _contrat_texte(contrat: tuple[Any, ...]) -> str:
@@ -296,19 +294,20 @@ def _effet(recommandation: str, base: _Conseil, autre: _Conseil) -> tuple[str, s
             if "BOAMP" in str(b[2]):
                 return "la procédure adaptée devrait être publiée au BOAMP ou dans un JAL", court
             return "la publicité de la procédure adaptée serait libre", court
-        if a[0] == b[0] and a[1] in PROCEDURES and b[1] in PROCEDURES:
-            libelle, genre, _, rang = PROCEDURES[b[1]]
-            texte = libelle + _publicite(b)
-            if rang > PROCEDURES[a[1]][3]:
-                return f"{texte} serait {'requise' if genre == 'f' else 'requis'}", court
-            if rang < PROCEDURES[a[1]][3]:
+        if a[0] == b[0] and a[1] is not None and b[1] is not None:
+            rang, rang_base = (RANGS.get(p, RANG_FORMALISE) for p in (b[1], a[1]))
+            texte = _mot("procedures", b[1], "avec_article") + _publicite(b)
+            if rang > rang_base:
+                requis = "requise" if _mot("procedures", b[1], "genre") == "f" else "requis"
+                return f"{texte} serait {requis}", court
+            if rang < rang_base:
                 return f"{texte} suffirait", court
             return f"la procédure serait {texte}", court
         return f"l'achat passerait par {_achat_texte(b)}", court
     if recommandation == "experimentation":
         recommandee, format_ = autre.experimentation
         court = _experimentation_court(autre.experimentation)
-        forme = FORMATS.get(str(format_), str(format_))
+        forme = _mot("formats_experimentation", format_, "phrase_courte") if format_ else str(format_)
         if not recommandee:
             return "aucune expérimentation préalable ne serait recommandée", court
         if base.experimentation[0]:
@@ -413,6 +412,16 @@ def sensitivity(
     ``base`` is :func:`conseil_du_moteur` of an engine that has just run these answers at ``as_of``
     (``evaluate`` passes it, so that the base case is not evaluated a second time).
     """
+    jeton = _lexique.set(knowledge.libelles)
+    try:
+        return _sensitivity(answers, as_of, knowledge, cles, base)
+    finally:
+        _lexique.reset(jeton)
+
+
+def _sensitivity(
+    answers: Answers, as_of: dt.date, knowledge: Any, cles: Iterable[str] | None, base: _Conseil | None
+) -> list[dict[str, Any]]:
     evaluer = _Evaluateur(knowledge, as_of)
     data = answers.model_dump()
     if base is A_EVALUER:
@@ -705,10 +714,10 @@ def _dates(evaluer: _Evaluateur, data: dict[str, Any], base: _Conseil, as_of: dt
         for _, nom in SEUILS:
             ancien, neuf = base.parametres[nom], autre.parametres[nom]
             if not neuf.connu and ancien.connu:
-                changes.append(f"{NOMS_SEUILS[nom]} ne serait pas encore connu")
+                changes.append(f"{_mot('seuils', nom, 'nom')} ne serait pas encore connu")
             elif neuf.valeur != ancien.valeur:
                 changes.append(
-                    f"{NOMS_SEUILS[nom]} serait de {montant(float(neuf.valeur))} (au lieu de {montant(float(ancien.valeur))})"
+                    f"{_mot('seuils', nom, 'nom')} serait de {montant(float(neuf.valeur))} (au lieu de {montant(float(ancien.valeur))})"
                 )
         if not changes:
             continue
