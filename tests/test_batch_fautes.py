@@ -104,7 +104,7 @@ def test_an_output_folder_that_vanishes_stops_the_batch_with_how_to_resume(tmp_p
         shutil.rmtree(sortie, ignore_errors=True)
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(chemin))
 
-    monkeypatch.setattr(batch, "write_atomic_quick", disparait)
+    monkeypatch.setattr(batch, "_ecrire", disparait)
     resultat = _evaluer(str(entree), "-o", str(sortie), "-j", "1")
     assert resultat.exit_code == 1, resultat.output
     assert "Traceback" not in resultat.output and "No such file" not in resultat.output
@@ -135,7 +135,7 @@ def test_a_full_disk_stops_the_batch_with_what_was_written_and_how_to_resume(tmp
     entree = _copies(tmp_path / "in", [f"f{i:02d}.yaml" for i in range(12)])
     disque = tmp_path / "disque"
     disque.mkdir()
-    script = 'mount -t tmpfs -o size=200k tmpfs "$1" || exit 99; shift; exec "$@"'  # two advices of about 72 KB fit, not twelve
+    script = 'mount -t tmpfs -o size=120k tmpfs "$1" || exit 99; shift; exec "$@"'
     commande = [sys.executable, "-m", "entadvisor", "evaluer", str(entree), "-o", f"{disque}/r", "-j", "1"]
     fini = subprocess.run(
         ["unshare", "-m", "sh", "-c", script, "sh", str(disque), *commande, "--date-analyse", DATE],
