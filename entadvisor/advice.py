@@ -252,22 +252,6 @@ class Parametre(_Model):
     connu: bool = True
 
 
-class Texte(_Model):
-    """One text the advice cites, structured: the report groups and sorts the texts from these fields.
-
-    ``reference`` is the citation as it appears in the ``references`` lists (a citation naming several
-    texts, « … ; … », gives one entry per text, in order); the other fields are those of the
-    knowledge base's ``Ref`` (entadvisor/references.py).
-    """
-
-    reference: str
-    code: str
-    article: str = ""
-    titre: str = ""
-    url: str | None = None
-    nature: Literal["code", "guide", "decision", "source"]
-
-
 class BaseDeConnaissances(_Model):
     version: str
     regles: int
@@ -303,8 +287,6 @@ class Advice(_Model):
     """The next three actions, with who does each."""
     sensibilite: list[dict[str, Any]] | None = None
     """What would change the advice (filled by the what-if analysis when asked)."""
-    textes: list[Texte] = []
-    """Every text cited (by the rules that fired, the thresholds and the parameters), structured."""
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The advice as JSON: identical for identical inputs, byte for byte."""

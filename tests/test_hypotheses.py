@@ -46,11 +46,6 @@ def _sans_hypotheses(advice: Any) -> dict[str, Any]:
         if not t["regle"].startswith("HYP-")
     ]
     data.pop("reponses")
-    cited = {r for t in data["trace"] for r in t["references"]}  # the texts of the rules kept, in any order
-    cited |= {s["reference"] for s in data["valeur_estimee"]["seuils"]} | {
-        p["article"] for p in data["parametres"]
-    }
-    data["textes"] = sorted((t for t in data["textes"] if t["reference"] in cited), key=repr)
     return data
 
 

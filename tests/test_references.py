@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from entadvisor.api import evaluate
-from entadvisor.engine.knowledge import load_knowledge
+from entadvisor.engine.knowledge import load_knowledge, references_du_conseil
 from entadvisor.errors import EntreeInvalide
 from entadvisor.references import Ref, citation
 from entadvisor.report.view import textes_cites
@@ -77,19 +77,23 @@ def test_the_bundled_rules_declare_refs_not_strings() -> None:
         assert regle.references == tuple(str(r) for r in regle.sources)
 
 
-def test_the_advice_carries_every_cited_text_structured() -> None:
+def test_every_citation_of_an_advice_is_a_ref_of_its_knowledge_base() -> None:
+    """The report finds each rule's citation among the Refs of the base that concluded the advice."""
     path = ROOT / "questionnaires" / "examples" / "interco-45-ecoles.yaml"
     advice = evaluate(yaml.safe_load(path.read_text(encoding="utf-8")), as_of=dt.date(2026, 11, 29))
-    cited = {t.reference for t in advice.textes}
+    refs = references_du_conseil(advice)
+    assert refs is load_knowledge().refs
     for trace in advice.trace:
-        assert set(trace.references) <= cited, trace.regle
-    assert {p.article for p in advice.parametres if p.article} <= cited
-    groupement = next(t for t in advice.textes if t.reference.startswith("CCP art. L2113-6 à L2113-8"))
-    assert (groupement.code, groupement.article, groupement.nature) == (
+        assert set(trace.references) <= set(refs), trace.regle
+    for raison in advice.achat.raisons:
+        assert set(raison.references) <= set(refs), raison.regle
+    groupement = refs["CCP art. L2113-6 à L2113-8 (groupements de commandes)"]
+    assert (groupement.code, groupement.article, groupement.articles) == (
         "CCP",
         "art. L2113-6 à L2113-8",
-        "code",
+        ("L2113-6", "L2113-8"),
     )
+    assert "textes" not in advice.model_dump()  # the advice JSON is unchanged: its references stay strings
 
 
 def test_the_report_groups_from_the_fields_not_the_string() -> None:

@@ -28,6 +28,7 @@ from entadvisor.engine.moteur import Moteur, matcher_name
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.facts import CHAMPS_NOTES, CODES_VIGILANCE, Regle
+from entadvisor.references import Ref
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,15 @@ class Knowledge:
     engine_class: type
     libelles: Lexique
     _engines: dict[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def refs(self) -> dict[str, Ref]:
+        """Each text the rules cite, structured, by the citation the advice shows (``Regle.references``)."""
+        found: dict[str, Ref] = {}
+        for rule in self.rules:
+            for cite, ref in zip(rule.references, rule.sources, strict=True):
+                found.setdefault(cite, ref)
+        return found
 
     @functools.cached_property
     def source(self) -> str:
@@ -314,3 +324,15 @@ def lexique_du_conseil(advice: Any) -> Lexique:
     if source == "base fournie" or not dossier.is_dir():
         return lexique_fourni()
     return charger_lexique(dossier.resolve())
+
+
+def references_du_conseil(advice: Any) -> dict[str, Ref]:
+    """The structured texts of the knowledge base that concluded ``advice``, by the citations it shows: the
+    report groups and sorts the cited texts from these fields (a view reads an advice with its base, as
+    :func:`lexique_du_conseil` words it). An advice whose source is not a folder of this machine is read
+    with the bundled base."""
+    source = advice.base_de_connaissances.source
+    dossier = Path(source)
+    if source == "base fournie" or not dossier.is_dir():
+        return load_knowledge().refs
+    return load_knowledge(dossier).refs

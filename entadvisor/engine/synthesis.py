@@ -28,7 +28,6 @@ from entadvisor.advice import (
     Raison,
     Seuil,
     Taille,
-    Texte,
     Trace,
     ValeurEstimee,
     Vigilance,
@@ -36,7 +35,6 @@ from entadvisor.advice import (
 )
 from entadvisor.answers import Answers
 from entadvisor.errors import EvaluationError
-from entadvisor.references import Ref, citation
 
 SECTIONS = {
     "achat": ("Acheteur", "OffreRetenue", "Voie", "Passation"),
@@ -307,40 +305,4 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
         reponses=answers.model_dump(mode="json", exclude_none=True),
         deliberation=deliberation,
         prochaines_actions=prochaines_actions,
-        textes=_textes(engine.trace, valeur_estimee.seuils, parametres),
     )
-
-
-def _textes(steps: list[dict[str, Any]], seuils: list[Seuil], parametres: list[Parametre]) -> list[Texte]:
-    """The texts cited, structured: the rules' Refs in firing order, then the thresholds' and parameters' texts."""
-    found: dict[str, tuple[Texte, ...]] = {}
-    for step in steps:
-        meta = step["meta"]
-        for cite, ref in zip(meta.references, meta.sources, strict=True):  # references: the rendered sources
-            if cite not in found:
-                found[cite] = _textes_de(cite, ref)
-    for cite in [s.reference for s in seuils] + [p.article for p in parametres if p.article]:
-        if cite not in found:
-            found[cite] = _textes_de(cite, None)
-    return [texte for textes in found.values() for texte in textes]
-
-
-_TEXTES: dict[tuple[str, bool], tuple[Ref, tuple[Texte, ...]]] = {}
-"""The structured texts of each citation, computed once: a rule's Ref is the same object case after case,
-and a data file's text always reads the same."""
-
-
-def _textes_de(cite: str, ref: Ref | None) -> tuple[Texte, ...]:
-    """The Texte of each part of a citation; ``ref`` None: a data file's text, read by :func:`citation`."""
-    key = (cite, ref is None)
-    known = _TEXTES.get(key)
-    if known is not None and (ref is None or known[0] is ref or known[0] == ref):
-        return known[1]
-    ref = ref if ref is not None else citation(cite)
-    textes = tuple(
-        Texte(reference=cite, code=p.code, article=p.article, titre=p.titre, url=p.url, nature=p.nature)
-        for p in ref.parties()
-    )
-    if len(_TEXTES) < 4096:
-        _TEXTES[key] = (ref, textes)
-    return textes

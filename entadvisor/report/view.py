@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
 from markupsafe import Markup
 
 from entadvisor import __version__, formatting
 from entadvisor.advice import Advice, Parametre
-from entadvisor.engine.knowledge import lexique_du_conseil
+from entadvisor.engine.knowledge import lexique_du_conseil, references_du_conseil
 from entadvisor.references import Ref, citation
 from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
 
@@ -377,7 +376,7 @@ class Vue:
             }
             for etape in advice.calendrier
         ]
-        refs = _refs(advice)
+        refs = references_du_conseil(advice)
         self.trace = [
             {
                 "regle": t.regle,
@@ -533,16 +532,9 @@ class Vue:
         )
 
 
-def _refs(advice: Advice) -> dict[str, Ref]:
-    """The structured texts of the advice, by citation (a citation naming several texts: one Ref with ``et``)."""
-    parts: dict[str, list[Ref]] = {}
-    for t in advice.textes:
-        parts.setdefault(t.reference, []).append(Ref(t.code, t.article, t.titre, t.url, nature=t.nature))
-    return {cite: replace(found[0], et=tuple(found[1:])) for cite, found in parts.items()}
-
-
 def _all_references(advice: Advice, refs: dict[str, Ref]) -> list[Ref]:
-    """Every text the advice cites, in order of appearance (duplicates kept)."""
+    """Every text the advice cites, in order of appearance (duplicates kept): the rules' Refs found by their
+    citation, the texts of the parameters (data files) read by :func:`~entadvisor.references.citation`."""
     references: list[str] = list(advice.achat.references)
     for raisons in (
         advice.achat.raisons,
