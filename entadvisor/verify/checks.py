@@ -172,8 +172,17 @@ def _achat(
         return [*problems, ("procedure_absente", f"aucune procédure pour la voie {voie['voie']}")]
     if procedure not in get_args(_Procedure):
         return [*problems, ("procedure_inconnue", f"procédure « {procedure} » hors des valeurs permises")]
+    return problems + _valeur_et_procedure(answers, faits, ref, parameter_date)
 
-    # the estimated value, recomputed from the answers and the reference parameters
+
+def _valeur_et_procedure(
+    answers: Answers, faits: dict[str, list[Any]], ref: dict[str, Any], parameter_date: dt.date
+) -> list[tuple[str, str]]:
+    """The estimated value recomputed from the answers and the reference parameters, and the procedure
+    and its publicity that the reference thresholds give for it."""
+    problems: list[tuple[str, str]] = []
+    passation = faits["Passation"][0]
+    procedure = passation["procedure"]
     eleves = answers.nombre_eleves or round(answers.nombre_classes * float(ref["eleves_par_classe"].valeur))
     prix = answers.prix_eleve_an_ht or float(ref["prix_eleve_an_ht_defaut"].valeur)
     annees = faits["Duree"][0]["annees_contrat"]
