@@ -272,7 +272,7 @@ def test_the_command_line_refuses_a_regles_folder_without_its_lexicon(tmp_path: 
 def test_a_view_words_an_advice_with_the_lexicon_of_the_base_that_concluded_it(tmp_path: Path) -> None:
     """The bundled base's advice, and an advice whose base folder is not on this machine (an advice JSON
     made elsewhere), read the bundled lexicon; an advice of a --regles folder reads that folder's."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import lexique_du_conseil
 

@@ -43,7 +43,7 @@ QUESTIONS_CLES = (
 
 
 def example_advice(path: Path, *, sensibilite: bool = False) -> Advice:
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     return evaluate(load_answers(path), as_of=AS_OF, sensibilite=sensibilite)
@@ -225,7 +225,8 @@ def test_deliberation_is_the_act_the_knowledge_base_concluded() -> None:
 
 
 def test_a_decision_of_the_maire_replaces_the_deliberation_within_the_delegation() -> None:
-    from entadvisor.answers import load_answers, validate_answers
+    from entadvisor.answer_files import load_answers
+    from entadvisor.answers import validate_answers
     from entadvisor.api import evaluate
 
     data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(

@@ -18,7 +18,7 @@ from entadvisor.answers import Answers
 from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.errors import EntreeInvalide, Probleme, visible
-from entadvisor.questionnaire.model import load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
 from entadvisor.report.text import advice_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "questionnaires" / "examples" / "ville-12-ecoles.yaml"

@@ -170,11 +170,11 @@ def _executer(
 # --- where a worker's time goes ----------------------------------------------------------------------
 
 ETAPES = (
-    ("lecture + YAML/JSON + validation", ("answers.py", "load_answers")),
+    ("lecture + YAML/JSON + validation", ("answer_files.py", "load_answers")),
     ("moteur (reset, faits, règles)", ("engine.py", "run_case")),
     ("assemblage du conseil", ("synthesis.py", "build_advice")),
     ("sérialisation JSON", ("advice.py", "to_json_bytes")),
-    ("écriture des fichiers", ("batch_outputs.py", "_ecrire")),
+    ("écriture des fichiers", ("_files.py", "write_atomic_quick")),
 )
 
 

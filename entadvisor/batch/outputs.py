@@ -1,7 +1,7 @@
 """The outputs of ``entadvisor evaluer``: where and how :mod:`entadvisor.batch.run` writes its results.
 
 The output names (``avis/<nom>.json``), the output folder and its manifest (what ``ecraser``
-may remove), the atomic writers, and the synthesis streamed in path order: ``synthese.csv``,
+may remove), and the synthesis streamed in path order: ``synthese.csv``,
 ``synthese.json`` and, with ``html``, ``index.html``. The formats are described in the
 documentation of :mod:`entadvisor.batch.run`.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import gzip
-import io
 import itertools
 import json
 import os
@@ -23,18 +23,38 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
 from markupsafe import Markup
 
+from entadvisor._files import AtomicFile
 from entadvisor.engine.knowledge import lexique_fourni
 from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide, visible
 from entadvisor.formatting import nombre
 from entadvisor.report.environment import environment, reports_folder
 
-if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
-    from entadvisor.batch.run import Bilan, _Progression
+
+class Compteur(Protocol):
+    """What the synthesis reads of the run's :class:`~entadvisor.batch.run.Bilan` (the run imports
+    this module, never the reverse): the counts, and where to count each row."""
+
+    date_analyse: dt.date
+    total: int
+    reussis: int
+    echecs: int
+    voies: Counter[str]
+    procedures: Counter[str]
+    experimentations: Counter[str]
+
+    def compter(self, ligne: dict[str, Any]) -> None: ...
+
+
+class Avancement(Protocol):
+    """The run's progress bar, told how many more rows are written."""
+
+    def avancer(self, n: int = 1) -> None: ...
+
 
 COLONNES = (
     "fichier",
@@ -142,7 +162,7 @@ def _sure(relatif: str) -> bool:
     return bool(parties) and not Path(relatif).is_absolute() and ".." not in parties and len(parties) <= 2
 
 
-def _temporaires(dossier: Path) -> list[Path]:
+def temporaires(dossier: Path) -> list[Path]:
     """The temporary files this tool left for the files of the manifest (a writer was interrupted)."""
     candidats = []
     for parent in ("", AVIS, RAPPORTS):
@@ -165,7 +185,7 @@ def _temporaires(dossier: Path) -> list[Path]:
 
 def _effacer_precedent(dossier: Path) -> None:
     """Remove what a previous run wrote (its manifest says which files), and nothing else."""
-    for chemin in _temporaires(dossier):
+    for chemin in temporaires(dossier):
         chemin.unlink()
     for cible in _lire_manifeste(dossier):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
@@ -178,9 +198,7 @@ def _effacer_precedent(dossier: Path) -> None:
         (dossier / MANIFESTE).unlink()
 
 
-def _preparer(
-    dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False
-) -> None:
+def preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False) -> None:
     if dossier.exists() and not dossier.is_dir():
         raise EntreeInvalide(
             str(dossier), "ce chemin existe et n'est pas un dossier ; indiquez un dossier pour les résultats."
@@ -205,86 +223,17 @@ def _preparer(
     (dossier / AVIS).mkdir(parents=True, exist_ok=True)
     if html:
         (dossier / RAPPORTS).mkdir(exist_ok=True)
-    with _Atomique(dossier / MANIFESTE) as fichier:
+    with AtomicFile(dossier / MANIFESTE) as fichier:
         fichier.write(
             "# Fichiers écrits par « entadvisor evaluer » ; --ecraser supprime ceux-ci et aucun autre.\n"
         )
         fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html, compresser))
 
 
-class _Atomique:
-    """A synthesis file written whole or not at all: a temporary file, then fsync and rename."""
-
-    def __init__(
-        self, chemin: Path, *, binaire: bool = False, newline: str | None = "\n", fsync: bool = True
-    ) -> None:
-        self.chemin = chemin
-        self.fsync = fsync
-        self.temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-        self.fichier: IO[Any] = (
-            open(self.temporaire, "wb")  # noqa: SIM115 -- closed by valider() or abandonner()
-            if binaire
-            else open(self.temporaire, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
-        )
-
-    def valider(self) -> None:
-        self.fichier.flush()
-        if self.fsync:
-            os.fsync(self.fichier.fileno())
-        self.fichier.close()
-        os.replace(self.temporaire, self.chemin)
-
-    def abandonner(self) -> None:
-        self.fichier.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.temporaire.unlink()
-
-    def __enter__(self) -> IO[Any]:
-        return self.fichier
-
-    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
-        if kind is None:
-            self.valider()
-        else:
-            self.abandonner()
-
-
-def _ecrire(chemin: Path, donnees: str | bytes) -> None:
-    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
-
-    ``donnees`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
-    text. Written in one ``os.write`` on a raw descriptor, without a text layer that encodes the 50 KB
-    advice again (about 0.07 ms a file, measured interleaved with the text-mode writer; creating,
-    writing and renaming the file in the kernel is the rest, 0.1 to 0.3 ms). A ``.gz`` name is written gzip-compressed, without a date or
-    a name in its header: the same advice gives the same bytes."""
-    cible = os.fspath(chemin)
-    dossier, nom = os.path.split(cible)
-    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
-    octets = donnees.encode("utf-8") if isinstance(donnees, str) else donnees
-    if nom.endswith(".gz"):
-        tampon = io.BytesIO()
-        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
-            compresse.write(octets)
-        octets = tampon.getvalue()
-    try:
-        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            vue = memoryview(octets)
-            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
-                vue = vue[os.write(fd, vue) :]
-        finally:
-            os.close(fd)
-        os.replace(temporaire, cible)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporaire)
-        raise
-
-
 # --- the synthesis ---------------------------------------------------------------------------------
 
 
-def _code_experimentation(ligne: dict[str, Any]) -> str:
+def code_experimentation(ligne: dict[str, Any]) -> str:
     """``non``, or the recommended format (``classes``…), or ``oui`` when no format is given."""
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
@@ -298,7 +247,7 @@ class Mots:
     procedures: dict[str, str]
     """``""`` is a null procedure (the centrale or the groupement's coordinator buys)."""
     experimentations: dict[str, str]
-    """By the codes of :func:`_code_experimentation`."""
+    """By the codes of :func:`code_experimentation`."""
     vigilances: dict[str, str]
 
     def voie(self, code: str) -> str:
@@ -397,15 +346,15 @@ def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
         ligne.get("fichier_rapport") or "",
         _majuscule(mots.voie(ligne["voie"])) if ok else "",
         _majuscule(mots.procedure(ligne["procedure"])) if ok else "",
-        _majuscule(mots.experimentation(_code_experimentation(ligne))) if ok else "",
+        _majuscule(mots.experimentation(code_experimentation(ligne))) if ok else "",
         _texte(", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
-class _Synthese:
+class Synthese:
     """Put the rows back in path order and stream them to ``synthese.csv`` and a row file."""
 
-    def __init__(self, dossier: Path, bilan: Bilan, knowledge: Any, progression: _Progression) -> None:
+    def __init__(self, dossier: Path, bilan: Compteur, knowledge: Any, progression: Avancement) -> None:
         self.dossier = dossier
         self.bilan = bilan
         self.knowledge = knowledge
@@ -413,12 +362,12 @@ class _Synthese:
         self.progression = progression
         self.prochain = 0
         self.attente: dict[int, dict[str, Any]] = {}
-        self._csv = _Atomique(dossier / "synthese.csv", newline="")
-        self._csv.fichier.write("\ufeff")  # the BOM: Excel then reads UTF-8
-        self._writer = csv.writer(self._csv.fichier, delimiter=";")
+        self._csv = AtomicFile(dossier / "synthese.csv", newline="")
+        self._csv.file.write("\ufeff")  # the BOM: Excel then reads UTF-8
+        self._writer = csv.writer(self._csv.file, delimiter=";")
         self._writer.writerow(COLONNES_CSV)
         self.vigilances: Counter[str] = Counter()
-        self._lignes = _Atomique(dossier / "synthese.json.lignes")  # stays a hidden temporary file
+        self._lignes = AtomicFile(dossier / "synthese.json.lignes")  # stays a hidden temporary file
 
     def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
         """Take rows in any order; write those whose predecessors are all written."""
@@ -428,25 +377,25 @@ class _Synthese:
             ligne = self.attente.pop(self.prochain)
             self._writer.writerow(_cellules(ligne, self.dossier, self.mots))
             self.vigilances.update(set(ligne["codes_vigilance"]))
-            self._lignes.fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
+            self._lignes.file.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
             self.prochain += 1
         if self.prochain > debut:
             self.progression.avancer(self.prochain - debut)
 
     def abandonner(self) -> None:
-        self._csv.abandonner()
-        self._lignes.abandonner()
+        self._csv.discard()
+        self._lignes.discard()
 
     def terminer(self, html: bool, complet: bool = False) -> None:
-        self._csv.valider()
-        self._lignes.fichier.close()
+        self._csv.commit()
+        self._lignes.file.close()
         try:
-            self._json(self._lignes.temporaire, complet)
+            self._json(self._lignes.temporary, complet)
             if html:
-                self._index(self._lignes.temporaire)
+                self._index(self._lignes.temporary)
         finally:
-            self._lignes.abandonner()
+            self._lignes.discard()
 
     def _lire(self, chemin_lignes: Path) -> Iterator[dict[str, Any]]:
         with open(chemin_lignes, encoding="utf-8") as fichier:
@@ -475,7 +424,7 @@ class _Synthese:
         (the row names its file), unless ``complet`` embeds each one under ``avis``, copied from its file."""
         entete = self._entete() | {"avis_inclus": complet}
         texte = json.dumps(entete, ensure_ascii=False, indent=1)[:-2]
-        with _Atomique(self.dossier / "synthese.json", binaire=True, fsync=False) as sortie:  # as avis/
+        with AtomicFile(self.dossier / "synthese.json", binary=True, fsync=False) as sortie:  # as avis/
             sortie.write(f'{texte},\n "lignes": [\n'.encode())
             with open(chemin_lignes, "rb") as lignes:  # each line is the row's json.dumps: copied as is
                 for numero, brute in enumerate(lignes):
@@ -505,7 +454,7 @@ class _Synthese:
         modele = environment(dossier_modeles, autoescape=True).get_template(INDEX)
         flux = modele.stream(self._vue_index(chemin_lignes, dossier_modeles))
         flux.enable_buffering(100)  # one write per hundred pieces, not per piece (-13 % CPU)
-        with _Atomique(self.dossier / "index.html") as sortie:
+        with AtomicFile(self.dossier / "index.html") as sortie:
             flux.dump(sortie)
 
     def _vue_index(self, chemin_lignes: Path, dossier_modeles: Path) -> dict[str, Any]:
@@ -630,7 +579,7 @@ def _vue_ligne(ligne: dict[str, Any], mots: Mots) -> SimpleNamespace:
         libelle_voie=mots.voie(ligne["voie"]),
         libelle_procedure=mots.procedure(ligne["procedure"]),
         valeur=ligne["valeur_estimee_ht"],
-        experimentation=mots.experimentation(_code_experimentation(ligne)),
+        experimentation=mots.experimentation(code_experimentation(ligne)),
         duree_mois=ligne["duree_contrat_mois"],
         rentree=ligne["rentree_retenue"],
         nombre_vigilances=ligne["nombre_vigilances"],

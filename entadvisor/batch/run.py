@@ -80,21 +80,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from entadvisor.answers import load_answers
+from entadvisor._files import write_atomic_quick
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
     RAPPORTS,
     Mots,
-    _code_experimentation,
-    _ecrire,
-    _preparer,
-    _Synthese,
-    _temporaires,
+    Synthese,
+    code_experimentation,
     mots_du_lot,
     nom_avis,
     nommer,
+    preparer,
+    temporaires,
     visible_vite,
 )
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
@@ -236,8 +236,8 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
-            _ecrire(dossier / page, rapport)
-        _ecrire(dossier / avis, donnees)
+            write_atomic_quick(dossier / page, rapport)
+        write_atomic_quick(dossier / avis, donnees)
     except OSError as exc:
         raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
@@ -316,7 +316,7 @@ class Bilan:
         self.reussis += 1
         self.voies[ligne["voie"]] += 1
         self.procedures[ligne["procedure"] or ""] += 1
-        self.experimentations[_code_experimentation(ligne)] += 1
+        self.experimentations[code_experimentation(ligne)] += 1
 
     def resume(self) -> str:
         """The final summary, in French, for stderr."""
@@ -479,7 +479,7 @@ def _evaluer(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser, compresser)
+        preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
@@ -494,7 +494,7 @@ def _evaluer(
         progression = _Progression(
             total, sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None
         )
-        synthese = _Synthese(sortie, bilan, knowledge, progression)
+        synthese = Synthese(sortie, bilan, knowledge, progression)
         try:
             execution.lancer(taches, synthese)
             progression.effacer()
@@ -509,7 +509,7 @@ def _evaluer(
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
             with contextlib.suppress(OSError):  # the folder may have vanished
-                for temporaire in _temporaires(sortie):  # left by a worker that died
+                for temporaire in temporaires(sortie):  # left by a worker that died
                     with contextlib.suppress(FileNotFoundError):
                         temporaire.unlink()
     return bilan
@@ -561,7 +561,7 @@ class _Execution:
         self.morts: Counter[int] = Counter()
         self.pannes_de_suite = 0
         self.lot = 1
-        self.synthese: _Synthese | None = None
+        self.synthese: Synthese | None = None
 
     def __enter__(self) -> _Execution:
         if self.contexte.get_start_method() == "fork":
@@ -598,7 +598,7 @@ class _Execution:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def lancer(self, taches: deque[Tache], synthese: _Synthese) -> None:
+    def lancer(self, taches: deque[Tache], synthese: Synthese) -> None:
         """Evaluate every task, handing the rows to ``synthese``."""
         self.file, self.synthese = taches, synthese
         self.lot = max(1, min(LOT_MAX, math.ceil(len(taches) / (self.jobs * 8))))

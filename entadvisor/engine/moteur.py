@@ -20,17 +20,16 @@ from typing import Any, ClassVar
 from entadvisor.answers import Answers
 from entadvisor.engine._experta import (
     Agenda,
-    CompiledMatcher,
     DefFacts,
     DepthStrategy,
     Fact,
     FastReteMatcher,
     KnowledgeEngine,
-    NotCompilable,
     QuietFactList,
     Rule,
     unfreeze,
 )
+from entadvisor.engine._matcher import CompiledMatcher, NotCompilable
 from entadvisor.engine.parameters import ParameterValue
 from entadvisor.errors import EvaluationError, RunawayRules
 from entadvisor.facts import NOTES, Contexte, Projet, Seuils

@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 from entadvisor import formatting
 from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.view import _annees, _as_date, _nombre, upper_first
+from entadvisor.report.view import upper_first
 
 
 def reports_folder() -> Path:
@@ -33,7 +33,7 @@ def reports_folder() -> Path:
 
 
 def _date_fr(value: Any) -> str:
-    date = _as_date(value)
+    date = formatting.as_date(value)
     if date is None:
         raise ValueError(f"date attendue, trouvé {value!r}")
     return formatting.date_fr(date)
@@ -75,7 +75,7 @@ def _paragraphe(context: Context, text: str, marge: str = "") -> str:
 
 FILTRES: dict[str, Any] = {
     "montant": formatting.montant,
-    "nombre": _nombre,
+    "nombre": formatting.nombre_simple,
     "date_fr": _date_fr,
     "mois_annee": formatting.mois_annee,
     "annee_scolaire": formatting.annee_scolaire,
@@ -83,7 +83,7 @@ FILTRES: dict[str, Any] = {
     "pourcentage": formatting.pourcentage,
     "pluriel": formatting.pluriel,
     "compte": formatting.compte,
-    "annees": _annees,
+    "annees": formatting.annees,
     "upper_first": upper_first,
     "lower_first": lower_first,
     "paragraphe": _paragraphe,

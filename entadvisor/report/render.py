@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from entadvisor._files import atomic_path
+from entadvisor._files import atomic_path, write_atomic
+from entadvisor._yaml import load_yaml
 from entadvisor.advice import Advice
-from entadvisor.answers import write_atomic
 from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide
@@ -84,7 +84,7 @@ def libelles_des_codes(mots: Lexique) -> dict[str, Any]:
 def _prose(folder: Path) -> dict[str, Any]:
     path = folder / "libelles.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))  # a key given twice is an error
     except (OSError, yaml.YAMLError) as exc:
         raise EntreeInvalide(str(path), f"libellés du rapport illisibles : {exc}") from None
     if not isinstance(data, dict):
