@@ -30,8 +30,8 @@ __all__ = [
 _LAZY = {
     "Advice": "entadvisor.advice",
     "Answers": "entadvisor.answers",
-    "load_answers": "entadvisor.answers",
-    "parse_answers": "entadvisor.answers",
+    "load_answers": "entadvisor.answer_files",
+    "parse_answers": "entadvisor.answer_files",
     "EntreeInvalide": "entadvisor.errors",
     "evaluate": "entadvisor.api",
     "load_knowledge": "entadvisor.engine.knowledge",
@@ -39,7 +39,8 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from entadvisor.advice import Advice
-    from entadvisor.answers import Answers, load_answers, parse_answers
+    from entadvisor.answer_files import load_answers, parse_answers
+    from entadvisor.answers import Answers
     from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import load_knowledge
     from entadvisor.errors import EntreeInvalide

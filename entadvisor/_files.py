@@ -1,4 +1,4 @@
-"""The one way to write an output file: checked before the work, written whole or not at all.
+"""The one way to write a file: checked before the work, written whole or not at all.
 
 Every output path (``rapport -o``, ``conseil --html``, ``--pdf``, ``--docx``, ``evaluer -o``, the
 questionnaire's answer file) goes through :func:`check_output` before the work starts, so that a
@@ -8,16 +8,26 @@ file another program writes, such as Chromium's PDF) writes a temporary file in 
 flushes it to disk and renames it over the target. A full disk or a folder that vanished gives a
 French :class:`~entadvisor.errors.EcritureImpossible`; the previous file, if any, is untouched and
 no temporary file is left behind.
+
+A batch writes thousands of files, and its own outputs go through two lighter writers with the same
+rule (a temporary file beside the target, then a rename; see :mod:`entadvisor.batch.run` for why
+without fsync): :func:`write_atomic_quick` for one file given whole (the advice of each answer
+file), :class:`AtomicFile` for a file streamed row by row (the synthesis). Their temporary file is
+``.<name>.<pid>.tmp`` (:func:`temporary_path`), which the batch recognises to clean up after an
+interrupted run; their OSError passes to the caller, which says which answer file it was writing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import gzip
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from entadvisor.errors import EcritureImpossible, os_message
 
@@ -131,6 +141,93 @@ def write_atomic(
                     os.fsync(handle.fileno())
         except OSError as exc:
             raise write_error(target, exc, what=what) from None
+
+
+def temporary_path(path: str | os.PathLike[str]) -> Path:
+    """The temporary file of :func:`write_atomic_quick` and :class:`AtomicFile`: ``.<name>.<pid>.tmp``."""
+    target = Path(path)
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def write_atomic_quick(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write one file atomically without fsync: ``.<name>.<pid>.tmp``, then a rename; OSError passes.
+
+    ``data`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
+    text. Written in one ``os.write`` on a raw descriptor, without a text layer that encodes the 50 KB
+    advice again (about 0.07 ms a file, measured interleaved with the text-mode writer; creating,
+    writing and renaming the file in the kernel is the rest, 0.1 to 0.3 ms). The file gets the
+    permissions a text-mode ``open`` gives (0666 less the umask). A ``.gz`` name is written
+    gzip-compressed, without a date or a name in its header: the same data give the same bytes."""
+    cible = os.fspath(path)
+    dossier, nom = os.path.split(cible)
+    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
+    octets = data.encode("utf-8") if isinstance(data, str) else data
+    if nom.endswith(".gz"):
+        tampon = io.BytesIO()
+        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
+            compresse.write(octets)
+        octets = tampon.getvalue()
+    try:
+        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            vue = memoryview(octets)
+            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
+                vue = vue[os.write(fd, vue) :]
+        finally:
+            os.close(fd)
+        os.replace(temporaire, cible)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporaire)
+        raise
+
+
+class AtomicFile:
+    """A file streamed whole or not at all: written to :func:`temporary_path`, then (fsync and) renamed.
+
+    ``with AtomicFile(path) as handle:`` commits when the block ends without error and discards
+    otherwise; or call :meth:`commit` / :meth:`discard` (the temporary file is :attr:`temporary`).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        binary: bool = False,
+        newline: str | None = "\n",
+        fsync: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.fsync = fsync
+        self.temporary = temporary_path(self.path)
+        self.file: IO[Any] = (
+            open(self.temporary, "wb")  # noqa: SIM115 -- closed by commit() or discard()
+            if binary
+            else open(self.temporary, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+        )
+
+    def commit(self) -> None:
+        """Flush (and fsync) the file, close it and rename it over the target."""
+        self.file.flush()
+        if self.fsync:
+            os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        """Close the file and remove it: the target is untouched."""
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.temporary.unlink()
+
+    def __enter__(self) -> IO[Any]:
+        return self.file
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
 
 
 class FichierVerrouille(EcritureImpossible):

@@ -1,9 +1,10 @@
-"""The answer file: the facts of one ENT project, as a questionnaire collects them.
+"""The answers: the facts of one ENT project, as a questionnaire collects them.
 
-The keys, types and values are a public contract (shared ANSWERS.md). Answer files are data only:
-YAML is read with the safe loader, with no anchors or aliases and a bounded size; JSON with the
-standard library. Every problem is reported as :class:`EntreeInvalide`, in French, with the file,
-the key, the line where possible and what is allowed.
+The keys, types and values are a public contract (shared ANSWERS.md): the pydantic model
+:class:`Answers`, its keys (:data:`FIELDS`, :data:`REQUIRED`, :func:`allowed_values`) and
+:func:`validate_answers`, which reports every problem as :class:`EntreeInvalide`, in French, with
+the key, the line where given and what is allowed. Reading and writing answer files (YAML, JSON)
+is :mod:`entadvisor.answer_files`.
 """
 
 from __future__ import annotations
@@ -11,20 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import json
-import os
 import re
-import stat
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from entadvisor import french_input
-from entadvisor.errors import EntreeInvalide, Probleme, os_message
-
-TAILLE_MAX_OCTETS = 256 * 1024
-"""An answer file is a few hundred bytes; anything above this is refused before parsing."""
+from entadvisor import french_input, pydantic_fr
+from entadvisor.errors import EntreeInvalide, Probleme
 
 FORMAT_VERSION = 1
 
@@ -277,14 +271,13 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str, int]) -> Probleme:
-    loc = [str(part) for part in error.get("loc", ())]
-    kind = error.get("type", "")
-    ctx_message = str(error.get("ctx", {}).get("error", "")) if error.get("ctx") else ""
-    if kind == "value_error" and ctx_message.startswith("coherence:"):
-        _, champ, texte = ctx_message.split(":", 2)
+def _french_problem(erreur: pydantic_fr.Erreur, data: dict[str, Any], lines: dict[str, int]) -> Probleme:
+    """One pydantic error of the answers in French: the key, its line, what was found and what is allowed."""
+    kind, own = erreur.type, erreur.propre
+    if own.startswith("coherence:"):
+        _, champ, texte = own.split(":", 2)
         return Probleme(f"valeurs incohérentes : {texte}.", champ, lines.get(champ))
-    field = loc[0] if loc else ""
+    field = erreur.champ
     line = lines.get(field) if field else None
     if kind == "missing":
         return Probleme(f"réponse obligatoire absente ; {_describe_allowed(field)}.", field, None)
@@ -298,11 +291,11 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
         return Probleme(f"clé inconnue{suggestion}", field, line)
     found = _shown(data.get(field)) if field else ""
     allowed = _describe_allowed(field) if field in Answers.model_fields else ""
-    if kind == "value_error" and "oui_non" in ctx_message:
+    if "oui_non" in own:
         return Probleme(
             f"{found} n'est pas une réponse oui/non ; attendu : oui ou non (true/false).", field, line
         )
-    if kind == "value_error" and "entier" in ctx_message:
+    if "entier" in own:
         return Probleme(
             f"{found} n'est pas un nombre entier ; {allowed} ; {_ECRIVEZ['entier']}.", field, line
         )
@@ -316,7 +309,7 @@ def _french_problem(error: dict[str, Any], data: dict[str, Any], lines: dict[str
         )
         suggestion = f" Vouliez-vous dire « {proches[0]} » ?" if proches else ""
         return Probleme(f"{found} n'est pas une valeur permise ; {allowed}.{suggestion}", field, line)
-    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "string_too_long"}:
+    if kind in pydantic_fr.BORNES:
         return Probleme(f"{found} est hors des bornes ; {allowed}.", field, line)
     return Probleme(f"{found} ne convient pas ; {allowed or 'valeur invalide'}.", field, line)
 
@@ -346,7 +339,7 @@ def validate_answers(
     try:
         answers = Answers.model_validate(data)
     except ValidationError as exc:
-        problems = [_french_problem(dict(err), data, lines) for err in exc.errors()]
+        problems = pydantic_fr.french_problems(exc, lambda erreur: _french_problem(erreur, data, lines))
         problems = [p for p in problems if p.champ not in {r.champ for r in refused}] + refused
         problems.sort(key=lambda p: (p.ligne is None, p.ligne or 0, p.champ or ""))
         raise EntreeInvalide(source, problems) from None
@@ -379,8 +372,6 @@ def _kind(field: str) -> str | None:
 
 _CONTROLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """The control characters (Unicode category Cc) but tab and line feed."""
-_CONTROLE_FICHIER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""The same, but carriage return too, which a file saved on Windows holds."""
 
 
 def _control_character(text: str) -> str | None:
@@ -388,7 +379,8 @@ def _control_character(text: str) -> str | None:
     return found.group() if found else None
 
 
-def _describe_character(char: str) -> str:
+def describe_character(char: str) -> str:
+    """A control character as a message names it: « U+0007 (BEL) »."""
     names = {"\x00": "NUL", "\x07": "BEL", "\x1b": "ESC, échappement", "\x7f": "DEL"}
     return f"U+{ord(char):04X}" + (f" ({names[char]})" if char in names else "")
 
@@ -403,7 +395,7 @@ def _french_forms(data: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str
         try:
             if isinstance(value, str) and (char := _control_character(value)):
                 raise ValueError(
-                    f"le texte contient le caractère de contrôle {_describe_character(char)}, "
+                    f"le texte contient le caractère de contrôle {describe_character(char)}, "
                     "qui n'a pas sa place dans une réponse ; retirez-le"
                 )
             if kind is not None:
@@ -468,7 +460,8 @@ def _french_value(field: str, kind: str, value: Any) -> Any:
     return value
 
 
-def _years_later(day: dt.date, years: int) -> dt.date:
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February becomes the 28th in a common year."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -494,7 +487,7 @@ def check_dates(
             ),
         )
     lines = lines or {}
-    lo, hi = _years_later(as_of, -ECART_DATES_ANS), _years_later(as_of, ECART_DATES_ANS)
+    lo, hi = years_later(as_of, -ECART_DATES_ANS), years_later(as_of, ECART_DATES_ANS)
     problems = [
         Probleme(
             f"« {day.isoformat()} » est à plus de {ECART_DATES_ANS} ans de la date d'analyse "
@@ -517,412 +510,3 @@ def _type_name(value: Any) -> str:
     if isinstance(value, str):
         return "un simple texte"
     return f"une valeur de type {type(value).__name__}"
-
-
-# --- reading files -------------------------------------------------------------------------------
-
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _CoreLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """The safe loader with the YAML 1.2 core schema for plain scalars, not PyYAML's YAML 1.1.
-
-    Only ``true``/``false`` are booleans (« yes », « no », « on » stay text, echoed as written),
-    only decimal digits are integers (« 0100 » is 100, never 64; « 0x1C », « 0o17 », « 1_2 » and
-    « 30:50 » stay text and are refused where a number is asked), and dates stay text, read by the
-    same French parser as the questionnaire.
-    """
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
-    yaml_constructors: ClassVar[dict[Any, Any]] = dict(_BASE_LOADER.yaml_constructors)
-
-
-def _core_resolver(tag: str, pattern: str, first: str) -> None:
-    _CoreLoader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern, re.X), list(first))
-
-
-_core_resolver("null", r"^(?:~|null|Null|NULL)$", "~nN")
-_core_resolver("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
-_core_resolver("int", r"^[-+]?[0-9]+$", "-+0123456789")
-_core_resolver(
-    "float",
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-    "-+0123456789.",
-)
-_CoreLoader.yaml_implicit_resolvers.setdefault("", []).insert(
-    0, ("tag:yaml.org,2002:null", re.compile(r"^$"))
-)
-
-
-def _construct_core_int(loader: Any, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node)
-    if not re.fullmatch(r"[-+]?[0-9]+", text):
-        raise ValueError("entier illisible")
-    return int(text, 10)
-
-
-def _construct_core_float(loader: Any, node: yaml.ScalarNode) -> float:
-    text = loader.construct_scalar(node).lower()
-    if text.lstrip("+-") == ".inf":
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text == ".nan":
-        return float("nan")
-    if not re.fullmatch(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:e[-+]?[0-9]+)?", text):
-        raise ValueError("nombre illisible")
-    return float(text)
-
-
-def _construct_core_bool(loader: Any, node: yaml.ScalarNode) -> bool:
-    text = loader.construct_scalar(node).lower()
-    if text not in {"true", "false"}:
-        raise ValueError("oui/non illisible")
-    return text == "true"
-
-
-_CoreLoader.add_constructor("tag:yaml.org,2002:int", _construct_core_int)
-_CoreLoader.add_constructor("tag:yaml.org,2002:float", _construct_core_float)
-_CoreLoader.add_constructor("tag:yaml.org,2002:bool", _construct_core_bool)
-_CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-_LOADER = _CoreLoader
-_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
-_PROFONDEUR_MAX = 20
-NOEUDS_MAX = 10_000
-"""An answer file has about thirty keys and values; a file with more YAML nodes than this is refused."""
-
-
-def _yaml_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    loader = _LOADER(text)
-    try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            raise EntreeInvalide(
-                source, Probleme(f"YAML mal formé : {_yaml_problem(exc)}.", None, line)
-            ) from None
-        except yaml.YAMLError:
-            raise EntreeInvalide(
-                source,
-                "YAML illisible : le fichier contient des caractères non autorisés (caractères de contrôle).",
-            ) from None
-        if node is None:
-            return None, {}
-        _check_nodes(node, source)
-        if not isinstance(node, yaml.MappingNode):
-            return _construct(loader, node, source, None), {}
-        data: dict[str, Any] = {}
-        lines: dict[str, int] = {}
-        problems: list[Probleme] = []
-        for key_node, value_node in node.value:
-            key, line = key_node.value, key_node.start_mark.line + 1
-            lines[key] = line
-            try:
-                data[key] = _construct(loader, value_node, source, key)
-            except EntreeInvalide as exc:
-                problems.extend(exc.problemes)
-        if problems:
-            raise EntreeInvalide(source, problems)
-        return data, lines
-    finally:
-        loader.dispose()
-
-
-def _construct(loader: Any, node: yaml.Node, source: str, field: str | None) -> Any:
-    """Build one value, saying in French which field and line hold an impossible value."""
-    try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        reason = str(exc)
-        if "out of range" in reason or "must be in" in reason:
-            why = "date impossible (jour ou mois hors du calendrier) ; attendu : une date AAAA-MM-JJ réelle"
-        elif "digits" in reason or isinstance(exc, OverflowError):
-            why = "nombre trop long"
-        else:
-            why = "valeur illisible"
-        written = (
-            f"« {node.value} » : " if isinstance(node, yaml.ScalarNode) and len(node.value) <= 40 else ""
-        )
-        raise EntreeInvalide(source, Probleme(f"{written}{why}.", field, node.start_mark.line + 1)) from None
-
-
-_YAML_PROBLEMS = {
-    "found a tab character": "tabulation interdite ; indentez avec des espaces",
-    "found character '\\t'": "tabulation interdite ; indentez avec des espaces",
-    "found character that cannot start any token": (
-        "caractère inattendu (une tabulation, ou un caractère spécial à mettre entre guillemets)"
-    ),
-    "mapping values are not allowed": (
-        "deux-points inattendu : une valeur qui contient « : » doit être entre guillemets, ou l'indentation est incohérente"
-    ),
-    "could not find expected ':'": "deux-points « : » attendu après la clé",
-    "did not find expected key": "indentation incohérente (une clé était attendue)",
-    "did not find expected ',' or ']'": "liste entre crochets non fermée",
-    "did not find expected ',' or '}'": "table entre accolades non fermée",
-    "did not find expected '-' indicator": "liste mal indentée",
-    "found undefined alias": "alias non défini (les alias ne sont pas acceptés)",
-    "found duplicate anchor": "ancre en double (les ancres ne sont pas acceptées)",
-    "but found another document": "un seul projet par fichier : un second document (« --- ») n'est pas accepté",
-    "found unexpected end of stream": "fin de fichier inattendue (un guillemet n'est pas fermé ?)",
-    "expected <block end>": "indentation incohérente",
-    "found unknown escape character": "caractère d'échappement inconnu entre guillemets",
-}
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    for english, french in _YAML_PROBLEMS.items():
-        if problem.startswith(english):
-            return french
-    return "erreur de syntaxe"
-
-
-def _check_nodes(root: yaml.Node, source: str) -> None:
-    """Refuse what an answer file has no use for: anchors and aliases (and the 'billion laughs' they
-    allow), tags other than the plain YAML types, non-text and duplicate keys, deep nesting."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        line = node.start_mark.line + 1
-        if id(node) in seen:
-            raise EntreeInvalide(
-                source,
-                Probleme(
-                    "les ancres et alias YAML (& et *) ne sont pas acceptés dans un fichier de réponses.",
-                    None,
-                    line,
-                ),
-            )
-        if len(seen) >= NOEUDS_MAX:
-            raise EntreeInvalide(
-                source,
-                Probleme(
-                    f"le fichier contient plus de {NOEUDS_MAX:,} éléments YAML (clés, valeurs, listes) ; "
-                    "un fichier de réponses en compte une trentaine : est-ce bien un fichier de réponses ?".replace(
-                        ",", "\u202f", 1
-                    ),
-                    None,
-                    line,
-                ),
-            )
-        seen.add(id(node))
-        if node.tag not in _TAGS:
-            raise EntreeInvalide(source, Probleme(f"étiquette YAML « {node.tag} » non acceptée.", None, line))
-        if depth > _PROFONDEUR_MAX:
-            raise EntreeInvalide(source, Probleme("structure trop profondément imbriquée.", None, line))
-        if isinstance(node, yaml.MappingNode):
-            keys: dict[str, int] = {}
-            for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    raise EntreeInvalide(
-                        source,
-                        Probleme(
-                            "les clés doivent être des textes, comme « nombre_ecoles ».",
-                            None,
-                            key.start_mark.line + 1,
-                        ),
-                    )
-                if key.value in keys and depth == 0:
-                    raise EntreeInvalide(
-                        source,
-                        Probleme(
-                            f"clé donnée deux fois (déjà ligne {keys[key.value]}) ; gardez une seule réponse.",
-                            key.value,
-                            key.start_mark.line + 1,
-                        ),
-                    )
-                keys.setdefault(key.value, key.start_mark.line + 1)
-                stack.extend(((key, depth + 1), (value, depth + 1)))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
-
-
-_JSON_PROBLEMS = {
-    "Expecting ',' delimiter": "virgule attendue",
-    "Expecting ':' delimiter": "deux-points « : » attendu après la clé",
-    "Expecting property name enclosed in double quotes": "nom de clé entre guillemets doubles attendu",
-    "Expecting value": "valeur attendue",
-    "Unterminated string starting at": "texte entre guillemets non fermé",
-    "Extra data": "contenu en trop après la fin de l'objet",
-    "Invalid control character at": "caractère de contrôle interdit dans un texte",
-    "Invalid \\escape": "caractère d'échappement invalide",
-    "Illegal trailing comma before end of object": "virgule en trop avant « } »",
-    "Illegal trailing comma before end of array": "virgule en trop avant « ] »",
-}
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _json_mapping(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        why = next((fr for en, fr in _JSON_PROBLEMS.items() if exc.msg.startswith(en)), "erreur de syntaxe")
-        raise EntreeInvalide(
-            source, Probleme(f"JSON mal formé : {why} (colonne {exc.colno}).", None, exc.lineno)
-        ) from None
-    except _DuplicateKey as exc:
-        raise EntreeInvalide(
-            source, Probleme("clé donnée deux fois ; gardez une seule réponse.", exc.key)
-        ) from None
-    except RecursionError:
-        raise EntreeInvalide(source, "JSON trop profondément imbriqué.") from None
-    except ValueError:  # e.g. an integer longer than Python accepts
-        raise EntreeInvalide(source, "JSON illisible : un nombre est trop long.") from None
-    lines: dict[str, int] = {}
-    if isinstance(data, dict):
-        for number, line in enumerate(text.splitlines(), start=1):
-            for key in re.findall(r'"([^"\\]+)"\s*:', line):
-                lines.setdefault(key, number)
-    return data, lines
-
-
-def _check_characters(text: str, source: str) -> None:
-    """Refuse a text holding control characters (NUL, BEL, ESC…), with their line; recognise UTF-16."""
-    for found in _CONTROLE_FICHIER.finditer(text):  # a regex: a batch reads thousands of files
-        position, char = found.start(), found.group()
-        line = text.count("\n", 0, position) + 1
-        if char == "\x00" and text.count("\x00") * 3 >= len(text):
-            raise EntreeInvalide(
-                source,
-                Probleme(
-                    "le fichier semble encodé en UTF-16 (un octet nul sur deux) ; enregistrez-le en UTF-8.",
-                    None,
-                    line,
-                ),
-            )
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        raise EntreeInvalide(
-            source,
-            Probleme(
-                f"caractère de contrôle {_describe_character(char)} en colonne {column} : un fichier de "
-                "réponses ne contient que du texte ; retirez-le (ou enregistrez le fichier en UTF-8 texte).",
-                None,
-                line,
-            ),
-        )
-
-
-def read_mapping(text: str, source: str, *, format: str = "yaml") -> tuple[Any, dict[str, int]]:
-    """The mapping of an answer file's text (YAML 1.2 core schema, or JSON) and the line of each key,
-    without validating the answers: for partial files (the questionnaire's ``--reprendre``)."""
-    _check_characters(text, source)
-    return (_json_mapping if format == "json" else _yaml_mapping)(text, source)
-
-
-def parse_answers(
-    text: str,
-    source: str = "<réponses>",
-    *,
-    format: str = "yaml",
-    date_analyse: dt.date | None = None,
-) -> Answers:
-    """Parse and validate the text of an answer file (``format`` is ``yaml`` or ``json``).
-
-    The dates are checked against ``date_analyse`` (default: today), see :func:`check_dates`.
-    """
-    data, lines = read_mapping(text, source, format=format)
-    answers = validate_answers(data, source, lines)
-    check_dates(answers, date_analyse, source, lines)
-    return answers
-
-
-def read_answers_text(path: str | os.PathLike[str]) -> str:
-    """Read an answer file's text, refusing unreadable, oversized, special and non-UTF-8 files in French.
-
-    A FIFO or a device is refused without being read (opened without blocking, then checked), so
-    that a pipe named ``*.yaml`` cannot hang a batch.
-    """
-    source = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        raise EntreeInvalide(source, "fichier introuvable.") from None
-    except IsADirectoryError:
-        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de réponses.") from None
-    except PermissionError:
-        raise EntreeInvalide(source, "lecture refusée (droits insuffisants).") from None
-    except OSError as exc:
-        raise EntreeInvalide(source, f"fichier illisible ({os_message(exc)}).") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise EntreeInvalide(source, "c'est un dossier, pas un fichier de réponses.")
-        if not stat.S_ISREG(mode):
-            quoi = "un tube (FIFO)" if stat.S_ISFIFO(mode) else "un fichier spécial (périphérique, socket)"
-            raise EntreeInvalide(
-                source, f"c'est {quoi}, pas un fichier de réponses ordinaire : il n'est pas lu."
-            )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(TAILLE_MAX_OCTETS + 1)
-    except OSError as exc:
-        raise EntreeInvalide(source, f"fichier illisible ({os_message(exc)}).") from None
-    finally:
-        os.close(fd)
-    if len(raw) > TAILLE_MAX_OCTETS:
-        raise EntreeInvalide(
-            source,
-            f"fichier trop volumineux (plus de {TAILLE_MAX_OCTETS // 1024} Kio) pour un fichier de réponses.",
-        )
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (raw and raw.count(b"\x00") * 3 >= len(raw)):
-        raise EntreeInvalide(
-            source, Probleme("le fichier est encodé en UTF-16 ; enregistrez-le en UTF-8.", None, 1)
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise EntreeInvalide(
-            source, Probleme("le fichier n'est pas encodé en UTF-8 ; enregistrez-le en UTF-8.", None, line)
-        ) from None
-
-
-def load_answers(path: str | os.PathLike[str], *, date_analyse: dt.date | None = None) -> Answers:
-    """Load and validate an answer file (``.yaml``, ``.yml`` or ``.json``).
-
-    The launch date and the end of the current contract must lie within :data:`ECART_DATES_ANS`
-    years of ``date_analyse`` (default: today).
-    """
-    text = read_answers_text(path)
-    format = "json" if str(path).lower().endswith(".json") else "yaml"
-    return parse_answers(text, str(path), format=format, date_analyse=date_analyse)
-
-
-# --- writing files -------------------------------------------------------------------------------
-
-
-def answers_to_yaml(data: dict[str, Any]) -> str:
-    """Serialise answers (a full model dump or a partial mapping) in the order of the model."""
-    ordered = {key: data[key] for key in FIELDS if key in data and data[key] is not None}
-    ordered.update({k: v for k, v in data.items() if k not in ordered and v is not None})
-    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
-
-
-def write_atomic(path: str | os.PathLike[str], text: str, *, what: str = "le fichier") -> None:
-    """Write a text file atomically: a temporary file in the same folder, then a rename (see :mod:`._files`)."""
-    from entadvisor._files import write_atomic as _write_atomic
-
-    _write_atomic(path, text, what=what)
-
-
-def save_answers(data: dict[str, Any] | Answers, path: str | os.PathLike[str]) -> None:
-    """Save answers (complete or not) as a YAML answer file, atomically."""
-    mapping = data.model_dump(mode="json", exclude_none=True) if isinstance(data, Answers) else dict(data)
-    mapping.setdefault("version", FORMAT_VERSION)
-    write_atomic(path, answers_to_yaml(mapping), what="le fichier de réponses")

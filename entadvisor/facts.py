@@ -387,7 +387,7 @@ def _salience(id: str, conclut: type[Fact] | None, exceptions: tuple[str, ...], 
 
 
 def _negations(patterns: Iterable[Any]) -> tuple[str, ...]:
-    found = set()
+    found: set[str] = set()
     for pattern in patterns:
         if type(pattern).__name__ == "NOT":
             found.update(type(item).__name__ for item in pattern if isinstance(item, _ExpertaFact))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: the French thousands separator
@@ -79,3 +81,32 @@ def compte(nombre_: float, singulier: str, pluriel_: str | None = None) -> str:
     mots = singulier.split(" ")
     mot = singulier if abs(nombre_) < 2 else (pluriel_ or " ".join(m + "s" for m in mots))
     return f"{nombre(nombre_)} {mot}"
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date given as a date, a datetime or ISO text (``2027-09-01``), else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def nombre_simple(value: float) -> str:
+    """``12`` → ``12``; ``4.5`` → ``4,50``: no decimals for a whole number, else two."""
+    value = float(value)
+    return nombre(value, 0 if value.is_integer() else 2)
+
+
+def annees(value: float) -> str:
+    """``4`` → ``4 ans``; ``1`` → ``1 an``; ``2.5`` → ``2,5 ans``."""
+    value = float(value)
+    if value.is_integer():
+        n = int(value)
+        return f"{n} an{'s' if n > 1 else ''}"
+    return f"{nombre(value, 1)} ans"

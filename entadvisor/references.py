@@ -141,7 +141,9 @@ def _citation_seule(texte: str) -> Ref:
 
 def _separees(texte: str) -> list[str]:
     """« A ; B (x ; y) » → « A », « B (x ; y) »: split on « ; » outside parentheses."""
-    parts, current, depth = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in texte:
         depth += (char == "(") - (char == ")")
         if char == ";" and depth <= 0:

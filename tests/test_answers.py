@@ -11,15 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from entadvisor.answers import (
-    FIELDS,
-    REQUIRED,
-    TAILLE_MAX_OCTETS,
-    Answers,
-    load_answers,
-    parse_answers,
-    validate_answers,
-)
+from entadvisor.answer_files import TAILLE_MAX_OCTETS, load_answers, parse_answers
+from entadvisor.answers import FIELDS, REQUIRED, Answers, validate_answers
 from entadvisor.errors import EntreeInvalide
 
 HERE = Path(__file__).resolve().parent

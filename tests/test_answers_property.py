@@ -1,7 +1,7 @@
 """Property: whatever a user feeds the answer loader, it gives valid Answers or a French EntreeInvalide.
 
 Random YAML/JSON texts, mappings with right and wrong keys and values, mutated example files and
-random bytes all go through :func:`entadvisor.answers.parse_answers` / :func:`load_answers`. Any
+random bytes all go through :func:`entadvisor.answer_files.parse_answers` / :func:`load_answers`. Any
 other exception (a crash, a pydantic ValidationError, a YAML error) fails the test.
 """
 
@@ -18,7 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from entadvisor.answers import FIELDS, Answers, allowed_values, load_answers, parse_answers, validate_answers
+from entadvisor.answer_files import load_answers, parse_answers
+from entadvisor.answers import FIELDS, Answers, allowed_values, validate_answers
 from entadvisor.errors import EntreeInvalide
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "questionnaires" / "examples"

@@ -104,7 +104,7 @@ def test_an_output_folder_that_vanishes_stops_the_batch_with_how_to_resume(tmp_p
         shutil.rmtree(sortie, ignore_errors=True)
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(chemin))
 
-    monkeypatch.setattr(batch, "_ecrire", disparait)
+    monkeypatch.setattr(batch, "write_atomic_quick", disparait)
     resultat = _evaluer(str(entree), "-o", str(sortie), "-j", "1")
     assert resultat.exit_code == 1, resultat.output
     assert "Traceback" not in resultat.output and "No such file" not in resultat.output

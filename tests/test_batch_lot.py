@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor import _files
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.cli import main
@@ -95,7 +96,7 @@ def test_l_ecrivain_rapide_ecrit_ce_qu_ecrivait_le_mode_texte(tmp_path: Path) ->
     reference = tmp_path / "reference.json"
     _reference_texte(reference, TEXTE)
     for nom, donnees in (("texte.json", TEXTE), ("octets.json", TEXTE.encode("utf-8"))):
-        batch_outputs._ecrire(tmp_path / nom, donnees)
+        _files.write_atomic_quick(tmp_path / nom, donnees)
         assert (tmp_path / nom).read_bytes() == reference.read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
@@ -109,8 +110,8 @@ def test_l_ecrivain_rapide_termine_une_ecriture_partielle(tmp_path: Path, monkey
         appels.append(len(donnees))
         return vrai(fd, bytes(donnees[:4096]))
 
-    monkeypatch.setattr(batch_outputs.os, "write", par_morceaux)
-    batch_outputs._ecrire(tmp_path / "a.json", TEXTE.encode("utf-8"))
+    monkeypatch.setattr(_files.os, "write", par_morceaux)
+    _files.write_atomic_quick(tmp_path / "a.json", TEXTE.encode("utf-8"))
     assert (tmp_path / "a.json").read_bytes() == TEXTE.encode("utf-8")
     assert len(appels) > 1
 
@@ -119,7 +120,7 @@ def test_l_ecrivain_rapide_ne_laisse_rien_quand_il_echoue(tmp_path: Path) -> Non
     """A target that cannot be replaced (a folder): the error passes, no temporary file stays."""
     (tmp_path / "avis.json").mkdir()
     with pytest.raises(OSError):
-        batch_outputs._ecrire(tmp_path / "avis.json", b"{}\n")
+        _files.write_atomic_quick(tmp_path / "avis.json", b"{}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["avis.json"]
 
 
@@ -128,8 +129,8 @@ def test_l_ecrivain_rapide_compresse_comme_avant(tmp_path: Path) -> None:
     attendu = io.BytesIO()
     with gzip.GzipFile(filename="", fileobj=attendu, mode="wb", mtime=0) as fichier:
         fichier.write(TEXTE.encode("utf-8"))
-    batch_outputs._ecrire(tmp_path / "a.json.gz", TEXTE.encode("utf-8"))
-    batch_outputs._ecrire(tmp_path / "b.json.gz", TEXTE)
+    _files.write_atomic_quick(tmp_path / "a.json.gz", TEXTE.encode("utf-8"))
+    _files.write_atomic_quick(tmp_path / "b.json.gz", TEXTE)
     assert (
         (tmp_path / "a.json.gz").read_bytes() == attendu.getvalue() == (tmp_path / "b.json.gz").read_bytes()
     )
@@ -140,7 +141,7 @@ def test_l_ecrivain_rapide_garde_les_droits_du_umask(tmp_path: Path) -> None:
     """The advice gets the permissions a text-mode open gave it (0666 less the umask)."""
     masque = os.umask(0o022)
     try:
-        batch_outputs._ecrire(tmp_path / "a.json", b"{}\n")
+        _files.write_atomic_quick(tmp_path / "a.json", b"{}\n")
         _reference_texte(tmp_path / "b.json", "{}\n")
     finally:
         os.umask(masque)

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.cli import main
-from entadvisor.engine._experta import AS, NOT, CompiledMatcher, Fact, KnowledgeEngine, ReteMatcher, Rule
+from entadvisor.engine._experta import AS, NOT, Fact, KnowledgeEngine, ReteMatcher, Rule
+from entadvisor.engine._matcher import CompiledMatcher
 from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import (
     MAX_FIRINGS,

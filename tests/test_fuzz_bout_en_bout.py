@@ -21,7 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from entadvisor.answers import FIELDS, _kind, allowed_values, parse_answers
+from entadvisor.answer_files import parse_answers
+from entadvisor.answers import FIELDS, _kind, allowed_values
 from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.text import advice_text

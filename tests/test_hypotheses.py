@@ -13,7 +13,7 @@ import yaml
 from entadvisor import evaluate
 from entadvisor.answers import Answers, validate_answers
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.model import load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 12, 1)

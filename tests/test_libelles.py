@@ -272,7 +272,7 @@ def test_the_command_line_refuses_a_regles_folder_without_its_lexicon(tmp_path: 
 def test_a_view_words_an_advice_with_the_lexicon_of_the_base_that_concluded_it(tmp_path: Path) -> None:
     """The bundled base's advice, and an advice whose base folder is not on this machine (an advice JSON
     made elsewhere), read the bundled lexicon; an advice of a --regles folder reads that folder's."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import lexique_du_conseil
 
@@ -308,3 +308,43 @@ def test_a_batch_words_its_tables_with_the_lexicon_of_its_knowledge_base(tmp_pat
         (ligne,) = csv.DictReader(fichier, delimiter=";")
     assert ligne["libelle_voie"] == "Consultation de l'acheteur"
     assert "consultation de l'acheteur" in bilan.resume()
+
+
+def test_a_knowledge_base_whose_lexicon_lacks_a_word_of_a_public_code_is_refused_when_loaded(
+    tmp_path: Path,
+) -> None:
+    """A --regles lexicon without the act's name of the MAPA: refused at load, naming the file, the entry and
+    the missing form — not a traceback the day a deliberation needs the word."""
+    from click.testing import CliRunner
+
+    from entadvisor.cli import main
+
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
+    lexique = regles / "libelles.yaml"
+    source = lexique.read_text(encoding="utf-8")
+    assert source.count("    acte: procédure adaptée\n") == 1
+    lexique.write_text(source.replace("    acte: procédure adaptée\n", ""), encoding="utf-8")
+    with pytest.raises(EntreeInvalide) as erreur:
+        load_knowledge(regles)
+    message = str(erreur.value)
+    assert message.startswith(f"{lexique}, champ « procedures.mapa » : lexique incomplet")
+    assert "procedures.mapa.acte" in message
+    exemple = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
+    resultat = CliRunner().invoke(main, ["conseil", str(exemple), "--regles", str(regles)])
+    assert resultat.exit_code == 1 and resultat.stderr.startswith(f"Erreur : {lexique}")
+    assert "Traceback" not in resultat.output + resultat.stderr
+
+
+def test_a_word_missing_at_display_is_bad_input_of_the_lexicon_and_a_key_error() -> None:
+    """A lookup of a code the lexicon does not word: the French message names the lexicon and the entry;
+    the CLI prints it as any bad input, and a caller may catch it as a KeyError."""
+    from entadvisor.engine.lexique import LibelleAbsent
+
+    with pytest.raises(LibelleAbsent) as erreur:
+        lexique_fourni().mot("voies", "centrale_regionale", "nom")
+    assert isinstance(erreur.value, KeyError) and isinstance(erreur.value, EntreeInvalide)
+    assert str(erreur.value) == (
+        f"{lexique_fourni().source}, champ « voies.centrale_regionale » : aucun libellé pour « centrale_regionale » "
+        "dans la section « voies »."
+    )

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import Answers, load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import Answers, validate_answers
 from entadvisor.api import evaluate
 from entadvisor.engine._experta import (
     AS,
@@ -25,7 +26,6 @@ from entadvisor.engine._experta import (
     NOT,
     OR,
     TEST,
-    CompiledMatcher,
     DefFacts,
     Fact,
     FastReteMatcher,
@@ -37,6 +37,7 @@ from entadvisor.engine._experta import (
     W,
 )
 from entadvisor.engine._experta import experta as _experta_module
+from entadvisor.engine._matcher import CompiledMatcher
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
 from entadvisor.engine.moteur import StableDepthStrategy
 from entadvisor.verify.sweep import plan

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.engine._experta import Fact as ExpertaFact
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
@@ -138,12 +138,12 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 
 def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_plan(tmp_path, monkeypatch):
     from entadvisor.verify import run as module
-    from entadvisor.verify.checks import _reference_defaut
-    from entadvisor.verify.run import _couverture_de
+    from entadvisor.verify.rapport import CLES_COUVERTURE, couverture_de
     from entadvisor.verify.sweep import plan
+    from entadvisor.verify.worker import default_reference
 
     knowledge = load_knowledge()
-    cas, par_bloc = plan(knowledge, _reference_defaut(), limite=400)
+    cas, par_bloc = plan(knowledge, default_reference(), limite=400)
 
     def pas_de_plan(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("le plan complet ne doit pas être construit avant les processus")
@@ -155,8 +155,8 @@ def test_the_verifier_makes_the_cases_in_the_workers_and_reports_as_from_the_pla
     assert _resume(seul) == _resume(deux)
     assert seul.cas == len(cas) and seul.par_bloc == par_bloc
     assert seul.dates_parametres == sorted({c.reponses.get("date_lancement") or c.date_analyse for c in cas})
-    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in module._CLES_COUVERTURE}
-    assert seul.couverture == _couverture_de(compteurs, {c.date_analyse for c in cas})
+    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in CLES_COUVERTURE}
+    assert seul.couverture == couverture_de(compteurs, {c.date_analyse for c in cas})
     assert seul.temps["generation"] > 0
 
 

@@ -14,8 +14,8 @@ from entadvisor.batch.run import Bilan
 from entadvisor.errors import EntreeInvalide
 from entadvisor.formatting import NNBSP, compte
 from entadvisor.report.text import advice_text
-from entadvisor.verify.run import _couverture
-from entadvisor.verify.sweep import Cas
+from entadvisor.verify.cas import Cas
+from entadvisor.verify.rapport import couverture as _couverture
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))

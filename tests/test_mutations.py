@@ -111,7 +111,7 @@ def _textes(regles: Path) -> dict[str, str]:
     """The terminal text of each example, evaluated with the knowledge base in ``regles``."""
     from test_text_golden import AS_OF, EXAMPLES, LARGEUR
 
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     return {

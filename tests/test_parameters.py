@@ -486,7 +486,7 @@ def test_a_parameter_given_twice_in_the_same_file_is_refused_with_its_line(tmp_p
 
 def test_the_bundled_knowledge_base_has_no_key_given_twice():
     """The repository's parameter files and questionnaire load through the duplicate check."""
-    from entadvisor.questionnaire.model import load_questionnaire
+    from entadvisor.questionnaire.loader import load_questionnaire
 
     assert "seuil_dispense" in load_parameters(FOLDER)
     assert load_questionnaire(QUESTIONNAIRE).questions()
@@ -501,7 +501,7 @@ def test_the_bundled_knowledge_base_has_no_key_given_twice():
 )
 def test_a_key_given_twice_in_the_questionnaire_names_file_key_and_line(tmp_path, anchor, added, key):
     """A copied questionnaire with a key given twice is refused, naming the file, the key and the line."""
-    from entadvisor.questionnaire.model import load_questionnaire
+    from entadvisor.questionnaire.loader import load_questionnaire
 
     text, line = _insert_after(QUESTIONNAIRE.read_text(encoding="utf-8"), anchor, added)
     path = tmp_path / "ent-premier-degre.yaml"

@@ -51,3 +51,47 @@ def test_the_check_finds_a_notification_a_year_before_the_opening():
     early = advice.calendrier_synthese.model_copy(update={"notification": dt.date(2027, 7, 1)})
     broken = advice.model_copy(update={"calendrier_synthese": early})
     assert any("entre la notification" in p for p in plan_problems(broken, MAXIMUM))
+
+
+def test_the_verifier_and_the_advice_read_the_same_plan():
+    """One statement of the invariants: the plan read on a case's facts (``entadvisor verifier``) is
+    the plan the Advice shows (the property test above), save the contract's phases."""
+    import dataclasses
+
+    from entadvisor.engine.moteur import run_at_launch
+    from entadvisor.engine.synthesis import build_advice
+    from entadvisor.verify.invariants import Plan
+
+    knowledge = load_knowledge()
+    as_of = dt.date(2026, 12, 1)
+    for graine in range(5):
+        answers = validate_answers(reponses(random.Random(graine)))
+        engine = knowledge.engine()
+        parameter_date = run_at_launch(engine, knowledge, answers, as_of)
+        facts: dict[str, list[object]] = {}
+        for fact in engine.facts.values():
+            facts.setdefault(type(fact).__name__, []).append(fact)
+        of_facts = Plan.of_facts(facts, engine.notes)
+        of_advice = Plan.of_advice(build_advice(engine, answers, as_of, parameter_date))
+        in_order = dataclasses.replace(of_facts, etapes=tuple(sorted(of_facts.etapes)))
+        assert in_order == dataclasses.replace(
+            of_advice, contrat=None, etapes=tuple(sorted(of_advice.etapes))
+        )
+
+
+def test_the_verifier_s_plan_check_finds_a_stretched_set_up():
+    """On the facts too: a maximum set-up of one month makes the notification too early."""
+    from entadvisor.verify.invariants import Plan
+
+    plan = Plan(
+        analyse=dt.date(2026, 12, 1),
+        lancee=False,
+        lancement=dt.date(2027, 1, 4),
+        notification=dt.date(2027, 4, 1),
+        ouverture=dt.date(2027, 9, 1),
+        etapes=(("Passation", dt.date(2027, 1, 4), dt.date(2027, 4, 1)),),
+    )
+    assert plan_problems(plan, MAXIMUM) == []
+    assert plan_problems(plan, 1) == [
+        "plus de 1 mois entre la notification (2027-04-01) et l'ouverture (2027-09-01)"
+    ]

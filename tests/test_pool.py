@@ -32,10 +32,10 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 def _second_lot() -> tuple[int, int]:
     """The numbers of the first and last cases of the second lot of a 600-case sample."""
     from entadvisor.engine.knowledge import load_knowledge
-    from entadvisor.verify.checks import _reference_defaut
+    from entadvisor.verify.worker import default_reference
     from entadvisor.verify.sweep import choix_du_plan
 
-    choix, _ = choix_du_plan(load_knowledge(), _reference_defaut(), limite=600)
+    choix, _ = choix_du_plan(load_knowledge(), default_reference(), limite=600)
     lot = choix[verification.LOT : 2 * verification.LOT]
     return lot[0][0], lot[-1][0]
 

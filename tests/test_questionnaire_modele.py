@@ -12,11 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from entadvisor.answers import FIELDS, REQUIRED, Answers, allowed_values, validate_answers
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.model import (
-    Questionnaire,
-    load_questionnaire,
-    questionnaire_path_par_defaut,
-)
+from entadvisor.questionnaire.loader import load_questionnaire, questionnaire_path_par_defaut
+from entadvisor.questionnaire.model import Questionnaire
 
 QUESTIONNAIRE = load_questionnaire()
 QUESTIONS = {q.id: q for q in QUESTIONNAIRE.questions()}

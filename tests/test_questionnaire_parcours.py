@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.errors import EntreeInvalide, Probleme
-from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question
 from entadvisor.questionnaire.parcours import (
     LigneRevue,
     Parcours,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor.questionnaire.model import INCONNU, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import INCONNU
 
 QUESTIONS = {q.id: q for q in load_questionnaire().questions()}
 

@@ -19,9 +19,9 @@ from test_report_fixture import advice_data, advice_ville
 
 from entadvisor.advice import Advice
 from entadvisor.references import Ref
+from entadvisor.report.environment import environment
 from entadvisor.report.render import (
     NavigateurIntrouvable,
-    _environment,
     render_report,
     reports_folder,
     write_pdf,
@@ -43,7 +43,7 @@ QUESTIONS_CLES = (
 
 
 def example_advice(path: Path, *, sensibilite: bool = False) -> Advice:
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     return evaluate(load_answers(path), as_of=AS_OF, sensibilite=sensibilite)
@@ -225,7 +225,8 @@ def test_deliberation_is_the_act_the_knowledge_base_concluded() -> None:
 
 
 def test_a_decision_of_the_maire_replaces_the_deliberation_within_the_delegation() -> None:
-    from entadvisor.answers import load_answers, validate_answers
+    from entadvisor.answer_files import load_answers
+    from entadvisor.answers import validate_answers
     from entadvisor.api import evaluate
 
     data = load_answers(ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml").model_dump(
@@ -424,10 +425,10 @@ def test_the_resource_check_catches_what_it_must() -> None:
 
 def test_one_environment_with_autoescape_and_strict_undefined() -> None:
     """A missing field is an error, not a blank in front of an elected official."""
-    env = _environment(reports_folder())
+    env = environment(reports_folder(), autoescape=True)
     assert env.autoescape is True
     assert env.undefined is StrictUndefined
-    assert _environment(reports_folder()) is env
+    assert environment(reports_folder(), autoescape=True) is env
 
 
 def test_rendering_is_deterministic(html_ville: str) -> None:

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import allowed_values, load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import allowed_values, validate_answers
 from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.render import render_report

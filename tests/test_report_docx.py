@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from entadvisor.advice import Advice
-from entadvisor.answers import load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import validate_answers
 from entadvisor.api import evaluate
 from entadvisor.report.docx import docx_bytes, write_docx
 

@@ -26,7 +26,7 @@ SENSIBILITE = ROOT / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
 
 def render_example(path: Path, *, sensibilite: bool = False) -> str:
     """The report of one example answer file, with the fixed analysis date of the golden files."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     return render_report(evaluate(load_answers(path), as_of=AS_OF, sensibilite=sensibilite))

@@ -252,7 +252,8 @@ GRAND_EXEMPLE = "grande-ville-besoins-specifiques"
 
 
 def _projet(changes: dict[str, Any]) -> Any:
-    from entadvisor.answers import load_answers, validate_answers
+    from entadvisor.answer_files import load_answers
+    from entadvisor.answers import validate_answers
     from entadvisor.api import evaluate
 
     data = load_answers(BASE).model_dump(exclude_none=True)
@@ -263,7 +264,7 @@ def _projet(changes: dict[str, Any]) -> Any:
 def imprimes(navigateur: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every example and the three projects printed to PDF by Chromium (axe and reflow checked on the way),
     without the annexes; the twelve-school example also with them."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     folder = tmp_path_factory.mktemp("imprimes")

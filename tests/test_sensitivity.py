@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from entadvisor.answers import load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import validate_answers
 from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
 from entadvisor.formatting import montant, nombre

@@ -1,6 +1,6 @@
 """Neutralised output (issue 12): no raw control character in the terminal text, the error messages or
-the CSV; names isolated with <bdi> in the HTML report, so that a bidirectional override in a name
-cannot reverse the text around it.
+the CSV; names isolated with <bdi> in the HTML report and the batch index, so that a bidirectional
+override in a name cannot reverse the text around it.
 
 The loader refuses control characters in answer files; these tests build Answers directly (as an
 API user could) to check that every output neutralises them anyway.
@@ -18,7 +18,7 @@ from entadvisor.answers import Answers
 from entadvisor.api import evaluate
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.errors import EntreeInvalide, Probleme, visible
-from entadvisor.questionnaire.model import load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
 from entadvisor.report.text import advice_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "questionnaires" / "examples" / "ville-12-ecoles.yaml"
@@ -74,3 +74,49 @@ def test_the_questionnaire_refuses_a_control_character_typed_in_a_text():
     assert question is not None
     with pytest.raises(ValueError, match="caractère de contrôle"):
         question.valider("ENT\x1b[A")
+
+
+def test_the_batch_index_isolates_the_names_with_bdi(tmp_path: Path) -> None:
+    """In index.html the file, project and folder names sit inside <bdi>, escaped, the project's control
+    characters made visible as the file's are (a row built as an API user could: the loader refuses
+    them; the batch shows those of a path before it makes the row)."""
+    import datetime as dt
+
+    from entadvisor.batch.run import Bilan
+
+    class _Connaissances:
+        version, source, libelles = "test", "base fournie", None  # None: the bundled lexicon
+
+    class _Sans:
+        def avancer(self, n: int = 1) -> None:
+            pass
+
+    ligne = {
+        "fichier": visible("in/d\u202eep/f\u202eichier.yaml"),
+        "nom_projet": "ENT <b>\x1b[2J\u202eenilno</b>",
+        "statut": "ok",
+        "voie": "procedure_propre",
+        "procedure": "mapa",
+        "valeur_estimee_ht": 81_000.0,
+        "experimentation": False,
+        "format_experimentation": None,
+        "duree_contrat_mois": 48,
+        "rentree_retenue": 2027,
+        "nombre_vigilances": 0,
+        "codes_vigilance": [],
+        "message_erreur": None,
+        "fichier_avis": "avis/a.json",
+        "fichier_rapport": "rapports/a.html",
+    }
+    (tmp_path / "avis").mkdir()
+    autre = ligne | {"fichier": "in/sud/b.yaml", "nom_projet": "ENT de Sud", "fichier_rapport": None}
+    bilan = Bilan(dossier=tmp_path, total=2, jobs=1, html=True, date_analyse=dt.date(2026, 12, 1))
+    synthese = batch_outputs._Synthese(tmp_path, bilan, _Connaissances(), _Sans())
+    synthese.recevoir([(0, ligne), (1, autre)])
+    synthese.terminer(html=True)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<td><bdi>ENT &lt;b&gt;␛[2J\\u202eenilno&lt;/b&gt;</bdi></td>" in page
+    assert '<a href="rapports/a.html"><bdi>f\\u202eichier.yaml</bdi></a>' in page
+    assert '<th scope="row"><bdi>b.yaml</bdi></th>' in page
+    assert "<summary><bdi>d\\u202eep</bdi> — 1 projet</summary>" in page
+    assert not CONTROLE.search(page) and "\u202e" not in page

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from entadvisor.answers import Answers, load_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import Answers
 from entadvisor.cli import main
 from entadvisor.questionnaire import terminal
 

@@ -101,7 +101,7 @@ def test_a_hash_inside_quotes_is_not_a_comment():
 
 def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
     """`--reprendre` reads « version: "1" », « 1 850 » and « 15/03/2027 », and refuses 0x0C with its line."""
-    from entadvisor.questionnaire.model import load_questionnaire
+    from entadvisor.questionnaire.loader import load_questionnaire
     from entadvisor.questionnaire.parcours import lire_reponses_partielles
 
     modele = load_questionnaire()
@@ -118,7 +118,7 @@ def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
 
 def test_the_questionnaire_refuses_a_date_decades_away_as_the_answer_file_would():
     """A launch date typed 60 years ahead is refused at the prompt, with the window to type in."""
-    from entadvisor.questionnaire.model import load_questionnaire
+    from entadvisor.questionnaire.loader import load_questionnaire
 
     question = load_questionnaire().question("date_lancement")
     assert question is not None

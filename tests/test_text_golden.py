@@ -22,7 +22,7 @@ LARGEUR = 80
 
 
 def text_of(path: Path) -> str:
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
 
     return advice_text(evaluate(load_answers(path), as_of=AS_OF), largeur=LARGEUR) + "\n"

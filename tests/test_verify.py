@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.cli import main
 from entadvisor.engine.knowledge import load_knowledge, rules_folder
 from entadvisor.errors import EvaluationError
-from entadvisor.verify.checks import _reference_defaut
 from entadvisor.verify.run import plan, verify
 from entadvisor.verify.sweep import _blocs, _dimensions
+from entadvisor.verify.worker import default_reference
 
 LIMITE = 200
 """Cases per sample: every mutation below is hit several times (measured at 200: 7 to 65 cases)."""
@@ -100,7 +100,7 @@ def test_la_base_fournie_passe_la_verification(tmp_path: Path) -> None:
 def test_le_balayage_est_derive_des_parametres() -> None:
     """Dates on both sides of each change, values at each threshold − 1 and at it, schools around the size limits."""
     knowledge = load_knowledge()
-    dims = _dimensions([knowledge.parameters, _reference_defaut()])
+    dims = _dimensions([knowledge.parameters, default_reference()])
     points = set(dims["point"])
     for veille, jour, ancien, nouveau in (
         (dt.date(2026, 3, 31), dt.date(2026, 4, 1), 40_000, 60_000),  # décret 2025-1386

@@ -20,7 +20,8 @@ from starlette.testclient import TestClient
 
 from entadvisor.answers import FORMAT_VERSION
 from entadvisor.cli import main
-from entadvisor.questionnaire.model import Question, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import Question
 from entadvisor.web import creer_app
 from entadvisor.web.projets import Dossier, ProjetIntrouvable, slug_de
 from entadvisor.web.sigles import Sigles, expansion

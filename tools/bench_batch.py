@@ -176,11 +176,11 @@ def _executer(
 # --- where a worker's time goes ----------------------------------------------------------------------
 
 ETAPES = (
-    ("lecture + YAML/JSON + validation", ("entadvisor/answers.py", "load_answers")),
+    ("lecture + YAML/JSON + validation", ("entadvisor/answer_files.py", "load_answers")),
     ("moteur (reset, faits, règles)", ("engine/moteur.py", "run_case")),
     ("assemblage du conseil", ("engine/synthesis.py", "build_advice")),
     ("sérialisation JSON", ("advice.py", "to_json_bytes")),
-    ("écriture des fichiers", ("batch/outputs.py", "_ecrire")),
+    ("écriture des fichiers", ("entadvisor/_files.py", "write_atomic_quick")),
 )
 
 

@@ -55,7 +55,8 @@ def _fr(x: float, decimales: int = 0) -> str:
 
 def run(out: Path) -> list[str]:
     import entadvisor  # noqa: F401  -- the experta shim first
-    from entadvisor.answers import Answers, load_answers
+    from entadvisor.answer_files import load_answers
+    from entadvisor.answers import Answers
     from entadvisor.engine.knowledge import examples_folder, load_knowledge
     from entadvisor.verify.run import plan, verify
     from entadvisor.whatif.explore import sensitivity
@@ -153,7 +154,7 @@ FILTRAGES = ("compile", "rete")
 
 def _filtrages(knowledge: object, n_complet: int) -> list[str]:
     """Both matchers side by side, in alternation: a fraction of --complet, and --sensibilite of one file."""
-    from entadvisor.answers import load_answers
+    from entadvisor.answer_files import load_answers
     from entadvisor.api import evaluate
     from entadvisor.engine.knowledge import examples_folder
 

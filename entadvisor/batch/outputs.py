@@ -1,7 +1,7 @@
 """The outputs of ``entadvisor evaluer``: where and how :mod:`entadvisor.batch.run` writes its results.
 
 The output names (``avis/<nom>.json``), the output folder and its manifest (what ``ecraser``
-may remove), the atomic writers, and the synthesis streamed in path order: ``synthese.csv``,
+may remove), and the synthesis streamed in path order: ``synthese.csv``,
 ``synthese.json`` and, with ``html``, ``index.html``. The formats are described in the
 documentation of :mod:`entadvisor.batch.run`.
 """
@@ -10,28 +10,51 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import gzip
-import html as html_lib
-import io
+import itertools
 import json
 import os
 import re
 import unicodedata
-import urllib.parse
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import IO, Any, Protocol
 
+from markupsafe import Markup
+
+from entadvisor._files import AtomicFile
 from entadvisor.engine.knowledge import lexique_fourni
 from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide, visible
-from entadvisor.formatting import compte, date_fr, duree_mois, montant, nombre, pourcentage
+from entadvisor.formatting import nombre
+from entadvisor.report.environment import environment, reports_folder
 
-if TYPE_CHECKING:  # for the annotations only: entadvisor.batch.run imports this module
-    from entadvisor.batch.run import Bilan, _Progression
+
+class Compteur(Protocol):
+    """What the synthesis reads of the run's :class:`~entadvisor.batch.run.Bilan` (the run imports
+    this module, never the reverse): the counts, and where to count each row."""
+
+    date_analyse: dt.date
+    total: int
+    reussis: int
+    echecs: int
+    voies: Counter[str]
+    procedures: Counter[str]
+    experimentations: Counter[str]
+
+    def compter(self, ligne: dict[str, Any]) -> None: ...
+
+
+class Avancement(Protocol):
+    """The run's progress bar, told how many more rows are written."""
+
+    def avancer(self, n: int = 1) -> None: ...
+
 
 COLONNES = (
     "fichier",
@@ -139,7 +162,7 @@ def _sure(relatif: str) -> bool:
     return bool(parties) and not Path(relatif).is_absolute() and ".." not in parties and len(parties) <= 2
 
 
-def _temporaires(dossier: Path) -> list[Path]:
+def temporaires(dossier: Path) -> list[Path]:
     """The temporary files this tool left for the files of the manifest (a writer was interrupted)."""
     candidats = []
     for parent in ("", AVIS, RAPPORTS):
@@ -162,7 +185,7 @@ def _temporaires(dossier: Path) -> list[Path]:
 
 def _effacer_precedent(dossier: Path) -> None:
     """Remove what a previous run wrote (its manifest says which files), and nothing else."""
-    for chemin in _temporaires(dossier):
+    for chemin in temporaires(dossier):
         chemin.unlink()
     for cible in _lire_manifeste(dossier):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
@@ -175,9 +198,7 @@ def _effacer_precedent(dossier: Path) -> None:
         (dossier / MANIFESTE).unlink()
 
 
-def _preparer(
-    dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False
-) -> None:
+def preparer(dossier: Path, noms: Sequence[str], html: bool, ecraser: bool, compresser: bool = False) -> None:
     if dossier.exists() and not dossier.is_dir():
         raise EntreeInvalide(
             str(dossier), "ce chemin existe et n'est pas un dossier ; indiquez un dossier pour les résultats."
@@ -202,86 +223,17 @@ def _preparer(
     (dossier / AVIS).mkdir(parents=True, exist_ok=True)
     if html:
         (dossier / RAPPORTS).mkdir(exist_ok=True)
-    with _Atomique(dossier / MANIFESTE) as fichier:
+    with AtomicFile(dossier / MANIFESTE) as fichier:
         fichier.write(
             "# Fichiers écrits par « entadvisor evaluer » ; --ecraser supprime ceux-ci et aucun autre.\n"
         )
         fichier.writelines(f"{cible}\n" for cible in _cibles(noms, html, compresser))
 
 
-class _Atomique:
-    """A synthesis file written whole or not at all: a temporary file, then fsync and rename."""
-
-    def __init__(
-        self, chemin: Path, *, binaire: bool = False, newline: str | None = "\n", fsync: bool = True
-    ) -> None:
-        self.chemin = chemin
-        self.fsync = fsync
-        self.temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-        self.fichier: IO[Any] = (
-            open(self.temporaire, "wb")  # noqa: SIM115 -- closed by valider() or abandonner()
-            if binaire
-            else open(self.temporaire, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
-        )
-
-    def valider(self) -> None:
-        self.fichier.flush()
-        if self.fsync:
-            os.fsync(self.fichier.fileno())
-        self.fichier.close()
-        os.replace(self.temporaire, self.chemin)
-
-    def abandonner(self) -> None:
-        self.fichier.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.temporaire.unlink()
-
-    def __enter__(self) -> IO[Any]:
-        return self.fichier
-
-    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
-        if kind is None:
-            self.valider()
-        else:
-            self.abandonner()
-
-
-def _ecrire(chemin: Path, donnees: str | bytes) -> None:
-    """Write a per-file output atomically (temporary file then rename; no fsync, see the module doc).
-
-    ``donnees`` is UTF-8 bytes (what the batch passes: the advice's JSON as pydantic serialises it) or
-    text. Written in one ``os.write`` on a raw descriptor, without a text layer that encodes the 50 KB
-    advice again (about 0.07 ms a file, measured interleaved with the text-mode writer; creating,
-    writing and renaming the file in the kernel is the rest, 0.1 to 0.3 ms). A ``.gz`` name is written gzip-compressed, without a date or
-    a name in its header: the same advice gives the same bytes."""
-    cible = os.fspath(chemin)
-    dossier, nom = os.path.split(cible)
-    temporaire = os.path.join(dossier, f".{nom}.{os.getpid()}.tmp")
-    octets = donnees.encode("utf-8") if isinstance(donnees, str) else donnees
-    if nom.endswith(".gz"):
-        tampon = io.BytesIO()
-        with gzip.GzipFile(filename="", fileobj=tampon, mode="wb", mtime=0) as compresse:
-            compresse.write(octets)
-        octets = tampon.getvalue()
-    try:
-        fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            vue = memoryview(octets)
-            while vue:  # a regular file takes it in one call; a short write is finished, never dropped
-                vue = vue[os.write(fd, vue) :]
-        finally:
-            os.close(fd)
-        os.replace(temporaire, cible)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporaire)
-        raise
-
-
 # --- the synthesis ---------------------------------------------------------------------------------
 
 
-def _code_experimentation(ligne: dict[str, Any]) -> str:
+def code_experimentation(ligne: dict[str, Any]) -> str:
     """``non``, or the recommended format (``classes``…), or ``oui`` when no format is given."""
     return (ligne["format_experimentation"] or "oui") if ligne["experimentation"] else "non"
 
@@ -295,7 +247,7 @@ class Mots:
     procedures: dict[str, str]
     """``""`` is a null procedure (the centrale or the groupement's coordinator buys)."""
     experimentations: dict[str, str]
-    """By the codes of :func:`_code_experimentation`."""
+    """By the codes of :func:`code_experimentation`."""
     vigilances: dict[str, str]
 
     def voie(self, code: str) -> str:
@@ -394,15 +346,15 @@ def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
         ligne.get("fichier_rapport") or "",
         _majuscule(mots.voie(ligne["voie"])) if ok else "",
         _majuscule(mots.procedure(ligne["procedure"])) if ok else "",
-        _majuscule(mots.experimentation(_code_experimentation(ligne))) if ok else "",
+        _majuscule(mots.experimentation(code_experimentation(ligne))) if ok else "",
         _texte(", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])),
     ]
 
 
-class _Synthese:
+class Synthese:
     """Put the rows back in path order and stream them to ``synthese.csv`` and a row file."""
 
-    def __init__(self, dossier: Path, bilan: Bilan, knowledge: Any, progression: _Progression) -> None:
+    def __init__(self, dossier: Path, bilan: Compteur, knowledge: Any, progression: Avancement) -> None:
         self.dossier = dossier
         self.bilan = bilan
         self.knowledge = knowledge
@@ -410,12 +362,12 @@ class _Synthese:
         self.progression = progression
         self.prochain = 0
         self.attente: dict[int, dict[str, Any]] = {}
-        self._csv = _Atomique(dossier / "synthese.csv", newline="")
-        self._csv.fichier.write("\ufeff")  # the BOM: Excel then reads UTF-8
-        self._writer = csv.writer(self._csv.fichier, delimiter=";")
+        self._csv = AtomicFile(dossier / "synthese.csv", newline="")
+        self._csv.file.write("\ufeff")  # the BOM: Excel then reads UTF-8
+        self._writer = csv.writer(self._csv.file, delimiter=";")
         self._writer.writerow(COLONNES_CSV)
         self.vigilances: Counter[str] = Counter()
-        self._lignes = _Atomique(dossier / "synthese.json.lignes")  # stays a hidden temporary file
+        self._lignes = AtomicFile(dossier / "synthese.json.lignes")  # stays a hidden temporary file
 
     def recevoir(self, lignes: list[tuple[int, dict[str, Any]]]) -> None:
         """Take rows in any order; write those whose predecessors are all written."""
@@ -425,25 +377,25 @@ class _Synthese:
             ligne = self.attente.pop(self.prochain)
             self._writer.writerow(_cellules(ligne, self.dossier, self.mots))
             self.vigilances.update(set(ligne["codes_vigilance"]))
-            self._lignes.fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
+            self._lignes.file.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
             self.prochain += 1
         if self.prochain > debut:
             self.progression.avancer(self.prochain - debut)
 
     def abandonner(self) -> None:
-        self._csv.abandonner()
-        self._lignes.abandonner()
+        self._csv.discard()
+        self._lignes.discard()
 
     def terminer(self, html: bool, complet: bool = False) -> None:
-        self._csv.valider()
-        self._lignes.fichier.close()
+        self._csv.commit()
+        self._lignes.file.close()
         try:
-            self._json(self._lignes.temporaire, complet)
+            self._json(self._lignes.temporary, complet)
             if html:
-                self._index(self._lignes.temporaire)
+                self._index(self._lignes.temporary)
         finally:
-            self._lignes.abandonner()
+            self._lignes.discard()
 
     def _lire(self, chemin_lignes: Path) -> Iterator[dict[str, Any]]:
         with open(chemin_lignes, encoding="utf-8") as fichier:
@@ -472,7 +424,7 @@ class _Synthese:
         (the row names its file), unless ``complet`` embeds each one under ``avis``, copied from its file."""
         entete = self._entete() | {"avis_inclus": complet}
         texte = json.dumps(entete, ensure_ascii=False, indent=1)[:-2]
-        with _Atomique(self.dossier / "synthese.json", binaire=True, fsync=False) as sortie:  # as avis/
+        with AtomicFile(self.dossier / "synthese.json", binary=True, fsync=False) as sortie:  # as avis/
             sortie.write(f'{texte},\n "lignes": [\n'.encode())
             with open(chemin_lignes, "rb") as lignes:  # each line is the row's json.dumps: copied as is
                 for numero, brute in enumerate(lignes):
@@ -496,91 +448,85 @@ class _Synthese:
         sortie.write(b"}")
 
     def _index(self, chemin_lignes: Path) -> None:
-        """``index.html``: counts with percentages, then every project, grouped by folder (the first
-        folder of its path, e.g. a département), each group a table in a ``<details>``. Self-contained
-        (inline CSS); the table is complete without script, and a small inline script, when it runs,
-        adds a search, filters and sorting (progressive enhancement)."""
-        bilan = self.bilan
-        e = html_lib.escape
-        base, groupes = _groupes(self._lire(chemin_lignes))
-        ouvert = bilan.total <= OUVERTS_JUSQUA
-        with _Atomique(self.dossier / "index.html") as sortie:
-            sortie.write(
-                '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f"<title>Synthèse des conseils ENT — {e(compte(bilan.total, 'projet'))}</title>\n"
-                f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-                "<h1>Synthèse des conseils pour le déploiement d'un ENT</h1>\n"
-                f"<p>Analyse du {e(date_fr(bilan.date_analyse))} · base de connaissances "
-                f"{e(self.knowledge.version)} · {e(compte(bilan.total, 'fichier de réponses', 'fichiers de réponses'))} : "
-                f"{e(compte(bilan.reussis, 'évalué'))} ({_part(bilan.reussis, bilan.total)}), "
-                f"{nombre(bilan.echecs)} en erreur ({_part(bilan.echecs, bilan.total)}).</p>\n"
-                "<p>Chaque conseil est une aide : la décision et son contrôle juridique appartiennent à "
-                "l'acheteur. Le détail et la justification de chaque conseil sont dans son rapport.</p>\n"
-                '<nav aria-label="Sommaire"><ul><li><a href="#repartition">Répartition des projets</a></li>'
-                f'<li><a href="#projets">Les projets, par dossier ({e(compte(len(groupes), "dossier"))})</a></li>'
-                "</ul></nav>\n"
-                '<section id="repartition" aria-labelledby="titre-repartition">\n'
-                '<h2 id="titre-repartition">Répartition des projets</h2>\n'
-                f"<p>Parts calculées sur les {e(compte(bilan.reussis, 'projet évalué'))}.</p>\n"
-                '<div class="repartitions">\n'
-            )
-            for titre, comptes, libelle in (
-                ("Voie d'achat", bilan.voies, self.mots.voie),
-                ("Procédure", bilan.procedures, self.mots.procedure),
-                ("Expérimentation", bilan.experimentations, self.mots.experimentation),
-                ("Points de vigilance", self.vigilances, self.mots.vigilance),
-            ):
-                if comptes:
-                    sortie.write(_repartition(titre, comptes, libelle, bilan.reussis))
-            sortie.write(
-                "</div>\n</section>\n"
-                '<section id="projets" aria-labelledby="titre-projets">\n'
-                '<h2 id="titre-projets">Les projets, par dossier</h2>\n'
-                "<p>Un dossier s'ouvre d'un clic sur son nom ; le nom d'un fichier mène à son rapport, « JSON » "
-                "à son conseil complet. Pour trouver une commune, ouvrez son dossier ou cherchez dans la page "
-                "(Ctrl+F).</p>\n"
-                '<div id="outils"></div>\n'
-            )
-            entetes = "".join(f'<th scope="col">{e(t)}</th>' for t in _ENTETES)
-            principal = (ligne for ligne in self._lire(chemin_lignes) if not _groupe(ligne["fichier"], base))
-            dossiers = (ligne for ligne in self._lire(chemin_lignes) if _groupe(ligne["fichier"], base))
-            for numero, (cle, effectif, erreurs) in enumerate(groupes, start=1):
-                lignes = dossiers if cle else principal
-                nom = cle or "dossier principal"
-                etat = f", {compte(erreurs, 'en erreur', 'en erreur')}" if erreurs else ""
-                sortie.write(
-                    f'<details id="groupe-{numero}"{" open" if ouvert else ""}>\n'
-                    f"<summary>{e(nom)} — {e(compte(effectif, 'projet'))}{e(etat)}</summary>\n"
-                    f'<table class="comparaison">\n<caption>{e(nom)} : {e(compte(effectif, "projet"))}, '
-                    "dans l'ordre des chemins</caption>\n"
-                    f"<thead><tr>{entetes}</tr></thead>\n<tbody>\n"
-                )
-                for _ in range(effectif):
-                    sortie.write(_ligne_html(next(lignes), self.mots))
-                sortie.write("</tbody>\n</table>\n</details>\n")
-            sortie.write(f"</section>\n</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
+        """``index.html``, worded by ``reports/synthese.html.j2`` and streamed as it renders: the rows
+        are read from the row file as the page is written, never all held at once."""
+        dossier_modeles = reports_folder()
+        modele = environment(dossier_modeles, autoescape=True).get_template(INDEX)
+        flux = modele.stream(self._vue_index(chemin_lignes, dossier_modeles))
+        flux.enable_buffering(100)  # one write per hundred pieces, not per piece (-13 % CPU)
+        with AtomicFile(self.dossier / "index.html") as sortie:
+            flux.dump(sortie)
 
+    def _vue_index(self, chemin_lignes: Path, dossier_modeles: Path) -> dict[str, Any]:
+        """What the index words: the counts and their parts, the distributions, the groups of rows."""
+        bilan = self.bilan
+        base, groupes = _groupes(self._lire(chemin_lignes))
+        libelles = {
+            "voie": self.mots.voie,
+            "procedure": self.mots.procedure,
+            "experimentation": self.mots.experimentation,
+            "vigilance": self.mots.vigilance,
+        }
+        comptes = {
+            "voie": bilan.voies,
+            "procedure": bilan.procedures,
+            "experimentation": bilan.experimentations,
+            "vigilance": self.vigilances,
+        }
+        return {
+            "total": bilan.total,
+            "reussis": bilan.reussis,
+            "echecs": bilan.echecs,
+            "part_reussis": _part(bilan.reussis, bilan.total),
+            "part_echecs": _part(bilan.echecs, bilan.total),
+            "date_analyse": bilan.date_analyse,
+            "version": self.knowledge.version,
+            "ouvert": bilan.total <= OUVERTS_JUSQUA,
+            "repartitions": {
+                cle: _repartition(comptes[cle], libelle, bilan.reussis) for cle, libelle in libelles.items()
+            },
+            "nombre_groupes": len(groupes),
+            "groupes": self._groupes_index(chemin_lignes, base, groupes),
+            "css": Markup(_statique(dossier_modeles, "synthese.css").replace("\n", "")),
+            "script": Markup(_statique(dossier_modeles, "synthese.js").strip()),
+        }
+
+    def _groupes_index(
+        self, chemin_lignes: Path, base: str, groupes: list[tuple[str, int, int]]
+    ) -> Iterator[dict[str, Any]]:
+        """The groups in order, each with its rows, read lazily: the files directly in the common folder
+        from one pass over the row file, the folders' (consecutive) rows from another."""
+        principal = (ligne for ligne in self._lire(chemin_lignes) if not _groupe(ligne["fichier"], base))
+        dossiers = (ligne for ligne in self._lire(chemin_lignes) if _groupe(ligne["fichier"], base))
+        for numero, (cle, effectif, erreurs) in enumerate(groupes, start=1):
+            lignes = itertools.islice(dossiers if cle else principal, effectif)
+            yield {
+                "numero": numero,
+                "dossier": visible_vite(cle),
+                "effectif": effectif,
+                "erreurs": erreurs,
+                "lignes": (_vue_ligne(ligne, self.mots) for ligne in lignes),
+            }
+
+
+INDEX = "synthese.html.j2"
+"""The template of ``index.html``, in the templates folder (``reports/``)."""
 
 OUVERTS_JUSQUA = 300
 """Up to this many projects, every group of the index is open; beyond, they open on demand."""
 
-_ENTETES = (
-    "Fichier",
-    "Projet",
-    "Voie d'achat",
-    "Procédure",
-    "Valeur estimée",
-    "Expérimentation",
-    "Contrat",
-    "Rentrée",
-    "Points de vigilance",
-    "Conseil",
-)
+
+@lru_cache(maxsize=4)
+def _statique(dossier: Path, nom: str) -> str:
+    """A static file of the templates folder (the index's CSS and script), read once."""
+    try:
+        return (dossier / nom).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EntreeInvalide(str(dossier / nom), f"fichier de la synthèse illisible : {exc}") from None
 
 
-def _part(n: int, total: int) -> str:
-    return pourcentage(n / total) if total else "0\u202f%"
+def _part(n: int, total: int) -> float:
+    return n / total if total else 0.0
 
 
 def _groupe(fichier: str, base: str) -> str:
@@ -604,131 +550,39 @@ def _groupes(lignes: Iterator[dict[str, Any]]) -> tuple[str, list[tuple[str, int
     return base, [(cle, n, erreurs) for cle, (n, erreurs) in comptes.items()]
 
 
-def _repartition(titre: str, comptes: Counter[str], libelle: Any, total: int) -> str:
-    e = html_lib.escape
-    lignes = "".join(
-        f'<tr><th scope="row">{e(_majuscule(libelle(code)))}</th><td>{nombre(n)}</td><td>{_part(n, total)}</td></tr>\n'
+def _repartition(comptes: Counter[str], libelle: Any, total: int) -> list[dict[str, Any]]:
+    """The rows of a distribution, the most frequent first: label, count and part of ``total``."""
+    return [
+        {"libelle": libelle(code), "nombre": n, "part": _part(n, total)}
         for code, n in sorted(comptes.items(), key=lambda item: (-item[1], item[0]))
-    )
-    return (
-        f'<table class="repartition">\n<caption>{e(titre)}</caption>\n'
-        f'<thead><tr><th scope="col">{e(titre)}</th><th scope="col">Projets</th>'
-        f'<th scope="col">Part</th></tr></thead>\n<tbody>\n{lignes}</tbody>\n</table>\n'
-    )
+    ]
 
 
-def _lien(chemin: str, texte: str) -> str:
-    return f'<a href="{html_lib.escape(urllib.parse.quote(chemin))}">{html_lib.escape(texte)}</a>'
-
-
-def _ligne_html(ligne: dict[str, Any], mots: Mots) -> str:
-    e = html_lib.escape
-    nom = os.path.basename(ligne["fichier"]) or ligne["fichier"]
-    fichier = _lien(ligne["fichier_rapport"], nom) if ligne["fichier_rapport"] else e(nom)
+def _vue_ligne(ligne: dict[str, Any], mots: Mots) -> SimpleNamespace:
+    """A row of the index: the file (and its report), then, for an advice, the labels of its codes.
+    A namespace, not a dict: the template reads its fields as attributes, the fast way for jinja."""
+    fichier = os.path.basename(ligne["fichier"]) or ligne["fichier"]
     if ligne["statut"] != "ok":
-        return (
-            f'<tr class="erreur" data-statut="erreur"><th scope="row">{fichier}</th>'
-            f'<td colspan="9" class="message">Erreur : {e(ligne["message_erreur"] or "")}</td></tr>\n'
+        return SimpleNamespace(
+            erreur=True,
+            fichier=fichier,
+            rapport=ligne["fichier_rapport"],
+            message=ligne["message_erreur"] or "",
         )
-    vigilances = ", ".join(mots.vigilance(code) for code in ligne["codes_vigilance"])
-    valeur = ligne["valeur_estimee_ht"]
-    cellules = (
-        e(ligne["nom_projet"] or ""),
-        e(_majuscule(mots.voie(ligne["voie"]))),
-        e(_majuscule(mots.procedure(ligne["procedure"]))),
-        f'<span data-tri="{valeur:.2f}">{e(montant(valeur))}</span>',
-        e(_majuscule(mots.experimentation(_code_experimentation(ligne)))),
-        e(duree_mois(ligne["duree_contrat_mois"])),
-        str(ligne["rentree_retenue"]),
-        f"{ligne['nombre_vigilances']}{' : ' + e(vigilances) if vigilances else ''}",
-        _lien(ligne["fichier_avis"], "JSON"),
+    return SimpleNamespace(
+        erreur=False,
+        fichier=fichier,
+        rapport=ligne["fichier_rapport"],
+        nom_projet=visible_vite(ligne["nom_projet"] or ""),
+        voie=ligne["voie"],
+        procedure=ligne["procedure"] or "",
+        libelle_voie=mots.voie(ligne["voie"]),
+        libelle_procedure=mots.procedure(ligne["procedure"]),
+        valeur=ligne["valeur_estimee_ht"],
+        experimentation=mots.experimentation(code_experimentation(ligne)),
+        duree_mois=ligne["duree_contrat_mois"],
+        rentree=ligne["rentree_retenue"],
+        nombre_vigilances=ligne["nombre_vigilances"],
+        vigilances=[mots.vigilance(code) for code in ligne["codes_vigilance"]],
+        avis=ligne["fichier_avis"],
     )
-    return (
-        f'<tr data-voie="{e(ligne["voie"])}" data-procedure="{e(ligne["procedure"] or "")}">'
-        f'<th scope="row">{fichier}</th>' + "".join(f"<td>{c}</td>" for c in cellules) + "</tr>\n"
-    )
-
-
-# Progressive enhancement: without it, every row is in the page and the groups open on a click. With
-# it: a search box (run a quarter of a second after the last key) and filters (voie, procédure,
-# errors) that hide the other rows and groups, and open the groups holding a match when there are at
-# most 500 (opening thousands of rows is what makes a page slow), and sort buttons on the column
-# headers (aria-sort). No network, no storage. Measured on the 20 000-row index of the bench: load
-# 1.3 s, a search 1.5 s, a filter under 1.6 s in headless Chromium on the shared 2-core machine.
-_SCRIPT = """
-(function(){
-var outils=document.getElementById('outils');if(!outils||!document.querySelector)return;
-var lignes=[].slice.call(document.querySelectorAll('table.comparaison tbody tr'));
-var groupes=[].slice.call(document.querySelectorAll('#projets details'));
-var textes=lignes.map(function(l){return (l.cells[0].textContent+' '+(l.cells[1]?l.cells[1].textContent:'')).toLowerCase();});
-var MAX=500;
-groupes.forEach(function(d){d.setAttribute('data-ouvert',d.open?'1':'');});
-function options(attr,col){var vus={},o='<option value="">toutes</option>';lignes.forEach(function(l){
-var v=l.getAttribute(attr);if(v!==null&&!vus[v]){vus[v]=1;o+='<option value="'+v+'">'+
-l.cells[col].textContent+'</option>';}});return o;}
-outils.innerHTML='<form class="filtres" role="search" onsubmit="return false">'+
-'<label>Chercher (fichier, projet) <input type="search" id="f-texte"></label> '+
-'<label>Voie d\\'achat <select id="f-voie">'+options('data-voie',2)+'</select></label> '+
-'<label>Procédure <select id="f-procedure">'+options('data-procedure',3)+'</select></label> '+
-'<label><input type="checkbox" id="f-erreurs"> seulement les erreurs</label> '+
-'<output id="f-compte" aria-live="polite"></output></form>';
-var t=document.getElementById('f-texte'),v=document.getElementById('f-voie'),
-p=document.getElementById('f-procedure'),er=document.getElementById('f-erreurs'),
-c=document.getElementById('f-compte'),minuterie;
-function filtrer(){var q=t.value.trim().toLowerCase(),n=0,actif=q||v.value||p.value||er.checked;
-lignes.forEach(function(l,i){var ok=(!q||textes[i].indexOf(q)>=0)&&
-(!v.value||l.getAttribute('data-voie')===v.value)&&(!p.value||l.getAttribute('data-procedure')===p.value)&&
-(!er.checked||l.getAttribute('data-statut')==='erreur');if(l.hidden===ok)l.hidden=!ok;if(ok)n++;});
-groupes.forEach(function(d){var vis=!!d.querySelector('tbody tr:not([hidden])');d.hidden=!vis;
-d.open=actif&&n<=MAX?vis:d.getAttribute('data-ouvert')==='1';});
-c.textContent=actif?n+' projet'+(n>1?'s':'')+' trouvé'+(n>1?'s':'')+
-(n>MAX?' : ouvrez un dossier pour les voir, ou précisez la recherche':''):'';}
-t.addEventListener('input',function(){clearTimeout(minuterie);minuterie=setTimeout(filtrer,250);});
-[v,p,er].forEach(function(x){x.addEventListener('change',filtrer);});
-[].forEach.call(document.querySelectorAll('table.comparaison'),function(tab){
-[].forEach.call(tab.tHead.rows[0].cells,function(th,i){var b=document.createElement('button');
-b.type='button';b.textContent=th.textContent;b.className='tri';th.textContent='';th.appendChild(b);
-b.addEventListener('click',function(){var asc=th.getAttribute('aria-sort')!=='ascending';
-[].forEach.call(tab.tHead.rows[0].cells,function(x){x.removeAttribute('aria-sort');});
-th.setAttribute('aria-sort',asc?'ascending':'descending');var corps=tab.tBodies[0];
-var rs=[].slice.call(corps.rows);function cle(r){var cell=r.cells[i];if(!cell)return '';
-var s=cell.querySelector('[data-tri]');return s?parseFloat(s.getAttribute('data-tri')):cell.textContent;}
-rs.sort(function(a,b){var x=cle(a),y=cle(b),d=(typeof x==='number'&&typeof y==='number')?x-y:
-String(x).localeCompare(String(y),'fr',{numeric:true});return asc?d:-d;});
-rs.forEach(function(r){corps.appendChild(r);});});});});
-})();
-""".strip()
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-color:#1e1e1e;background:#fff;margin:0;line-height:1.4}
-main{padding:1rem 1.5rem;max-width:100rem;margin:0 auto}
-h1{font-size:1.5rem}
-h2{font-size:1.25rem;margin-top:1.5rem}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.875rem}
-caption{text-align:left;font-weight:bold;padding:.25rem 0}
-th,td{border:1px solid #8a8a8a;padding:.25rem .4rem;vertical-align:top;text-align:left}
-thead th{background:#e8edf5}
-tbody th{font-weight:normal;overflow-wrap:anywhere;min-width:9rem}
-.repartitions{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}
-.repartition td{text-align:right;white-space:nowrap}
-.comparaison{width:100%}
-.comparaison td{overflow-wrap:break-word}
-.comparaison td:nth-child(5){white-space:nowrap;text-align:right}
-tr.erreur{background:#fdecea}
-.message{white-space:pre-line}
-details{margin:.25rem 0}
-summary{cursor:pointer;padding:.25rem 0;font-weight:bold}
-details>table{content-visibility:auto}
-.filtres{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0;padding:.5rem;
-border:1px solid #8a8a8a;background:#f6f6f6}
-.filtres input[type=search]{min-width:14rem}
-button.tri{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;
-text-align:left;color:inherit;text-decoration:underline dotted}
-[aria-sort=ascending] button.tri::after{content:" ▲"}
-[aria-sort=descending] button.tri::after{content:" ▼"}
-a{color:#00449e}
-a:focus,summary:focus,button:focus,input:focus,select:focus{outline:3px solid #1e1e1e;outline-offset:2px}
-@media print{a{color:inherit}details>table{content-visibility:visible}}
-""".replace("\n", "")

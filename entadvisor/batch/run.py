@@ -76,22 +76,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from entadvisor._files import write_atomic_quick
 from entadvisor._pool import MORTS_MAX, Pool, arret_demande, verifier_demarrage
-from entadvisor.answers import load_answers
+from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
 from entadvisor.batch.outputs import (
     AVIS,
     COLONNES,
     RAPPORTS,
     Mots,
-    _code_experimentation,
-    _ecrire,
-    _preparer,
-    _Synthese,
-    _temporaires,
+    Synthese,
+    code_experimentation,
     mots_du_lot,
     nom_avis,
     nommer,
+    preparer,
+    temporaires,
     visible_vite,
 )
 from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
@@ -198,8 +198,8 @@ def _evaluer_fichier(tache: Tache) -> dict[str, Any]:
     page = f"{RAPPORTS}/{nom}.html" if rapport is not None else None
     try:
         if rapport is not None and page is not None:
-            _ecrire(dossier / page, rapport)
-        _ecrire(dossier / avis, donnees)
+            write_atomic_quick(dossier / page, rapport)
+        write_atomic_quick(dossier / avis, donnees)
     except OSError as exc:
         raise SortieImpossible(f"{os_message(exc)} en écrivant le conseil de {visible(chemin)}") from None
     exp = advice.experimentation
@@ -278,7 +278,7 @@ class Bilan:
         self.reussis += 1
         self.voies[ligne["voie"]] += 1
         self.procedures[ligne["procedure"] or ""] += 1
-        self.experimentations[_code_experimentation(ligne)] += 1
+        self.experimentations[code_experimentation(ligne)] += 1
 
     def resume(self) -> str:
         """The final summary, in French, for stderr."""
@@ -448,7 +448,7 @@ def _evaluer(
             noms_chemins = ", ".join(os.fspath(c) for c in chemins)
             raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
         noms = nommer(fichiers)
-        _preparer(sortie, noms, html, ecraser, compresser)
+        preparer(sortie, noms, html, ecraser, compresser)
         total = len(fichiers)
         taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
         del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
@@ -463,7 +463,7 @@ def _evaluer(
         progression = _Progression(
             total, sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None
         )
-        synthese = _Synthese(sortie, bilan, knowledge, progression)
+        synthese = Synthese(sortie, bilan, knowledge, progression)
         try:
             execution.lancer(taches, synthese, max(1, min(LOT_MAX, math.ceil(total / (execution.jobs * 8)))))
             progression.effacer()
@@ -478,7 +478,7 @@ def _evaluer(
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
             with contextlib.suppress(OSError):  # the folder may have vanished
-                for temporaire in _temporaires(sortie):  # left by a worker that died
+                for temporaire in temporaires(sortie):  # left by a worker that died
                     with contextlib.suppress(FileNotFoundError):
                         temporaire.unlink()
     return bilan

@@ -81,7 +81,6 @@ __all__ = [
     "TEST",
     "Activation",
     "Agenda",
-    "CompiledMatcher",
     "ConditionalElement",
     "DefFacts",
     "DepthStrategy",
@@ -93,7 +92,6 @@ __all__ = [
     "KnowledgeEngine",
     "L",
     "Matcher",
-    "NotCompilable",
     "P",
     "QuietFactList",
     "Rule",
@@ -211,6 +209,3 @@ class QuietFactList(FactList):
             self.reference_counter[fact_id] += 1
             return fact
         return None
-
-
-from entadvisor.engine._matcher import CompiledMatcher, NotCompilable  # noqa: E402 -- the matcher reads the names above

@@ -23,7 +23,7 @@ from typing import Any
 
 from entadvisor import facts
 from entadvisor.engine._experta import Rule, clear_matcher_caches
-from entadvisor.engine.lexique import Lexique, charger_lexique
+from entadvisor.engine.lexique import Lexique, charger_lexique, verifier_complet
 from entadvisor.engine.moteur import Moteur, matcher_name
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide, Probleme
@@ -225,11 +225,12 @@ def _note_problems(call: ast.Call) -> list[str]:
         ]
     if kind.value not in CHAMPS_NOTES:
         return [f"moteur.noter(« {kind.value} ») : sorte de note inconnue (sortes permises : {kinds})."]
-    names = {k.arg for k in call.keywords}
+    spread = any(k.arg is None for k in call.keywords)  # moteur.noter("…", **fields): checked at run time
+    names = {k.arg for k in call.keywords if k.arg is not None}
     fields = CHAMPS_NOTES[kind.value]
     problems = []
-    if fields is not None and None not in names and names != fields:
-        missing, extra = sorted(fields - names), sorted(names - fields)  # type: ignore[operator]
+    if fields is not None and not spread and names != fields:
+        missing, extra = sorted(fields - names), sorted(names - fields)
         said = []
         if missing:
             said.append(f"champ manquant : {', '.join(missing)}")
@@ -239,7 +240,12 @@ def _note_problems(call: ast.Call) -> list[str]:
             f"moteur.noter(« {kind.value} ») : {' ; '.join(said)} (champs attendus : {', '.join(sorted(fields))})."
         )
     code = next((k.value for k in call.keywords if k.arg == "code"), None)
-    if kind.value == "vigilance" and isinstance(code, ast.Constant) and code.value not in CODES_VIGILANCE:
+    if (
+        kind.value == "vigilance"
+        and isinstance(code, ast.Constant)
+        and isinstance(code.value, str)
+        and code.value not in CODES_VIGILANCE
+    ):
         # a code held in a variable is checked where it is declared (a table's constructor, at import)
         problems.append(
             f"moteur.noter(« vigilance », code=« {code.value} ») : code de vigilance non déclaré "
@@ -280,6 +286,8 @@ def _load(folder: Path) -> Knowledge:
     rules = _collect_rules(modules)
     parameters = load_parameters(folder / "parameters")
     libelles = charger_lexique(folder)  # no fallback to the bundled words: see entadvisor.engine.lexique
+    if folder != _dossier_fourni():
+        verifier_complet(libelles, lexique_fourni())
     version_file = folder / "VERSION"
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "non versionnée"
     engine_class = type("MoteurENT", (Moteur,), dict(rules))

@@ -33,6 +33,32 @@ FORME = "libelle"
 """The name of the only form of a code written as a plain text."""
 
 
+SECTIONS_DES_MODELES = (
+    "voies",
+    "procedures",
+    "tranches",
+    "seuils",
+    "formats_experimentation",
+    "phases",
+    "statuts",
+    "tailles",
+    "organes",
+    "recommandations",
+    "vigilances",
+)
+"""The sections that word the codes of the public models (answers.py, advice.py), with the ``valeurs.*``
+ones: a knowledge base's lexicon gives at least every word of the bundled one in these (see
+:func:`manques`), since the views and the rules name them whatever the rules decide."""
+
+
+class LibelleAbsent(EntreeInvalide, KeyError):
+    """A code, a form or a section that the lexicon does not word: bad input of its ``libelles.yaml``,
+    told in French like any other (« Erreur : … », exit 1), and a :class:`KeyError` for a lookup."""
+
+    def __str__(self) -> str:
+        return self.message()
+
+
 @dataclass(frozen=True, eq=False)
 class Lexique:
     """Codes → named forms → words, by section (``procedures``, ``valeurs.porteur``…).
@@ -46,9 +72,13 @@ class Lexique:
         """The words of ``code`` in ``section``, in the named form; an unknown one is an error naming it."""
         formes = self._formes(section, code)
         if forme not in formes:
-            raise KeyError(
-                f"{self.source} : la forme « {forme} » de « {code} » (section « {section} ») manque ; "
-                f"formes données : {', '.join(formes)}."
+            raise LibelleAbsent(
+                self.source,
+                Probleme(
+                    f"la forme « {forme} » de « {code} » (section « {section} ») manque ; "
+                    f"formes données : {', '.join(formes)}.",
+                    f"{section}.{code}",
+                ),
             )
         return formes[forme]
 
@@ -65,14 +95,49 @@ class Lexique:
 
     def _section(self, section: str) -> dict[str, dict[str, str]]:
         if section not in self.sections:
-            raise KeyError(f"{self.source} : section « {section} » absente du lexique.")
+            raise LibelleAbsent(self.source, Probleme(f"section « {section} » absente du lexique.", section))
         return self.sections[section]
 
     def _formes(self, section: str, code: Any) -> dict[str, str]:
         codes = self._section(section)
         if str(code) not in codes:
-            raise KeyError(f"{self.source} : aucun libellé pour « {code} » dans la section « {section} ».")
+            raise LibelleAbsent(
+                self.source,
+                Probleme(
+                    f"aucun libellé pour « {code} » dans la section « {section} ».", f"{section}.{code}"
+                ),
+            )
         return codes[str(code)]
+
+
+def manques(lexique: Lexique, reference: Lexique) -> list[str]:
+    """The words of ``reference`` (the bundled lexicon) that ``lexique`` lacks in the sections of the public
+    models' codes (:data:`SECTIONS_DES_MODELES` and ``valeurs.*``), as ``section.code.forme``."""
+    absents = []
+    for section, codes in reference.sections.items():
+        if section not in SECTIONS_DES_MODELES and not section.startswith("valeurs."):
+            continue
+        donnees = lexique.sections.get(section, {})
+        for code, formes in codes.items():
+            absents += [f"{section}.{code}.{forme}" for forme in formes if forme not in donnees.get(code, {})]
+    return absents
+
+
+def verifier_complet(lexique: Lexique, reference: Lexique) -> None:
+    """Refuse a knowledge base's lexicon that lacks words of the bundled one for the public models' codes
+    (:func:`manques`): it is told when the base is loaded, not when a view first needs the word."""
+    absents = manques(lexique, reference)
+    if absents:
+        premier = absents[0].rsplit(".", 1)[0]
+        raise EntreeInvalide(
+            lexique.source,
+            Probleme(
+                f"lexique incomplet : {len(absents)} libellé(s) de la base fournie manque(nt) "
+                f"({', '.join(absents[:5])}{', …' if len(absents) > 5 else ''}) ; chaque code des réponses et du "
+                "conseil doit avoir ses mots, sous les formes que la base fournie donne (rules/libelles.yaml).",
+                premier,
+            ),
+        )
 
 
 def _entree(valeur: Any, ou: str, source: str) -> dict[str, str]:

@@ -22,17 +22,16 @@ from typing import Any, ClassVar
 from entadvisor.answers import Answers
 from entadvisor.engine._experta import (
     Agenda,
-    CompiledMatcher,
     DefFacts,
     DepthStrategy,
     Fact,
     FastReteMatcher,
     KnowledgeEngine,
-    NotCompilable,
     QuietFactList,
     Rule,
     unfreeze,
 )
+from entadvisor.engine._matcher import CompiledMatcher, NotCompilable
 from entadvisor.engine.parameters import ParameterValue
 from entadvisor.errors import EvaluationError, RunawayRules
 from entadvisor.facts import NOTES, Contexte, Projet, Seuils
@@ -210,7 +209,7 @@ class Moteur(KnowledgeEngine):
             return str(self.knowledge.libelles.mot(section, code, forme))
         except KeyError as exc:
             meta = self._current
-            raise EvaluationError(f"{exc.args[0]} (règle {meta.id if meta else '?'})") from None
+            raise EvaluationError(f"{exc} (règle {meta.id if meta else '?'})") from None
 
     def declare(self, *facts: Any) -> Any:
         """experta's declare, recording who declared what when :attr:`declarations` is a list."""

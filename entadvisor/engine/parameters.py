@@ -28,6 +28,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from entadvisor import pydantic_fr
 from entadvisor._yaml import load_yaml
 from entadvisor.errors import EntreeInvalide, Probleme
 
@@ -164,7 +165,7 @@ def _loc(part: Any) -> str:
 
 
 def _french(error: Any) -> str:
-    return _MESSAGES.get(error.get("type", ""), "valeur invalide")
+    return pydantic_fr.mot(pydantic_fr.lire(error), _MESSAGES, defaut="valeur invalide")
 
 
 def load_parameters(folder: Path) -> ParameterSet:

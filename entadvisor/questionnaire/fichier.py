@@ -10,7 +10,7 @@ import re
 import shlex
 from pathlib import Path
 
-from entadvisor.answers import write_atomic
+from entadvisor._files import write_atomic
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.parcours import Parcours, texte_fichier
 

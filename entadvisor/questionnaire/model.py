@@ -1,39 +1,32 @@
-"""The questionnaire: its model, its loader and the parsing of typed answers, with no terminal code.
+"""The questionnaire: its model and the parsing of typed answers, with no terminal code.
 
 The questions are data (``questionnaires/ent-premier-degre.yaml``): sections in the order of the
 guide, each question with its id (an answer key of :class:`~entadvisor.answers.Answers`), its French
 text and help, its type, choices, bounds, default, whether « je ne sais pas » is accepted, and the
 condition on earlier answers under which it is asked.
 
-The flow that asks the questions (:class:`~entadvisor.questionnaire.parcours.Parcours`, run by
+Reading and checking the questionnaire file is :mod:`entadvisor.questionnaire.loader`. The flow that asks the questions (:class:`~entadvisor.questionnaire.parcours.Parcours`, run by
 :func:`~entadvisor.questionnaire.parcours.executer`) and the partial answer files are in :mod:`entadvisor.questionnaire.parcours`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from entadvisor._yaml import load_yaml
-from entadvisor.answers import FIELDS, REQUIRED, Answers
-from entadvisor.errors import EntreeInvalide, Probleme
+from entadvisor.answers import ECART_DATES_ANS, years_later
 from entadvisor.french_input import NON as _NON  # one parser for the prompt and the answer files
 from entadvisor.french_input import OUI as _OUI
 from entadvisor.french_input import DateInexistante, parse_date, parse_integer, parse_number
 from entadvisor.french_input import simplify as _simplifier
 from entadvisor.french_input import without_spaces as _sans_espaces
-
-NOM_FICHIER = "ent-premier-degre.yaml"
 
 TypeQuestion = Literal["choix", "entier", "nombre", "oui_non", "date", "texte", "annee"]
 
@@ -367,10 +360,8 @@ class Question(_Modele):
             raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
         if date is None:
             raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
-        from entadvisor.answers import ECART_DATES_ANS, _years_later
-
         aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
-        mini, maxi = _years_later(aujourd_hui, -ECART_DATES_ANS), _years_later(aujourd_hui, ECART_DATES_ANS)
+        mini, maxi = years_later(aujourd_hui, -ECART_DATES_ANS), years_later(aujourd_hui, ECART_DATES_ANS)
         if not mini <= date <= maxi:
             raise ValueError(
                 f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "
@@ -448,129 +439,3 @@ class Questionnaire(_Modele):
             if any(q.id == identifiant for q in section.questions):
                 return numero, section
         raise KeyError(identifiant)
-
-
-# --- the loader ---------------------------------------------------------------------------------
-
-
-def questionnaire_path_par_defaut() -> Path:
-    """The bundled questionnaire: ``entadvisor.engine.knowledge.questionnaire_path()`` when it exists,
-    else inside the installed wheel (``entadvisor/_kb/questionnaires/``), else beside the source tree."""
-    try:
-        from entadvisor.engine.knowledge import questionnaire_path
-    except ImportError:
-        pass
-    else:
-        chemin = questionnaire_path()
-        if chemin.is_file():
-            return chemin
-    paquet = Path(__file__).resolve().parent.parent
-    installe = paquet / "_kb" / "questionnaires" / NOM_FICHIER
-    return installe if installe.is_file() else paquet.parent / "questionnaires" / NOM_FICHIER
-
-
-_ERREURS_PYDANTIC = {
-    "missing": "clé obligatoire absente",
-    "extra_forbidden": "clé inconnue",
-    "too_short": "liste vide",
-}
-
-
-def _lieu(data: Any, loc: Sequence[Any]) -> str:
-    """Where a pydantic error is, in words: section « perimetre », question « nombre_ecoles », « mini »."""
-    morceaux, noeud, parent = [], data, ""
-    for partie in loc:
-        noeud = noeud[partie] if isinstance(noeud, dict | list) and _contient(noeud, partie) else None
-        if isinstance(partie, int) and isinstance(noeud, dict) and "id" in noeud:
-            genre = {"sections": "section", "questions": "question", "choix": "choix"}.get(parent, "élément")
-            morceaux.append(f"{genre} « {noeud['id']} »")
-        elif isinstance(partie, int):
-            morceaux.append(f"n° {partie + 1}")
-        elif partie not in ("sections", "questions"):
-            morceaux.append(f"« {partie} »")
-        parent = str(partie)
-    return ", ".join(morceaux) or "racine"
-
-
-def _contient(noeud: dict[Any, Any] | list[Any], partie: Any) -> bool:
-    return (
-        partie in noeud if isinstance(noeud, dict) else isinstance(partie, int) and 0 <= partie < len(noeud)
-    )
-
-
-def _message(erreur: Any) -> str:
-    if erreur["type"] == "literal_error":
-        permises = str(erreur.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        return f"« {erreur.get('input')} » n'est pas permis ; valeurs permises : {permises}"
-    message = _ERREURS_PYDANTIC.get(erreur["type"]) or str(erreur["msg"]).removeprefix("Value error, ")
-    return message.rstrip(".")
-
-
-def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
-    """Read and check a questionnaire file (default: the bundled one).
-
-    Raises :class:`EntreeInvalide` (French) for an unreadable or malformed file, a question id that
-    is not an answer key, a required key not asked unconditionally, a condition or a bound that
-    refers to a later question, or « je ne sais pas » leaving out a key that cannot be left out.
-    """
-    chemin = Path(path) if path is not None else questionnaire_path_par_defaut()
-    source = str(chemin)
-    try:
-        texte = chemin.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise EntreeInvalide(source, "questionnaire introuvable.") from None
-    except IsADirectoryError:
-        raise EntreeInvalide(source, "c'est un dossier, pas un fichier de questionnaire.") from None
-    except UnicodeDecodeError:
-        raise EntreeInvalide(source, "questionnaire illisible : enregistrez-le en UTF-8.") from None
-    except OSError as exc:
-        raise EntreeInvalide(source, f"questionnaire illisible ({exc.strerror or exc}).") from None
-    try:
-        data = load_yaml(texte, source)  # a key given twice is an error (file, key, line)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        ligne = mark.line + 1 if mark is not None else None
-        raise EntreeInvalide(
-            source, Probleme(f"YAML mal formé : {getattr(exc, 'problem', exc)}.", None, ligne)
-        ) from None
-    try:
-        questionnaire = Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        problemes = [Probleme(f"{_lieu(data, err['loc'])} : {_message(err)}.") for err in exc.errors()]
-        raise EntreeInvalide(source, problemes) from None
-    problemes = _verifier(questionnaire)
-    if problemes:
-        raise EntreeInvalide(source, problemes)
-    return questionnaire
-
-
-def _verifier(questionnaire: Questionnaire) -> list[Probleme]:
-    """The checks that span questions, and those against the answer model."""
-    problemes: list[Probleme] = []
-    vues: list[str] = []
-    for question in questionnaire.questions():
-        qid = question.id
-        if qid in vues:
-            problemes.append(Probleme("question posée deux fois.", qid))
-        if qid not in FIELDS or qid == "version":
-            proches = difflib.get_close_matches(qid, FIELDS, n=1)
-            indice = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
-            problemes.append(Probleme(f"l'identifiant n'est pas une clé du fichier de réponses{indice}", qid))
-        references = [question.si.question] if question.si else []
-        references += [borne.question for borne in question.bornes_selon]
-        for reference in references:
-            if reference not in vues:
-                problemes.append(
-                    Probleme(f"se réfère à « {reference} », qui n'est pas une question posée avant.", qid)
-                )
-        if qid in REQUIRED and question.si is not None:
-            problemes.append(Probleme("une réponse obligatoire ne peut pas dépendre d'une condition.", qid))
-        if question.facultative and qid in Answers.model_fields:
-            champ = Answers.model_fields[qid]
-            if champ.is_required() or champ.default is not None:
-                message = "« je ne sais pas » omettrait une clé qui ne peut pas l'être ; donnez « valeur »."
-                problemes.append(Probleme(message, qid))
-        vues.append(qid)
-    for manquante in sorted(set(REQUIRED) - set(vues)):
-        problemes.append(Probleme("réponse obligatoire du fichier de réponses jamais demandée.", manquante))
-    return problemes

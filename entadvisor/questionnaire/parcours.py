@@ -17,15 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from entadvisor.answers import (
-    FIELDS,
-    FORMAT_VERSION,
-    Answers,
-    answers_to_yaml,
-    read_answers_text,
-    read_mapping,
-    validate_answers,
-)
+from entadvisor.answer_files import answers_to_yaml, read_answers_text, read_mapping
+from entadvisor.answers import FIELDS, FORMAT_VERSION, Answers, validate_answers
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, Questionnaire, Section
 

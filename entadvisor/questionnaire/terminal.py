@@ -30,7 +30,8 @@ from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.fichier import FichierReponses
-from entadvisor.questionnaire.model import Questionnaire, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import Questionnaire
 from entadvisor.questionnaire.parcours import Parcours, executer, lire_reponses_partielles
 from entadvisor.questionnaire.saisie import PlainAsker, echo, largeur, paragraphe
 from entadvisor.report.docx import write_docx

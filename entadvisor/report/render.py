@@ -21,16 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from entadvisor import formatting
-from entadvisor._files import atomic_path
+from entadvisor._files import atomic_path, write_atomic
+from entadvisor._yaml import load_yaml
 from entadvisor.advice import Advice
-from entadvisor.answers import write_atomic
 from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.view import Vue, _annees, _as_date, _nombre, upper_first
+from entadvisor.report.environment import environment, lower_first, reports_folder
+from entadvisor.report.view import Vue
 
 TEMPLATE = "advice.html.j2"
 
@@ -51,60 +50,6 @@ class NavigateurIntrouvable(EntreeInvalide):
 
 
 # --- templates -----------------------------------------------------------------------------------
-
-
-def reports_folder() -> Path:
-    """The folder of the report templates: the knowledge base's if it says, else the wheel's or the repo's."""
-    try:
-        from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
-    except ImportError:
-        here = Path(__file__).resolve().parent.parent
-        for candidate in (here / "_kb" / "reports", here.parent / "reports"):
-            if (candidate / TEMPLATE).is_file():
-                return candidate
-        raise EntreeInvalide(
-            str(here), "modèles du rapport introuvables (dossier « reports » absent de l'installation)."
-        ) from None
-    return Path(knowledge_reports_folder())
-
-
-def _date_fr(value: Any) -> str:
-    date = _as_date(value)
-    if date is None:
-        raise ValueError(f"date attendue, trouvé {value!r}")
-    return formatting.date_fr(date)
-
-
-def lower_first(text: str) -> str:
-    """Lower the first letter unless it starts an acronym: ``Des écoles`` → ``des écoles``; ``ENT`` stays."""
-    if not text or (len(text) > 1 and text[1].isupper()):
-        return text
-    return text[:1].lower() + text[1:]
-
-
-@functools.lru_cache(maxsize=4)
-def _environment(folder: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        montant=formatting.montant,
-        nombre=_nombre,
-        date_fr=_date_fr,
-        mois_annee=formatting.mois_annee,
-        annee_scolaire=formatting.annee_scolaire,
-        duree_mois=formatting.duree_mois,
-        pourcentage=formatting.pourcentage,
-        annees=_annees,
-        upper_first=upper_first,
-        lower_first=lower_first,
-    )
-    return env
 
 
 @functools.lru_cache(maxsize=4)
@@ -139,7 +84,7 @@ def libelles_des_codes(mots: Lexique) -> dict[str, Any]:
 def _prose(folder: Path) -> dict[str, Any]:
     path = folder / "libelles.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))  # a key given twice is an error
     except (OSError, yaml.YAMLError) as exc:
         raise EntreeInvalide(str(path), f"libellés du rapport illisibles : {exc}") from None
     if not isinstance(data, dict):
@@ -168,7 +113,7 @@ def render_report(
     ``pages`` gives the printed page of each section, for the printed table of contents.
     """
     folder = Path(folder) if folder is not None else reports_folder()
-    env = _environment(folder)
+    env = environment(folder, autoescape=True)
     vue = Vue(
         advice,
         _libelles(folder, lexique_du_conseil(advice)),

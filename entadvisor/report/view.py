@@ -3,8 +3,8 @@
 :class:`Vue` words the advice (labels of ``reports/libelles.yaml``), groups it into tables and
 draws its charts (:mod:`.charts`); :func:`textes_cites` groups the cited articles and sources, and
 :func:`valeur_parametre` puts a parameter's value in words. It reasons about nothing: every
-conclusion comes from the advice. The jinja2 environment, its filters and the writing of the HTML
-and PDF files are in :mod:`entadvisor.report.render`.
+conclusion comes from the advice. The jinja2 environment and its filters are in
+:mod:`entadvisor.report.environment`, the writing of the HTML and PDF files in :mod:`.render`.
 """
 
 from __future__ import annotations
@@ -104,33 +104,6 @@ def css_string(text: str) -> str:
         else:
             out.append(f"\\{ord(char):x} ")
     return "".join(out)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _nombre(value: float) -> str:
-    value = float(value)
-    return formatting.nombre(value, 0 if value.is_integer() else 2)
-
-
-def _annees(value: float) -> str:
-    """``4`` → ``4 ans``; ``1`` → ``1 an``; ``2.5`` → ``2,5 ans``."""
-    value = float(value)
-    if value.is_integer():
-        n = int(value)
-        return f"{n} an{'s' if n > 1 else ''}"
-    return f"{formatting.nombre(value, 1)} ans"
 
 
 def upper_first(text: str) -> str:
@@ -294,11 +267,11 @@ class Vue:
             return formatting.montant(value)
         if key == "rentree_visee":
             return f"rentrée {value} (année scolaire {formatting.annee_scolaire(int(value))})"
-        date = _as_date(value)
+        date = formatting.as_date(value)
         if date is not None:
             return formatting.date_fr(date)
         if isinstance(value, int | float):
-            return _nombre(value)
+            return formatting.nombre_simple(value)
         return str(value)
 
     def valeur_fait(self, key: str, value: Any) -> str:
@@ -311,7 +284,7 @@ class Vue:
             return _oui_non(value)
         if isinstance(value, int | float):
             return _nombre_fait(key, value)
-        date = _as_date(value)
+        date = formatting.as_date(value)
         if date is not None:
             return formatting.date_fr(date)
         if isinstance(value, list | tuple):
@@ -584,14 +557,14 @@ _MONTANTS = ("montant", "prix", "dispense", "publicite", "europeen", "valeur", "
 def _nombre_fait(key: str, value: float) -> str:
     """A number of a fact in words, its kind read from the key (amount, months, years, count)."""
     if key.startswith("annees") or key.endswith("_annees"):
-        return _annees(value)
+        return formatting.annees(value)
     if "rentree" in key or key.startswith(("annee", "exercice")):
         return str(int(value))  # a year: no thousands separator
     if key.endswith("_ht") or key.startswith(_MONTANTS):
         return formatting.montant(value)
     if key.endswith("_mois"):
         return formatting.duree_mois(int(value))
-    return _nombre(value)
+    return formatting.nombre_simple(value)
 
 
 def valeur_parametre(nom: str, valeur: Any) -> str:
@@ -602,16 +575,16 @@ def valeur_parametre(nom: str, valeur: Any) -> str:
         if nom.startswith(("seuil", "prix")) or nom.endswith("_ht"):
             return formatting.montant(valeur)
         if nom.endswith("_mois"):
-            return f"{_nombre(valeur)} mois"
+            return f"{formatting.nombre_simple(valeur)} mois"
         if "annees" in nom:
-            return f"{_nombre(valeur)} année{'s' if valeur > 1 else ''} scolaire{'s' if valeur > 1 else ''}"
+            return f"{formatting.nombre_simple(valeur)} année{'s' if valeur > 1 else ''} scolaire{'s' if valeur > 1 else ''}"
         if isinstance(valeur, float) and 0 < valeur < 1:
             return formatting.pourcentage(valeur)
         if "ecoles" in nom:
-            return f"{_nombre(valeur)} école{'s' if valeur > 1 else ''}"
+            return f"{formatting.nombre_simple(valeur)} école{'s' if valeur > 1 else ''}"
         if "eleves" in nom:
-            return f"{_nombre(valeur)} élèves"
-        return _nombre(valeur)
+            return f"{formatting.nombre_simple(valeur)} élèves"
+        return formatting.nombre_simple(valeur)
     if isinstance(valeur, str) and re.fullmatch(r"\d{2}-\d{2}", valeur):
         month, day = (int(x) for x in valeur.split("-"))
         return f"{'1er' if day == 1 else day} {formatting.MOIS[month - 1]}"

@@ -1,31 +1,27 @@
-"""The checks of ``entadvisor verifier`` on one case: invariants, conflicts, the independent checker.
+"""The checks of ``entadvisor verifier`` on one case: conflicts, missing conclusions, the law.
 
-The reference parameters of the independent threshold checker, the verification engine that
-records every declaration (so that two rules concluding on one question are seen as a conflict),
-and the invariants checked on each case (:func:`_verifier_cas`). The fired rules are counted
-per batch of cases, from which :mod:`entadvisor.verify.run` reports the dead ones.
+:func:`invariants` reads the facts and notes of a case the verification engine has just run: one
+conclusion per question (two rules concluding on one question conflict), the references of the
+fired rules, and the independent checker of the law with the reference parameters (the route and
+procedure, the experimentation, the contract, the calendar of :mod:`entadvisor.verify.invariants`,
+the warnings). Running the case and timing it is :mod:`entadvisor.verify.worker`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import time
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, get_args
 
 from entadvisor.advice import FormatExperimentation as _Format
 from entadvisor.advice import Procedure as _Procedure
 from entadvisor.advice import Voie as _Voie
 from entadvisor.answers import Answers
-from entadvisor.calculations import add_months, months_between
-from entadvisor.engine.moteur import run_at_launch
-from entadvisor.engine.parameters import ParameterSet, load_parameters
-from entadvisor.errors import EntreeInvalide
+from entadvisor.calculations import months_between
+from entadvisor.engine.parameters import ParameterSet
 from entadvisor.formatting import date_fr, montant, nombre
+from entadvisor.verify.invariants import calendar_problems
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 
@@ -62,49 +58,11 @@ FORMALISEES = {
     "procedure_avec_negociation",
     "dialogue_competitif",
 }
-CHAINES = (
-    ("preparation", "passation", "mise_en_service"),
-    ("renouvellement_preparation", "renouvellement_passation", "renouvellement_transition"),
-)
-ETAPES_REQUISES: tuple[str, ...] = (
-    "etat_des_lieux",
-    "convention",
-    "comite_pilotage",
-    "budget",
-    "generalisation",
-    "perennisation",
-)
-ETAPES_REQUISES += CHAINES[0] + CHAINES[1]
-ETAPES_DE_PREPARATION = ("etat_des_lieux", "preparation")
-CONSEIL_TOUS_LES = 50
-"""Every n-th clean case is also built into an Advice (EvaluationError, pydantic validation)."""
-
-
-# --- the reference parameters ----------------------------------------------------------------------
-
-
-def _reference(reference: str | os.PathLike[str] | None) -> tuple[ParameterSet, Path, str]:
-    from entadvisor.engine.knowledge import rules_folder
-
-    if reference is None:
-        folder = rules_folder() / "parameters"
-        return load_parameters(folder), folder, "paramètres de la base fournie"
-    path = Path(reference)
-    folder = path / "parameters" if (path / "parameters").is_dir() else path
-    if not folder.is_dir():
-        raise EntreeInvalide(str(path), "dossier de paramètres de référence introuvable.")
-    return load_parameters(folder), folder, str(folder)
-
-
-def _reference_defaut() -> ParameterSet:
-    return _reference(None)[0]
-
-
 # --- checking one case -----------------------------------------------------------------------------
 
 
 @dataclass
-class _Etat:
+class Etat:
     """What a worker keeps between cases: its engine, the knowledge base and the reference parameters."""
 
     knowledge: Any
@@ -115,110 +73,14 @@ class _Etat:
     temps: dict[str, float] = field(default_factory=dict)
 
 
-_MOTEURS: dict[tuple[int, str], tuple[Any, Any, list[tuple[str, str]]]] = {}
-
-
-def _moteur(knowledge: Any, filtrage: str | None = None) -> tuple[Any, list[tuple[str, str]]]:
-    """A verification engine for this process, separate from ``knowledge.engine()``, recording declarations.
-
-    experta merges a fact equal to one already declared, so two rules concluding the same thing
-    would leave one fact: the wrapper sees every declaration, with the rule that made it.
-    """
-    from entadvisor.engine.moteur import matcher_name
-
-    filtrage = matcher_name(filtrage)
-    found = _MOTEURS.get((id(knowledge), filtrage))
-    if found is not None and found[0] is knowledge:
-        return found[1], found[2]
-    from entadvisor.engine._experta import clear_matcher_caches
-
-    engine = knowledge.engine_class(knowledge, filtrage)
-    clear_matcher_caches()
-    declarations: list[tuple[str, str]] = []
-    engine.declarations = declarations  # the engine records them (those of the last run, resumed or not)
-    _MOTEURS[(id(knowledge), filtrage)] = (knowledge, engine, declarations)
-    return engine, declarations
-
-
-@dataclass
-class _Lot:
-    """What a worker returns for a batch of cases (plain data: it crosses process boundaries)."""
-
-    regles: Counter[str] = field(default_factory=Counter)
-    conflits: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
-    violations: list[tuple[int, str, str]] = field(default_factory=list)
-    temps: dict[str, float] = field(default_factory=dict)
-    empreintes: list[bytes] = field(default_factory=list)
-    """One digest per case, to check that no two choices of the sweep gave the same case."""
-    couverture: dict[str, Counter[Any]] = field(default_factory=dict)
-    """Per answer key, how many cases had each value (the report's coverage, merged by the parent)."""
-    analyses: set[dt.date] = field(default_factory=set)
-    dates_parametres: set[dt.date] = field(default_factory=set)
-    echecs: dict[int, Any] = field(default_factory=dict)
-    """The failing cases the report may write as answer files (the first ones of each code)."""
-    note_filtrage: str | None = None
-    """Why the worker's engine matches with Rete although the compiled matcher was asked for."""
-
-
-def _ajouter(temps: dict[str, float], cle: str, duree: float) -> None:
-    temps[cle] = temps.get(cle, 0.0) + duree
-
-
-def _verifier_cas(
-    etat: _Etat, numero: int, data: dict[str, Any], as_of: dt.date, lot: _Lot
-) -> list[tuple[str, str]]:
-    from pydantic import ValidationError
-
-    from entadvisor.errors import EvaluationError
-
-    t0 = time.process_time()
-    try:
-        answers = Answers.model_validate(data)
-    except ValidationError as exc:
-        return [("cas_invalide", f"le balayage a produit des réponses invalides : {exc.errors()[0]['msg']}")]
-    t1 = time.process_time()
-    engine = etat.engine
-    try:
-        parameter_date = run_at_launch(engine, engine.knowledge, answers, as_of)
-    except Exception as exc:  # any exception is a finding, reported with the case
-        _ajouter(etat.temps, "moteur", time.process_time() - t1)
-        return [("exception", f"{type(exc).__name__} : {exc}")]
-    t2 = time.process_time()
-    fired = {step["meta"].id for step in engine.trace}
-    lot.regles.update(fired)
-    try:
-        problems = _invariants(etat, answers, as_of, parameter_date, fired, numero, lot)
-    except Exception as exc:  # a fact missing a field, a wrong type...: the base concluded something unusable
-        problems = [("exception", f"contrôle impossible : {type(exc).__name__} : {exc}")]
-    if not problems and numero % CONSEIL_TOUS_LES == 0:
-        from entadvisor.engine.synthesis import build_advice
-
-        try:
-            build_advice(engine, answers, as_of, parameter_date)
-        except EvaluationError as exc:
-            problems.append(("evaluation", str(exc)))
-        except ValidationError as exc:
-            problems.append(("conseil_invalide", str(exc).splitlines()[0]))
-        except Exception as exc:  # the Advice cannot be assembled from what the rules concluded
-            problems.append(("conseil_invalide", f"{type(exc).__name__} : {exc}"))
-    t3 = time.process_time()
-    _ajouter(etat.temps, "validation", t1 - t0)
-    _ajouter(etat.temps, "moteur", t2 - t1)
-    _ajouter(etat.temps, "controles", t3 - t2)
-    return problems
-
-
-def _invariants(
-    etat: _Etat,
-    answers: Answers,
-    as_of: dt.date,
-    parameter_date: dt.date,
-    fired: set[str],
-    numero: int,
-    lot: _Lot,
-) -> list[tuple[str, str]]:
+def invariants(
+    etat: Etat, answers: Answers, parameter_date: dt.date, fired: set[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """What is wrong with the conclusions of the case the engine of ``etat`` has just run, as
+    ``(code, sentence)``, and the conflicts seen (a question and two rules concluding on it)."""
     engine = etat.engine
     problems: list[tuple[str, str]] = []
+    conflits: list[tuple[str, str, str]] = []
     faits: dict[str, list[Any]] = {}
     for fact in engine.facts.values():
         faits.setdefault(type(fact).__name__, []).append(fact)
@@ -230,7 +92,7 @@ def _invariants(
             par_question[classe].append(regle)
     for classe, regles in par_question.items():
         for a, b in itertools.combinations(sorted(regles), 2):
-            lot.conflits.setdefault((classe, a, b), []).append(numero)
+            conflits.append((classe, a, b))
         if len(regles) > 1:
             problems.append(
                 (
@@ -255,16 +117,19 @@ def _invariants(
     if sans := fired & etat.sans_references:
         problems.append(("references_absentes", f"règles sans référence : {', '.join(sorted(sans))}"))
     if any(len(faits.get(c, ())) != 1 for c in CONTROLES):
-        return problems  # the checks below read these conclusions: their absence is already reported
+        return (
+            problems,
+            conflits,
+        )  # the checks below read these conclusions: their absence is already reported
 
     ref = etat.reference.at(parameter_date)
     vigilance = {n["code"] for n in engine.notes if n["kind"] == "vigilance"}
     problems += _achat(answers, faits, ref, parameter_date)
     problems += _experimentation(faits)
     problems += _contrat(faits, ref, vigilance)
-    problems += _calendrier(faits, engine.notes, int(ref["mise_en_service_maximum_mois"].valeur))
+    problems += calendar_problems(faits, engine.notes, int(ref["mise_en_service_maximum_mois"].valeur))
     problems += _vigilance(answers, faits, ref, etat.reference, vigilance)
-    return problems
+    return problems, conflits
 
 
 def _plain(fact: Any) -> dict[str, Any]:
@@ -307,8 +172,17 @@ def _achat(
         return [*problems, ("procedure_absente", f"aucune procédure pour la voie {voie['voie']}")]
     if procedure not in get_args(_Procedure):
         return [*problems, ("procedure_inconnue", f"procédure « {procedure} » hors des valeurs permises")]
+    return problems + _valeur_et_procedure(answers, faits, ref, parameter_date)
 
-    # the estimated value, recomputed from the answers and the reference parameters
+
+def _valeur_et_procedure(
+    answers: Answers, faits: dict[str, list[Any]], ref: dict[str, Any], parameter_date: dt.date
+) -> list[tuple[str, str]]:
+    """The estimated value recomputed from the answers and the reference parameters, and the procedure
+    and its publicity that the reference thresholds give for it."""
+    problems: list[tuple[str, str]] = []
+    passation = faits["Passation"][0]
+    procedure = passation["procedure"]
     eleves = answers.nombre_eleves or round(answers.nombre_classes * float(ref["eleves_par_classe"].valeur))
     prix = answers.prix_eleve_an_ht or float(ref["prix_eleve_an_ht_defaut"].valeur)
     annees = faits["Duree"][0]["annees_contrat"]
@@ -414,101 +288,6 @@ def _contrat(faits: dict[str, list[Any]], ref: dict[str, Any], vigilance: set[st
                 f"duree_depassee={depassee} mais vigilance « duree_depassee » {'absente' if depassee else 'présente'}",
             )
         )
-    return problems
-
-
-def _calendrier(
-    faits: dict[str, list[Any]], notes: list[dict[str, Any]], mise_en_service_max: int
-) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    planning, contrat = faits["Planning"][0], faits["Contrat"][0]
-    jalons = [planning[k] for k in ("preparation", "lancement", "notification", "ouverture")]
-    if jalons != sorted(jalons):
-        problems.append(
-            (
-                "calendrier",
-                "préparation, lancement, notification et ouverture hors d'ordre : "
-                + ", ".join(map(str, jalons)),
-            )
-        )
-    if planning["ouverture"] != contrat["debut"]:
-        problems.append(
-            ("calendrier", f"ouverture {planning['ouverture']} ≠ début du contrat {contrat['debut']}")
-        )
-    etapes = {n["etape"]: n for n in notes if n["kind"] == "etape"}
-    for code, etape in etapes.items():
-        if etape["debut"] > etape["fin"]:
-            problems.append(("calendrier", f"étape « {code} » du {etape['debut']} au {etape['fin']}"))
-    problems += _plan(faits, etapes, mise_en_service_max)
-    adhesion = not faits["Voie"][0]["procedure_requise"]
-    lancee = planning["consultation_lancee"]
-    requises = [code for code in ETAPES_REQUISES if not (lancee and code in ETAPES_DE_PREPARATION)]
-    chaines = [CHAINES[0][1:] if lancee else CHAINES[0]]
-    if adhesion:
-        requises = [code for code in requises if code not in CHAINES[1]] + ["renouvellement_adhesion"]
-    else:
-        chaines.append(CHAINES[1])
-    manquantes = [code for code in requises if code not in etapes]
-    experimentation = faits["Experimentation"][0]["recommandee"]
-    if experimentation and "experimentation" not in etapes:
-        manquantes.append("experimentation")
-    if manquantes:
-        problems.append(("calendrier", f"étapes absentes : {', '.join(manquantes)}"))
-        return problems
-    for chaine in chaines:
-        for a, b in itertools.pairwise(chaine):
-            if etapes[a]["fin"] != etapes[b]["debut"]:
-                problems.append(
-                    (
-                        "calendrier",
-                        f"« {a} » finit le {etapes[a]['fin']}, « {b} » commence le {etapes[b]['debut']}",
-                    )
-                )
-    if etapes["generalisation"]["fin"] + dt.timedelta(days=1) != etapes["perennisation"]["debut"]:
-        problems.append(("calendrier", "la pérennisation ne suit pas la généralisation"))
-    derniere = "renouvellement_adhesion" if adhesion else "renouvellement_transition"
-    if etapes[derniere]["fin"] != contrat["fin"]:
-        problems.append(("calendrier", "la dernière étape ne finit pas avec le contrat"))
-    suite = [] if lancee else ["preparation"]
-    suite += ["passation", "mise_en_service", "generalisation", "perennisation"]
-    if not contrat["duree_depassee"] and not adhesion:
-        suite.append("renouvellement_preparation")
-    debuts = [etapes[code]["debut"] for code in suite]
-    if debuts != sorted(debuts):
-        problems.append(
-            (
-                "calendrier",
-                "étapes hors d'ordre chronologique : "
-                + ", ".join(f"{c} {d}" for c, d in zip(suite, debuts, strict=True)),
-            )
-        )
-    return problems
-
-
-def _plan(
-    faits: dict[str, list[Any]], etapes: dict[str, dict[str, Any]], mise_en_service_max: int
-) -> list[tuple[str, str]]:
-    """The plan invariants of DOMAIN.md §6 (the same as entadvisor.verify.invariants, on the facts), with the
-    reference parameters' maximum set-up: a base that stretched it would be caught."""
-    planning = faits["Planning"][0]
-    analyse = faits["Contexte"][0]["date_analyse"]
-    problems: list[tuple[str, str]] = []
-    passees = sorted(code for code, etape in etapes.items() if etape["debut"] < analyse)
-    if passees:
-        problems.append(("calendrier", f"étapes avant la date de l'analyse : {', '.join(passees)}"))
-    if not planning["consultation_lancee"]:
-        if planning["lancement"] < analyse:
-            problems.append(
-                ("calendrier", f"lancement le {planning['lancement']}, avant l'analyse du {analyse}")
-            )
-        if add_months(planning["notification"], mise_en_service_max) < planning["ouverture"]:
-            problems.append(
-                (
-                    "calendrier",
-                    f"notification le {planning['notification']}, plus de {mise_en_service_max} mois avant "
-                    f"l'ouverture du {planning['ouverture']}",
-                )
-            )
     return problems
 
 

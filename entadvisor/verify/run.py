@@ -50,6 +50,13 @@ from the declarations even when experta merges identical facts. Rules that never
 
 Each failing case is written, up to a cap, as a valid answer file with its analysis date in a
 comment, into the output folder (default ``verification-echecs/``).
+
+**Where each part is.** This module runs the verification (the workers and the merge of their
+results); :mod:`~entadvisor.verify.sweep` draws the choices, :mod:`~entadvisor.verify.cas` makes a
+case from a choice, :mod:`~entadvisor.verify.worker` runs and checks one case,
+:mod:`~entadvisor.verify.checks` states the law's checks, :mod:`~entadvisor.verify.invariants` the
+plan's (shared with the property test on the Advice), :mod:`~entadvisor.verify.rapport` words the
+report and writes the failing cases, :mod:`~entadvisor.verify.cli` is the command.
 """
 
 from __future__ import annotations
@@ -59,29 +66,36 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from entadvisor._pool import MORTS_MAX, Pool, arret_demande, verifier_demarrage
-from entadvisor.answers import FIELDS, Answers, allowed_values, answers_to_yaml
+from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import matcher_name
 from entadvisor.engine.parameters import load_parameters
 from entadvisor.errors import EntreeInvalide
-from entadvisor.formatting import compte, date_fr, nombre
-from entadvisor.verify.checks import QUESTIONS, _ajouter, _Etat, _Lot, _moteur, _reference, _verifier_cas
-from entadvisor.verify.sweep import Cas, cas_du_choix, choix_du_plan, empreinte_cas, plan
+from entadvisor.formatting import nombre
+from entadvisor.verify.cas import Cas, cas_du_choix, empreinte_cas
+from entadvisor.verify.checks import Etat
+from entadvisor.verify.rapport import (
+    CLES_COUVERTURE,
+    MAX_FICHIERS_PAR_CODE,
+    Rapport,
+    Violation,
+    couverture_de,
+    ecrire_echecs,
+)
+from entadvisor.verify.sweep import choix_du_plan, plan
+from entadvisor.verify.worker import Lot, add_time, recording_engine, reference_parameters, verifier_cas
 
 LOT = 200
-MAX_FICHIERS = 200
-MAX_FICHIERS_PAR_CODE = 20
 MODES = {"rapide": 500}
 
 
 # --- the workers -----------------------------------------------------------------------------------
 
 
-_ETAT: _Etat | None = None
+_ETAT: Etat | None = None
 
 
 def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> None:
@@ -89,8 +103,8 @@ def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> No
     from entadvisor.engine.knowledge import load_knowledge
 
     knowledge = load_knowledge(folder)
-    engine, declarations = _moteur(knowledge, filtrage)
-    _ETAT = _Etat(
+    engine, declarations = recording_engine(knowledge, filtrage)
+    _ETAT = Etat(
         knowledge=knowledge,
         reference=load_parameters(Path(reference)),
         engine=engine,
@@ -102,19 +116,12 @@ def _init_worker(folder: str, reference: str, filtrage: str | None = None) -> No
 _Element = tuple[int, str, dict[str, Any] | None, dict[str, Any] | None, dt.date | None]
 """One case for a worker: number, block, and either the sweep's choice or the answers and date."""
 
-_CLES_COUVERTURE = [
-    key
-    for key in FIELDS
-    if key != "version" and Answers.model_fields[key].annotation not in (str, str | None)
-]
-"""The answers the coverage counts (the format version and free texts, names, decide nothing)."""
 
-
-def _verifier_lot(lot: list[_Element]) -> _Lot:
+def _verifier_lot(lot: list[_Element]) -> Lot:
     """Make each case from its choice (the plan is generated here, in the worker) and check it."""
     assert _ETAT is not None, "processus de vérification non initialisé"
-    resultat = _Lot()
-    couverture = resultat.couverture = {key: Counter() for key in _CLES_COUVERTURE}
+    resultat = Lot()
+    couverture = resultat.couverture = {key: Counter() for key in CLES_COUVERTURE}
     par_code: Counter[str] = Counter()
     generation = 0.0
     for numero, bloc, choix, data, as_of in lot:
@@ -127,11 +134,11 @@ def _verifier_lot(lot: list[_Element]) -> _Lot:
             cas = Cas(numero, bloc, data, as_of)
         reponses = cas.reponses
         resultat.empreintes.append(empreinte_cas(cas))
-        for key in _CLES_COUVERTURE:
+        for key in CLES_COUVERTURE:
             couverture[key][reponses.get(key)] += 1
         resultat.analyses.add(cas.date_analyse)
         resultat.dates_parametres.add(reponses.get("date_lancement") or cas.date_analyse)
-        problemes = _verifier_cas(_ETAT, numero, reponses, cas.date_analyse, resultat)
+        problemes = verifier_cas(_ETAT, numero, reponses, cas.date_analyse, resultat)
         for code, message in problemes:
             resultat.violations.append((numero, code, message))
         codes = {code for code, _ in problemes}
@@ -142,137 +149,11 @@ def _verifier_lot(lot: list[_Element]) -> _Lot:
     _ETAT.temps.clear()
     resultat.note_filtrage = getattr(_ETAT.engine, "matcher_note", None)
     if generation:
-        _ajouter(resultat.temps, "generation", generation)
+        add_time(resultat.temps, "generation", generation)
     return resultat
 
 
 # --- the run ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Violation:
-    numero: int
-    code: str
-    message: str
-
-
-@dataclass
-class Rapport:
-    """The outcome of a verification: cases, violations, conflicts, dead rules, coverage, time."""
-
-    version: str
-    source: str
-    reference: str
-    mode: str
-    echantillon: bool
-    cas: int
-    par_bloc: dict[str, int]
-    dates_parametres: list[dt.date]
-    jobs: int
-    duree: float
-    temps: dict[str, float]
-    regles: list[str]
-    declenchements: Counter[str]
-    violations: list[Violation]
-    conflits: dict[tuple[str, str, str], tuple[int, int]]
-    couverture: dict[str, str]
-    sortie: Path
-    fichiers: list[Path] = field(default_factory=list)
-    filtrage: str = "compile"
-    """The matcher of the engine: ``compile`` (compiled rules) or ``rete`` (experta's network)."""
-    note_filtrage: str | None = None
-    """Why the engine fell back to Rete for this knowledge base (None when it did not)."""
-
-    @property
-    def mortes(self) -> list[str]:
-        """Rules that never fired in the sweep."""
-        return [r for r in self.regles if r not in self.declenchements]
-
-    @property
-    def cas_en_echec(self) -> int:
-        return len({v.numero for v in self.violations})
-
-    @property
-    def par_code(self) -> Counter[str]:
-        return Counter(code for _, code in {(v.numero, v.code) for v in self.violations})
-
-    @property
-    def ok(self) -> bool:
-        """No violation, no conflict, and (unless on a sample) no dead rule."""
-        return not self.violations and not self.conflits and (self.echantillon or not self.mortes)
-
-    def texte(self) -> str:
-        """The report in French, as ``entadvisor verifier`` prints it."""
-        out = [f"Vérification de la base de connaissances {self.version} ({self.source})"]
-        out.append(f"Seuils de référence du contrôle : {self.reference}")
-        debit = self.cas / self.duree if self.duree else 0.0
-        out.append(
-            f"Balayage {self.mode} : {nombre(self.cas)} cas distincts en {nombre(self.duree, 1)} s avec "
-            f"{self.jobs} processus ({nombre(debit)} cas/s)"
-        )
-        out.append("  blocs : " + " · ".join(f"{nom} {nombre(n)}" for nom, n in self.par_bloc.items()))
-        if self.note_filtrage:
-            out.append(f"  {self.note_filtrage}")
-        elif self.filtrage != "compile":
-            out.append("  filtrage : réseau Rete d'experta (--filtrage rete)")
-        if self.dates_parametres:
-            out.append(
-                f"  dates des seuils : {len(self.dates_parametres)}, du {date_fr(self.dates_parametres[0])} "
-                f"au {date_fr(self.dates_parametres[-1])} (veille et jour de chaque changement)"
-            )
-        cpu = sum(self.temps.get(k, 0.0) for k in ("moteur", "controles", "validation"))
-        if cpu:
-            parts = ", ".join(
-                f"{libelle} {nombre(100 * self.temps.get(k, 0.0) / cpu)} %"
-                for k, libelle in (
-                    ("moteur", "moteur experta"),
-                    ("controles", "contrôles"),
-                    ("validation", "validation des réponses"),
-                )
-            )
-            out.append(
-                f"  temps : génération des cas {nombre(self.temps.get('generation', 0.0), 1)} s ; "
-                f"temps processeur des processus {nombre(cpu, 1)} s ({nombre(1000 * cpu / max(self.cas, 1), 2)} ms par cas) : {parts}"
-            )
-        out.append("")
-        if self.violations:
-            out.append(f"INVARIANTS : {nombre(self.cas_en_echec)} cas en échec")
-            premiers: dict[str, Violation] = {}
-            for v in self.violations:
-                premiers.setdefault(v.code, v)
-            for code, n in sorted(self.par_code.items(), key=lambda kv: (-kv[1], kv[0])):
-                v = premiers[code]
-                out.append(f"  ✗ [{code}] {nombre(n)} cas — ex. cas n° {v.numero} : {v.message}")
-        else:
-            out.append("INVARIANTS : aucune violation")
-        if self.conflits:
-            out.append(f"CONFLITS : {len(self.conflits)} paire(s) de règles concluant sur la même question")
-            for (classe, a, b), (n, premier) in sorted(self.conflits.items()):
-                out.append(
-                    f"  ✗ {a} et {b} sur {QUESTIONS.get(classe, classe)} : {nombre(n)} cas (ex. cas n° {premier})"
-                )
-        else:
-            out.append("CONFLITS : aucun")
-        mortes = self.mortes
-        qualif = " dans cet échantillon (non bloquant)" if self.echantillon else ""
-        out.append(f"RÈGLES JAMAIS DÉCLENCHÉES{qualif} : " + (", ".join(mortes) if mortes else "aucune"))
-        total = len(self.regles)
-        vues = total - len(mortes)
-        out.append(f"COUVERTURE : {vues}/{total} règles déclenchées ({nombre(100 * vues / max(total, 1))} %)")
-        rares = sorted((n, r) for r, n in self.declenchements.items() if r in self.regles)[:5]
-        if rares:
-            out.append("  les moins déclenchées : " + ", ".join(f"{r} ({nombre(n)})" for n, r in rares))
-        for key, texte in self.couverture.items():
-            out.append(f"  {key} : {texte}")
-        if self.fichiers:
-            out.append("")
-            out.append(
-                f"Cas en échec écrits dans {self.sortie}/ : {len(self.fichiers)} fichier(s) "
-                f"sur {nombre(self.cas_en_echec)} cas (reproduire : entadvisor conseil FICHIER --date-analyse DATE)"
-            )
-        out.append("")
-        out.append("Résultat : " + ("SUCCÈS" if self.ok else "ÉCHEC"))
-        return "\n".join(out)
 
 
 def _coeurs() -> int:
@@ -298,12 +179,10 @@ def verify(
     ``filtrage`` the engine's matcher (``compile`` or ``rete``; default ``$ENTADVISOR_MATCHER``, else ``compile``).
     Failing cases are written into ``sortie`` (stale ``echec-*.yaml`` files there are removed first).
     """
-    from entadvisor.engine.knowledge import Knowledge, load_knowledge
-
     debut = time.perf_counter()
     if not isinstance(knowledge, Knowledge):
         knowledge = load_knowledge(knowledge)
-    params_ref, folder_ref, libelle_ref = _reference(reference)
+    params_ref, folder_ref, libelle_ref = reference_parameters(reference)
     filtrage = matcher_name(filtrage)
     # the choices are drawn here (cheap, sequential); each worker makes its cases from them
     choix, par_bloc = choix_du_plan(knowledge, params_ref, complet=complet, limite=limite)
@@ -320,29 +199,9 @@ def verify(
         elements = [(c.numero, c.bloc, None, c.reponses, c.date_analyse) for c in cas]
         resultats = _executer(knowledge, params_ref, folder_ref, filtrage, elements, jobs, progression)
     lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
-    couverture: dict[str, Counter[Any]] = {}
-    analyses: set[dt.date] = set()
-    dates_parametres: set[dt.date] = set()
-    echecs: dict[int, Cas] = {}
-    for resultat in resultats:
-        for key, comptes_lot in resultat.couverture.items():
-            couverture.setdefault(key, Counter()).update(comptes_lot)
-        analyses |= resultat.analyses
-        dates_parametres |= resultat.dates_parametres
-        echecs.update(resultat.echecs)
-    regles: Counter[str] = Counter()
-    conflits: dict[tuple[str, str, str], tuple[int, int]] = {}
-    violations: list[Violation] = []
-    temps: dict[str, float] = {}
-    for resultat in resultats:
-        regles.update(resultat.regles)
-        for etape, duree in resultat.temps.items():
-            _ajouter(temps, etape, duree)
-        violations.extend(Violation(*v) for v in resultat.violations)
-        for cle, numeros in resultat.conflits.items():
-            n, premier = conflits.get(cle, (0, numeros[0]))
-            conflits[cle] = (n + len(numeros), min(premier, numeros[0]))
-    _ajouter(temps, "generation", generation)
+    total = Lot.fusion(resultats)
+    temps = dict(total.temps)
+    add_time(temps, "generation", generation)
     rapport = Rapport(
         version=knowledge.version,
         source=knowledge.source,
@@ -351,24 +210,26 @@ def verify(
         echantillon=limite is not None and limite < sum(par_bloc.values()),
         cas=len(elements),
         par_bloc=par_bloc,
-        dates_parametres=sorted(dates_parametres),
+        dates_parametres=sorted(total.dates_parametres),
         jobs=1 if jobs == 1 or len(lots) <= 1 else min(jobs, len(lots)),
         duree=0.0,
-        temps=dict(temps),
+        temps=temps,
         regles=[r.id for r in knowledge.rules],
-        declenchements=regles,
-        violations=sorted(violations, key=lambda v: (v.numero, v.code, v.message)),
-        conflits=conflits,
-        couverture=_couverture_de(couverture, analyses),
+        declenchements=total.regles,
+        violations=sorted(
+            (Violation(*v) for v in total.violations), key=lambda v: (v.numero, v.code, v.message)
+        ),
+        conflits={cle: (len(numeros), min(numeros)) for cle, numeros in total.conflits.items()},
+        couverture=couverture_de(total.couverture, total.analyses),
         sortie=Path(sortie),
         filtrage=filtrage,
-        note_filtrage=next((r.note_filtrage for r in resultats if r.note_filtrage), None),
+        note_filtrage=total.note_filtrage,
     )
     if rapport.echantillon:
         rapport.mode = (
             f"échantillon ({nombre(len(elements))} cas répartis sur {nombre(sum(par_bloc.values()))})"
         )
-    rapport.fichiers = _ecrire_echecs(rapport, echecs, knowledge)
+    rapport.fichiers = ecrire_echecs(rapport, total.echecs, knowledge)
     rapport.duree = time.perf_counter() - debut
     return rapport
 
@@ -381,15 +242,15 @@ def _executer(
     elements: list[_Element],
     jobs: int,
     progression: Callable[[int, int], None] | None,
-) -> list[_Lot]:
+) -> list[Lot]:
     """Check the cases in lots: in this process, or in ``jobs`` workers each with its own engine."""
     lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
-    resultats: list[_Lot] = []
+    resultats: list[Lot] = []
     fait = 0
     if jobs == 1 or len(lots) <= 1:
         global _ETAT
-        engine, declarations = _moteur(knowledge, filtrage)
-        _ETAT = _Etat(
+        engine, declarations = recording_engine(knowledge, filtrage)
+        _ETAT = Etat(
             knowledge, params_ref, engine, declarations, {r.id for r in knowledge.rules if not r.references}
         )
         for lot in lots:
@@ -417,11 +278,11 @@ class _Recus:
     def __init__(self, total: int, progression: Callable[[int, int], None] | None) -> None:
         self.total = total
         self.progression = progression
-        self.lots: dict[int, _Lot] = {}
+        self.lots: dict[int, Lot] = {}
         self.prochain = 0
         self.fait = 0
 
-    def recevoir(self, lignes: list[tuple[int, _Lot]]) -> None:
+    def recevoir(self, lignes: list[tuple[int, Lot]]) -> None:
         for numero, resultat in lignes:
             self.lots[numero] = resultat
             self.fait += len(resultat.empreintes)  # one digest per case checked
@@ -431,7 +292,7 @@ class _Recus:
             self.progression(min(self.fait, self.total), self.total)
 
 
-def _verifier_taches(taches: list[tuple[int, list[_Element]]]) -> list[tuple[int, _Lot]]:
+def _verifier_taches(taches: list[tuple[int, list[_Element]]]) -> list[tuple[int, Lot]]:
     """The worker function of the pool: each task is a lot of cases (stops early when asked)."""
     verifier_demarrage()
     faits = []
@@ -442,7 +303,7 @@ def _verifier_taches(taches: list[tuple[int, list[_Element]]]) -> list[tuple[int
     return faits
 
 
-def _mort(tache: tuple[int, list[_Element]]) -> list[tuple[int, _Lot]]:
+def _mort(tache: tuple[int, list[_Element]]) -> list[tuple[int, Lot]]:
     """A lot on which the worker checking it alone died twice: the verification cannot conclude."""
     _, lot = tache
     raise EntreeInvalide(
@@ -450,102 +311,6 @@ def _mort(tache: tuple[int, list[_Element]]) -> list[tuple[int, _Lot]]:
         f"le processus de vérification s'est arrêté brutalement {MORTS_MAX} fois sur les cas n° {lot[0][0]} "
         f"à {lot[-1][0]} (mémoire insuffisante ?) ; relancez avec -j 1 pour voir l'erreur.",
     )
-
-
-def _couverture(cas: list[Cas]) -> dict[str, str]:
-    """The coverage text of a list of cases (the verifier counts in its workers, see ``_couverture_de``)."""
-    compteurs = {key: Counter(c.reponses.get(key) for c in cas) for key in _CLES_COUVERTURE}
-    return _couverture_de(compteurs, {c.date_analyse for c in cas})
-
-
-def _couverture_de(compteurs: dict[str, Counter[Any]], analyses: set[dt.date]) -> dict[str, str]:
-    """Per answer key, the values exercised (numbers: how many distinct values, and their range).
-
-    From the value counts per answer key, counted by the workers and merged."""
-    out: dict[str, str] = {}
-    for key in _CLES_COUVERTURE:
-        valeurs = Counter(compteurs.get(key, Counter()))
-        absentes = valeurs.pop(None, 0)
-        permises = allowed_values(key)
-        if permises is not None or all(isinstance(v, bool) or v == "ne_sait_pas" for v in valeurs):
-            attendues = list(permises) if permises is not None else [False, True]
-            attendues += [v for v in valeurs if v not in attendues]  # e.g. « ne_sait_pas » for a yes/no
-            texte = ", ".join(f"{_court(v)} ({nombre(valeurs.get(v, 0))})" for v in attendues)
-        elif valeurs:
-            connues: list[Any] = sorted(valeurs)
-            court = str if key == "rentree_visee" else _court  # a year has no thousands separator
-            texte = f"{compte(len(connues), 'valeur')}, de {court(connues[0])} à {court(connues[-1])}"
-        else:
-            texte = "jamais donnée"
-        if absentes:
-            texte += f" ; absente ({nombre(absentes)})"
-        out[key] = texte
-    out["date d'analyse"] = (
-        f"{nombre(len(analyses))} dates, du {date_fr(min(analyses))} au {date_fr(max(analyses))}"
-    )
-    return out
-
-
-def _court(valeur: Any) -> str:
-    if isinstance(valeur, bool):
-        return "oui" if valeur else "non"
-    if isinstance(valeur, dt.date):
-        return valeur.isoformat()
-    if isinstance(valeur, float):
-        return nombre(valeur, 0 if valeur.is_integer() else 2)
-    return nombre(valeur) if isinstance(valeur, int) else str(valeur)
-
-
-def _ecrire_echecs(rapport: Rapport, echecs: dict[int, Cas], knowledge: Any) -> list[Path]:
-    """One answer file per failing case (capped), each reproducible with its analysis date."""
-    sortie = rapport.sortie
-    if sortie.is_dir():
-        for ancien in sortie.glob("echec-*.yaml"):
-            ancien.unlink()
-    if not rapport.violations:
-        return []
-    par_numero: dict[int, list[Violation]] = {}
-    for v in rapport.violations:
-        par_numero.setdefault(v.numero, []).append(v)
-    choisis: list[int] = []
-    par_code: Counter[str] = Counter()
-    for numero, vs in sorted(par_numero.items()):
-        codes = {v.code for v in vs}
-        if any(par_code[c] < MAX_FICHIERS_PAR_CODE for c in codes):
-            choisis.append(numero)
-            par_code.update(codes)
-        if len(choisis) >= MAX_FICHIERS:
-            break
-    index = echecs
-    sortie.mkdir(parents=True, exist_ok=True)
-    fichiers = []
-    for numero in choisis:
-        c = index[numero]
-        chemin = sortie / f"echec-{numero:06d}.yaml"
-        entete = [
-            f"# Cas n° {numero} de « entadvisor verifier » (bloc {c.bloc}), base de connaissances {rapport.version} ({rapport.source}).",
-            f"# date_analyse: {c.date_analyse.isoformat()}",
-            f"# Reproduire : entadvisor conseil {chemin.name} --date-analyse {c.date_analyse.isoformat()}"
-            + ("" if rapport.source == "base fournie" else f" --regles {knowledge.folder}"),
-            "# Violations :",
-            *(f"#   - [{v.code}] {v.message}" for v in par_numero[numero]),
-            f"# Conseil complet (evaluate) : {_evaluation(c, knowledge)}",
-        ]
-        texte = "\n".join(line.replace("\n", " ") for line in entete) + "\n" + answers_to_yaml(c.reponses)
-        chemin.write_text(texte, encoding="utf-8")
-        fichiers.append(chemin)
-    return fichiers
-
-
-def _evaluation(c: Cas, knowledge: Any) -> str:
-    """What the full pipeline says about a failing case (EvaluationError for a missing or double conclusion)."""
-    from entadvisor.api import evaluate
-
-    try:
-        advice = evaluate(c.reponses, as_of=c.date_analyse, knowledge=knowledge)
-    except Exception as exc:  # reported, not raised: the verification goes on
-        return f"{type(exc).__name__} : {exc}"[:400]
-    return f"construit (voie {advice.achat.voie}, procédure {advice.achat.procedure})"
 
 
 __all__ = ["Cas", "Rapport", "Violation", "plan", "verify"]

@@ -18,18 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from entadvisor._yaml import load_yaml
 from entadvisor.answers import validate_answers
 from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.model import Questionnaire, Section, load_questionnaire
+from entadvisor.questionnaire.loader import load_questionnaire
+from entadvisor.questionnaire.model import Questionnaire, Section
 from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.report.environment import environment
 from entadvisor.report.render import (
     NavigateurIntrouvable,
     reports_folder,
@@ -46,20 +49,14 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @functools.lru_cache(maxsize=1)
 def _environnement() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(TEMPLATES, autoescape=True, lignes=True)  # the one factory of every view
 
 
 @functools.lru_cache(maxsize=4)
 def _glossaire(dossier_rapports: Path) -> dict[str, str]:
     chemin = dossier_rapports / "libelles.yaml"
     try:
-        data = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+        data = load_yaml(chemin.read_text(encoding="utf-8"), str(chemin))  # a key given twice is an error
     except (OSError, yaml.YAMLError) as exc:
         raise EntreeInvalide(str(chemin), f"glossaire des sigles illisible ({exc}).") from None
     glossaire = data.get("glossaire", {}) if isinstance(data, dict) else {}

@@ -7,21 +7,36 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from entadvisor.questionnaire.model import Section
+from entadvisor.questionnaire.model import Questionnaire, Section
 from entadvisor.questionnaire.parcours import Parcours
 from entadvisor.report.docx import docx_bytes
 from entadvisor.report.render import find_chromium, render_report, write_pdf, write_report
 
 from . import formulaire
+from .projets import Dossier
 
-if TYPE_CHECKING:
-    from .app import Application
+
+class Application(Protocol):
+    """What the pages use of the server's :class:`~entadvisor.web.app.Application` (which imports this
+    module, never the reverse)."""
+
+    dossier: Dossier
+    questionnaire: Questionnaire
+    sections: list[Section]
+
+    def page(self, request: Request, modele: str, statut: int = 200, **contexte: Any) -> HTMLResponse: ...
+    def dessiner(self, modele: str, **contexte: Any) -> str: ...
+    def reprise(self, slug: str, parcours: Parcours) -> str: ...
+    def section_avec_questions(self, parcours: Parcours, numeros: range) -> int | None: ...
+    def section(self, numero: int) -> Section: ...
+    def conseil(self, slug: str) -> tuple[Parcours, Any]: ...
+    async def formulaire(self, request: Request) -> Mapping[str, list[str]]: ...
 
 
 def note_html(advice: Any) -> str:

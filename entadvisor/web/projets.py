@@ -4,7 +4,7 @@ A project is ``DOSSIER/<slug>.yaml``, in the terminal's format (:func:`~entadvis
 so ``entadvisor conseil`` and ``evaluer`` read it and ``entadvisor questionnaire --reprendre`` resumes
 it. The slug is derived from the name the user gives (lower-case ASCII letters, digits and hyphens),
 never taken from raw input: a name in a URL that is not a slug is refused before any file is touched.
-Every write is atomic (:func:`~entadvisor.answers.write_atomic`), so a server stopped at any moment
+Every write is atomic (:func:`~entadvisor._files.write_atomic`), so a server stopped at any moment
 leaves either the previous file or the new one.
 """
 
@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from entadvisor.answers import write_atomic
+from entadvisor._files import write_atomic
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.model import Marque, Questionnaire
 from entadvisor.questionnaire.parcours import Parcours, lire_reponses_partielles, texte_fichier
