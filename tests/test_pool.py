@@ -32,8 +32,8 @@ def _resume(rapport: Any) -> tuple[Any, ...]:
 def _second_lot() -> tuple[int, int]:
     """The numbers of the first and last cases of the second lot of a 600-case sample."""
     from entadvisor.engine.knowledge import load_knowledge
-    from entadvisor.verify.worker import default_reference
     from entadvisor.verify.sweep import choix_du_plan
+    from entadvisor.verify.worker import default_reference
 
     choix, _ = choix_du_plan(load_knowledge(), default_reference(), limite=600)
     lot = choix[verification.LOT : 2 * verification.LOT]

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from entadvisor.answers import Answers, load_answers, validate_answers
+from entadvisor.answer_files import load_answers
+from entadvisor.answers import Answers, validate_answers
 from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
 from entadvisor.engine.moteur import run_at_launch
