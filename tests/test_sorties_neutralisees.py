@@ -111,7 +111,7 @@ def test_the_batch_index_isolates_the_names_with_bdi(tmp_path: Path) -> None:
     (tmp_path / "avis").mkdir()
     autre = ligne | {"fichier": "in/sud/b.yaml", "nom_projet": "ENT de Sud", "fichier_rapport": None}
     bilan = Bilan(dossier=tmp_path, total=2, jobs=1, html=True, date_analyse=dt.date(2026, 12, 1))
-    synthese = batch_outputs._Synthese(tmp_path, bilan, _Connaissances(), _Sans())
+    synthese = batch_outputs.Synthese(tmp_path, bilan, _Connaissances(), _Sans())
     synthese.recevoir([(0, ligne), (1, autre)])
     synthese.terminer(html=True)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
