@@ -175,8 +175,15 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
     planning = _one(facts, "Planning")
     contrat = _one(facts, "Contrat")
 
-    alternatives, voies_ecartees, deroulement, vehicule, steps = [], [], [], None, []
-    preparations, vigilance, actes, actions = [], {}, [], []
+    alternatives: list[dict[str, Any]] = []
+    voies_ecartees: list[dict[str, Any]] = []
+    deroulement: list[str] = []
+    vehicule: str | None = None
+    steps: list[dict[str, Any]] = []
+    preparations: list[dict[str, Any]] = []
+    vigilance: dict[str, dict[str, Any]] = {}
+    actes: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
     for n in notes:
         kind = n["kind"]
         if kind == "alternative":
