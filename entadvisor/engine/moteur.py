@@ -397,12 +397,15 @@ class Moteur(KnowledgeEngine):
         finally:
             self.running = False
 
-    def derived(self) -> dict[str, list[dict[str, Any]]]:
-        """Facts present after the run, by class name, as plain dicts."""
+    def derived(self, classes: frozenset[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Facts present after the run, by class name, as plain dicts (only those of ``classes`` if given)."""
         found: dict[str, list[dict[str, Any]]] = {}
         for fact in self.facts.values():
+            name = type(fact).__name__
+            if classes is not None and name not in classes:
+                continue
             values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
-            found.setdefault(type(fact).__name__, []).append(values)
+            found.setdefault(name, []).append(values)
         return found
 
 

@@ -89,20 +89,7 @@ _LUES = frozenset(
         "Taille",
     }
 )
-"""The fact classes the Advice is built from (the others are not turned into plain dicts)."""
-
-
-def _derived(engine: Any) -> dict[str, list[dict[str, Any]]]:
-    """The facts of :data:`_LUES` after the run, by class name, as plain dicts (``Moteur.derived``'s values)."""
-    from entadvisor.engine.moteur import _plain
-
-    found: dict[str, list[dict[str, Any]]] = {}
-    for fact in engine.facts.values():
-        name = type(fact).__name__
-        if name in _LUES:
-            values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
-            found.setdefault(name, []).append(values)
-    return found
+"""The fact classes the Advice is built from (``Moteur.derived`` turns only these into plain dicts)."""
 
 
 _VALIDES: dict[tuple[str, int], tuple[ParameterValue, Any]] = {}
@@ -158,7 +145,7 @@ def _seuil(key: str, param: ParameterValue) -> Seuil:
 def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> Advice:
     """The Advice, validated once as a whole: one nested dict, one pydantic validation (the same model,
     the same coercions and the same JSON as building each part on its own, in a fraction of the time)."""
-    facts = _derived(engine)
+    facts = engine.derived(_LUES)
     notes = engine.notes
     params = engine.parametres
 
