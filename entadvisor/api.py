@@ -17,7 +17,8 @@ from entadvisor.answers import Answers, check_dates, validate_answers
 from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import run_at_launch
 from entadvisor.engine.synthesis import build_advice
-from entadvisor.whatif.explore import A_EVALUER, conseil_du_moteur, sensitivity
+from entadvisor.whatif.conseil import conseil_du_moteur
+from entadvisor.whatif.explore import A_EVALUER, sensitivity
 
 
 def evaluate(

@@ -26,7 +26,7 @@ from entadvisor.engine.knowledge import lexique_fourni, load_knowledge, rules_fo
 from entadvisor.engine.lexique import charger_lexique, lire_lexique
 from entadvisor.engine.moteur import SEUILS_PROCEDURE
 from entadvisor.errors import EntreeInvalide
-from entadvisor.whatif.explore import RECOMMANDATIONS
+from entadvisor.whatif.conseil import RECOMMANDATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = sorted((ROOT / "rules").glob("*.py"))
