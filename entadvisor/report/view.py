@@ -20,7 +20,9 @@ from entadvisor import __version__, formatting
 from entadvisor.advice import Advice, Parametre
 from entadvisor.engine.knowledge import lexique_du_conseil, references_du_conseil
 from entadvisor.references import Ref, citation
-from entadvisor.report.charts import Barre, Legende, SeuilGraphique, gantt_svg, seuils_svg
+from entadvisor.report.charts import Legende
+from entadvisor.report.gantt import Barre, gantt_svg
+from entadvisor.report.seuils import SeuilGraphique, seuils_svg
 
 TITRES: dict[str, str] = {
     "essentiel": "Ce qui est proposé",
