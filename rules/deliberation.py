@@ -430,81 +430,60 @@ def actions(
     services = _services(porteur, service_marches)
     assemblee, executif_seul, _organe = _organes(moteur, porteur)
     candidates = []
+
+    def ajouter(action, qui, date):
+        candidates.append((action, qui, _echeance(date, aujourd_hui)))
+
     if offre == "ne_sait_pas":
-        candidates.append(
-            (
-                "Demander au département, au syndicat numérique départemental ou à la centrale d'achat régionale s'il "
-                "existe une offre d'ENT mutualisée, et à quel prix : la réponse peut changer la voie d'achat.",
-                executif,
-                _echeance(preparation, aujourd_hui),
-            )
+        ajouter(
+            "Demander au département, au syndicat numérique départemental ou à la centrale d'achat régionale s'il "
+            "existe une offre d'ENT mutualisée, et à quel prix : la réponse peut changer la voie d'achat.",
+            executif,
+            preparation,
         )
     if not associee:
-        candidates.append(
-            (
-                "Prendre contact avec l'IEN de circonscription et la DANE pour associer l'Éducation nationale au projet.",
-                executif,
-                _echeance(preparation, aujourd_hui),
-            )
+        ajouter(
+            "Prendre contact avec l'IEN de circonscription et la DANE pour associer l'Éducation nationale au projet.",
+            executif,
+            preparation,
         )
     if convention != "signee":
-        candidates.append(
-            (
-                ("Finaliser et signer" if convention == "en_cours" else "Rédiger avec la DSDEN et signer")
-                + " la convention de partenariat avec l'Éducation nationale (engagements, rôles RGPD, financement).",
-                executif,
-                _echeance(lancement, aujourd_hui),
-            )
+        debut = "Finaliser et signer" if convention == "en_cours" else "Rédiger avec la DSDEN et signer"
+        ajouter(
+            f"{debut} la convention de partenariat avec l'Éducation nationale (engagements, rôles RGPD, financement).",
+            executif,
+            lancement,
         )
     if par_defaut:
-        candidates.append(
-            (
-                f"Demander deux ou trois devis, ou le prix de l'offre mutualisée, pour remplacer le prix supposé de "
-                f"{montant(prix)} par élève et par an.",
-                services,
-                _echeance(budget, aujourd_hui),
-            )
+        ajouter(
+            f"Demander deux ou trois devis, ou le prix de l'offre mutualisée, pour remplacer le prix supposé de "
+            f"{montant(prix)} par élève et par an.",
+            services,
+            budget,
         )
     if not copil:
-        candidates.append(
-            (
-                "Réunir un comité de pilotage avec l'IEN, les directeurs d'école et les services.",
-                executif,
-                _echeance(lancement, aujourd_hui),
-            )
+        ajouter(
+            "Réunir un comité de pilotage avec l'IEN, les directeurs d'école et les services.",
+            executif,
+            lancement,
         )
     if voie == "centrale_achat" or (voie == "groupement_commandes" and procedure is None):
-        candidates.append(
-            (
-                "Vérifier que le contrat de la centrale ou du groupement couvre le déploiement, l'observation des "
-                "usages et le renouvellement, avec la réversibilité et l'export des données.",
-                services,
-                _echeance(lancement, aujourd_hui),
-            )
+        verifier = (
+            "Vérifier que le contrat de la centrale ou du groupement couvre le déploiement, l'observation des "
+            "usages et le renouvellement, avec la réversibilité et l'export des données."
         )
+        ajouter(verifier, services, lancement)
     else:
-        candidates.append(
-            (
-                "Préparer le cahier des charges : besoins des écoles, conformité au SDET, réversibilité et export "
-                "des données.",
-                services,
-                _echeance(lancement, aujourd_hui),
-            )
-        )
-    candidates.append(
-        (
-            f"Inscrire les crédits au budget primitif (vote avant le {date_fr(budget)}).",
-            f"{assemblee}, sur proposition de {executif_seul}",
-            _echeance(budget, aujourd_hui),
-        )
-    )
+        cahier = "Préparer le cahier des charges : besoins des écoles, conformité au SDET, réversibilité et export des données."
+        ajouter(cahier, services, lancement)
+    budget_qui = f"{assemblee}, sur proposition de {executif_seul}"
+    ajouter(f"Inscrire les crédits au budget primitif (vote avant le {date_fr(budget)}).", budget_qui, budget)
     if voie == "centrale_achat":
-        lancer = "Engager la démarche d'adhésion à la centrale d'achat."
+        ajouter("Engager la démarche d'adhésion à la centrale d'achat.", services, lancement)
     elif procedure == "sans_publicite":
-        lancer = "Demander les devis et choisir l'offre."
+        ajouter("Demander les devis et choisir l'offre.", services, lancement)
     else:
-        lancer = "Lancer la consultation."
-    candidates.append((lancer, services, _echeance(lancement, aujourd_hui)))
+        ajouter("Lancer la consultation.", services, lancement)
     for ordre, (action, qui, echeance) in enumerate(candidates[:3], start=1):
         moteur.noter("action", ordre=ordre, action=_contracte(action), qui=_contracte(qui), echeance=echeance)
 
