@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -124,8 +125,6 @@ class FrenchGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Ctrl-C anywhere (even while the modules load) exits 130, as the README says, not click's 1."""
-        import signal
-
         interrompu: list[bool] = []
 
         def ctrl_c(signum: int, frame: Any) -> None:
@@ -142,6 +141,12 @@ class FrenchGroup(click.Group):
             if interrompu and exc.code == 1:
                 raise SystemExit(130) from None
             raise
+        except Exception:
+            if not interrompu:
+                raise
+            # Ctrl-C inside an import can come out as another error (a class's __set_name__ wraps it)
+            click.echo("Interrompu.", err=True)
+            raise SystemExit(130) from None
         finally:
             if precedent is not None:
                 signal.signal(signal.SIGINT, precedent)
