@@ -69,55 +69,70 @@ def french_forms(data: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str,
 
 
 def _french_value(field: str, kind: str, value: Any) -> Any:
+    """The value of a field read from its French form, by the field's kind; ValueError if refused."""
     if value is None or kind == "texte" or (kind == "oui_non" and isinstance(value, bool)):
         return value
     if kind in {"entier", "nombre"} and isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    found = shown(value)
     if kind == "version":
-        if isinstance(value, bool):
-            raise ValueError(
-                f"{found} n'est pas un numéro de version ; écrivez « version: {FORMAT_VERSION} »"
-            )
-        if isinstance(value, str) and value.strip() == str(FORMAT_VERSION):
-            return FORMAT_VERSION
-        return value
+        return _version(value)
     if kind == "oui_non":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in MOTS_NE_SAIT_PAS:
-            return NE_SAIT_PAS  # the model accepts it only where a person may not know (OuiNonInconnu)
-        answer = french_input.parse_yes_no(value) if isinstance(value, str) else None
-        if answer is None:
-            raise ValueError(
-                f"{found} n'est pas une réponse oui/non ; attendu : oui ou non ; {ECRIVEZ[kind]}"
-            )
-        return answer
+        return _oui_non(value)
     if kind in {"entier", "nombre"}:
-        quoi = "un nombre entier" if kind == "entier" else "un nombre"
-        number: Any = value
-        if isinstance(value, str):
-            number = french_input.parse_integer(value)
-            if number is None:
-                number = french_input.parse_number(value)
-        if isinstance(number, bool) or number is None:
-            raise ValueError(f"{found} n'est pas {quoi} ; {describe_allowed(field)} ; {ECRIVEZ[kind]}")
-        return number
+        return _nombre(field, kind, value)
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            raise ValueError(f"{found} n'est pas une date sans heure ; {ECRIVEZ[kind]}")
-        if isinstance(value, dt.date):
-            return value
-        try:
-            date = french_input.parse_date(value) if isinstance(value, str) else None
-        except french_input.DateInexistante:
-            raise ValueError(
-                f"{found} : date impossible (jour ou mois hors du calendrier) ; attendu : une date "
-                f"AAAA-MM-JJ réelle ; {ECRIVEZ[kind]}"
-            ) from None
-        if date is None:
-            raise ValueError(
-                f"{found} n'est pas une date ; attendu : une date au format AAAA-MM-JJ ; {ECRIVEZ[kind]}"
-            )
-        return date
+        return _date(value)
     return value
+
+
+def _version(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(
+            f"{shown(value)} n'est pas un numéro de version ; écrivez « version: {FORMAT_VERSION} »"
+        )
+    if isinstance(value, str) and value.strip() == str(FORMAT_VERSION):
+        return FORMAT_VERSION
+    return value
+
+
+def _oui_non(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in MOTS_NE_SAIT_PAS:
+        return NE_SAIT_PAS  # the model accepts it only where a person may not know (OuiNonInconnu)
+    answer = french_input.parse_yes_no(value) if isinstance(value, str) else None
+    if answer is None:
+        raise ValueError(
+            f"{shown(value)} n'est pas une réponse oui/non ; attendu : oui ou non ; {ECRIVEZ['oui_non']}"
+        )
+    return answer
+
+
+def _nombre(field: str, kind: str, value: Any) -> Any:
+    quoi = "un nombre entier" if kind == "entier" else "un nombre"
+    number: Any = value
+    if isinstance(value, str):
+        number = french_input.parse_integer(value)
+        if number is None:
+            number = french_input.parse_number(value)
+    if isinstance(number, bool) or number is None:
+        raise ValueError(f"{shown(value)} n'est pas {quoi} ; {describe_allowed(field)} ; {ECRIVEZ[kind]}")
+    return number
+
+
+def _date(value: Any) -> dt.date:
+    found = shown(value)
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{found} n'est pas une date sans heure ; {ECRIVEZ['date']}")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        date = french_input.parse_date(value) if isinstance(value, str) else None
+    except french_input.DateInexistante:
+        raise ValueError(
+            f"{found} : date impossible (jour ou mois hors du calendrier) ; attendu : une date "
+            f"AAAA-MM-JJ réelle ; {ECRIVEZ['date']}"
+        ) from None
+    if date is None:
+        raise ValueError(
+            f"{found} n'est pas une date ; attendu : une date au format AAAA-MM-JJ ; {ECRIVEZ['date']}"
+        )
+    return date
