@@ -382,7 +382,7 @@ def test_french_forms_and_yaml_1_2_numbers_are_read_as_the_questionnaire_reads_t
 def test_the_questionnaire_and_the_loader_share_one_french_parser():
     """The questionnaire's typed answers and the answer files go through the same parser (french_input)."""
     from entadvisor import french_input
-    from entadvisor.questionnaire import model as questionnaire
+    from entadvisor.questionnaire import lecture as questionnaire
 
     assert questionnaire.parse_number is french_input.parse_number
     assert questionnaire.parse_date is french_input.parse_date

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entadvisor.answer_files import parse_answers
-from entadvisor.answers import FIELDS, _kind, allowed_values
+from entadvisor.answers import FIELDS, allowed_values
+from entadvisor.answers import value_kind as _kind
 from entadvisor.api import evaluate
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.text import advice_text

@@ -12,14 +12,8 @@ from entadvisor.answer_files import load_answers
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.questionnaire.loader import load_questionnaire
 from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question
-from entadvisor.questionnaire.parcours import (
-    LigneRevue,
-    Parcours,
-    Position,
-    executer,
-    lire_reponses_partielles,
-    texte_fichier,
-)
+from entadvisor.questionnaire.parcours import LigneRevue, Parcours, Position, executer
+from entadvisor.questionnaire.reponses_partielles import lire_reponses_partielles, texte_fichier
 
 QUESTIONNAIRE = load_questionnaire()
 

@@ -102,7 +102,7 @@ def test_a_hash_inside_quotes_is_not_a_comment():
 def test_a_resumed_file_is_read_with_yaml_1_2_and_french_forms(tmp_path):
     """`--reprendre` reads « version: "1" », « 1 850 » and « 15/03/2027 », and refuses 0x0C with its line."""
     from entadvisor.questionnaire.loader import load_questionnaire
-    from entadvisor.questionnaire.parcours import lire_reponses_partielles
+    from entadvisor.questionnaire.reponses_partielles import lire_reponses_partielles
 
     modele = load_questionnaire()
     chemin = tmp_path / "r.yaml"

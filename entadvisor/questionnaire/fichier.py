@@ -12,7 +12,8 @@ from pathlib import Path
 
 from entadvisor._files import write_atomic
 from entadvisor.errors import EntreeInvalide
-from entadvisor.questionnaire.parcours import Parcours, texte_fichier
+from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.questionnaire.reponses_partielles import texte_fichier
 
 _MARQUES_ENTETE = ("# Réponses au questionnaire", "# Questionnaire complet.", "# Questionnaire en cours")
 _CLE = re.compile(r"([A-Za-z_]\w*)\s*:(?=\s|$)")

@@ -19,26 +19,15 @@ from pydantic import ValidationError
 from entadvisor import pydantic_fr
 from entadvisor._yaml import load_yaml
 from entadvisor.answers import FIELDS, REQUIRED, Answers
+from entadvisor.engine.knowledge import questionnaire_path
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.questionnaire.model import Questionnaire
 
-NOM_FICHIER = "ent-premier-degre.yaml"
-
 
 def questionnaire_path_par_defaut() -> Path:
-    """The bundled questionnaire: ``entadvisor.engine.knowledge.questionnaire_path()`` when it exists,
-    else inside the installed wheel (``entadvisor/_kb/questionnaires/``), else beside the source tree."""
-    try:
-        from entadvisor.engine.knowledge import questionnaire_path
-    except ImportError:
-        pass
-    else:
-        chemin = questionnaire_path()
-        if chemin.is_file():
-            return chemin
-    paquet = Path(__file__).resolve().parent.parent
-    installe = paquet / "_kb" / "questionnaires" / NOM_FICHIER
-    return installe if installe.is_file() else paquet.parent / "questionnaires" / NOM_FICHIER
+    """The bundled questionnaire, where the knowledge base is: inside the installed wheel
+    (``entadvisor/_kb/questionnaires/``) or beside the source tree (:func:`questionnaire_path`)."""
+    return questionnaire_path()
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:

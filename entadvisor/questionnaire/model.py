@@ -1,32 +1,38 @@
-"""The questionnaire: its model and the parsing of typed answers, with no terminal code.
+"""The questionnaire's model, with no terminal code.
 
 The questions are data (``questionnaires/ent-premier-degre.yaml``): sections in the order of the
 guide, each question with its id (an answer key of :class:`~entadvisor.answers.Answers`), its French
 text and help, its type, choices, bounds, default, whether « je ne sais pas » is accepted, and the
-condition on earlier answers under which it is asked.
+condition on earlier answers under which it is asked. A :class:`Question` reads a typed answer
+(:meth:`Question.valider`) with the readers of its type in :mod:`entadvisor.questionnaire.lecture`,
+and shows an answer again in French words (:meth:`Question.afficher`).
 
-Reading and checking the questionnaire file is :mod:`entadvisor.questionnaire.loader`. The flow that asks the questions (:class:`~entadvisor.questionnaire.parcours.Parcours`, run by
-:func:`~entadvisor.questionnaire.parcours.executer`) and the partial answer files are in :mod:`entadvisor.questionnaire.parcours`.
-"""
+Reading and checking the questionnaire file is :mod:`entadvisor.questionnaire.loader`. The flow that
+asks the questions (:class:`~entadvisor.questionnaire.parcours.Parcours`, run by
+:func:`~entadvisor.questionnaire.parcours.executer`) is in :mod:`entadvisor.questionnaire.parcours`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from entadvisor.answers import ECART_DATES_ANS, years_later
-from entadvisor.french_input import NON as _NON  # one parser for the prompt and the answer files
-from entadvisor.french_input import OUI as _OUI
-from entadvisor.french_input import DateInexistante, parse_date, parse_integer, parse_number
-from entadvisor.french_input import simplify as _simplifier
-from entadvisor.french_input import without_spaces as _sans_espaces
+from entadvisor.questionnaire.lecture import (
+    Bornes,
+    dit_ne_sait_pas,
+    lire_annee,
+    lire_choix,
+    lire_date,
+    lire_entier,
+    lire_nombre,
+    lire_oui_non,
+    lire_texte,
+    nombre_fr,
+    verifier_bornes,
+)
 
 TypeQuestion = Literal["choix", "entier", "nombre", "oui_non", "date", "texte", "annee"]
 
@@ -42,16 +48,6 @@ INCONNU = Marque.INCONNU
 """« Je ne sais pas » to an optional question: the key is left out of the answer file."""
 RETOUR = Marque.RETOUR
 """Returned by an interface when the user asks for the previous question."""
-
-_MOTS_NSP = {
-    "nsp", "je ne sais pas", "je sais pas", "ne sais pas", "ne sait pas", "ne_sait_pas", "inconnu", "inconnue",
-}  # fmt: skip
-
-
-def _nombre_fr(valeur: float, decimales: int = 0) -> str:
-    """``12000`` → ``12 000``; ``3.5`` → ``3,50`` (plain spaces: the terminal may lack others)."""
-    return f"{valeur:,.{decimales}f}".replace(",", " ").replace(".", ",")
-
 
 # --- the model ----------------------------------------------------------------------------------
 
@@ -102,21 +98,6 @@ class NeSaitPas(_Modele):
 
     effet: str
     valeur: str | None = None
-
-
-@dataclass
-class Bornes:
-    """Bounds of a numeric answer in force for one case, with why (for the French message)."""
-
-    mini: float | None
-    maxi: float | None
-    mini_exclu: bool = False
-    pourquoi: list[str] = field(default_factory=list)
-
-    def contient(self, valeur: float) -> bool:
-        if self.mini is not None and (valeur <= self.mini if self.mini_exclu else valeur < self.mini):
-            return False
-        return self.maxi is None or valeur <= self.maxi
 
 
 class Question(_Modele):
@@ -228,7 +209,7 @@ class Question(_Modele):
         quoi = {
             "oui_non": "o (oui) ou n (non)",
             "choix": f"le numéro d'un choix, de 1 à {len(self.choix)}",
-            "entier": f"un nombre entier, par exemple {_nombre_fr(max(self.mini or 0, 1) * 12, 0)}",
+            "entier": f"un nombre entier, par exemple {nombre_fr(max(self.mini or 0, 1) * 12, 0)}",
             "nombre": "un nombre, par exemple 4,50 ou 4.50",
             "date": "une date, par exemple 15/03/2027",
             "annee": "une année, par exemple 2027",
@@ -245,8 +226,7 @@ class Question(_Modele):
         French message saying what is expected.
         """
         brut = texte.strip()
-        simple = _simplifier(brut)
-        if simple in _MOTS_NSP:
+        if dit_ne_sait_pas(brut):
             if self.ne_sait_pas is None:
                 raise ValueError(
                     "« Je ne sais pas » n'est pas possible ici : le conseil dépend de cette réponse. "
@@ -255,8 +235,26 @@ class Question(_Modele):
             return INCONNU if self.ne_sait_pas.valeur is None else self.ne_sait_pas.valeur
         if not brut:
             raise ValueError(f"Rien n'a été tapé. {self.quoi_taper()}")
-        analyse = getattr(self, f"_valider_{self.type}")
-        return analyse(brut, reponses)
+        return self._lire(brut, reponses)
+
+    def _lire(self, brut: str, reponses: Mapping[str, Any] | None) -> Any:
+        """The value of a non-empty typed answer, read by the question's type (:mod:`~.lecture`)."""
+        if self.type == "choix":
+            return lire_choix(brut, [(choix.valeur, choix.libelle) for choix in self.choix])
+        if self.type == "oui_non":
+            return lire_oui_non(brut)
+        if self.type == "date":
+            return lire_date(brut)
+        if self.type == "texte":
+            return lire_texte(brut, self.max_longueur)
+        if self.type == "annee":
+            nombre: float = lire_annee(brut)
+        elif self.type == "entier":
+            nombre = lire_entier(brut, self.unite)
+        else:
+            nombre = lire_nombre(brut, self.unite)
+        verifier_bornes(nombre, self.bornes(reponses), self.type)
+        return int(nombre) if self.type == "nombre" and nombre.is_integer() else nombre
 
     def accepter(self, valeur: Any) -> Any:
         """Check and normalise a value read from an answer file (or a default), as if it were typed."""
@@ -279,105 +277,6 @@ class Question(_Modele):
         if resultat is INCONNU:
             raise ValueError(f"« {texte} » n'est pas une valeur.")
         return resultat
-
-    def _hors_bornes(self, valeur: float, reponses: Mapping[str, Any] | None) -> None:
-        bornes = self.bornes(reponses)
-        if bornes.contient(valeur):
-            return
-
-        def montrer(borne: float) -> str:
-            if self.type == "annee":
-                return str(int(borne))
-            return _nombre_fr(borne, 0 if float(borne).is_integer() else 2)
-
-        mini, maxi = bornes.mini, bornes.maxi
-        if mini is not None and bornes.mini_exclu:
-            attendu = f"supérieur à {montrer(mini)}" + (
-                f", au plus {montrer(maxi)}" if maxi is not None else ""
-            )
-        elif mini is not None and maxi is not None:
-            attendu = f"entre {montrer(mini)} et {montrer(maxi)}"
-        elif mini is not None:
-            attendu = f"d'au moins {montrer(mini)}"
-        else:
-            attendu = f"d'au plus {montrer(maxi or 0)}"
-        quoi = {"annee": "une année", "entier": "un nombre entier"}.get(self.type, "un nombre")
-        suite = f" ({' ; '.join(bornes.pourquoi)})" if bornes.pourquoi else ""
-        raise ValueError(f"« {montrer(valeur)} » ne convient pas : il faut {quoi} {attendu}{suite}.")
-
-    def _nettoyer_nombre(self, brut: str) -> str:
-        texte = _simplifier(brut)
-        for mot in sorted(
-            {_simplifier(self.unite or ""), "euros", "euro", "eur", "€", "ht"} - {""}, key=len, reverse=True
-        ):
-            texte = texte.replace(mot, " ")
-        return _sans_espaces(texte.replace("€", " "))
-
-    def _valider_entier(self, brut: str, reponses: Mapping[str, Any] | None) -> int:
-        valeur = parse_integer(self._nettoyer_nombre(brut))
-        if valeur is None:
-            raise ValueError(f"« {brut} » n'est pas un nombre entier ; tapez par exemple 12.")
-        self._hors_bornes(valeur, reponses)
-        return valeur
-
-    def _valider_nombre(self, brut: str, reponses: Mapping[str, Any] | None) -> float:
-        valeur = parse_number(self._nettoyer_nombre(brut))
-        if valeur is None:
-            raise ValueError(f"« {brut} » n'est pas un nombre ; tapez par exemple 3,50 (virgule ou point).")
-        self._hors_bornes(valeur, reponses)
-        return int(valeur) if valeur.is_integer() else valeur
-
-    def _valider_annee(self, brut: str, reponses: Mapping[str, Any] | None) -> int:
-        texte = _sans_espaces(_simplifier(brut)).removeprefix("rentree")
-        correspondance = re.fullmatch(r"(\d{4})(?:[-/](\d{2}|\d{4}))?", texte)
-        if not correspondance:
-            raise ValueError(f"« {brut} » n'est pas une année ; tapez par exemple 2027.")
-        valeur = int(correspondance.group(1))
-        self._hors_bornes(valeur, reponses)
-        return valeur
-
-    def _valider_oui_non(self, brut: str, reponses: Mapping[str, Any] | None) -> bool:
-        simple = _simplifier(brut)
-        if simple in _OUI:
-            return True
-        if simple in _NON:
-            return False
-        raise ValueError(f"« {brut} » n'est pas compris : répondez par o (oui) ou n (non).")
-
-    def _valider_choix(self, brut: str, reponses: Mapping[str, Any] | None) -> str:
-        simple = _simplifier(brut).rstrip(".")
-        for numero, choix in enumerate(self.choix, start=1):
-            if simple in (str(numero), _simplifier(choix.valeur), _simplifier(choix.libelle)):
-                return choix.valeur
-        numeros = "1 ou 2" if len(self.choix) == 2 else f"de 1 à {len(self.choix)}"
-        raise ValueError(f"« {brut} » n'est pas un des choix : tapez un numéro, {numeros}.")
-
-    def _valider_date(self, brut: str, reponses: Mapping[str, Any] | None) -> dt.date:
-        exemple = "tapez par exemple 15/01/2027 (ou 2027-01-15)."
-        try:
-            date = parse_date(brut)
-        except DateInexistante:
-            raise ValueError(f"« {brut} » n'est pas une date qui existe ; {exemple}") from None
-        if date is None:
-            raise ValueError(f"« {brut} » n'est pas une date ; {exemple}")
-        aujourd_hui = dt.date.today()  # the bound of the answer files (±20 years), told at the prompt
-        mini, maxi = years_later(aujourd_hui, -ECART_DATES_ANS), years_later(aujourd_hui, ECART_DATES_ANS)
-        if not mini <= date <= maxi:
-            raise ValueError(
-                f"« {brut} » est à plus de {ECART_DATES_ANS} ans d'aujourd'hui ; tapez une date entre "
-                f"le {mini:%d/%m/%Y} et le {maxi:%d/%m/%Y}."
-            )
-        return date
-
-    def _valider_texte(self, brut: str, reponses: Mapping[str, Any] | None) -> str:
-        texte = " ".join(brut.split())
-        if any(unicodedata.category(c) == "Cc" for c in texte):  # the answer file would refuse it
-            raise ValueError(
-                "Le texte contient un caractère de contrôle (une flèche ou une touche spéciale ?) ; retapez-le."
-            )
-        if self.max_longueur is not None and len(texte) > self.max_longueur:
-            raise ValueError(f"Le texte fait {len(texte)} caractères ; {self.max_longueur} au plus.")
-        return texte
 
     # -- display --
 
@@ -404,9 +303,9 @@ class Question(_Modele):
         if self.type == "date" and isinstance(valeur, dt.date):
             return valeur.strftime("%d/%m/%Y")
         if self.type == "entier":
-            return _nombre_fr(valeur)
+            return nombre_fr(valeur)
         if self.type == "nombre":
-            return _nombre_fr(valeur, 0 if float(valeur).is_integer() else 2)
+            return nombre_fr(valeur, 0 if float(valeur).is_integer() else 2)
         return str(valeur)
 
 

@@ -1,24 +1,20 @@
-"""The questionnaire flow and the partial answer files, with no terminal code.
+"""The questionnaire flow, with no terminal code.
 
 :class:`Parcours` is the flow as a state machine that any front end drives (the line-mode terminal,
 a scripted fake in tests, an arrow-key interface): current question, next and previous question,
 conditions, review and edit, resume at the first unanswered question, and removal of an answer
 whose condition no longer holds. :func:`executer` runs it against an :class:`Interface`.
-:func:`texte_fichier` and :func:`lire_reponses_partielles` write and read partial answer files.
-The questionnaire model, its loader and the parsing of answers are in :mod:`entadvisor.questionnaire.model`.
+The questionnaire model is :mod:`entadvisor.questionnaire.model`; the partial answer files that save
+and resume a flow are :mod:`entadvisor.questionnaire.reponses_partielles`.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
-from entadvisor.answer_files import answers_to_yaml, read_answers_text, read_mapping
-from entadvisor.answers import FIELDS, FORMAT_VERSION, Answers, validate_answers
+from entadvisor.answers import FORMAT_VERSION, Answers, validate_answers
 from entadvisor.errors import EntreeInvalide, Probleme
 from entadvisor.questionnaire.model import INCONNU, RETOUR, Marque, Question, Questionnaire, Section
 
@@ -297,79 +293,3 @@ def executer(
             )
         elif isinstance(choix, int):
             parcours.modifier(choix)
-
-
-# --- partial answer files -----------------------------------------------------------------------
-
-_MARQUE_NSP = "# je_ne_sais_pas:"
-
-
-def texte_fichier(parcours: Parcours, commande_reprise: str | None = None, *, json_: bool = False) -> str:
-    """The text of the answer file for the answers so far (complete or not), YAML by default.
-
-    YAML files carry comments: how far the questionnaire went, the command to resume it, and the
-    keys answered « je ne sais pas » (so that a resume does not ask them again).
-    """
-    donnees: dict[str, Any] = {"version": FORMAT_VERSION, **parcours.reponses}
-    if json_:
-        ordonnees = {k: donnees[k] for k in FIELDS if k in donnees}
-        return json.dumps(ordonnees, ensure_ascii=False, indent=2, default=str) + "\n"
-    lignes = [f"# Réponses au questionnaire « {parcours.questionnaire.titre} » (entadvisor questionnaire)."]
-    if parcours.en_revue and not parcours.problemes():
-        lignes.append("# Questionnaire complet.")
-    elif commande_reprise:
-        lignes.append(f"# Questionnaire en cours ; pour le reprendre : {commande_reprise}")
-    texte = "\n".join(lignes) + "\n" + answers_to_yaml(donnees)
-    ordre = [q.id for q in parcours.questionnaire.questions()]
-    inconnues = sorted(parcours.inconnues, key=ordre.index)
-    if inconnues:
-        texte += f"{_MARQUE_NSP} {', '.join(inconnues)}\n"
-    return texte
-
-
-def lire_reponses_partielles(
-    path: str | Path, questionnaire: Questionnaire
-) -> tuple[dict[str, Any], set[str]]:
-    """Read an answer file that may be incomplete: the answers (checked one by one) and the keys
-    answered « je ne sais pas ». Consistency between answers is checked later, at the review.
-
-    Raises :class:`EntreeInvalide` for an unreadable file, an unknown key or a value not allowed.
-    """
-    source = str(path)
-    texte = read_answers_text(path)
-    # the loader of complete answer files: YAML 1.2 core schema, French messages with their line
-    data, lignes = read_mapping(texte, source, format="json" if source.lower().endswith(".json") else "yaml")
-    data = {} if data is None else data
-    if not isinstance(data, dict):
-        raise EntreeInvalide(source, "le fichier doit contenir une table de réponses « clé: valeur ».")
-    problemes: list[Probleme] = []
-    reponses: dict[str, Any] = {}
-    for cle, valeur in data.items():
-        if cle == "version":
-            if valeur is True or str(valeur).strip() != str(FORMAT_VERSION):  # « 1 » as text is version 1
-                problemes.append(
-                    Probleme(f"version « {valeur} » inconnue ; attendu {FORMAT_VERSION}.", "version")
-                )
-            continue
-        question = questionnaire.question(str(cle))
-        if question is None:
-            proches = difflib.get_close_matches(str(cle), FIELDS, n=1, cutoff=0.6)
-            indice = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
-            problemes.append(Probleme(f"clé inconnue{indice}", str(cle), lignes.get(str(cle))))
-            continue
-        if valeur is None:
-            continue
-        try:
-            reponses[question.id] = question.accepter(valeur)
-        except ValueError as exc:
-            problemes.append(Probleme(str(exc), question.id, lignes.get(question.id)))
-    if problemes:
-        raise EntreeInvalide(source, problemes)
-    inconnues: set[str] = set()
-    for ligne in texte.splitlines():
-        if ligne.startswith(_MARQUE_NSP):
-            for cle in ligne.removeprefix(_MARQUE_NSP).split(","):
-                question = questionnaire.question(cle.strip())
-                if question is not None and question.facultative and question.id not in reponses:
-                    inconnues.add(question.id)
-    return reponses, inconnues

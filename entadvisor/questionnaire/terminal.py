@@ -32,7 +32,8 @@ from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.fichier import FichierReponses
 from entadvisor.questionnaire.loader import load_questionnaire
 from entadvisor.questionnaire.model import Questionnaire
-from entadvisor.questionnaire.parcours import Parcours, executer, lire_reponses_partielles
+from entadvisor.questionnaire.parcours import Parcours, executer
+from entadvisor.questionnaire.reponses_partielles import lire_reponses_partielles
 from entadvisor.questionnaire.saisie import PlainAsker, echo, largeur, paragraphe
 from entadvisor.report.docx import write_docx
 from entadvisor.report.render import print_report, write_report

@@ -1,6 +1,6 @@
 """The dossier of projects: one answer file per project, named from a slug, read and written whole.
 
-A project is ``DOSSIER/<slug>.yaml``, in the terminal's format (:func:`~entadvisor.questionnaire.parcours.texte_fichier`),
+A project is ``DOSSIER/<slug>.yaml``, in the terminal's format (:func:`~entadvisor.questionnaire.reponses_partielles.texte_fichier`),
 so ``entadvisor conseil`` and ``evaluer`` read it and ``entadvisor questionnaire --reprendre`` resumes
 it. The slug is derived from the name the user gives (lower-case ASCII letters, digits and hyphens),
 never taken from raw input: a name in a URL that is not a slug is refused before any file is touched.
@@ -19,7 +19,8 @@ from pathlib import Path
 from entadvisor._files import write_atomic
 from entadvisor.errors import EntreeInvalide
 from entadvisor.questionnaire.model import Marque, Questionnaire
-from entadvisor.questionnaire.parcours import Parcours, lire_reponses_partielles, texte_fichier
+from entadvisor.questionnaire.parcours import Parcours
+from entadvisor.questionnaire.reponses_partielles import lire_reponses_partielles, texte_fichier
 
 from .formulaire import LONGUEUR_CHAMP
 
