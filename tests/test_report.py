@@ -264,7 +264,7 @@ def test_articles_are_explained_in_plain_words() -> None:
     assert {g["titre"] for g in autres} == {"Décisions de justice", "Autres textes et sources"}
 
 
-# --- sensitivity -------------------------------------------------------------------------------------
+# --- the what-if -------------------------------------------------------------------------------------
 
 
 SENSIBILITE = [
@@ -301,7 +301,7 @@ def test_what_would_change_the_advice_is_grouped_by_recommendation() -> None:
     assert _section_ids(html).index("sensibilite") == _section_ids(html).index("deliberation") - 1
 
 
-def test_an_empty_sensitivity_says_the_advice_is_stable() -> None:
+def test_an_empty_what_if_says_the_advice_is_stable() -> None:
     html = render_report(advice_ville(sensibilite=[]))
     assert "le conseil est stable" in html
 
