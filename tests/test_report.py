@@ -20,6 +20,7 @@ from test_report_fixture import advice_data, advice_ville
 from entadvisor.advice import Advice
 from entadvisor.references import Ref
 from entadvisor.report.environment import environment
+from entadvisor.report.parties import PARTIES
 from entadvisor.report.render import (
     NavigateurIntrouvable,
     render_report,
@@ -27,7 +28,7 @@ from entadvisor.report.render import (
     write_pdf,
     write_report,
 )
-from entadvisor.report.view import PARTIES, textes_cites
+from entadvisor.report.textes import textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
