@@ -2,7 +2,7 @@
 
 ``run_at_launch`` runs a case at the answered launch (or the analysis date), then again at the plan's
 launch when the parameters differ there. The second run resumes from the state the first run had
-just before its first rule reading ``Seuils`` or ``Contexte`` (``moteur._Prefixe``). This file
+just before its first rule reading ``Seuils`` or ``Contexte`` (``reprise.Prefixe``). This file
 compares, case by case, the engine's state after ``run_at_launch`` (facts with their ids, notes,
 trace, parameters read, declarations), the advice JSON byte for byte (« ne sait pas » files: the
 advice both ways) and, for every tenth case, the ``--sensibilite`` advice, with and without resumption, on the bundled examples at three dates, 1 000 cases spread over the

@@ -242,7 +242,7 @@ def _profil(dossier: Path, n: int) -> list[str]:
             if k[0].endswith(fichier) and k[2] == fonction
         )
 
-    executions, reprises = appels("engine/moteur.py", "run_case"), appels("engine/moteur.py", "_reprendre")
+    executions, reprises = appels("engine/moteur.py", "run_case"), appels("engine/reprise.py", "_reprendre")
     lignes.append(
         f"  exécutions du moteur : {executions / len(taches):.2f} par fichier (date de lancement du plan, "
         f"et les cas « et si ? » de « ne sait pas »), dont {reprises / len(taches):.2f} reprises au lancement "

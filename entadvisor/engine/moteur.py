@@ -8,22 +8,17 @@ the trace do not depend on ``PYTHONHASHSEED``. A runaway knowledge base is stopp
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import datetime as dt
 import inspect
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from entadvisor.answers import Answers
 from entadvisor.engine._experta import (
     Agenda,
     DefFacts,
-    DepthStrategy,
     Fact,
     FastReteMatcher,
     KnowledgeEngine,
@@ -32,7 +27,9 @@ from entadvisor.engine._experta import (
     unfreeze,
 )
 from entadvisor.engine._matcher import CompiledMatcher, NotCompilable
+from entadvisor.engine.agenda import StableDepthStrategy
 from entadvisor.engine.parameters import ParameterValue
+from entadvisor.engine.reprise import Reprise
 from entadvisor.errors import EvaluationError, RunawayRules
 from entadvisor.facts import NOTES, Contexte, Projet, Seuils
 
@@ -68,41 +65,7 @@ def matcher_name(name: str | None = None) -> str:
     return chosen
 
 
-class StableDepthStrategy(DepthStrategy):
-    """Salience, then recency, then rule name (A..Z); activations are removed exactly.
-
-    experta 1.9.4's DepthStrategy breaks ties by hash order and can leave stale activations on
-    the agenda after a retraction (shared EXPERTA.md §2.5 and §3, items 2 and 3).
-    """
-
-    _name_keys: ClassVar[dict[str, tuple[int, ...]]] = {}
-    """The rule-name part of the key, computed once per rule name."""
-
-    def get_key(self, act: Any) -> tuple[Any, ...]:
-        facts = sorted((f["__factid__"] for f in act.facts), reverse=True)
-        rule_name = act.rule.__name__
-        name = self._name_keys.get(rule_name)
-        if name is None:
-            name = self._name_keys[rule_name] = (*(-ord(c) for c in rule_name), 1)
-        return (act.rule.salience, facts, name)
-
-    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
-        activations = agenda.activations
-        for act in removed:
-            act.key = self.get_key(act)
-            for position, other in enumerate(activations):
-                if other is act:  # the compiled matcher hands back the very activation it added
-                    del activations[position]
-                    break
-            else:
-                with contextlib.suppress(ValueError):  # already fired
-                    activations.remove(act)
-        for act in added:
-            act.key = self.get_key(act)
-            bisect.insort(agenda.activations, act)
-
-
-class Moteur(KnowledgeEngine):
+class Moteur(Reprise, KnowledgeEngine):
     """The engine: rules are attached by :mod:`entadvisor.engine.knowledge` as class attributes."""
 
     __strategy__ = StableDepthStrategy
@@ -126,12 +89,7 @@ class Moteur(KnowledgeEngine):
             self.__matcher__ = FastReteMatcher
             super().__init__()
         self._deffacts = self._inspect_deffacts()
-        lisent = [meta.salience for meta in self._metas.values() if meta.faits.keys() & _DATEES]
-        reprise = isinstance(self.matcher, CompiledMatcher) and not _lit_le_moteur(self._rules_of_class())
-        self._palier: int | None = (max(lisent) if lisent else -(10**9)) if reprise else None
-        """Rules above this salience read no fact that depends on the parameter date (see :class:`_Prefixe`);
-        None: no resumption (experta's Rete matcher keeps its state in its network; a rule module whose
-        code reads the engine's facts or parameter table directly could read what the prefix must not)."""
+        self._palier = self._palier_de_reprise(list(self._metas.values()), self._rules_of_class())
         self.declarations: list[tuple[str, str]] | None = None
         """When a list: every declaration of the case, (rule id, fact class) (the verifier's conflicts)."""
 
@@ -180,8 +138,8 @@ class Moteur(KnowledgeEngine):
         self.used_parameters: set[str] = set()
         self._lus: set[str] = set()  # the parameters the rules' own code read (``param``)
         self._current: Any = None
-        self._prefixe: _Prefixe | None = None
-        self._attendu: int | None = None  # the salience at which this run keeps its prefix
+        self._prefixe = None
+        self._attendu = None
 
     # --- used by the rules ---------------------------------------------------------------------
 
@@ -243,8 +201,8 @@ class Moteur(KnowledgeEngine):
     ) -> None:
         """Run one case with the parameters in force at ``parameter_date``.
 
-        ``garder``: keep this run's prefix (see :class:`_Prefixe`) for a run of the same case at
-        another parameter date. ``reprendre``: such a run; it resumes from the kept prefix when that
+        ``garder``: keep this run's prefix (:mod:`entadvisor.engine.reprise`) for a run of the same case
+        at another parameter date. ``reprendre``: such a run; it resumes from the kept prefix when that
         provably gives the same run, else it runs the case from the start.
         """
         if reprendre and self._reprendre(answers, as_of, parameter_date):
@@ -279,74 +237,6 @@ class Moteur(KnowledgeEngine):
             Contexte(date_analyse=as_of, date_parametres=parameter_date, seuils_changent=changent),
         )
 
-    def _garder(self) -> None:
-        """Keep the state of this run at its checkpoint (see :class:`_Prefixe`)."""
-        matcher = self.matcher
-        answers, as_of, seuils, contexte = self._cas
-        self._prefixe = _Prefixe(
-            answers=answers,
-            as_of=as_of,
-            parametres=self.parametres,
-            datees=(seuils, contexte),
-            faits=list(self.facts.items()),
-            dernier=self.facts.last_index,
-            compteur=Counter(self.facts.reference_counter),
-            agenda=list(self.agenda.activations),
-            classes={cls: list(facts) for cls, facts in matcher._facts.items()},
-            etat=list(matcher._state),  # the matcher replaces a rule's matches, never changes them in place
-            trace=len(self.trace),
-            notes=len(self.notes),
-            utilises=frozenset(self.used_parameters),
-            lus=frozenset(self._lus),
-            declarations=len(self.declarations) if self.declarations is not None else 0,
-        )
-
-    def _reprendre(self, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> bool:
-        """Resume the case from the kept prefix at ``parameter_date``; False when that is not provably safe."""
-        prefixe = self._prefixe
-        if prefixe is None or prefixe.answers is not answers or prefixe.as_of != as_of:
-            return False
-        parametres = self.knowledge.parameters.at(parameter_date)
-        for nom in prefixe.lus:  # a parameter the prefix's rules read must be the same at both dates
-            avant, apres = prefixe.parametres[nom].valeur, parametres[nom].valeur
-            if type(avant) is not type(apres) or avant != apres:
-                return False
-        self.trace = self.trace[: prefixe.trace]
-        self.notes = self.notes[: prefixe.notes]
-        self.parametres = parametres
-        self.used_parameters = set(prefixe.utilises)
-        self._lus = set(prefixe.lus)
-        self._current = None
-        if self.declarations is not None:
-            del self.declarations[prefixe.declarations :]
-        facts = QuietFactList()
-        facts.update(prefixe.faits)
-        facts.last_index = prefixe.dernier
-        facts.reference_counter = Counter(prefixe.compteur)
-        nouvelles = self._datees(as_of, parameter_date)
-        for ancienne, nouvelle in zip(prefixe.datees, nouvelles, strict=True):
-            identifiant = ancienne["__factid__"]
-            nouvelle.__factid__ = identifiant  # the same place in the working memory as in a fresh run
-            facts[identifiant] = nouvelle
-            cle = QuietFactList._get_fact_id(ancienne)
-            facts.reference_counter[cle] -= 1
-            if facts.reference_counter[cle] <= 0:
-                del facts.reference_counter[cle]
-            facts.reference_counter[QuietFactList._get_fact_id(nouvelle)] += 1
-        self.facts = facts
-        matcher = self.matcher
-        matcher._facts = {cls: list(same) for cls, same in prefixe.classes.items()}
-        matcher._state = list(prefixe.etat)
-        added, removed = matcher.changes(adding=list(nouvelles), deleting=list(prefixe.datees))
-        agenda = Agenda()
-        agenda.activations = list(prefixe.agenda)
-        self.strategy.update_agenda(agenda, added, removed)
-        self.agenda = agenda
-        self._prefixe, self._attendu = prefixe, None  # kept: valid for any other parameter date
-        self.running = False
-        self.run()
-        return True
-
     def run(self, steps: int | None = None) -> None:  # type: ignore[override]
         """experta 1.9.4's loop, with a structured trace and a guard against runaway rules."""
         limit = MAX_FIRINGS if steps is None else steps
@@ -372,10 +262,8 @@ class Moteur(KnowledgeEngine):
                 meta = self._metas[function_name]
                 self._current = meta
                 self.trace.append({"meta": meta, "facts": _facts_used(meta.faits, activation.facts)})
-                rule = activation.rule
-                names = (
-                    rule._wrapped_args
-                )  # experta's Rule.__call__, inlined: only the names the function takes
+                rule = activation.rule  # experta's Rule.__call__, inlined: only the names the function takes
+                names = rule._wrapped_args
                 context = {
                     k: v
                     for k, v in activation.context.items()
@@ -407,84 +295,6 @@ class Moteur(KnowledgeEngine):
             values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
             found.setdefault(name, []).append(values)
         return found
-
-
-_DATEES = frozenset({"Seuils", "Contexte"})
-"""The input facts whose content depends on the parameter date (the rest of the input does not)."""
-
-
-@dataclass(frozen=True)
-class _Prefixe:
-    """A run's state at its checkpoint: just before the first firing of a rule at or under the highest
-    salience of the rules reading ``Seuils`` or ``Contexte`` (the facts that depend on the parameter date).
-
-    Why a run of the same case at another parameter date can start here (issue 15, « no work done
-    twice »): before the checkpoint only rules of a higher salience fire, and the agenda fires a rule of
-    a lower salience only when none of a higher one is activated. Those rules read neither ``Seuils``
-    nor ``Contexte``, so their activations, their order (salience, fact ids, name) and their bindings
-    are the same at any parameter date; their code reads the parameters only through ``param`` (the
-    names read are kept: resuming is refused when one of them has another value at the new date).
-    So a fresh run at the other date fires the same rules, declares the same facts with the same ids
-    and notes the same things up to the checkpoint, where its working memory differs only by the content
-    of ``Seuils`` and ``Contexte``. Resuming puts the two new facts at the ids of the old ones,
-    matches again the rules that read them (the compiled matcher recomputes their matches), and runs on.
-    The rule modules' code is checked once (:func:`_lit_le_moteur`): none reads ``moteur.facts`` or
-    ``moteur.parametres``, else there is no resumption. ``tests/test_reprise.py`` checks the engine's
-    state and the advice byte for byte against fresh runs.
-    """
-
-    answers: Any
-    as_of: dt.date
-    parametres: dict[str, ParameterValue]
-    datees: tuple[Any, Any]
-    faits: list[tuple[int, Any]]
-    dernier: int
-    compteur: Counter[Any]
-    agenda: list[Any]
-    classes: dict[type, list[Any]]
-    etat: list[dict[tuple[int, ...], Any]]
-    trace: int
-    notes: int
-    utilises: frozenset[str]
-    lus: frozenset[str]
-    declarations: int
-
-
-_MEMOIRE = frozenset({"facts", "parametres"})
-"""The engine's attributes through which a rule's code could read ``Seuils``, ``Contexte`` or a parameter
-without ``param`` (and so without the prefix knowing it)."""
-
-
-def _lit_le_moteur(rules: list[Any]) -> bool:
-    """True when a function of a rule module names an attribute of :data:`_MEMOIRE` (conservative)."""
-    import sys
-    import types
-
-    vus: set[int] = set()
-
-    def nomme(code: types.CodeType) -> bool:
-        if id(code) in vus:
-            return False
-        vus.add(id(code))
-        if _MEMOIRE & set(code.co_names):
-            return True
-        return any(nomme(c) for c in code.co_consts if isinstance(c, types.CodeType))
-
-    modules = {rule._wrapped.__module__ for rule in rules}
-    for rule in rules:
-        if nomme(rule._wrapped.__code__):
-            return True
-    for name in modules:
-        module = sys.modules.get(name)
-        for value in vars(module).values() if module is not None else ():
-            code = getattr(value, "__code__", None)
-            if (
-                isinstance(code, types.CodeType)
-                and getattr(value, "__module__", None) == name
-                and nomme(code)
-            ):
-                return True
-    return False
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
@@ -530,8 +340,8 @@ def run_at_launch(
     The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
     procedure and so on the thresholds: run at the first guess, and again at the plan's launch while
     the parameters in force there differ (twice at most in practice; bounded). A run again resumes
-    from the first run's prefix (:class:`_Prefixe`). ``at_first`` is called with the engine right
-    after the first run (the what-if's base case is that run: its date is the what-if's own).
+    from the first run's prefix (:mod:`entadvisor.engine.reprise`). ``at_first`` is called with the
+    engine right after the first run (the what-if's base case is that run: its date is the what-if's own).
     """
     parameters = knowledge.parameters
     first = parameter_date = answers.date_lancement or as_of
