@@ -139,6 +139,9 @@ def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
     ]
 
 
+# --- the synthesis --------------------------------------------------------------------------------
+
+
 class Synthese:
     """Put the rows back in path order and stream them to ``synthese.csv`` and a row file."""
 
