@@ -18,7 +18,7 @@ from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import run_at_launch
 from entadvisor.engine.synthesis import build_advice
 from entadvisor.whatif.conseil import conseil_du_moteur
-from entadvisor.whatif.explore import A_EVALUER, sensitivity
+from entadvisor.whatif.explore import A_EVALUER, what_if
 
 
 def evaluate(
@@ -57,6 +57,6 @@ def evaluate(
     if both_ways:
         # « je ne sais pas » for the mutualised offer: the advice is shown both ways (DOMAIN.md §2)
         cles = None if sensibilite else ("offre_mutualisee",)
-        items = sensitivity(answers, as_of=as_of, knowledge=knowledge, cles=cles, base=base)
+        items = what_if(answers, as_of=as_of, knowledge=knowledge, cles=cles, base=base)
         advice = advice.model_copy(update={"sensibilite": items})
     return advice

@@ -52,6 +52,11 @@ L2122_22 = Ref(
 L2122_23 = Ref("CGCT", "art. L2122-23", "décisions prises par délégation : compte rendu au conseil municipal")
 L5211_10 = Ref("CGCT", "art. L5211-10", "délégation au président d'un EPCI")
 L3221_11 = Ref("CGCT", "art. L3221-11", "délégation au président du conseil départemental")
+L3221_11_1 = Ref(
+    "CGCT",
+    "art. L3221-11-1",
+    "délibération du conseil départemental avant le lancement d'un marché déterminé",
+)
 R2162_4 = Ref("CCP", "art. R2162-4", "accord-cadre : montant ou quantité maximum")
 CGI_278 = Ref("CGI", "art. 278", "taux normal de la TVA")
 
@@ -65,6 +70,9 @@ CGCT = {
     "departement": ("notamment ses articles L3211-1 et L3221-11-1", ("L3221-11", "L3221-11")),
     "autre": ("", None),
 }
+# porteur → l'article de la délibération prise avant le lancement (étendue du besoin, montant prévisionnel) :
+# L2122-21-1 pour la commune, applicable au président d'un EPCI par L5211-2, L3221-11-1 pour le département
+DELIBERATION_PREALABLE = {"departement": "L3221-11-1"}
 # procédure → articles du CCP visés ; son nom dans l'acte est dans le lexique (« procedures », forme « acte »)
 ARTICLES_PROCEDURE = {
     "sans_publicite": "R2122-8",
@@ -176,7 +184,9 @@ def _visa_ccp(voie, procedure, forme):
 
 
 def duree_texte(duree_mois):
-    annees = duree_mois // 12
+    annees, reste = divmod(duree_mois, 12)
+    if reste:
+        return f"d'une durée maximale de {duree_mois} mois"
     return f"d'une durée maximale de {annees} an{'s' if annees > 1 else ''}"
 
 
@@ -220,7 +230,7 @@ def _objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe):
             not _dans_delegation(porteur, voie, delegation, plafond, montant_ht)
         )
     ),
-    references=[L2121_29, L2122_21_1, R2162_4, CGI_278],
+    references=[L2121_29, L2122_21_1, L3221_11_1, R2162_4, CGI_278],
     explication=(
         "Sans délégation de l'assemblée à l'exécutif pour les marchés, ou hors de son plafond, ou pour adhérer à une "
         "centrale d'achat ou à un groupement, l'assemblée délibère : visas, considérants, puis articles numérotés, "
@@ -246,7 +256,7 @@ def deliberation(
     recommandee,
 ):
     assemblee, executif, organe = _organes(moteur, porteur)
-    visa_cgct, delegable = CGCT[porteur]
+    visa_cgct = CGCT[porteur][0]
     taux, ttc, chiffres, montants_texte = _montants(moteur, montant_ht, forme)
     p = {"competence_scolaire": competence, "nombre_communes": communes}
     visas = [
@@ -254,67 +264,12 @@ def deliberation(
         _visa_ccp(voie, procedure, forme),
         "Vu le code de l'éducation, notamment son article L212-4 ;",
     ]
-    articles = [
-        f"Approuve le projet de déploiement d'un espace numérique de travail (ENT) dans "
-        f"{_ecoles(ecoles, communes, porteur)}, en partenariat avec les services de l'Éducation nationale"
-        + (
-            ", en commençant par une expérimentation prévue dans le même contrat, dont le comité de pilotage "
-            "évaluera les résultats avant la généralisation."
-            if recommandee
-            else "."
-        ),
-    ]
-    if voie == "groupement_commandes" and procedure is not None:
-        articles.append(
-            f"Approuve la convention constitutive d'un groupement de commandes pour l'acquisition d'un ENT et autorise "
-            f"{executif} à la signer."
-        )
-    articles.append(
-        f"Approuve {_objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe)}."
-        if voie != "procedure_propre"
-        else f"Autorise {_objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe)}."
-    )
-    if voie == "centrale_achat":
-        articles.append(
-            f"Autorise {executif} à signer la convention d'adhésion et les bons de commande correspondants."
-        )
-    else:
-        articles.append(
-            f"Autorise {executif} à signer {'l’accord-cadre' if forme == ACCORD_CADRE else 'le marché'} qui en "
-            "résultera et toutes les pièces qui s'y rapportent.".replace("’", "'")
-        )
-    if convention != "signee":
-        articles.append(
-            f"Autorise {executif} à signer la convention de partenariat avec les services de l'Éducation nationale."
-        )
-    articles.append(
-        f"Dit que les crédits nécessaires seront inscrits au budget de l'exercice {notification.year} et des "
-        "exercices suivants."
-    )
-    articles.append(f"{_upper_first(executif)} est chargé de l'exécution de la présente délibération.")
-    if voie != "procedure_propre":
-        pourquoi = (
-            f"L'adhésion à une centrale d'achat ou à un groupement de commandes s'approuve par une délibération de "
-            f"{assemblee}."
-        )
-    elif delegable is None:
-        pourquoi = f"Pour ce porteur, l'achat se décide par une délibération de {assemblee}."
-    elif delegation is None:
-        pourquoi = (
-            f"La réponse ne dit pas si {assemblee} a délégué à {executif} les décisions sur les marchés (CGCT art. "
-            f"{delegable[0]}) : sans délégation, {assemblee} délibère avant le lancement (CGCT art. L2122-21-1) ; avec "
-            f"une délégation qui couvre ce montant, une décision de {executif} suffit."
-        )
-    elif delegation is False:
-        pourquoi = (
-            f"{_upper_first(assemblee)} n'a pas délégué à {executif} les décisions sur les marchés : il délibère avant "
-            "le lancement, en précisant l'étendue du besoin et le montant prévisionnel (CGCT art. L2122-21-1)."
-        )
-    else:
-        pourquoi = (
-            f"La délégation de {assemblee} à {executif} est limitée à {montant(plafond)}, sous la valeur estimée : "
-            f"{assemblee} délibère avant le lancement (CGCT art. L2122-21-1)."
-        )
+    objet = _objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe)
+    articles = _articles_deliberation(
+        voie=voie, procedure=procedure, forme=forme, convention=convention, executif=executif, objet=objet,
+        projet=f"{_ecoles(ecoles, communes, porteur)}", recommandee=recommandee, exercice=notification.year,
+    )  # fmt: skip
+    pourquoi = _pourquoi_deliberation(porteur, voie, delegation, plafond, assemblee, executif)
     _noter_acte(
         moteur,
         forme="deliberation",
@@ -475,80 +430,127 @@ def actions(
     services = _services(porteur, service_marches)
     assemblee, executif_seul, _organe = _organes(moteur, porteur)
     candidates = []
+
+    def ajouter(action, qui, date):
+        candidates.append((action, qui, _echeance(date, aujourd_hui)))
+
     if offre == "ne_sait_pas":
-        candidates.append(
-            (
-                "Demander au département, au syndicat numérique départemental ou à la centrale d'achat régionale s'il "
-                "existe une offre d'ENT mutualisée, et à quel prix : la réponse peut changer la voie d'achat.",
-                executif,
-                _echeance(preparation, aujourd_hui),
-            )
+        ajouter(
+            "Demander au département, au syndicat numérique départemental ou à la centrale d'achat régionale s'il "
+            "existe une offre d'ENT mutualisée, et à quel prix : la réponse peut changer la voie d'achat.",
+            executif,
+            preparation,
         )
     if not associee:
-        candidates.append(
-            (
-                "Prendre contact avec l'IEN de circonscription et la DANE pour associer l'Éducation nationale au projet.",
-                executif,
-                _echeance(preparation, aujourd_hui),
-            )
+        ajouter(
+            "Prendre contact avec l'IEN de circonscription et la DANE pour associer l'Éducation nationale au projet.",
+            executif,
+            preparation,
         )
     if convention != "signee":
-        candidates.append(
-            (
-                ("Finaliser et signer" if convention == "en_cours" else "Rédiger avec la DSDEN et signer")
-                + " la convention de partenariat avec l'Éducation nationale (engagements, rôles RGPD, financement).",
-                executif,
-                _echeance(lancement, aujourd_hui),
-            )
+        debut = "Finaliser et signer" if convention == "en_cours" else "Rédiger avec la DSDEN et signer"
+        ajouter(
+            f"{debut} la convention de partenariat avec l'Éducation nationale (engagements, rôles RGPD, financement).",
+            executif,
+            lancement,
         )
     if par_defaut:
-        candidates.append(
-            (
-                f"Demander deux ou trois devis, ou le prix de l'offre mutualisée, pour remplacer le prix supposé de "
-                f"{montant(prix)} par élève et par an.",
-                services,
-                _echeance(budget, aujourd_hui),
-            )
+        ajouter(
+            f"Demander deux ou trois devis, ou le prix de l'offre mutualisée, pour remplacer le prix supposé de "
+            f"{montant(prix)} par élève et par an.",
+            services,
+            budget,
         )
     if not copil:
-        candidates.append(
-            (
-                "Réunir un comité de pilotage avec l'IEN, les directeurs d'école et les services.",
-                executif,
-                _echeance(lancement, aujourd_hui),
-            )
+        ajouter(
+            "Réunir un comité de pilotage avec l'IEN, les directeurs d'école et les services.",
+            executif,
+            lancement,
         )
     if voie == "centrale_achat" or (voie == "groupement_commandes" and procedure is None):
-        candidates.append(
-            (
-                "Vérifier que le contrat de la centrale ou du groupement couvre le déploiement, l'observation des "
-                "usages et le renouvellement, avec la réversibilité et l'export des données.",
-                services,
-                _echeance(lancement, aujourd_hui),
-            )
+        verifier = (
+            "Vérifier que le contrat de la centrale ou du groupement couvre le déploiement, l'observation des "
+            "usages et le renouvellement, avec la réversibilité et l'export des données."
         )
+        ajouter(verifier, services, lancement)
     else:
-        candidates.append(
-            (
-                "Préparer le cahier des charges : besoins des écoles, conformité au SDET, réversibilité et export "
-                "des données.",
-                services,
-                _echeance(lancement, aujourd_hui),
-            )
-        )
-    candidates.append(
-        (
-            f"Inscrire les crédits au budget primitif (vote avant le {date_fr(budget)}).",
-            f"{assemblee}, sur proposition de {executif_seul}",
-            _echeance(budget, aujourd_hui),
-        )
-    )
+        cahier = "Préparer le cahier des charges : besoins des écoles, conformité au SDET, réversibilité et export des données."
+        ajouter(cahier, services, lancement)
+    budget_qui = f"{assemblee}, sur proposition de {executif_seul}"
+    ajouter(f"Inscrire les crédits au budget primitif (vote avant le {date_fr(budget)}).", budget_qui, budget)
     if voie == "centrale_achat":
-        lancer = "Engager la démarche d'adhésion à la centrale d'achat."
+        ajouter("Engager la démarche d'adhésion à la centrale d'achat.", services, lancement)
     elif procedure == "sans_publicite":
-        lancer = "Demander les devis et choisir l'offre."
+        ajouter("Demander les devis et choisir l'offre.", services, lancement)
     else:
-        lancer = "Lancer la consultation."
-    candidates.append((lancer, services, _echeance(lancement, aujourd_hui)))
+        ajouter("Lancer la consultation.", services, lancement)
     for ordre, (action, qui, echeance) in enumerate(candidates[:3], start=1):
         moteur.noter("action", ordre=ordre, action=_contracte(action), qui=_contracte(qui), echeance=echeance)
+
+
+def _articles_deliberation(
+    *, voie, procedure, forme, convention, executif, objet, projet, recommandee, exercice
+):
+    """The numbered articles of the deliberation: the project, the groupement, the purchase, the signatures,
+    the credits and who executes it."""
+    experimentation = (
+        ", en commençant par une expérimentation prévue dans le même contrat, dont le comité de pilotage "
+        "évaluera les résultats avant la généralisation."
+    )
+    articles = [
+        f"Approuve le projet de déploiement d'un espace numérique de travail (ENT) dans {projet}, en partenariat "
+        "avec les services de l'Éducation nationale" + (experimentation if recommandee else "."),
+    ]
+    if voie == "groupement_commandes" and procedure is not None:
+        articles.append(
+            f"Approuve la convention constitutive d'un groupement de commandes pour l'acquisition d'un ENT et autorise "
+            f"{executif} à la signer."
+        )
+    articles.append(f"Approuve {objet}." if voie != "procedure_propre" else f"Autorise {objet}.")
+    if voie == "centrale_achat":
+        articles.append(
+            f"Autorise {executif} à signer la convention d'adhésion et les bons de commande correspondants."
+        )
+    else:
+        contrat = "l'accord-cadre" if forme == ACCORD_CADRE else "le marché"
+        articles.append(
+            f"Autorise {executif} à signer {contrat} qui en résultera et toutes les pièces qui s'y rapportent."
+        )
+    if convention != "signee":
+        articles.append(
+            f"Autorise {executif} à signer la convention de partenariat avec les services de l'Éducation nationale."
+        )
+    articles.append(
+        f"Dit que les crédits nécessaires seront inscrits au budget de l'exercice {exercice} et des exercices suivants."
+    )
+    articles.append(f"{_upper_first(executif)} est chargé de l'exécution de la présente délibération.")
+    return articles
+
+
+def _pourquoi_deliberation(porteur, voie, delegation, plafond, assemblee, executif):
+    """Why the assembly deliberates: an adhesion, a carrier without delegation, or a delegation unknown,
+    absent or under the value; the prior deliberation's article is the carrier's own."""
+    delegable = CGCT[porteur][1]
+    prealable = DELIBERATION_PREALABLE.get(porteur, "L2122-21-1")
+    if voie != "procedure_propre":
+        return (
+            f"L'adhésion à une centrale d'achat ou à un groupement de commandes s'approuve par une délibération de "
+            f"{assemblee}."
+        )
+    if delegable is None:
+        return f"Pour ce porteur, l'achat se décide par une délibération de {assemblee}."
+    if delegation is None:
+        return (
+            f"La réponse ne dit pas si {assemblee} a délégué à {executif} les décisions sur les marchés (CGCT art. "
+            f"{delegable[0]}) : sans délégation, {assemblee} délibère avant le lancement (CGCT art. {prealable}) ; avec "
+            f"une délégation qui couvre ce montant, une décision de {executif} suffit."
+        )
+    if delegation is False:
+        return (
+            f"{_upper_first(assemblee)} n'a pas délégué à {executif} les décisions sur les marchés : il délibère avant "
+            f"le lancement, en précisant l'étendue du besoin et le montant prévisionnel (CGCT art. {prealable})."
+        )
+    return (
+        f"La délégation de {assemblee} à {executif} est limitée à {montant(plafond)}, sous la valeur estimée : "
+        f"{assemblee} délibère avant le lancement (CGCT art. {prealable})."
+    )

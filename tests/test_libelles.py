@@ -348,3 +348,23 @@ def test_a_word_missing_at_display_is_bad_input_of_the_lexicon_and_a_key_error()
         f"{lexique_fourni().source}, champ « voies.centrale_regionale » : aucun libellé pour « centrale_regionale » "
         "dans la section « voies »."
     )
+
+
+def test_a_declared_warning_code_without_its_label_is_refused_when_the_base_loads(tmp_path: Path) -> None:
+    """A warning code declared in advice.CodeVigilance needs its short label in « vigilances »: a base whose
+    lexicon lacks one fails at load, naming the code and the section, not later in a batch's table."""
+    from entadvisor.errors import EntreeInvalide
+
+    regles = tmp_path / "regles"
+    shutil.copytree(rules_folder(), regles, ignore=shutil.ignore_patterns("__pycache__"))
+    lexique = regles / "libelles.yaml"
+    texte = lexique.read_text(encoding="utf-8")
+    assert "  seuil_proche: " in texte
+    lexique.write_text(
+        "\n".join(ligne for ligne in texte.splitlines() if not ligne.startswith("  seuil_proche: ")) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        EntreeInvalide, match=r"code de vigilance « seuil_proche » est déclaré .* « vigilances »"
+    ):
+        load_knowledge(regles)

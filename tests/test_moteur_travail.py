@@ -14,7 +14,7 @@ from entadvisor.engine._experta import Fact as ExpertaFact
 from entadvisor.engine.knowledge import examples_folder, load_knowledge
 from entadvisor.engine.moteur import run_at_launch
 from entadvisor.facts import Fact, Projet
-from entadvisor.whatif.explore import sensitivity
+from entadvisor.whatif.explore import what_if
 
 AS_OF = dt.date(2026, 12, 1)
 
@@ -51,7 +51,7 @@ def test_the_both_ways_advice_runs_the_engine_three_times_not_four(knowledge, mo
     assert len(runs) == base_runs + 2  # the base case once, then centrale_achat and groupement_existant
     assert advice.sensibilite
     monkeypatch.undo()
-    again = sensitivity(answers, as_of=AS_OF, knowledge=knowledge, cles=("offre_mutualisee",))
+    again = what_if(answers, as_of=AS_OF, knowledge=knowledge, cles=("offre_mutualisee",))
     assert advice.sensibilite == again  # the same items as when the what-if evaluates the base itself
 
 

@@ -15,7 +15,7 @@ from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge, references_du_conseil
 from entadvisor.errors import EntreeInvalide
 from entadvisor.references import Ref, citation
-from entadvisor.report.view import textes_cites
+from entadvisor.report.textes import textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 

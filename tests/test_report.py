@@ -20,6 +20,7 @@ from test_report_fixture import advice_data, advice_ville
 from entadvisor.advice import Advice
 from entadvisor.references import Ref
 from entadvisor.report.environment import environment
+from entadvisor.report.parties import PARTIES
 from entadvisor.report.render import (
     NavigateurIntrouvable,
     render_report,
@@ -27,7 +28,7 @@ from entadvisor.report.render import (
     write_pdf,
     write_report,
 )
-from entadvisor.report.view import PARTIES, textes_cites
+from entadvisor.report.textes import textes_cites
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
@@ -264,7 +265,7 @@ def test_articles_are_explained_in_plain_words() -> None:
     assert {g["titre"] for g in autres} == {"Décisions de justice", "Autres textes et sources"}
 
 
-# --- sensitivity -------------------------------------------------------------------------------------
+# --- the what-if -------------------------------------------------------------------------------------
 
 
 SENSIBILITE = [
@@ -301,7 +302,7 @@ def test_what_would_change_the_advice_is_grouped_by_recommendation() -> None:
     assert _section_ids(html).index("sensibilite") == _section_ids(html).index("deliberation") - 1
 
 
-def test_an_empty_sensitivity_says_the_advice_is_stable() -> None:
+def test_an_empty_what_if_says_the_advice_is_stable() -> None:
     html = render_report(advice_ville(sensibilite=[]))
     assert "le conseil est stable" in html
 

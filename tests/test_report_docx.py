@@ -24,6 +24,7 @@ from entadvisor.advice import Advice
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import validate_answers
 from entadvisor.api import evaluate
+from entadvisor.errors import EcritureImpossible
 from entadvisor.report.docx import docx_bytes, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,6 +172,16 @@ def test_write_docx_replaces_the_file_atomically(tmp_path: Path) -> None:
     write_docx(_advice("commune-centrale-achat"), target)
     assert zipfile.is_zipfile(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["note.docx"]
+
+
+def test_write_docx_under_a_file_is_told_in_french(tmp_path: Path) -> None:
+    """Through the one atomic writer: a parent that is a file gives a French error naming the document."""
+    (tmp_path / "dossier").write_text("un fichier, pas un dossier", encoding="utf-8")
+    target = tmp_path / "dossier" / "note.docx"
+    with pytest.raises(EcritureImpossible) as raised:
+        write_docx(_advice("commune-centrale-achat"), target)
+    assert str(target) in str(raised.value) and "le document Word n'a pas pu être écrit" in str(raised.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier"]
 
 
 def test_rapport_and_conseil_commands_write_the_docx(tmp_path: Path) -> None:

@@ -256,3 +256,20 @@ def test_une_exception_dans_une_regle_est_un_echec(tmp_path: Path) -> None:
     )
     rapport = verify(regles, limite=LIMITE, jobs=1, sortie=tmp_path / "echecs")
     assert any(v.code == "exception" and "ZeroDivisionError" in v.message for v in rapport.violations)
+
+
+def test_un_conseil_que_le_modele_refuse_est_dit_en_francais() -> None:
+    """The verifier words what the Advice model refuses (a broken base's conclusions) in French, never
+    pydantic's « 1 validation error for Advice »."""
+    from pydantic import ValidationError
+
+    from entadvisor.advice import Advice
+    from entadvisor.verify.worker import _conseil_invalide
+
+    with pytest.raises(ValidationError) as exc:
+        Advice.model_validate({"version_format": "un"})
+    message = _conseil_invalide(exc.value)
+    assert message.startswith("le conseil ne se construit pas à partir des faits conclus : « ")
+    assert "validation error" not in message and "Input should" not in message
+    assert "« version_format » : « un » n'est pas permis ; valeurs permises : 1" in message
+    assert message.endswith("autre(s))")  # the other refused fields are counted, not listed

@@ -12,7 +12,7 @@ import pytest
 from entadvisor.advice import CODES_VIGILANCE, Vigilance
 from entadvisor.engine.knowledge import check_rule_module, load_knowledge
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.view import INCERTITUDES
+from entadvisor.report.parties import INCERTITUDES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -251,7 +251,7 @@ def _profil(dossier: Path, n: int) -> list[str]:
     sensibilite = sum(
         v[3]
         for k, v in stats.stats.items()  # type: ignore[attr-defined]
-        if k[0].endswith("whatif/explore.py") and k[2] == "sensitivity"
+        if k[0].endswith("whatif/explore.py") and k[2] == "what_if"
     )
     lignes.append(
         f"  dont analyse « et si ? » (offre_mutualisee « ne_sait_pas », évaluations répétées) : "

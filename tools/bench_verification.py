@@ -59,7 +59,7 @@ def run(out: Path) -> list[str]:
     from entadvisor.answers import Answers
     from entadvisor.engine.knowledge import examples_folder, load_knowledge
     from entadvisor.verify.run import plan, verify
-    from entadvisor.whatif.explore import sensitivity
+    from entadvisor.whatif.explore import what_if
 
     lines: list[str] = []
     knowledge = load_knowledge()
@@ -135,11 +135,11 @@ def run(out: Path) -> list[str]:
     # what-if per example
     for chemin in sorted(examples_folder().glob("*.yaml")):
         answers = load_answers(chemin)
-        sensitivity(answers, as_of=AS_OF, knowledge=knowledge)
+        what_if(answers, as_of=AS_OF, knowledge=knowledge)
         mesures = []
         for _ in range(5):
             debut = time.perf_counter()
-            items = sensitivity(answers, as_of=AS_OF, knowledge=knowledge)
+            items = what_if(answers, as_of=AS_OF, knowledge=knowledge)
             mesures.append(time.perf_counter() - debut)
         lines.append(
             f"sensibilité {chemin.stem} : {_fr(1000 * statistics.median(mesures))} ms (médiane de 5), "
@@ -218,7 +218,7 @@ def _evaluations(answers: object, knowledge: object) -> int:
 
     module._Evaluateur.__init__ = compter  # type: ignore[method-assign]
     try:
-        module.sensitivity(answers, as_of=AS_OF, knowledge=knowledge)  # type: ignore[arg-type]
+        module.what_if(answers, as_of=AS_OF, knowledge=knowledge)  # type: ignore[arg-type]
     finally:
         module._Evaluateur.__init__ = original  # type: ignore[method-assign]
     return made[0].evaluations  # type: ignore[attr-defined]

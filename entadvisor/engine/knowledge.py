@@ -23,7 +23,7 @@ from typing import Any
 
 from entadvisor import facts
 from entadvisor.engine._experta import Rule, clear_matcher_caches
-from entadvisor.engine.lexique import Lexique, charger_lexique, verifier_complet
+from entadvisor.engine.lexique import Lexique, charger_lexique, verifier_complet, verifier_vigilances
 from entadvisor.engine.moteur import Moteur, matcher_name
 from entadvisor.engine.parameters import ParameterSet, load_parameters
 from entadvisor.errors import EntreeInvalide, Probleme
@@ -286,6 +286,7 @@ def _load(folder: Path) -> Knowledge:
     rules = _collect_rules(modules)
     parameters = load_parameters(folder / "parameters")
     libelles = charger_lexique(folder)  # no fallback to the bundled words: see entadvisor.engine.lexique
+    verifier_vigilances(libelles, CODES_VIGILANCE)
     if folder != _dossier_fourni():
         verifier_complet(libelles, lexique_fourni())
     version_file = folder / "VERSION"

@@ -19,6 +19,7 @@ where the file is expected and how to start one (copy the bundled one).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,24 @@ def verifier_complet(lexique: Lexique, reference: Lexique) -> None:
                 f"({', '.join(absents[:5])}{', …' if len(absents) > 5 else ''}) ; chaque code des réponses et du "
                 "conseil doit avoir ses mots, sous les formes que la base fournie donne (rules/libelles.yaml).",
                 premier,
+            ),
+        )
+
+
+def verifier_vigilances(lexique: Lexique, codes: Iterable[str]) -> None:
+    """Refuse a lexicon without the short label of a declared warning code (``advice.CodeVigilance``): a new
+    code is told when the base is loaded, not when the batch's table first needs its label."""
+    connus = set(lexique.codes("vigilances"))
+    absents = [code for code in codes if code not in connus]
+    if absents:
+        raise EntreeInvalide(
+            lexique.source,
+            Probleme(
+                f"lexique incomplet : le code de vigilance « {absents[0]} »"
+                + (f" (et {len(absents) - 1} autre(s))" if len(absents) > 1 else "")
+                + " est déclaré (entadvisor/advice.py, CodeVigilance) mais n'a pas de libellé dans la section "
+                "« vigilances » ; ajoutez-y une ligne « code: libellé court ».",
+                "vigilances",
             ),
         )
 

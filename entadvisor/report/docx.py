@@ -1,11 +1,11 @@
 """The note to the elected officials and the draft act as an editable Word document (DOCX).
 
-The words are those of the HTML report: :func:`write_docx` renders the report, then turns three of
-its parts — the header, « La note aux élus » and the draft act — into a document built with
-python-docx using only named styles (Title, Heading 1–3, List Bullet, List Number, Table Grid,
-Caption, Strong), never direct formatting, so that a council secretary can restyle, paste or edit
-it in Word or LibreOffice. No field code, no hyperlink and no external resource is written: a link
-becomes its text.
+The words are those of the HTML report: :func:`write_docx` renders the report, reads it as a tree
+(:mod:`.arbre`), then turns three of its parts — the header, « La note aux élus » and the draft
+act — into a document built with python-docx using only named styles (Title, Heading 1–3, List
+Bullet, List Number, Table Grid, Caption, Strong), never direct formatting, so that a council
+secretary can restyle, paste or edit it in Word or LibreOffice. No field code, no hyperlink and no
+external resource is written: a link becomes its text.
 """
 
 from __future__ import annotations
@@ -14,21 +14,16 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import zipfile
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from entadvisor._files import write_atomic
 from entadvisor.advice import Advice
 from entadvisor.errors import EntreeInvalide
+from entadvisor.report.arbre import Node, parse_html, row_cells, skipped, text_of
+from entadvisor.report.render import render_report
 
-VOID = {"br", "meta", "link", "img", "input", "hr", "col", "source", "wbr"}
-SKIP = {"svg", "style", "script", "nav", "head", "title", "figure"}
-"""Elements left out: drawings and styles have no place in an editable text; the table of contents is
-for the full report."""
-SKIP_CLASSES = {"imprime-seulement", "evitement", "alternative-texte", "detail-ecran", "symbole"}
 HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
 SPACES = re.compile(r"[ \t\n\r\f]+")  # not \s: the no-break spaces of French amounts stay
@@ -36,73 +31,6 @@ SPACES = re.compile(r"[ \t\n\r\f]+")  # not \s: the no-break spaces of French am
 
 class DocxIndisponible(EntreeInvalide):
     """python-docx is not installed: the message says how to install it."""
-
-
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Any] = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def find(self, predicate: Any) -> _Node | None:
-        if predicate(self):
-            return self
-        for child in self.children:
-            if isinstance(child, _Node):
-                found = child.find(predicate)
-                if found is not None:
-                    return found
-        return None
-
-
-class _TreeBuilder(HTMLParser):
-    """A minimal DOM of the report (which is well-formed: every element it opens, it closes)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(_Node(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def _parse(html: str) -> _Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
-
-
-def _skipped(node: _Node) -> bool:
-    return node.tag in SKIP or bool(node.classes & SKIP_CLASSES) or node.attrs.get("aria-hidden") == "true"
-
-
-def _text(node: Any) -> str:
-    if isinstance(node, str):
-        return node
-    if _skipped(node):
-        return ""
-    return "".join(_text(child) for child in node.children)
 
 
 class _Writer:
@@ -123,7 +51,7 @@ class _Writer:
                 if style:
                     run.style = self.document.styles[style]
             return
-        if _skipped(node) or node.tag in ("ul", "ol"):
+        if skipped(node) or node.tag in ("ul", "ol"):
             return
         if node.tag == "br":
             paragraph.add_run().add_break()
@@ -132,7 +60,7 @@ class _Writer:
         for child in node.children:
             self._inline(paragraph, child, inner)
 
-    def _paragraph(self, node: _Node, style: str = "Normal") -> None:
+    def _paragraph(self, node: Node, style: str = "Normal") -> None:
         paragraph = self.document.add_paragraph(style=style)
         self._inline(paragraph, node)
         _strip(paragraph)
@@ -145,7 +73,7 @@ class _Writer:
                 paragraph = self.document.add_paragraph(style="Normal")
                 paragraph.add_run(SPACES.sub(" ", node).strip())
             return
-        if _skipped(node):
+        if skipped(node):
             return
         tag = node.tag
         if tag in HEADINGS:
@@ -163,27 +91,27 @@ class _Writer:
             for child in node.children:
                 self.block(child, level)
 
-    def _list(self, node: _Node, tag: str, level: int) -> None:
+    def _list(self, node: Node, tag: str, level: int) -> None:
         base = "List Number" if tag == "ol" else "List Bullet"
         style = base if level == 0 else f"{base} {min(level + 1, 3)}"
         for item in node.children:
-            if not isinstance(item, _Node) or item.tag != "li":
+            if not isinstance(item, Node) or item.tag != "li":
                 continue
             paragraph = self.document.add_paragraph(style=style)
             self._inline(paragraph, item)
             _strip(paragraph)
             for child in item.children:
-                if isinstance(child, _Node) and child.tag in ("ul", "ol"):
+                if isinstance(child, Node) and child.tag in ("ul", "ol"):
                     self._list(child, child.tag, level + 1)
 
-    def _definitions(self, node: _Node) -> None:
+    def _definitions(self, node: Node) -> None:
         """A definition list (« Lancer la consultation au plus tard le : 1er mai 2027 ») as a two-column table."""
         pairs = []
         for group in node.children:
-            if not isinstance(group, _Node):
+            if not isinstance(group, Node):
                 continue
-            dts = [c for c in group.children if isinstance(c, _Node) and c.tag == "dt"]
-            dds = [c for c in group.children if isinstance(c, _Node) and c.tag == "dd"]
+            dts = [c for c in group.children if isinstance(c, Node) and c.tag == "dt"]
+            dds = [c for c in group.children if isinstance(c, Node) and c.tag == "dd"]
             if dts and dds:
                 pairs.append((dts[0], dds[0]))
         if not pairs:
@@ -195,13 +123,13 @@ class _Writer:
                 self._inline(paragraph, source, style)
                 _strip(paragraph)
 
-    def _table(self, node: _Node) -> None:
+    def _table(self, node: Node) -> None:
         caption = node.find(lambda n: n.tag == "caption")
         if caption is not None:
             self._paragraph(caption, "Caption")
-        rows: list[tuple[_Node, bool]] = []
+        rows: list[tuple[Node, bool]] = []
         for part in node.children:
-            if not isinstance(part, _Node):
+            if not isinstance(part, Node):
                 continue
             if part.tag == "tr":
                 rows.append((part, False))
@@ -209,11 +137,11 @@ class _Writer:
                 rows.extend(
                     (tr, part.tag == "thead")
                     for tr in part.children
-                    if isinstance(tr, _Node) and tr.tag == "tr"
+                    if isinstance(tr, Node) and tr.tag == "tr"
                 )
         if not rows:
             return
-        width = max(sum(int(c.attrs.get("colspan", "1") or 1) for c in _cells(tr)) for tr, _ in rows)
+        width = max(sum(int(c.attrs.get("colspan", "1") or 1) for c in row_cells(tr)) for tr, _ in rows)
         table = self.document.add_table(rows=len(rows), cols=width, style="Table Grid")
         self._widths(table, [tr for tr, _ in rows], width)
         for (tr, header), row in zip(rows, table.rows, strict=True):
@@ -226,7 +154,7 @@ class _Writer:
                 marker.set(qn("w:val"), "true")
                 properties.append(marker)
             column = 0
-            for cell_node in _cells(tr):
+            for cell_node in row_cells(tr):
                 span = int(cell_node.attrs.get("colspan", "1") or 1)
                 cell = row.cells[column]
                 if span > 1:
@@ -236,15 +164,15 @@ class _Writer:
                 _strip(paragraph)
                 column += span
 
-    def _widths(self, table: Any, rows: list[_Node], width: int) -> None:
+    def _widths(self, table: Any, rows: list[Node], width: int) -> None:
         """Column widths from the length of their texts (a table's layout, not a character's formatting)."""
         lengths = [0.0] * width
         for tr in rows:
-            cells = _cells(tr)
+            cells = row_cells(tr)
             if len(cells) != width:
                 continue
             for index, cell in enumerate(cells):
-                lengths[index] = max(lengths[index], min(len(SPACES.sub(" ", _text(cell)).strip()), 45))
+                lengths[index] = max(lengths[index], min(len(SPACES.sub(" ", text_of(cell)).strip()), 45))
         weights = [max(length, 10.0) for length in lengths]
         section = self.document.sections[-1]
         usable = section.page_width - section.left_margin - section.right_margin
@@ -254,10 +182,6 @@ class _Writer:
             column.width = share  # the table grid (LibreOffice reads it) and each cell (Word reads those)
             for cell in column.cells:
                 cell.width = share
-
-
-def _cells(tr: _Node) -> list[_Node]:
-    return [c for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")]
 
 
 def _strip(paragraph: Any) -> None:
@@ -277,9 +201,7 @@ def docx_bytes(advice: Advice, *, folder: Path | None = None) -> bytes:
             "python-docx",
             "le document Word demande la bibliothèque python-docx : « pip install python-docx ».",
         ) from None
-    from entadvisor.report.render import render_report
-
-    tree = _parse(render_report(advice, folder=folder))
+    tree = parse_html(render_report(advice, folder=folder))
     document = docx.Document()
     _metadata(document, advice)
     writer = _Writer(document)
@@ -333,23 +255,9 @@ def _metadata(document: Any, advice: Advice) -> None:
 
 
 def write_docx(advice: Advice, path: str | os.PathLike[str], *, folder: Path | None = None) -> None:
-    """Write the DOCX atomically (a temporary file in the same folder, then a rename)."""
-    data = docx_bytes(advice, folder=folder)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the DOCX atomically through the one atomic writer (a temporary file in the same folder, fsync,
+    then a rename); a folder that cannot be written gives a French :class:`~entadvisor.errors.EcritureImpossible`."""
+    write_atomic(path, docx_bytes(advice, folder=folder), what="le document Word")
 
 
 __all__ = ["DocxIndisponible", "docx_bytes", "write_docx"]

@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 from entadvisor import formatting
 from entadvisor.engine.knowledge import reports_folder as knowledge_reports_folder
 from entadvisor.errors import EntreeInvalide
-from entadvisor.report.view import upper_first
+from entadvisor.report.valeurs import upper_first
 
 
 def reports_folder() -> Path:

@@ -4,7 +4,7 @@
 the ``reports/`` folder: inline CSS and SVG, no JavaScript, no external request, system fonts,
 French formatting. It reasons about nothing: every conclusion comes from the advice; this module
 and its view (:class:`~entadvisor.report.view.Vue`) only word it (labels of ``reports/libelles.yaml``),
-group it and draw it (:mod:`.charts`).
+group it and draw it (:mod:`.figures`).
 
 :func:`write_report` writes the file atomically; :func:`write_pdf` prints it through the headless
 Chromium of the machine (Playwright when importable, else the Chromium command line).
@@ -29,6 +29,7 @@ from entadvisor.engine.knowledge import lexique_du_conseil
 from entadvisor.engine.lexique import Lexique
 from entadvisor.errors import EntreeInvalide
 from entadvisor.report.environment import environment, lower_first, reports_folder
+from entadvisor.report.parties import TITRES
 from entadvisor.report.view import Vue
 
 TEMPLATE = "advice.html.j2"
@@ -138,7 +139,6 @@ def section_pages(pdf_path: str | os.PathLike[str]) -> dict[str, int]:
         import pypdf
     except ImportError:
         return {}
-    from entadvisor.report.view import TITRES
 
     by_title = {title: key for key, title in TITRES.items()}
     reader = pypdf.PdfReader(str(pdf_path))

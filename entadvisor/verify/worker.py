@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from entadvisor import pydantic_fr
 from entadvisor.answers import Answers
 from entadvisor.engine._experta import clear_matcher_caches
 from entadvisor.engine.knowledge import rules_folder
@@ -154,7 +155,7 @@ def verifier_cas(
         except EvaluationError as exc:
             problems.append(("evaluation", str(exc)))
         except ValidationError as exc:
-            problems.append(("conseil_invalide", str(exc).splitlines()[0]))
+            problems.append(("conseil_invalide", _conseil_invalide(exc)))
         except Exception as exc:  # the Advice cannot be assembled from what the rules concluded
             problems.append(("conseil_invalide", f"{type(exc).__name__} : {exc}"))
     t3 = time.process_time()
@@ -162,3 +163,18 @@ def verifier_cas(
     add_time(etat.temps, "moteur", t2 - t1)
     add_time(etat.temps, "controles", t3 - t2)
     return problems
+
+
+_MOTS_CONSEIL = {"missing": "champ obligatoire absent", "extra_forbidden": "champ inconnu du modèle"}
+
+
+def _conseil_invalide(exc: ValidationError) -> str:
+    """What the Advice model refused in what the rules concluded, in French: the first field and why."""
+    erreurs = exc.errors()
+    erreur = pydantic_fr.lire(erreurs[0])
+    ou = ".".join(str(partie) for partie in erreur.loc) or "conseil"
+    pourquoi = pydantic_fr.mot(
+        erreur, _MOTS_CONSEIL, defaut=f"valeur {erreur.entree!r} refusée (contrôle « {erreur.type} »)"
+    )
+    autres = f" (et {len(erreurs) - 1} autre(s))" if len(erreurs) > 1 else ""
+    return f"le conseil ne se construit pas à partir des faits conclus : « {ou} » : {pourquoi}{autres}"

@@ -71,10 +71,10 @@ def _alternatives(key: str, data: dict[str, Any]) -> list[Any]:
 
 
 A_EVALUER: Any = object()
-"""``sensitivity(base=...)`` not given: the what-if evaluates the base case itself."""
+"""``what_if(base=...)`` not given: the what-if evaluates the base case itself."""
 
 
-def sensitivity(
+def what_if(
     answers: Answers,
     *,
     as_of: dt.date,
@@ -91,12 +91,12 @@ def sensitivity(
     """
     jeton = phrases.LEXIQUE.set(knowledge.libelles)
     try:
-        return _sensitivity(answers, as_of, knowledge, cles, base)
+        return _what_if(answers, as_of, knowledge, cles, base)
     finally:
         phrases.LEXIQUE.reset(jeton)
 
 
-def _sensitivity(
+def _what_if(
     answers: Answers, as_of: dt.date, knowledge: Any, cles: Iterable[str] | None, base: Conseil | None
 ) -> list[dict[str, Any]]:
     evaluer = Evaluateur(knowledge, as_of)

@@ -263,24 +263,12 @@ def dates(evaluer: Evaluateur, data: dict[str, Any], base: Conseil, as_of: dt.da
         )
         if autre is None or temoin is None:
             continue
-        changes = []
-        for _, nom in SEUILS:
-            ancien, neuf = base.parametres[nom], autre.parametres[nom]
-            if not neuf.connu and ancien.connu:
-                changes.append(f"{phrases.mot('seuils', nom, 'nom')} ne serait pas encore connu")
-            elif neuf.valeur != ancien.valeur:
-                changes.append(
-                    f"{phrases.mot('seuils', nom, 'nom')} serait de {montant(float(neuf.valeur))} (au lieu de {montant(float(ancien.valeur))})"
-                )
+        changes = _changements_de_seuils(base, autre)
         if not changes:
             continue
+        debut = "à partir du" if plus_tard else "au plus tard le"
         quand = (
-            (
-                f"Pour une consultation lancée à partir du {date_fr(nouvelle)}"
-                if plus_tard
-                else f"Pour une consultation lancée au plus tard le {date_fr(nouvelle)}"
-            )
-            + f" (au lieu du {date_fr(actuelle)}), "
+            f"Pour une consultation lancée {debut} {date_fr(nouvelle)} (au lieu du {date_fr(actuelle)}), "
             + " et ".join(changes)
         )
         trouve = False
@@ -316,3 +304,18 @@ def dates(evaluer: Evaluateur, data: dict[str, Any], base: Conseil, as_of: dt.da
                     "seuil à vérifier",
                 ),
             )
+
+
+def _changements_de_seuils(base: Conseil, autre: Conseil) -> list[str]:
+    """How each procedure threshold in force at another launch differs from the advice's (in words)."""
+    changes = []
+    for _, nom in SEUILS:
+        ancien, neuf = base.parametres[nom], autre.parametres[nom]
+        if not neuf.connu and ancien.connu:
+            changes.append(f"{phrases.mot('seuils', nom, 'nom')} ne serait pas encore connu")
+        elif neuf.valeur != ancien.valeur:
+            changes.append(
+                f"{phrases.mot('seuils', nom, 'nom')} serait de {montant(float(neuf.valeur))} "
+                f"(au lieu de {montant(float(ancien.valeur))})"
+            )
+    return changes

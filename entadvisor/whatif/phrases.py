@@ -1,7 +1,7 @@
 """The sentences of the what-if: what a change of an answer would do to a recommendation, in French.
 
 The words of the codes (procedures, formats, thresholds, and a procedure's grammatical gender) are the
-lexicon's of the knowledge base being explored (``LEXIQUE``, set by :func:`~.explore.sensitivity`); the
+lexicon's of the knowledge base being explored (``LEXIQUE``, set by :func:`~.explore.what_if`); the
 conditions (« Si le projet était porté par la commune ») are worded here, one per answer value.
 """
 
@@ -20,7 +20,7 @@ Their words (and their grammatical gender) are in the knowledge base's lexicon, 
 RANG_FORMALISE = 2
 
 LEXIQUE: contextvars.ContextVar[Any] = contextvars.ContextVar("lexique")
-"""The lexicon of the knowledge base that :func:`sensitivity` is exploring, for its sentences."""
+"""The lexicon of the knowledge base that :func:`~.explore.what_if` is exploring, for its sentences."""
 
 
 def mot(section: str, code: Any, forme: str) -> str:

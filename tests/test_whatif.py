@@ -19,7 +19,7 @@ from entadvisor.api import evaluate
 from entadvisor.engine.knowledge import load_knowledge
 from entadvisor.formatting import montant, nombre
 from entadvisor.report.text import advice_text
-from entadvisor.whatif.explore import sensitivity
+from entadvisor.whatif.explore import what_if
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"
@@ -43,7 +43,7 @@ def _donnees(exemple: str) -> dict[str, Any]:
 
 
 def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return sensitivity(validate_answers(data), as_of=AS_OF, knowledge=load_knowledge())
+    return what_if(validate_answers(data), as_of=AS_OF, knowledge=load_knowledge())
 
 
 def _un(items: list[dict[str, Any]], **cles: Any) -> dict[str, Any]:
@@ -241,7 +241,7 @@ def test_date_de_lancement_avant_le_changement_de_seuil() -> None:
     """A launch planned on 2026-05-15 at 45 000 €: launching by 31 March 2026 would need a MAPA (dispense 40 000 €)."""
     data = {**_donnees("ville-12-ecoles"), "date_lancement": dt.date(2026, 5, 15), "nombre_eleves": 2167}
     # 2 167 × 4,50 × 4 + 6 000 = 45 006 €: under 60 000 € but over the former 40 000 €
-    items = sensitivity(validate_answers(data), as_of=dt.date(2026, 1, 15), knowledge=load_knowledge())
+    items = what_if(validate_answers(data), as_of=dt.date(2026, 1, 15), knowledge=load_knowledge())
     item = _un(items, question="date_lancement", valeur_alternative="2026-03-31")
     assert "MAPA" in item["effet"] and montant(40_000) in item["phrase"]
 
