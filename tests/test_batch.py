@@ -700,8 +700,8 @@ def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path:
 
 def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: Path) -> None:
     """35 000 rows in 100 folders: 100 closed groups, every row present, about 0.6 KB a row."""
-    from entadvisor.batch.synthese import Synthese
     from entadvisor.batch.run import Bilan
+    from entadvisor.batch.synthese import Synthese
 
     class _Connaissances:
         version, source, libelles = "test", "base fournie", None  # None: the bundled lexicon
