@@ -10,7 +10,7 @@ French :class:`~entadvisor.errors.EcritureImpossible`; the previous file, if any
 no temporary file is left behind.
 
 A batch writes thousands of files, and its own outputs go through two lighter writers with the same
-rule (a temporary file beside the target, then a rename; see :mod:`entadvisor.batch.run` for why
+rule (a temporary file beside the target, then a rename; see :mod:`entadvisor.batch.outputs` for why
 without fsync): :func:`write_atomic_quick` for one file given whole (the advice of each answer
 file), :class:`AtomicFile` for a file streamed row by row (the synthesis). Their temporary file is
 ``.<name>.<pid>.tmp`` (:func:`temporary_path`), which the batch recognises to clean up after an

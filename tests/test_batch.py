@@ -26,6 +26,8 @@ from click.testing import CliRunner
 from entadvisor.answer_files import load_answers
 from entadvisor.batch import outputs as batch_outputs
 from entadvisor.batch import run as batch
+from entadvisor.batch import synthese as batch_synthese
+from entadvisor.batch.bilan import Progression
 from entadvisor.cli import main
 from entadvisor.errors import EntreeInvalide
 
@@ -217,13 +219,13 @@ def test_le_csv_s_ouvre_avec_les_colonnes_attendues(mixte: Path, tmp_path: Path)
 )
 def test_les_montants_du_csv_ont_une_virgule_decimale(montant: float | None, texte: str) -> None:
     """Amounts are written for a French spreadsheet: decimal comma, no thousands separator."""
-    assert batch_outputs._decimal(montant) == texte
+    assert batch_synthese._decimal(montant) == texte
 
 
 def test_une_cellule_qui_ressemble_a_une_formule_est_neutralisee() -> None:
     """A project name starting with = + - @ cannot run as a spreadsheet formula."""
-    assert batch_outputs._texte("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert batch_outputs._texte("ENT de Sète") == "ENT de Sète"
+    assert batch_synthese._texte("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert batch_synthese._texte("ENT de Sète") == "ENT de Sète"
 
 
 # --- stable and identical outputs ------------------------------------------------------------------
@@ -288,7 +290,7 @@ def test_synthese_json_complet_reprend_les_lignes_et_chaque_avis(mixte: Path, tm
         Path(ligne["fichier"]).resolve() for ligne in lignes
     ]
     for ligne in lignes:
-        assert set(batch_outputs.COLONNES) <= set(ligne)
+        assert set(batch_synthese.COLONNES) <= set(ligne)
         if ligne["statut"] == "ok":
             assert ligne["avis"] == json.loads((sortie / ligne["fichier_avis"]).read_text(encoding="utf-8"))
             assert isinstance(ligne["valeur_estimee_ht"], float)
@@ -533,7 +535,7 @@ def test_une_interruption_ne_laisse_aucun_fichier_a_moitie_ecrit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C mid-run: exit 130, no temporary file, no synthesis, the advices written are whole."""
-    recevoir = batch_outputs.Synthese.recevoir
+    recevoir = batch_synthese.Synthese.recevoir
     recus: list[int] = []
 
     def interrompu(self: Any, lignes: list[tuple[int, dict[str, Any]]]) -> None:
@@ -542,7 +544,7 @@ def test_une_interruption_ne_laisse_aucun_fichier_a_moitie_ecrit(
             raise KeyboardInterrupt
         recevoir(self, lignes)
 
-    monkeypatch.setattr(batch_outputs.Synthese, "recevoir", interrompu)
+    monkeypatch.setattr(batch_synthese.Synthese, "recevoir", interrompu)
     entree = _copier_exemples(tmp_path / "in", [f"f{i:02d}" for i in range(12)])
     bilan = batch.evaluer_fichiers([entree], tmp_path / "r", jobs=2, as_of=dt.date(2026, 3, 1))
     assert bilan.interrompu and bilan.code_sortie == 130
@@ -631,7 +633,7 @@ def test_la_barre_de_progression_donne_compte_vitesse_et_temps_restant(
 ) -> None:
     """On a terminal, the bar is redrawn in place with \\r: count, rate, time left."""
     flux = io.StringIO()
-    progression = batch._Progression(200, flux)
+    progression = Progression(200, flux)
     instants = iter([11.0, 12.0])
     monkeypatch.setattr(batch.time, "monotonic", lambda: next(instants))
     progression.debut = 10.0
@@ -698,8 +700,8 @@ def test_html_ecrit_chaque_rapport_et_un_index_accessible(mixte: Path, tmp_path:
 
 def test_l_index_regroupe_par_dossier_et_reste_leger_a_35_000_lignes(tmp_path: Path) -> None:
     """35 000 rows in 100 folders: 100 closed groups, every row present, about 0.6 KB a row."""
-    from entadvisor.batch.outputs import Synthese
     from entadvisor.batch.run import Bilan
+    from entadvisor.batch.synthese import Synthese
 
     class _Connaissances:
         version, source, libelles = "test", "base fournie", None  # None: the bundled lexicon

@@ -16,7 +16,7 @@ import yaml
 
 from entadvisor.answers import Answers
 from entadvisor.api import evaluate
-from entadvisor.batch import outputs as batch_outputs
+from entadvisor.batch import synthese as batch_outputs
 from entadvisor.errors import EntreeInvalide, Probleme, visible
 from entadvisor.questionnaire.loader import load_questionnaire
 from entadvisor.report.text import advice_text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -80,15 +81,8 @@ def evaluer(
 
     Exemple : entadvisor evaluer reponses/ -o resultats --html
     """
-    if not chemins:
-        raise click.UsageError(
-            "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
-        )
-    if sortie is None:
-        raise click.UsageError(
-            "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
-        )
-    from entadvisor._files import check_output
+    sortie = _dossier_des_resultats(chemins, sortie)
+    from entadvisor._files import check_output  # inside the command: ``entadvisor --help`` stays fast
 
     check_output(sortie, what="les résultats", folder=True)
     try:
@@ -106,11 +100,29 @@ def evaluer(
             compresser=compresser,
         )
     except KeyboardInterrupt:  # before the evaluation started, or while it was being shut down
-        click.echo(
-            f"Interrompu. Les conseils déjà écrits dans {sortie} sont complets ; la synthèse n'a pas été "
-            "écrite. Relancez la même commande avec --ecraser pour tout recommencer.",
-            err=True,
-        )
-        sys.exit(130)
+        _interrompu(sortie)
     click.echo(bilan.resume(), err=True)
     sys.exit(bilan.code_sortie)
+
+
+def _dossier_des_resultats(chemins: tuple[Path, ...], sortie: Path | None) -> Path:
+    """The output folder; misuse (exit code 2) when no answer file or folder, or no output folder, is given."""
+    if not chemins:
+        raise click.UsageError(
+            "indiquez au moins un fichier de réponses ou un dossier, par exemple « reponses/ »."
+        )
+    if sortie is None:
+        raise click.UsageError(
+            "indiquez le dossier des résultats avec -o DOSSIER, par exemple « -o resultats »."
+        )
+    return sortie
+
+
+def _interrompu(sortie: Path) -> NoReturn:
+    """Ctrl-C outside the run's own handling: say what is left, exit with 130."""
+    click.echo(
+        f"Interrompu. Les conseils déjà écrits dans {sortie} sont complets ; la synthèse n'a pas été "
+        "écrite. Relancez la même commande avec --ecraser pour tout recommencer.",
+        err=True,
+    )
+    sys.exit(130)

@@ -2,51 +2,19 @@
 
 For a département, a DRANE or a syndicat mixte holding the answer files of dozens to thousands of
 communes. :func:`evaluer_fichiers` is the whole feature; ``entadvisor evaluer`` only prints its
-:class:`Bilan`.
+:class:`~entadvisor.batch.bilan.Bilan`. This module is the run and its worker function; the parts
+it calls each have their module:
 
-**Inputs.** Files are taken as given (any extension); folders are walked recursively for
-``*.yaml``, ``*.yml`` and ``*.json`` (case-insensitive), skipping hidden entries and the output
-folder itself. A *folder* named like an answer file (``x.yaml/``) is reported as an error rather
-than walked. Files are sorted by path: the outputs are the same whatever ``jobs``.
-
-**Outputs** in the output folder (``DOSSIER``):
-
-- ``synthese.csv``: one row per file, columns :data:`COLONNES`, for spreadsheets. Choices, so that
-  a double click opens it correctly in French Excel and LibreOffice:
-  UTF-8 **with BOM** (without it Excel reads UTF-8 as Windows-1252 and garbles accents),
-  ``;`` as separator (the list separator of the French locale; ``,`` is the decimal mark),
-  CRLF line ends and quoting when needed (RFC 4180). **Amounts use the decimal comma**
-  (``216000`` or ``39300,50``; no thousands separator): a French-locale spreadsheet reads it as a
-  number, whereas ``39300.50`` becomes text, or even a date (``4.5`` → « 4 mai »). Programs read
-  it with ``csv.reader(f, delimiter=";")`` after ``open(..., encoding="utf-8-sig")``, or
-  ``pandas.read_csv(path, sep=";", decimal=",")``; those who need machine values read
-  ``synthese.json`` instead. Booleans are ``oui``/``non``, codes are the JSON codes
-  (``appel_offres_ouvert``), several vigilance codes are separated by ``, ``. A text cell that
-  starts with ``=``, ``+``, ``-``, ``@`` gets a leading apostrophe so that no spreadsheet runs it
-  as a formula (a project name comes from a file anyone could have written).
-- ``synthese.json``: the same rows (machine values: numbers, booleans, lists, ``null``) and the
-  counts; each row names its advice's file (``fichier_avis``). With ``complet``, each row also holds
-  its whole advice under ``avis``, assembled at the end by streaming the per-file JSON files, never
-  holding the advices in memory (twice the disk: see batch_outputs and the bench).
-- ``avis/<nom>.json``: each advice, byte for byte what ``entadvisor conseil FICHIER --json``
-  prints. ``<nom>`` is the file's path relative to the common folder of all inputs, folders
-  joined by ``__``, characters other than letters, digits, ``.``, ``-`` and ``_`` replaced by
-  ``_``; a name already taken (case-insensitive) gets ``-2``, ``-3``…
-- with ``html``: ``rapports/<nom>.html`` (the report of :mod:`entadvisor.report.render`) and
-  ``index.html``, an accessible, self-contained comparative table linking every report.
-- ``.entadvisor-evaluer.manifeste``: the list of the files this run writes. It is written first,
-  so that ``ecraser`` can remove exactly what a previous run (even an interrupted one) wrote,
-  and nothing else.
-
-A non-empty output folder is refused unless ``ecraser``. Every file appears whole or not at all:
-a temporary file in the same folder, then a rename. The per-file outputs are not ``fsync``-ed
-(it costs 3 ms a file, a third of an evaluation), nor is ``synthese.json`` which copies them (about
-43 KB per file): a rename is atomic for an interrupted process, and after a power cut a batch is
-simply run again. The small files (``synthese.csv``, ``index.html``, the manifest) are.
+- :mod:`entadvisor.batch.entrees`: which answer files (files as given, folders walked, sorted by path);
+- :mod:`entadvisor.batch.outputs`: the output folder, its names (``avis/<nom>.json``…) and manifest;
+- :mod:`entadvisor.batch.synthese`: ``synthese.csv`` and ``synthese.json``, streamed in path order;
+- :mod:`entadvisor.batch.index`: the view model of ``index.html``;
+- :mod:`entadvisor.batch.mots`: the words of the codes; :mod:`entadvisor.batch.bilan`: the summary.
 
 **Parallelism.** ``jobs`` worker processes (default: the cores) of :class:`entadvisor._pool.Pool`
 (the verifier's pool too), each with one warm engine (the engine does not pickle; threads are
-unsafe: shared EXPERTA.md §2.7), forked before the files are listed so that they do not inherit the list: their memory does not depend on the number of files.
+unsafe: shared EXPERTA.md §2.7), forked before the files are listed so that they do not inherit
+the list: their memory does not depend on the number of files.
 Paths go out in chunks; each worker reads, evaluates and writes its files itself, and sends back
 one small row per file, which the main process puts back in path order and streams to
 ``synthese.csv`` and to a row file on disk. The main process holds a queue of paths (about 0.6 KB
@@ -57,7 +25,8 @@ unexpected exception is an « erreur interne » naming its type. A worker that d
 crashed by a file) breaks the pool: the unfinished files are re-run one at a time in a fresh
 pool, and a file is marked failed only when a worker running it alone died twice. Ctrl-C (or
 SIGTERM) stops after the file in progress, removes the unfinished synthesis and exits with 130;
-the advices already written are complete.
+the advices already written are complete. A full disk or a vanished output folder stops the batch
+with what was written and how to resume (:class:`~entadvisor.errors.EcritureImpossible`).
 """
 
 from __future__ import annotations
@@ -66,13 +35,12 @@ import contextlib
 import datetime as dt
 import math
 import os
-import shutil
 import signal
 import sys
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -80,65 +48,27 @@ from entadvisor._files import write_atomic_quick
 from entadvisor._pool import MORTS_MAX, Pool, arret_demande, verifier_demarrage
 from entadvisor.answer_files import load_answers
 from entadvisor.api import evaluate
+from entadvisor.batch.bilan import Bilan, Progression
+from entadvisor.batch.entrees import collecter
+from entadvisor.batch.mots import mots_du_lot
 from entadvisor.batch.outputs import (
-    AVIS,
-    COLONNES,
     RAPPORTS,
-    Mots,
-    Synthese,
-    code_experimentation,
-    mots_du_lot,
+    ecriture_impossible,
     nom_avis,
     nommer,
     preparer,
     temporaires,
     visible_vite,
 )
-from entadvisor.errors import EcritureImpossible, EntreeInvalide, os_message, visible
-from entadvisor.formatting import compte as compte_fr
-from entadvisor.formatting import date_fr, nombre
+from entadvisor.batch.synthese import COLONNES, Synthese
+from entadvisor.engine.knowledge import Knowledge, load_knowledge
+from entadvisor.errors import EntreeInvalide, os_message, visible
 
-EXTENSIONS = (".yaml", ".yml", ".json")
 LOT_MAX = 128
 """Files per task sent to a worker: large enough to make the inter-process traffic negligible."""
-ECHECS_RETENUS = 50
-"""Failures kept for the final summary; all of them are in ``synthese.csv``."""
 
 Tache = tuple[int, str, str]
 """(position in path order, path as given, output name)."""
-
-
-# --- inputs ----------------------------------------------------------------------------------------
-
-
-def _est_reponses(nom: str) -> bool:
-    return not nom.startswith(".") and nom.lower().endswith(EXTENSIONS)
-
-
-def collecter(chemins: Sequence[str | os.PathLike[str]], exclure: Path | None = None) -> list[str]:
-    """The answer files named by ``chemins`` (files as given, folders walked), sorted by path."""
-    exclu = os.path.realpath(exclure) if exclure is not None else None
-    trouves: set[str] = set()
-    for chemin in chemins:
-        texte = os.fspath(chemin)
-        if not os.path.isdir(texte):
-            trouves.add(os.path.normpath(texte))  # even missing: it gets the message « introuvable »
-            continue
-        for racine, dossiers, fichiers in os.walk(texte):
-            if exclu is not None and os.path.realpath(racine) == exclu:
-                dossiers[:] = []
-                continue
-            parcourus = []
-            for nom in dossiers:
-                if _est_reponses(nom):
-                    trouves.add(os.path.normpath(os.path.join(racine, nom)))  # a folder named x.yaml
-                elif not nom.startswith("."):
-                    parcourus.append(nom)
-            dossiers[:] = sorted(parcourus)
-            trouves.update(
-                os.path.normpath(os.path.join(racine, nom)) for nom in fichiers if _est_reponses(nom)
-            )
-    return sorted(trouves, key=lambda chemin: chemin.replace(os.sep, "\0"))  # the order of Path.parts
 
 
 # --- the worker ------------------------------------------------------------------------------------
@@ -156,11 +86,11 @@ def _initialiser(
 ) -> None:
     """A worker's start (run by :mod:`entadvisor._pool`, which reports an exception at the first chunk)."""
     _etat.update(as_of=as_of, dossier=dossier, rendre=None, compresser=compresser)
-    from entadvisor.engine.knowledge import load_knowledge
-
     _etat["knowledge"] = load_knowledge(regles)
     _etat["knowledge"].engine()  # already built when forked from the main process; built here otherwise
     if html:
+        # Imported when the worker starts, as the report needs it: a worker that cannot import it
+        # stops the batch with one message (the pool's start check), not one failed row per file.
         from entadvisor.report.render import render_report
 
         _etat["rendre"] = render_report
@@ -241,103 +171,38 @@ def ligne_erreur(chemin: str, message: str) -> dict[str, Any]:
     return ligne
 
 
+def _mort(tache: Tache) -> list[tuple[int, dict[str, Any]]]:
+    """The row of a file on which the worker running it alone died :data:`MORTS_MAX` times."""
+    message = (
+        f"{tache[1]} : erreur interne (le processus d'évaluation s'est arrêté brutalement "
+        f"{MORTS_MAX} fois sur ce fichier) ; signalez-la avec ce fichier."
+    )
+    return [(tache[0], ligne_erreur(tache[1], message))]
+
+
+def _echec(lot: list[Tache], exc: BaseException) -> list[tuple[int, dict[str, Any]]]:
+    """A chunk that raised (e.g. a row that does not pickle): its files fail, not the batch."""
+    if isinstance(exc, SortieImpossible):
+        raise exc
+    return [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]
+
+
 # --- the run ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Bilan:
-    """What a batch did: counts, failures (the first :data:`ECHECS_RETENUS`), where the results are."""
+@dataclass(frozen=True)
+class _Options:
+    """What :func:`evaluer_fichiers` was asked, once defaults are applied."""
 
-    dossier: Path
-    total: int
-    jobs: int
+    sortie: Path
+    jobs: int | None
     html: bool
-    date_analyse: dt.date
-    reussis: int = 0
-    echecs: int = 0
-    messages_echecs: list[str] = field(default_factory=list)
-    voies: Counter[str] = field(default_factory=Counter)
-    procedures: Counter[str] = field(default_factory=Counter)
-    experimentations: Counter[str] = field(default_factory=Counter)
-    mots: Mots = field(default_factory=mots_du_lot)
-    """The words of the codes, from the lexicon of the knowledge base that evaluated the batch."""
-    duree_s: float = 0.0
-    interrompu: bool = False
-
-    @property
-    def code_sortie(self) -> int:
-        """0 when every file succeeded, 1 when any failed, 130 when interrupted."""
-        return 130 if self.interrompu else (1 if self.echecs else 0)
-
-    def compter(self, ligne: dict[str, Any]) -> None:
-        if ligne["statut"] != "ok":
-            self.echecs += 1
-            if len(self.messages_echecs) < ECHECS_RETENUS:
-                self.messages_echecs.append(ligne["message_erreur"])
-            return
-        self.reussis += 1
-        self.voies[ligne["voie"]] += 1
-        self.procedures[ligne["procedure"] or ""] += 1
-        self.experimentations[code_experimentation(ligne)] += 1
-
-    def resume(self) -> str:
-        """The final summary, in French, for stderr."""
-        faits = self.reussis + self.echecs
-        vitesse = f", {nombre(faits / self.duree_s)} fichiers/s" if self.duree_s > 0 and faits else ""
-        processus = f"{self.jobs} processus"
-        if self.interrompu:
-            lignes = [
-                f"Interrompu : {compte_fr(faits, 'fichier évalué')} sur {nombre(self.total)} en "
-                f"{_duree(self.duree_s)}. Les conseils écrits dans {self.dossier}/{AVIS} sont complets ; "
-                "la synthèse n'a pas été écrite. Relancez avec --ecraser pour tout recommencer."
-            ]
-        else:
-            lignes = [
-                f"{compte_fr(self.total, 'fichier évalué')} en {_duree(self.duree_s)} ({processus}{vitesse}) : "
-                f"{compte_fr(self.reussis, 'réussi')}, {nombre(self.echecs)} en erreur. "
-                f"Analyse du {date_fr(self.date_analyse)}."
-            ]
-        for titre, compte, libelle in (
-            ("Voie d'achat", self.voies, self.mots.voie),
-            ("Procédure", self.procedures, self.mots.procedure),
-            ("Expérimentation", self.experimentations, self.mots.experimentation),
-        ):
-            if compte:
-                lignes.append(f"{titre} :")
-                for code, n in sorted(compte.items(), key=lambda item: (-item[1], item[0])):
-                    lignes.append(f"  {nombre(n):>8}  {libelle(code)}")
-        if self.echecs:
-            lignes.append(f"Fichiers en erreur ({nombre(self.echecs)}) :")
-            for message in self.messages_echecs:
-                premiere, *suite = message.splitlines()
-                lignes.append(f"  - {premiere}")
-                lignes.extend(f"    {ligne}" for ligne in suite)
-            if self.echecs > len(self.messages_echecs):
-                lignes.append(
-                    f"  … et {nombre(self.echecs - len(self.messages_echecs))} autres : voir la colonne "
-                    "message_erreur de synthese.csv."
-                )
-        if not self.interrompu:
-            sorties = "synthese.csv, synthese.json, " + (f"index.html, {RAPPORTS}/, " if self.html else "")
-            lignes.append(f"Résultats dans {self.dossier} : {sorties}{AVIS}/ (un conseil JSON par fichier).")
-        return "\n".join(lignes)
-
-
-def _duree(secondes: float) -> str:
-    if secondes < 9.95:
-        return f"{nombre(max(0.0, secondes), 1)} s"
-    secondes = round(secondes)
-    if secondes < 60:
-        return f"{secondes} s"
-    minutes, secondes = divmod(secondes, 60)
-    if minutes < 60:
-        return f"{minutes} min {secondes:02d} s"
-    heures, minutes = divmod(minutes, 60)
-    return f"{heures} h {minutes:02d} min"
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    as_of: dt.date
+    regles: Path | None
+    ecraser: bool
+    barre: bool | None
+    complet: bool
+    compresser: bool
 
 
 def evaluer_fichiers(
@@ -362,112 +227,68 @@ def evaluer_fichiers(
     a non-empty output folder, a broken knowledge base) raises :class:`EntreeInvalide`; a bad
     answer file never does: it is a failed row.
     """
-    from entadvisor.engine.knowledge import load_knowledge
-
     debut = time.perf_counter()
-    as_of = as_of or dt.date.today()
-    regles_path = Path(regles) if regles is not None else None
-    knowledge = load_knowledge(regles_path)
+    options = _Options(
+        sortie=Path(dossier),
+        jobs=jobs,
+        html=html,
+        as_of=as_of or dt.date.today(),
+        regles=Path(regles) if regles is not None else None,
+        ecraser=ecraser,
+        barre=barre,
+        complet=complet,
+        compresser=compresser,
+    )
+    knowledge = load_knowledge(options.regles)
     knowledge.engine()  # built once here: forked workers inherit it warm
     if html:
-        try:
-            from entadvisor.report import render as report  # noqa: F401
-        except ImportError as exc:
-            raise EntreeInvalide(
-                None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."
-            ) from None
-    sortie = Path(dossier)
+        _verifier_rapport()
     try:
-        return _evaluer(
-            chemins,
-            sortie,
-            jobs,
-            html,
-            as_of,
-            regles_path,
-            ecraser,
-            barre,
-            knowledge,
-            debut,
-            complet,
-            compresser,
-        )
+        return _evaluer(chemins, options, knowledge, debut)
     except (OSError, SortieImpossible) as exc:
-        raise _ecriture_impossible(sortie, exc) from None
+        raise ecriture_impossible(options.sortie, exc) from None
 
 
-def _ecriture_impossible(sortie: Path, exc: BaseException) -> EcritureImpossible:
-    """Stop the batch with what was written and how to resume, in French."""
-    pourquoi = os_message(exc) if isinstance(exc, OSError) else str(exc)
+def _verifier_rapport() -> None:
+    """The HTML report can be rendered here, or the batch is refused before it starts."""
     try:
-        ecrits = sum(1 for entree in os.scandir(sortie / AVIS) if entree.name.endswith((".json", ".json.gz")))
-    except OSError:
-        ecrits = 0
-    deja = (
-        f"{nombre(ecrits)} conseil{'s' if ecrits > 1 else ''} complet{'s' if ecrits > 1 else ''} "
-        f"{'sont' if ecrits > 1 else 'est'} dans {visible(str(sortie / AVIS))}"
-        if ecrits
-        else "aucun conseil n'a été écrit"
-    )
-    return EcritureImpossible(
-        visible(str(sortie)),
-        f"évaluation arrêtée : écriture impossible dans le dossier des résultats ({pourquoi}). "
-        f"{deja[:1].upper() + deja[1:]} ; la synthèse (synthese.csv, synthese.json) n'a pas été écrite. "
-        "Pour reprendre : libérez de la place ou rendez le dossier accessible en écriture (ou choisissez-en un "
-        "autre), puis relancez la même commande avec --ecraser.",
-    )
+        from entadvisor.report import render  # noqa: F401  -- only with --html: a check, not a cycle
+    except ImportError as exc:
+        raise EntreeInvalide(
+            None, f"le rapport HTML n'est pas disponible ({exc}) ; relancez sans --html."
+        ) from None
 
 
 def _evaluer(
-    chemins: Sequence[str | os.PathLike[str]],
-    sortie: Path,
-    jobs: int | None,
-    html: bool,
-    as_of: dt.date,
-    regles_path: Path | None,
-    ecraser: bool,
-    barre: bool | None,
-    knowledge: Any,
-    debut: float,
-    complet: bool,
-    compresser: bool,
+    chemins: Sequence[str | os.PathLike[str]], options: _Options, knowledge: Knowledge, debut: float
 ) -> Bilan:
     execution = Pool(
-        jobs or _coeurs(),
+        options.jobs or _coeurs(),
         _evaluer_lot,
         _initialiser,
-        (regles_path, as_of, sortie, html, compresser),
+        (options.regles, options.as_of, options.sortie, options.html, options.compresser),
         mort=_mort,
         echec=_echec,
     )
     # The workers are started before the list of paths exists: they do not inherit it, and their
     # memory stays the same whatever the number of files.
     with execution, _sigterm_interrompt():
-        fichiers = collecter(chemins, exclure=sortie)
-        if not fichiers:
-            noms_chemins = ", ".join(os.fspath(c) for c in chemins)
-            raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
-        noms = nommer(fichiers)
-        preparer(sortie, noms, html, ecraser, compresser)
-        total = len(fichiers)
-        taches = deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
-        del fichiers, noms  # the queue of tasks is the only list of paths left, emptied as the work goes out
+        taches = _taches(chemins, options)
+        total = len(taches)
         bilan = Bilan(
-            dossier=sortie,
+            dossier=options.sortie,
             total=total,
             jobs=min(execution.jobs, total),
-            html=html,
-            date_analyse=as_of,
+            html=options.html,
+            date_analyse=options.as_of,
             mots=mots_du_lot(knowledge.libelles),
         )
-        progression = _Progression(
-            total, sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None
-        )
-        synthese = Synthese(sortie, bilan, knowledge, progression)
+        progression = Progression(total, _flux_de_la_barre(options.barre))
+        synthese = Synthese(options.sortie, bilan, knowledge, progression)
         try:
             execution.lancer(taches, synthese, max(1, min(LOT_MAX, math.ceil(total / (execution.jobs * 8)))))
             progression.effacer()
-            synthese.terminer(html, complet)
+            synthese.terminer(options.html, options.complet)
         except BaseException as exc:
             progression.effacer()
             synthese.abandonner()
@@ -477,27 +298,37 @@ def _evaluer(
         finally:
             execution.fermer()
             bilan.duree_s = time.perf_counter() - debut
-            with contextlib.suppress(OSError):  # the folder may have vanished
-                for temporaire in temporaires(sortie):  # left by a worker that died
-                    with contextlib.suppress(FileNotFoundError):
-                        temporaire.unlink()
+            _effacer_temporaires(options.sortie)
     return bilan
 
 
-def _mort(tache: Tache) -> list[tuple[int, dict[str, Any]]]:
-    """The row of a file on which the worker running it alone died :data:`MORTS_MAX` times."""
-    message = (
-        f"{tache[1]} : erreur interne (le processus d'évaluation s'est arrêté brutalement "
-        f"{MORTS_MAX} fois sur ce fichier) ; signalez-la avec ce fichier."
-    )
-    return [(tache[0], ligne_erreur(tache[1], message))]
+def _taches(chemins: Sequence[str | os.PathLike[str]], options: _Options) -> deque[Tache]:
+    """The files to evaluate with their output names, the output folder made ready (its manifest
+    written): the queue of tasks is the only list of paths kept, emptied as the work goes out."""
+    fichiers = collecter(chemins, exclure=options.sortie)
+    if not fichiers:
+        noms_chemins = ", ".join(os.fspath(c) for c in chemins)
+        raise EntreeInvalide(noms_chemins, "aucun fichier de réponses (*.yaml, *.yml ou *.json) trouvé.")
+    noms = nommer(fichiers)
+    preparer(options.sortie, noms, options.html, options.ecraser, options.compresser)
+    return deque((i, chemin, nom) for i, (chemin, nom) in enumerate(zip(fichiers, noms, strict=True)))
 
 
-def _echec(lot: list[Tache], exc: BaseException) -> list[tuple[int, dict[str, Any]]]:
-    """A chunk that raised (e.g. a row that does not pickle): its files fail, not the batch."""
-    if isinstance(exc, SortieImpossible):
-        raise exc
-    return [(t[0], ligne_erreur(t[1], erreur_interne(t[1], exc))) for t in lot]
+def _flux_de_la_barre(barre: bool | None) -> TextIO | None:
+    """Where the progress bar is drawn: stderr when asked, or by default when stderr is a terminal."""
+    return sys.stderr if (barre if barre is not None else sys.stderr.isatty()) else None
+
+
+def _effacer_temporaires(sortie: Path) -> None:
+    """Remove the temporary files a worker that died left behind."""
+    with contextlib.suppress(OSError):  # the folder may have vanished
+        for temporaire in temporaires(sortie):
+            with contextlib.suppress(FileNotFoundError):
+                temporaire.unlink()
+
+
+def _coeurs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextlib.contextmanager
@@ -516,43 +347,3 @@ def _sigterm_interrompt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, precedent)
-
-
-# --- progress --------------------------------------------------------------------------------------
-
-
-class _Progression:
-    """A progress bar on a terminal (count, rate, time left), redrawn at most ten times a second."""
-
-    def __init__(self, total: int, flux: TextIO | None) -> None:
-        self.total = total
-        self.flux = flux
-        self.faits = 0
-        self.debut = time.monotonic()
-        self.dernier = 0.0
-
-    def avancer(self, n: int = 1) -> None:
-        self.faits += n
-        if self.flux is None:
-            return
-        maintenant = time.monotonic()
-        if maintenant - self.dernier < 0.1 and self.faits < self.total:
-            return
-        self.dernier = maintenant
-        ecoule = maintenant - self.debut
-        vitesse = self.faits / ecoule if ecoule > 0 else 0.0
-        estimation = ecoule >= 1 and vitesse > 0  # the first second says little about the rate
-        texte = (
-            f" {nombre(self.faits)}/{nombre(self.total)} fichiers · {nombre(100 * self.faits / self.total)} %"
-        )
-        if estimation:
-            texte += f" · {nombre(vitesse)} fichiers/s · reste {_duree((self.total - self.faits) / vitesse)}"
-        largeur = max(10, min(30, shutil.get_terminal_size((80, 24)).columns - 70))
-        plein = round(largeur * self.faits / self.total)
-        self.flux.write(f"\r[{'█' * plein}{'·' * (largeur - plein)}]{texte}\x1b[K")
-        self.flux.flush()
-
-    def effacer(self) -> None:
-        if self.flux is not None and self.dernier:
-            self.flux.write("\r\x1b[K")
-            self.flux.flush()
