@@ -376,6 +376,9 @@ def _imports() -> tuple[list[str], dict[str, Any]]:
 
 
 def run(out: Path) -> list[str]:
+    out.mkdir(
+        parents=True, exist_ok=True
+    )  # run alone (python tools/bench_moteur.py) as well as by make bench
     sys.path.insert(0, str(ROOT))
     import entadvisor  # noqa: F401  -- the experta shim first
     from entadvisor.engine.knowledge import load_knowledge

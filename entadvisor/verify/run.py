@@ -198,37 +198,11 @@ def verify(
         generation += time.perf_counter() - t0
         elements = [(c.numero, c.bloc, None, c.reponses, c.date_analyse) for c in cas]
         resultats = _executer(knowledge, params_ref, folder_ref, filtrage, elements, jobs, progression)
-    lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
     total = Lot.fusion(resultats)
-    temps = dict(total.temps)
-    add_time(temps, "generation", generation)
-    rapport = Rapport(
-        version=knowledge.version,
-        source=knowledge.source,
-        reference=libelle_ref,
-        mode="complet" if complet else "par défaut",
-        echantillon=limite is not None and limite < sum(par_bloc.values()),
-        cas=len(elements),
-        par_bloc=par_bloc,
-        dates_parametres=sorted(total.dates_parametres),
-        jobs=1 if jobs == 1 or len(lots) <= 1 else min(jobs, len(lots)),
-        duree=0.0,
-        temps=temps,
-        regles=[r.id for r in knowledge.rules],
-        declenchements=total.regles,
-        violations=sorted(
-            (Violation(*v) for v in total.violations), key=lambda v: (v.numero, v.code, v.message)
-        ),
-        conflits={cle: (len(numeros), min(numeros)) for cle, numeros in total.conflits.items()},
-        couverture=couverture_de(total.couverture, total.analyses),
-        sortie=Path(sortie),
-        filtrage=filtrage,
-        note_filtrage=total.note_filtrage,
-    )
-    if rapport.echantillon:
-        rapport.mode = (
-            f"échantillon ({nombre(len(elements))} cas répartis sur {nombre(sum(par_bloc.values()))})"
-        )
+    rapport = _rapport(
+        knowledge, total, elements, par_bloc, generation, jobs,
+        reference=libelle_ref, filtrage=filtrage, sortie=sortie, complet=complet, limite=limite,
+    )  # fmt: skip
     rapport.fichiers = ecrire_echecs(rapport, total.echecs, knowledge)
     rapport.duree = time.perf_counter() - debut
     return rapport
@@ -314,3 +288,51 @@ def _mort(tache: tuple[int, list[_Element]]) -> list[tuple[int, Lot]]:
 
 
 __all__ = ["Cas", "Rapport", "Violation", "plan", "verify"]
+
+
+def _rapport(
+    knowledge: Knowledge,
+    total: Lot,
+    elements: list[_Element],
+    par_bloc: dict[str, int],
+    generation: float,
+    jobs: int,
+    *,
+    reference: str,
+    filtrage: str,
+    sortie: str | os.PathLike[str],
+    complet: bool,
+    limite: int | None,
+) -> Rapport:
+    """The report of a sweep from the merged lot of its workers (its duration is set by the caller)."""
+    lots = [elements[i : i + LOT] for i in range(0, len(elements), LOT)]
+    temps = dict(total.temps)
+    add_time(temps, "generation", generation)
+    rapport = Rapport(
+        version=knowledge.version,
+        source=knowledge.source,
+        reference=reference,
+        mode="complet" if complet else "par défaut",
+        echantillon=limite is not None and limite < sum(par_bloc.values()),
+        cas=len(elements),
+        par_bloc=par_bloc,
+        dates_parametres=sorted(total.dates_parametres),
+        jobs=1 if jobs == 1 or len(lots) <= 1 else min(jobs, len(lots)),
+        duree=0.0,
+        temps=temps,
+        regles=[r.id for r in knowledge.rules],
+        declenchements=total.regles,
+        violations=sorted(
+            (Violation(*v) for v in total.violations), key=lambda v: (v.numero, v.code, v.message)
+        ),
+        conflits={cle: (len(numeros), min(numeros)) for cle, numeros in total.conflits.items()},
+        couverture=couverture_de(total.couverture, total.analyses),
+        sortie=Path(sortie),
+        filtrage=filtrage,
+        note_filtrage=total.note_filtrage,
+    )
+    if rapport.echantillon:
+        rapport.mode = (
+            f"échantillon ({nombre(len(elements))} cas répartis sur {nombre(sum(par_bloc.values()))})"
+        )
+    return rapport
