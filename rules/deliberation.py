@@ -58,6 +58,7 @@ L3221_11_1 = Ref(
     "délibération du conseil départemental avant le lancement d'un marché déterminé",
 )
 R2162_4 = Ref("CCP", "art. R2162-4", "accord-cadre : montant ou quantité maximum")
+GROUPEMENT = Ref("CCP", "art. L2113-6 à L2113-8", "groupements de commandes")
 CGI_278 = Ref("CGI", "art. 278", "taux normal de la TVA")
 
 # porteur → (visa du CGCT, délégation possible : (article, compte rendu)) ; les mots de l'assemblée, de
@@ -230,7 +231,7 @@ def _objet(moteur, voie, procedure, forme, duree_mois, montants_texte, organe):
             not _dans_delegation(porteur, voie, delegation, plafond, montant_ht)
         )
     ),
-    references=[L2121_29, L2122_21_1, L3221_11_1, R2162_4, CGI_278],
+    references=[L2121_29, L2122_21_1, L3221_11_1, GROUPEMENT, R2162_4, CGI_278],
     explication=(
         "Sans délégation de l'assemblée à l'exécutif pour les marchés, ou hors de son plafond, ou pour adhérer à une "
         "centrale d'achat ou à un groupement, l'assemblée délibère : visas, considérants, puis articles numérotés, "
@@ -269,7 +270,7 @@ def deliberation(
         voie=voie, procedure=procedure, forme=forme, convention=convention, executif=executif, objet=objet,
         projet=f"{_ecoles(ecoles, communes, porteur)}", recommandee=recommandee, exercice=notification.year,
     )  # fmt: skip
-    pourquoi = _pourquoi_deliberation(porteur, voie, delegation, plafond, assemblee, executif)
+    pourquoi = _pourquoi_deliberation(porteur, voie, procedure, delegation, plafond, assemblee, executif)
     _noter_acte(
         moteur,
         forme="deliberation",
@@ -527,15 +528,21 @@ def _articles_deliberation(
     return articles
 
 
-def _pourquoi_deliberation(porteur, voie, delegation, plafond, assemblee, executif):
+def _pourquoi_deliberation(porteur, voie, procedure, delegation, plafond, assemblee, executif):
     """Why the assembly deliberates: an adhesion, a carrier without delegation, or a delegation unknown,
     absent or under the value; the prior deliberation's article is the carrier's own."""
     delegable = CGCT[porteur][1]
     prealable = DELIBERATION_PREALABLE.get(porteur, "L2122-21-1")
-    if voie != "procedure_propre":
+    if voie == "centrale_achat":
+        return f"L'adhésion à une centrale d'achat s'approuve par une délibération de {assemblee}."
+    if voie == "groupement_commandes" and procedure is None:
         return (
-            f"L'adhésion à une centrale d'achat ou à un groupement de commandes s'approuve par une délibération de "
-            f"{assemblee}."
+            f"L'adhésion au groupement de commandes existant s'approuve par une délibération de {assemblee}."
+        )
+    if voie == "groupement_commandes":
+        return (
+            f"La convention constitutive du groupement de commandes s'approuve par une délibération de {assemblee} "
+            "avant le lancement de la consultation, comme dans chaque membre (CCP art. L2113-6 à L2113-8)."
         )
     if delegable is None:
         return f"Pour ce porteur, l'achat se décide par une délibération de {assemblee}."
