@@ -328,11 +328,8 @@ def lexique_du_conseil(advice: Any) -> Lexique:
 
     An advice whose source is not a folder of this machine (« base fournie », or an advice JSON made
     elsewhere and shown here) is worded with the bundled lexicon; a folder that is there must hold its own."""
-    source = advice.base_de_connaissances.source
-    dossier = Path(source)
-    if source == "base fournie" or not dossier.is_dir():
-        return lexique_fourni()
-    return charger_lexique(dossier.resolve())
+    dossier = _dossier_du_conseil(advice)
+    return lexique_fourni() if dossier is None else charger_lexique(dossier)
 
 
 def references_du_conseil(advice: Any) -> dict[str, Ref]:
@@ -340,8 +337,14 @@ def references_du_conseil(advice: Any) -> dict[str, Ref]:
     report groups and sorts the cited texts from these fields (a view reads an advice with its base, as
     :func:`lexique_du_conseil` words it). An advice whose source is not a folder of this machine is read
     with the bundled base."""
+    return load_knowledge(_dossier_du_conseil(advice)).refs
+
+
+def _dossier_du_conseil(advice: Any) -> Path | None:
+    """The folder of the knowledge base that concluded ``advice``; None for the bundled one, or for a folder
+    that is not on this machine (an advice JSON made elsewhere)."""
     source = advice.base_de_connaissances.source
     dossier = Path(source)
     if source == "base fournie" or not dossier.is_dir():
-        return load_knowledge().refs
-    return load_knowledge(dossier).refs
+        return None
+    return dossier.resolve()
