@@ -1,4 +1,5 @@
-"""No run done twice (issue 15): a case run again at the launch resumes from its first run's prefix.
+"""No run done twice (issue 15): a case run again at the launch resumes from its first run's prefix,
+a run followed by another stops once its plan is known, the what-if's evaluations stop below what they compare.
 
 ``run_at_launch`` runs a case at the answered launch (or the analysis date), then again at the plan's
 launch when the parameters differ there. The second run resumes from the state the first run had
@@ -7,7 +8,8 @@ compares, case by case, the engine's state after ``run_at_launch`` (facts with t
 trace, parameters read, declarations), the advice JSON byte for byte (« ne sait pas » files: the
 advice both ways) and, for every tenth case, the ``--sensibilite`` advice, with and without resumption, on the bundled examples at three dates, 1 000 cases spread over the
 complete sweep and 300 generated answer files analysed on 1 March 2026 (a month before the dispense
-threshold changes: most plans launch after it).
+threshold changes: most plans launch after it). « Without » is ``engine.raccourcis = False``: every run
+from its start to its end.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def _state(engine: Any) -> dict[str, Any]:
     }
 
 
-def _compare(knowledge: Any, monkeypatch: Any, cases: list[tuple[str, Answers, dt.date]]) -> int:
-    """Assert both ways give the same; return how many cases resumed."""
+def _compare(knowledge: Any, monkeypatch: Any, cases: list[tuple[str, Answers, dt.date]]) -> tuple[int, int]:
+    """Assert both ways give the same; return how many runs resumed, and how many stopped early whose
+    rest was never run."""
     engine = knowledge.engine()
     palier = engine._palier
     assert palier is not None  # the compiled matcher resumes
@@ -60,12 +63,26 @@ def _compare(knowledge: Any, monkeypatch: Any, cases: list[tuple[str, Answers, d
         return done
 
     monkeypatch.setattr(type(engine), "_reprendre", counting)
+    stopped, completed = [], []
+    run, achever = type(engine).run, type(engine).achever
+
+    def counting_run(self: Any, *args: Any) -> None:
+        run(self, *args)
+        waiting = self.agenda.activations
+        stopped.append(self._pause is not None and bool(waiting) and waiting[-1].rule.salience < self._pause)
+
+    def counting_achever(self: Any) -> None:
+        completed.append(self._pause is not None)
+        achever(self)
+
+    monkeypatch.setattr(type(engine), "run", counting_run)
+    monkeypatch.setattr(type(engine), "achever", counting_achever)
     differences = []
     try:
         for position, (label, answers, as_of) in enumerate(cases):
             results = []
             for with_resumption in (True, False):
-                engine._palier = palier if with_resumption else None
+                engine.raccourcis = with_resumption
                 engine.declarations = []
                 date = run_at_launch(engine, knowledge, answers, as_of)
                 state = _state(engine)
@@ -85,10 +102,10 @@ def _compare(knowledge: Any, monkeypatch: Any, cases: list[tuple[str, Answers, d
             if b1 != b2:
                 differences.append(f"{label} : JSON du conseil avec --sensibilite différent")
     finally:
-        engine._palier = palier
+        engine.raccourcis = True
         engine.declarations = None
     assert differences == []
-    return sum(resumed)
+    return sum(resumed), sum(stopped) - sum(completed)
 
 
 def test_examples_at_three_dates(knowledge, monkeypatch):
@@ -97,13 +114,15 @@ def test_examples_at_three_dates(knowledge, monkeypatch):
         for path in sorted(examples_folder().glob("*.yaml"))
         for as_of in DATES
     ]
-    assert _compare(knowledge, monkeypatch, cases) >= 3
+    resumed, thrown = _compare(knowledge, monkeypatch, cases)
+    assert resumed >= 3 and thrown >= 3
 
 
 def test_a_sample_of_the_complete_sweep(knowledge, monkeypatch):
     sample, _ = plan(knowledge, complet=True, limite=1_000)
     cases = [(f"cas n° {c.numero} ({c.bloc})", validate_answers(c.reponses), c.date_analyse) for c in sample]
-    assert _compare(knowledge, monkeypatch, cases) >= 100
+    resumed, thrown = _compare(knowledge, monkeypatch, cases)
+    assert resumed >= 100 and thrown >= 100
 
 
 def test_generated_answer_files(knowledge, monkeypatch, tmp_path):
@@ -114,13 +133,13 @@ def test_generated_answer_files(knowledge, monkeypatch, tmp_path):
     paths = generator.generer(300, tmp_path / "reponses", graine=21)
     as_of = dt.date(2026, 3, 1)
     cases = [(path.name, load_answers(path, date_analyse=as_of), as_of) for path in paths]
-    assert _compare(knowledge, monkeypatch, cases) >= 150
+    resumed, thrown = _compare(knowledge, monkeypatch, cases)
+    assert resumed >= 150 and thrown >= 150
 
 
 def test_the_advice_json_is_the_same_byte_for_byte(knowledge, tmp_path):
     """The advice alone (not both ways): ``conseil --json`` with and without resumption."""
     engine = knowledge.engine()
-    palier = engine._palier
     spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
@@ -130,10 +149,10 @@ def test_the_advice_json_is_the_same_byte_for_byte(knowledge, tmp_path):
     answers = [load_answers(path, date_analyse=as_of) for path in paths]
     try:
         avec = [evaluate(a, as_of=as_of, knowledge=knowledge).to_json_bytes() for a in answers]
-        engine._palier = None
+        engine.raccourcis = False
         sans = [evaluate(a, as_of=as_of, knowledge=knowledge).to_json_bytes() for a in answers]
     finally:
-        engine._palier = palier
+        engine.raccourcis = True
     assert [p.name for p, x, y in zip(paths, avec, sans, strict=True) if x != y] == []
 
 

@@ -262,3 +262,54 @@ def test_every_fact_a_rule_concludes_is_of_the_class_it_declares(monkeypatch: py
         {(rule_id, declared, concluded) for rule_id, declared, concluded in seen if declared != concluded}
     )
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("corps", "verbe"),
+    [
+        ("moteur.declare(Planning(**{**planning.as_dict(), 'revu': True}))", "conclut"),
+        ("moteur.retract(planning)", "retire"),
+    ],
+)
+def test_a_rule_below_a_stratum_cannot_change_its_facts(tmp_path: Path, corps: str, verbe: str) -> None:
+    """Once a rule below a stratum has fired, that stratum's facts are final: the engine stops a run
+    whose knowledge base would change them (here a warning rule, through a helper the load-time check
+    cannot see) instead of giving an advice on a plan its readers never saw. It is what lets a run stop
+    below the plan's stratum (``run_at_launch``) and read the plan."""
+    from entadvisor.answer_files import load_answers
+    from entadvisor.api import evaluate
+    from entadvisor.engine.knowledge import examples_folder
+    from entadvisor.errors import EvaluationError
+
+    regles = _copie(tmp_path)
+    module = regles / "calendrier.py"
+    module.write_text(
+        module.read_text(encoding="utf-8")
+        + f"""
+
+from entadvisor.facts import AS
+
+
+def _revoir(moteur, planning):
+    {corps}
+
+
+@regle(
+    "CAL-TEST-REVU",
+    "Un plan revu trop tard",
+    AS.planning << Planning(),
+    references=[GUIDE_CALENDRIER],
+    explication="Une règle de vigilance qui change le plan.",
+    strate=Strate.VIGILANCE,
+)
+def plan_revu(moteur, planning):
+    _revoir(moteur, planning)
+""",
+        encoding="utf-8",
+    )
+    answers = load_answers(examples_folder() / "ville-12-ecoles.yaml")
+    with pytest.raises(EvaluationError) as erreur:
+        evaluate(answers, knowledge=load_knowledge(regles))
+    message = str(erreur.value)
+    assert f"CAL-TEST-REVU {verbe} un fait Planning (strate 35)" in message
+    assert "alors que les règles jusqu'à la strate 10 se sont déjà déclenchées" in message

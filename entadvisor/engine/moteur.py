@@ -31,7 +31,7 @@ from entadvisor.engine.agenda import StableDepthStrategy
 from entadvisor.engine.parameters import ParameterValue
 from entadvisor.engine.reprise import Reprise
 from entadvisor.errors import EvaluationError, RunawayRules
-from entadvisor.facts import NOTES, Contexte, Projet, Seuils
+from entadvisor.facts import NOTES, Contexte, Planning, Projet, Seuils
 
 SEUILS_PROCEDURE = ("seuil_dispense", "seuil_publicite_mapa", "seuil_europeen")
 MAX_FIRINGS = 2_000
@@ -92,6 +92,10 @@ class Moteur(Reprise, KnowledgeEngine):
         self._palier = self._palier_de_reprise(list(self._metas.values()), self._rules_of_class())
         self.declarations: list[tuple[str, str]] | None = None
         """When a list: every declaration of the case, (rule id, fact class) (the verifier's conflicts)."""
+        self.raccourcis = True
+        """Resume a run from another's prefix and stop a run whose rest is not read, where both provably
+        change nothing (:mod:`entadvisor.engine.reprise`, ``run_case``'s ``jusqu_a``). False: every run
+        from its start to its end, the reference the tests compare with."""
 
     def _inspect_deffacts(self) -> list[tuple[str, frozenset[str] | None]]:
         """Each DefFacts of the class, and the reset() arguments it takes (None: all), found once."""
@@ -140,6 +144,8 @@ class Moteur(Reprise, KnowledgeEngine):
         self._current: Any = None
         self._prefixe = None
         self._attendu = None
+        self._pause: int | None = None  # stop before an activation below this salience (run_case's jusqu_a)
+        self._plancher: float = float("inf")  # the lowest salience fired in this run so far
 
     # --- used by the rules ---------------------------------------------------------------------
 
@@ -170,10 +176,38 @@ class Moteur(Reprise, KnowledgeEngine):
             raise EvaluationError(f"{exc} (règle {meta.id if meta else '?'})") from None
 
     def declare(self, *facts: Any) -> Any:
-        """experta's declare, recording who declared what when :attr:`declarations` is a list."""
-        if self.declarations is not None and self._current is not None:
-            self.declarations.extend((self._current.id, type(fact).__name__) for fact in facts)
+        """experta's declare, recording who declared what when :attr:`declarations` is a list; a rule
+        may not conclude a fact of a stratum already complete (:meth:`_strate_close`)."""
+        if self._current is not None:
+            for fact in facts:
+                self._strate_close(fact, "conclut")
+            if self.declarations is not None:
+                self.declarations.extend((self._current.id, type(fact).__name__) for fact in facts)
         return super().declare(*facts)
+
+    def retract(self, idx_or_declared_fact: Any) -> None:
+        """experta's retract; a rule may not withdraw a fact of a stratum already complete."""
+        if self._current is not None and not isinstance(idx_or_declared_fact, int):
+            self._strate_close(idx_or_declared_fact, "retire")
+        super().retract(idx_or_declared_fact)
+
+    def _strate_close(self, fact: Any, verbe: str) -> None:
+        """Refuse a fact of a stratum once a rule of a lower salience has fired in this run.
+
+        The strata are the engine's only order between conclusions (experta has no truth maintenance):
+        once a rule below a fact class's stratum has fired, the rules reading that class have fired on
+        the facts there were, and every fact of the class is final. A run can therefore stop below a
+        stratum and read that stratum's facts (:func:`run_at_launch`, the what-if's evaluations).
+        """
+        strate = getattr(type(fact), "strate", None)
+        if strate is not None and strate > self._plancher:
+            meta = self._current
+            raise EvaluationError(
+                f"la règle {meta.id} {verbe} un fait {type(fact).__name__} (strate {int(strate)}) alors que les "
+                f"règles jusqu'à la strate {int(self._plancher)} se sont déjà déclenchées : celles qui lisent "
+                f"{type(fact).__name__} l'ont fait sans ce changement (ordre des strates, entadvisor/regle.py). "
+                "Donnez à cette règle la strate du fait qu'elle change."
+            )
 
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
@@ -198,16 +232,23 @@ class Moteur(Reprise, KnowledgeEngine):
         *,
         garder: bool = False,
         reprendre: bool = False,
+        jusqu_a: int | None = None,
     ) -> None:
         """Run one case with the parameters in force at ``parameter_date``.
 
         ``garder``: keep this run's prefix (:mod:`entadvisor.engine.reprise`) for a run of the same case
         at another parameter date. ``reprendre``: such a run; it resumes from the kept prefix when that
-        provably gives the same run, else it runs the case from the start.
+        provably gives the same run, else it runs the case from the start. ``jusqu_a``: stop before the
+        first rule of a salience below it (the facts of the strata at or above it are then final, see
+        :meth:`_strate_close`); :meth:`achever` runs the rest.
         """
-        if reprendre and self._reprendre(answers, as_of, parameter_date):
+        if not self.raccourcis:
+            garder = reprendre = False
+            jusqu_a = None
+        if reprendre and self._reprendre(answers, as_of, parameter_date, jusqu_a):
             return
         self._reset_case_state()
+        self._pause = jusqu_a
         self.parametres = self.knowledge.parameters.at(parameter_date)
         self.reset()
         if self.declarations is not None:
@@ -251,9 +292,15 @@ class Moteur(Reprise, KnowledgeEngine):
                     if not waiting or waiting[-1].rule.salience <= self._attendu:
                         self._garder()
                         self._attendu = None
+                if self._pause is not None:
+                    waiting = self.agenda.activations
+                    if waiting and waiting[-1].rule.salience < self._pause:
+                        break  # paused: the agenda and the memory are left as they are for achever()
                 activation = self.agenda.get_next()
                 if activation is None:
                     break
+                if activation.rule.salience < self._plancher:
+                    self._plancher = activation.rule.salience
                 if len(self.trace) >= limit:
                     raise RunawayRules(
                         f"plus de {limit} règles déclenchées ; dernière : {activation.rule.__name__}"
@@ -284,6 +331,12 @@ class Moteur(Reprise, KnowledgeEngine):
                 self._current = None
         finally:
             self.running = False
+
+    def achever(self) -> None:
+        """Run the rest of a run stopped by ``jusqu_a`` (nothing when it was not stopped)."""
+        if self._pause is not None:
+            self._pause = None
+            self.run()
 
     def derived(self, classes: frozenset[str] | None = None) -> dict[str, list[dict[str, Any]]]:
         """Facts present after the run, by class name, as plain dicts (only those of ``classes`` if given)."""
@@ -345,7 +398,10 @@ def run_at_launch(
     """
     parameters = knowledge.parameters
     first = parameter_date = answers.date_lancement or as_of
-    engine.run_case(answers, as_of, parameter_date, garder=True)
+    # Each run stops once the plan is final (below the stratum of Planning): when another run follows,
+    # the rest of this one would be thrown away; else achever() runs it.
+    jusqu_a = None if at_first is not None else Planning.strate
+    engine.run_case(answers, as_of, parameter_date, garder=True, jusqu_a=jusqu_a)
     if at_first is not None:
         at_first(engine)
     for _ in range(3):  # a procedure change moves the launch; once moved, the date follows the plan's launch
@@ -355,5 +411,6 @@ def run_at_launch(
         if parameter_date == first and parameters.at(launch) == parameters.at(parameter_date):
             break
         parameter_date = launch
-        engine.run_case(answers, as_of, parameter_date, reprendre=True)
+        engine.run_case(answers, as_of, parameter_date, reprendre=True, jusqu_a=Planning.strate)
+    engine.achever()
     return parameter_date

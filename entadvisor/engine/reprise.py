@@ -65,6 +65,7 @@ class Prefixe:
     utilises: frozenset[str]
     lus: frozenset[str]
     declarations: int
+    plancher: float
 
 
 def lit_le_moteur(rules: list[Any]) -> bool:
@@ -126,6 +127,8 @@ class Reprise:
     used_parameters: set[str]
     _lus: set[str]
     _current: Any
+    _pause: int | None
+    _plancher: float
     declarations: list[tuple[str, str]] | None
     _datees: Callable[[dt.date, dt.date], tuple[Any, Any]]  # the input facts that depend on the date
     run: Callable[[], None]  # the run loop
@@ -157,9 +160,12 @@ class Reprise:
             utilises=frozenset(self.used_parameters),
             lus=frozenset(self._lus),
             declarations=len(self.declarations) if self.declarations is not None else 0,
+            plancher=self._plancher,
         )
 
-    def _reprendre(self, answers: Answers, as_of: dt.date, parameter_date: dt.date) -> bool:
+    def _reprendre(
+        self, answers: Answers, as_of: dt.date, parameter_date: dt.date, jusqu_a: int | None = None
+    ) -> bool:
         """Resume the case from the kept prefix at ``parameter_date``; False when that is not provably safe."""
         prefixe = self._prefixe
         if prefixe is None or prefixe.answers is not answers or prefixe.as_of != as_of:
@@ -188,6 +194,7 @@ class Reprise:
         self.strategy.update_agenda(agenda, added, removed)
         self.agenda = agenda
         self._prefixe, self._attendu = prefixe, None  # kept: valid for any other parameter date
+        self._pause, self._plancher = jusqu_a, prefixe.plancher
         self.running = False
         self.run()
         return True

@@ -10,10 +10,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from entadvisor import facts
 from entadvisor.answers import Answers
 
 RECOMMANDATIONS = ("achat", "experimentation", "contrat")
 """The three recommendations the what-if compares, in the order it states them."""
+
+LUES = ("Voie", "Passation", "Experimentation", "Contrat", "Effectif", "Prix", "Duree", "ValeurEstimee")
+"""The facts a :class:`Conseil` is read from, one of each (and at most one ``FormatExperimentation``)."""
+
+JUSQU_A = min(getattr(facts, name).strate for name in (*LUES, "FormatExperimentation"))
+"""An evaluation of the what-if stops below the lowest stratum it reads: the readiness checklist,
+the warnings and the deliberation, below it, are not compared (``Moteur._strate_close``: the facts read
+are final there)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class Evaluateur:
         self.evaluations += 1
         engine = self.engine
         try:
-            engine.run_case(answers, self.as_of, answers.date_lancement or self.as_of)
+            engine.run_case(answers, self.as_of, answers.date_lancement or self.as_of, jusqu_a=JUSQU_A)
         except Exception:  # a failing alternative is the verifier's business, not the advice's
             return None
         return conseil_du_moteur(engine)
@@ -74,17 +83,7 @@ def conseil_du_moteur(engine: Any) -> Conseil | None:
     faits: dict[str, list[Any]] = {}
     for fact in engine.facts.values():
         faits.setdefault(type(fact).__name__, []).append(fact)
-    needed = (
-        "Voie",
-        "Passation",
-        "Experimentation",
-        "Contrat",
-        "Effectif",
-        "Prix",
-        "Duree",
-        "ValeurEstimee",
-    )
-    if any(len(faits.get(n, ())) != 1 for n in needed) or len(faits.get("FormatExperimentation", ())) > 1:
+    if any(len(faits.get(n, ())) != 1 for n in LUES) or len(faits.get("FormatExperimentation", ())) > 1:
         return None
     voie, passation, contrat = faits["Voie"][0], faits["Passation"][0], faits["Contrat"][0]
     formats = faits.get("FormatExperimentation")
