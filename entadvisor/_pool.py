@@ -44,6 +44,9 @@ from entadvisor.errors import EntreeInvalide
 MORTS_MAX = 2
 """A task is deadly when a worker running it alone died this many times."""
 
+SEUILS_GC = (10_000, 20, 50)
+"""The workers' garbage-collector thresholds (``gc.set_threshold``), instead of (700, 10, 10)."""
+
 Tache = tuple[Any, ...]
 """A task: its position (``int``) first, then whatever the worker function needs."""
 
@@ -71,6 +74,9 @@ def _demarrer(initialiser: Callable[..., None], initargs: Sequence[Any], arret: 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
     _suivre_le_parent(parent)
     _processus.update(arret=arret, demarrage=None)
+    # One task allocates tens of thousands of short-lived objects and almost no cycles: at the default
+    # threshold (700) the collector runs about once per answer file, 5 % of a worker's time for nothing.
+    gc.set_threshold(*SEUILS_GC)
     try:
         initialiser(*initargs)
     except Exception as exc:  # said by the first chunk (a failing initializer only breaks the pool)

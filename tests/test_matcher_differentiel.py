@@ -58,7 +58,7 @@ def _state(engine: Any) -> dict[str, Any]:
     return {
         "facts": [(i, type(f).__name__, f.as_dict()) for i, f in engine.facts.items()],
         "notes": list(engine.notes),
-        "trace": [(step["meta"].id, step["facts"]) for step in engine.trace],
+        "trace": [(step.meta.id, step.facts) for step in engine.trace],
         "parametres": sorted(engine.used_parameters),
     }
 

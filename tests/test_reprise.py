@@ -41,7 +41,7 @@ def _state(engine: Any) -> dict[str, Any]:
     return {
         "facts": [(i, type(f).__name__, f.as_dict()) for i, f in engine.facts.items()],
         "notes": list(engine.notes),
-        "trace": [(step["meta"].id, step["facts"]) for step in engine.trace],
+        "trace": [(step.meta.id, step.facts) for step in engine.trace],
         "parametres": sorted(engine.used_parameters),
         "valeurs": {nom: engine.parametres[nom] for nom in engine.used_parameters},
         "declarations": list(engine.declarations or ()),

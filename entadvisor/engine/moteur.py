@@ -12,7 +12,7 @@ import datetime as dt
 import inspect
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from entadvisor.answers import Answers
@@ -24,12 +24,13 @@ from entadvisor.engine._experta import (
     KnowledgeEngine,
     QuietFactList,
     Rule,
-    unfreeze,
 )
 from entadvisor.engine._matcher import CompiledMatcher, NotCompilable
 from entadvisor.engine.agenda import StableDepthStrategy
 from entadvisor.engine.parameters import ParameterValue
 from entadvisor.engine.reprise import Reprise
+from entadvisor.engine.strates import StratesGardees
+from entadvisor.engine.trace import Firing, plain_value
 from entadvisor.errors import EvaluationError, RunawayRules
 from entadvisor.facts import NOTES, Contexte, Planning, Projet, Seuils
 
@@ -65,7 +66,7 @@ def matcher_name(name: str | None = None) -> str:
     return chosen
 
 
-class Moteur(Reprise, KnowledgeEngine):
+class Moteur(Reprise, StratesGardees, KnowledgeEngine):
     """The engine: rules are attached by :mod:`entadvisor.engine.knowledge` as class attributes."""
 
     __strategy__ = StableDepthStrategy
@@ -136,7 +137,7 @@ class Moteur(Reprise, KnowledgeEngine):
         ]
 
     def _reset_case_state(self) -> None:
-        self.trace: list[dict[str, Any]] = []
+        self.trace: list[Firing] = []
         self.notes: list[dict[str, Any]] = []
         self.parametres: dict[str, ParameterValue] = {}
         self.used_parameters: set[str] = set()
@@ -174,40 +175,6 @@ class Moteur(Reprise, KnowledgeEngine):
         except KeyError as exc:
             meta = self._current
             raise EvaluationError(f"{exc} (règle {meta.id if meta else '?'})") from None
-
-    def declare(self, *facts: Any) -> Any:
-        """experta's declare, recording who declared what when :attr:`declarations` is a list; a rule
-        may not conclude a fact of a stratum already complete (:meth:`_strate_close`)."""
-        if self._current is not None:
-            for fact in facts:
-                self._strate_close(fact, "conclut")
-            if self.declarations is not None:
-                self.declarations.extend((self._current.id, type(fact).__name__) for fact in facts)
-        return super().declare(*facts)
-
-    def retract(self, idx_or_declared_fact: Any) -> None:
-        """experta's retract; a rule may not withdraw a fact of a stratum already complete."""
-        if self._current is not None and not isinstance(idx_or_declared_fact, int):
-            self._strate_close(idx_or_declared_fact, "retire")
-        super().retract(idx_or_declared_fact)
-
-    def _strate_close(self, fact: Any, verbe: str) -> None:
-        """Refuse a fact of a stratum once a rule of a lower salience has fired in this run.
-
-        The strata are the engine's only order between conclusions (experta has no truth maintenance):
-        once a rule below a fact class's stratum has fired, the rules reading that class have fired on
-        the facts there were, and every fact of the class is final. A run can therefore stop below a
-        stratum and read that stratum's facts (:func:`run_at_launch`, the what-if's evaluations).
-        """
-        strate = getattr(type(fact), "strate", None)
-        if strate is not None and strate > self._plancher:
-            meta = self._current
-            raise EvaluationError(
-                f"la règle {meta.id} {verbe} un fait {type(fact).__name__} (strate {int(strate)}) alors que les "
-                f"règles jusqu'à la strate {int(self._plancher)} se sont déjà déclenchées : celles qui lisent "
-                f"{type(fact).__name__} l'ont fait sans ce changement (ordre des strates, entadvisor/regle.py). "
-                "Donnez à cette règle la strate du fait qu'elle change."
-            )
 
     def noter(self, kind: str, **payload: Any) -> None:
         """Record an output that no rule chains on (a reason, a warning, a readiness item, a timeline step)."""
@@ -308,7 +275,7 @@ class Moteur(Reprise, KnowledgeEngine):
                 function_name = activation.rule._wrapped.__name__
                 meta = self._metas[function_name]
                 self._current = meta
-                self.trace.append({"meta": meta, "facts": _facts_used(meta.faits, activation.facts)})
+                self.trace.append(Firing(meta, activation.facts))
                 rule = activation.rule  # experta's Rule.__call__, inlined: only the names the function takes
                 names = rule._wrapped_args
                 context = {
@@ -345,40 +312,11 @@ class Moteur(Reprise, KnowledgeEngine):
             name = type(fact).__name__
             if classes is not None and name not in classes:
                 continue
-            values = {k: _plain(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")}
+            values = {
+                k: plain_value(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")
+            }
             found.setdefault(name, []).append(values)
         return found
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
-
-
-def _plain(value: Any) -> Any:
-    """A fact value as plain Python: experta freezes lists and dicts; scalars pass as they are."""
-    if type(value) in _SCALARS:  # the common case, without the ABC check of Mapping
-        return value
-    return unfreeze(value) if isinstance(value, (tuple, frozenset, Mapping)) else value
-
-
-def _fact_order(fact: Any) -> tuple[str, int]:
-    return (type(fact).__name__, fact["__factid__"])
-
-
-def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dict[str, Any]]:
-    """The fields a rule read, fact by fact (all fields of a fact matched without constraints)."""
-    used: dict[str, dict[str, Any]] = {}
-    if len(facts) > 1:  # a set: hash order
-        facts = sorted(facts, key=_fact_order)
-    for fact in facts:
-        name = type(fact).__name__
-        if name == "InitialFact":
-            continue
-        keys = fields.get(name) or [k for k in fact if isinstance(k, str) and not k.startswith("__")]
-        chosen = used.setdefault(name, {})
-        for key in keys:
-            if key in fact:
-                chosen[key] = _plain(fact[key])
-    return used
 
 
 def run_at_launch(

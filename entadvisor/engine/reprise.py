@@ -121,7 +121,7 @@ class Reprise:
     facts: Any
     agenda: Any
     running: bool
-    trace: list[dict[str, Any]]
+    trace: list[Any]
     notes: list[dict[str, Any]]
     parametres: dict[str, ParameterValue]
     used_parameters: set[str]

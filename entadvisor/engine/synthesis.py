@@ -13,6 +13,7 @@ from typing import Any
 from entadvisor.advice import Advice, Parametre, Seuil
 from entadvisor.answers import Answers
 from entadvisor.engine.parameters import ParameterValue
+from entadvisor.engine.trace import trace_de_l_avis
 from entadvisor.errors import EvaluationError
 
 Conclusions = dict[str, dict[str, Any]]
@@ -157,7 +158,7 @@ def build_advice(engine: Any, answers: Answers, as_of: dt.date, parameter_date: 
             "calendrier": _etapes(notes.get("etape", [])),
             "preparation": _preparation(notes.get("preparation", [])),
             "vigilance": _vigilance(notes.get("vigilance", [])),
-            "trace": _trace(engine.trace),
+            "trace": trace_de_l_avis(engine.trace),
             "parametres": [_parametre(params[name]) for name in sorted(engine.used_parameters)],
             "base_de_connaissances": {
                 "version": knowledge.version,
@@ -334,19 +335,6 @@ def _vigilance(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
             else {**first, "message": f"{first['message']} {n['message']}"}
         )
     return list(by_code.values())
-
-
-def _trace(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rules fired, in firing order: id, title, the facts' fields they read, their references."""
-    return [
-        {
-            "regle": step["meta"].id,
-            "titre": step["meta"].titre,
-            "faits": step["facts"],
-            "references": list(step["meta"].references),
-        }
-        for step in steps
-    ]
 
 
 def _deliberation(actes: list[dict[str, Any]]) -> dict[str, Any] | None:

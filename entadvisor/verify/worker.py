@@ -141,7 +141,7 @@ def verifier_cas(
         add_time(etat.temps, "moteur", time.process_time() - t1)
         return [("exception", f"{type(exc).__name__} : {exc}")]
     t2 = time.process_time()
-    fired = {step["meta"].id for step in engine.trace}
+    fired = {step.meta.id for step in engine.trace}
     lot.regles.update(fired)
     try:
         problems, conflits = invariants(etat, answers, parameter_date, fired)
