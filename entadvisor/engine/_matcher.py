@@ -210,6 +210,10 @@ def _branch(src: _Source, elements: list[Any], classes: set[type]) -> str:
     function = src.local("_match")
     src.emit(0, f"def {function}(_facts):")
     src.emit(1, "_out = []")
+    # no match while a positive pattern's class has no fact (most calls): said before any binding is read
+    needed = dict.fromkeys(type(e) for e in reversed(elements) if isinstance(e, Fact))
+    src.emit(1, "if " + " or ".join(f"not _facts.get({src.const(cls)})" for cls in needed) + ":")
+    src.emit(2, "return _out")
     scope = _Scope()
     captures: dict[Any, str] = {}
     positives: list[str] = []
