@@ -125,13 +125,41 @@ def _memoire(pid: int) -> tuple[int, int, int, int, int]:
     return rss, pss, principal, enfant, nombre
 
 
+ESSAIS = "essais"
+"""Under ``bench-out/batch/``: one new folder per measured run, all removed at the end of the part.
+
+Each run writes into a folder of its own rather than over the previous run (``--ecraser``): on this
+machine's ext4, a file created within minutes of many deletions costs the kernel 1 to 1.7 ms instead
+of 0.1 (it skips the inodes freed recently, reading their blocks: ``recently_deleted``), which is the
+bench's own doing, not the command's. The part says when it found an earlier bench's folders to remove."""
+
+
+def _essai(out: Path, nom: str) -> Path:
+    """A new, empty output folder for one run."""
+    racine = out / "batch" / ESSAIS
+    racine.mkdir(parents=True, exist_ok=True)
+    numero = sum(1 for _ in racine.iterdir())
+    while (racine / f"{nom}-{numero}").exists():
+        numero += 1
+    return racine / f"{nom}-{numero}"
+
+
+def _effacer_essais(out: Path) -> bool:
+    """Remove the runs' folders; True when there were some."""
+    racine = out / "batch" / ESSAIS
+    if not racine.exists():
+        return False
+    shutil.rmtree(racine, ignore_errors=True)
+    return True
+
+
 def _executer(
     dossier: Path, sortie: Path, jobs: int, filtrage: str | None = None, arbre: Path | None = None
 ) -> dict[str, Any]:
     """One run of ``entadvisor evaluer``; ``arbre``: the command of that checkout (on PYTHONPATH)."""
     lanceur = [sys.executable, "-m", "entadvisor"] if arbre is not None else _entadvisor()
     commande = [*lanceur, "evaluer", str(dossier), "-o", str(sortie), "-j", str(jobs)]
-    commande += ["--date-analyse", DATE, "--ecraser"]
+    commande += ["--date-analyse", DATE]
     env = {**os.environ, "ENTADVISOR_MATCHER": filtrage} if filtrage else None
     if arbre is not None:
         env = {**(env or os.environ), "PYTHONPATH": str(arbre)}
@@ -167,6 +195,7 @@ def _executer(
         "mur": mur,
         "cpu": (apres.children_user - avant.children_user) + (apres.children_system - avant.children_system),
         "utilisateur": apres.children_user - avant.children_user,
+        "systeme": apres.children_system - avant.children_system,
         "code": processus.returncode,
         "resume": erreurs.strip().splitlines()[0] if erreurs.strip() else "",
         **pics,
@@ -275,11 +304,10 @@ def _filtrages(reponses: Path, out: Path) -> list[str]:
     tours = int(os.environ.get("BENCH_BATCH_FILTRAGE_TOURS", "2"))
     dossier = _sous_ensemble(reponses, n, out) if n < _compter(reponses) else reponses
     n = min(n, _compter(reponses))
-    sortie = out / "batch" / "resultats-filtrage"
     debits: dict[str, list[float]] = {"compile": [], "rete": []}
     for _ in range(tours):
         for filtrage in debits:
-            mesure = _executer(dossier, sortie, 2, filtrage)
+            mesure = _executer(dossier, _essai(out, f"filtrage-{filtrage}"), 2, filtrage)
             debits[filtrage].append(n / mesure["mur"])
     median = {f: sorted(v)[len(v) // 2] for f, v in debits.items()}
     return [
@@ -298,7 +326,7 @@ def _ligne(titre: str, mesure: dict[str, Any], n: int) -> str:
     return (
         f"{titre:<26} {mesure['mur']:7.1f} s  {n / mesure['mur']:7.0f} fichiers/s  "
         f"CPU {mesure['cpu']:6.1f} s ({mesure['cpu'] / n * 1000:.1f} ms/fichier, dont utilisateur "
-        f"{mesure['utilisateur'] / n * 1000:.2f} ms)  "
+        f"{mesure['utilisateur'] / n * 1000:.2f} ms, système {mesure['systeme'] / n * 1000:.2f} ms)  "
         f"pics : arbre RSS {mesure['rss'] / 1024:4.0f} Mio, PSS {mesure['pss'] / 1024:4.0f} Mio "
         f"({mesure['processus']} processus) ; principal {mesure['principal'] / 1024:3.0f} Mio, "
         f"processus d'évaluation {mesure['enfant'] / 1024:3.0f} Mio"
@@ -312,15 +340,21 @@ def run(out: Path) -> list[str]:
     reponses = _reponses(out, n)
     generation = time.perf_counter() - debut
     sous_ensemble = _sous_ensemble(reponses, petit, out)
-    sortie = out / "batch" / "resultats"
+    restes = _effacer_essais(out)
     charge = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     lignes = [
         f"{n} fichiers générés (graine {GRAINE}) en {generation:.1f} s (0 s s'ils sont déjà en cache) ; "
         f"date d'analyse {DATE} ; charge de la machine au départ : {charge[0]:.2f} {charge[1]:.2f} {charge[2]:.2f}",
     ]
-    petit_mesure = _executer(sous_ensemble, sortie, 2)
+    if restes:
+        lignes.append(
+            "(les dossiers d'un essai précédent, interrompu, viennent d'être effacés : les créations de fichiers "
+            "des minutes qui suivent coûtent plus au noyau, voir ESSAIS)"
+        )
+    petit_mesure = _executer(sous_ensemble, _essai(out, "petit"), 2)
     mesures = {}
     for jobs in (1, 2):
+        sortie = _essai(out, f"j{jobs}")
         mesures[jobs] = _executer(reponses, sortie, jobs)
         lignes.append(_ligne(f"{n} fichiers, -j {jobs}", mesures[jobs], n))
     lignes.append(
@@ -331,7 +365,7 @@ def run(out: Path) -> list[str]:
         f"objectif ≥ 700 fichiers/s avec -j 2 : {n / mesures[2]['mur']:.0f} fichiers/s mesurés "
         f"({'atteint' if n / mesures[2]['mur'] >= 700 else 'non atteint'}) ; deux cœurs tout entiers à la "
         f"commande en feraient {processeur:.0f} (son temps processeur utilisateur seul : une estimation, "
-        "le temps système d'une machine partagée variant de 0,1 à 0,9 ms par fichier d'un essai à l'autre)"
+        "le temps système d'une machine partagée variant d'un essai à l'autre)"
     )
     lignes.append(_ligne(f"{petit} fichiers, -j 2", petit_mesure, petit))
     lignes.append(
@@ -348,6 +382,7 @@ def run(out: Path) -> list[str]:
     )
     lignes += _profil(reponses, min(2000, n))
     lignes += _filtrages(reponses, out)
+    _effacer_essais(out)
     return lignes
 
 
@@ -366,6 +401,7 @@ def _empreinte(sortie: Path) -> str:
 def comparer(reference: Path, out: Path, n: int, tours: int) -> list[str]:
     """This tree and ``reference`` side by side: ``-j 1`` and ``-j 2``, ``tours`` alternated rounds, medians."""
     reponses = _reponses(out, n)
+    _effacer_essais(out)
     arbres = {"avant": reference.resolve(), "après": ROOT}
     mesures: dict[tuple[str, int], list[dict[str, Any]]] = {}
     empreintes: dict[str, str] = {}
@@ -375,7 +411,7 @@ def comparer(reference: Path, out: Path, n: int, tours: int) -> list[str]:
             ordre = list(arbres.items())
             for nom, arbre in ordre if tour % 2 == 0 else ordre[::-1]:  # ABBA: the second run of a pair
                 # pays the write-back of the first's 50 KB files; alternating the order shares that out
-                sortie = out / "batch" / f"comparaison-{'avant' if nom == 'avant' else 'apres'}"
+                sortie = _essai(out, f"comparaison-{'avant' if nom == 'avant' else 'apres'}")
                 mesures.setdefault((nom, jobs), []).append(_executer(reponses, sortie, jobs, arbre=arbre))
                 empreintes[nom] = _empreinte(sortie)
     lignes = [
@@ -405,6 +441,7 @@ def comparer(reference: Path, out: Path, n: int, tours: int) -> list[str]:
         "  sorties (avis/, synthese.csv, synthese.json) : "
         + ("identiques octet pour octet" if identiques else "DIFFÉRENTES")
     )
+    _effacer_essais(out)
     return lignes
 
 

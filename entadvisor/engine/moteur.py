@@ -75,6 +75,12 @@ class Moteur(Reprise, StratesGardees, KnowledgeEngine):
     def __init__(self, knowledge: Any, matcher: str | None = None) -> None:
         self.knowledge = knowledge
         self._metas = {rule._wrapped.__name__: rule._entadvisor for rule in self._rules_of_class()}
+        self._noms = {  # the bindings each rule's function takes (None: all, it takes **kwargs)
+            r._wrapped.__name__: [n for n in r._wrapped_args if not n.startswith("__")]
+            if r._wrapped_args
+            else None
+            for r in self._rules_of_class()
+        }
         self._reset_case_state()
         self.matcher_name = matcher_name(matcher)
         self.matcher_note: str | None = None
@@ -277,12 +283,11 @@ class Moteur(Reprise, StratesGardees, KnowledgeEngine):
                 self._current = meta
                 self.trace.append(Firing(meta, activation.facts))
                 rule = activation.rule  # experta's Rule.__call__, inlined: only the names the function takes
-                names = rule._wrapped_args
-                context = {
-                    k: v
-                    for k, v in activation.context.items()
-                    if not k.startswith("__") and (not names or k in names)
-                }
+                names, bound = self._noms[function_name], activation.context
+                if names is None:
+                    context = {k: v for k, v in bound.items() if not k.startswith("__")}
+                else:
+                    context = {k: bound[k] for k in names if k in bound}
                 try:
                     if rule._wrapped_self is None:
                         rule._wrapped(self, **context)
