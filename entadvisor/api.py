@@ -17,7 +17,7 @@ from entadvisor.answers import Answers, check_dates, validate_answers
 from entadvisor.engine.knowledge import Knowledge, load_knowledge
 from entadvisor.engine.moteur import run_at_launch
 from entadvisor.engine.synthesis import build_advice
-from entadvisor.whatif.conseil import conseil_du_moteur
+from entadvisor.whatif.conseil import JUSQU_A, conseil_du_moteur
 from entadvisor.whatif.explore import A_EVALUER, what_if
 
 
@@ -51,6 +51,7 @@ def evaluate(
         answers,
         as_of,
         (lambda e: bases.append(conseil_du_moteur(e))) if both_ways else None,
+        at_first_reads=JUSQU_A,
     )
     base = bases[0] if bases else A_EVALUER
     advice = build_advice(engine, answers, as_of, parameter_date)

@@ -317,9 +317,7 @@ class Moteur(Reprise, StratesGardees, KnowledgeEngine):
             name = type(fact).__name__
             if classes is not None and name not in classes:
                 continue
-            values = {
-                k: plain_value(v) for k, v in fact.items() if isinstance(k, str) and not k.startswith("__")
-            }
+            values = {k: plain_value(v) for k, v in fact.items() if isinstance(k, str) and k[:2] != "__"}
             found.setdefault(name, []).append(values)
         return found
 
@@ -330,20 +328,21 @@ def run_at_launch(
     answers: Answers,
     as_of: dt.date,
     at_first: Callable[[Any], None] | None = None,
+    at_first_reads: int | None = None,
 ) -> dt.date:
     """Run the case with the parameters in force at the launch of the consultation (DOMAIN.md §3).
 
     The launch is the answered ``date_lancement``, else the plan's, which itself depends on the
     procedure and so on the thresholds: run at the first guess, and again at the plan's launch while
-    the parameters in force there differ (twice at most in practice; bounded). A run again resumes
-    from the first run's prefix (:mod:`entadvisor.engine.reprise`). ``at_first`` is called with the
-    engine right after the first run (the what-if's base case is that run: its date is the what-if's own).
+    the parameters in force there differ (twice at most in practice; bounded). A run again resumes from
+    the first run's prefix (:mod:`entadvisor.engine.reprise`). Each run stops once its plan is final (below
+    the stratum of Planning); ``achever()`` runs the rest of the last. ``at_first`` is called with the
+    engine after the first run, stopped below ``at_first_reads`` too (None: that run is whole).
     """
     parameters = knowledge.parameters
     first = parameter_date = answers.date_lancement or as_of
-    # Each run stops once the plan is final (below the stratum of Planning): when another run follows,
-    # the rest of this one would be thrown away; else achever() runs it.
-    jusqu_a = None if at_first is not None else Planning.strate
+    lu = Planning.strate if at_first is None else at_first_reads  # the lowest stratum read of the first run
+    jusqu_a = None if lu is None else min(lu, Planning.strate)
     engine.run_case(answers, as_of, parameter_date, garder=True, jusqu_a=jusqu_a)
     if at_first is not None:
         at_first(engine)
