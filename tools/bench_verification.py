@@ -210,17 +210,17 @@ def _evaluations(answers: object, knowledge: object) -> int:
     import entadvisor.whatif.explore as module
 
     made: list[object] = []
-    original = module._Evaluateur.__init__
+    original = module.Evaluateur.__init__
 
     def compter(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         original(self, *args, **kwargs)
         made.append(self)
 
-    module._Evaluateur.__init__ = compter  # type: ignore[method-assign]
+    module.Evaluateur.__init__ = compter  # type: ignore[method-assign]
     try:
         module.what_if(answers, as_of=AS_OF, knowledge=knowledge)  # type: ignore[arg-type]
     finally:
-        module._Evaluateur.__init__ = original  # type: ignore[method-assign]
+        module.Evaluateur.__init__ = original  # type: ignore[method-assign]
     return made[0].evaluations  # type: ignore[attr-defined]
 
 
