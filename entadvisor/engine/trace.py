@@ -39,7 +39,8 @@ class Firing:
 
 
 def trace_de_l_avis(steps: list[Firing]) -> list[dict[str, Any]]:
-    """The trace as the advice carries it: the rules fired, in firing order: id, title, the facts' fields they read, their references."""
+    """The trace as the advice carries it: each rule fired, in order, with its id, its title, the fields
+    it read and its references."""
     return [
         {
             "regle": step.meta.id,
