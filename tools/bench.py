@@ -28,6 +28,7 @@ def main(argv: list[str]) -> int:
     lines = [
         f"entadvisor — bancs d'essai ({time.strftime('%Y-%m-%d %H:%M')})",
         f"Python {platform.python_version()} · {platform.machine()} · {_cores()} cœurs",
+        _etalon("au départ"),
         "",
     ]
     for part in wanted:
@@ -40,10 +41,25 @@ def main(argv: list[str]) -> int:
         lines.append(f"[{part}]")
         lines.extend(f"  {line}" for line in module.run(out))
         lines.append("")
+    lines.append(_etalon("à la fin"))
     report = "\n".join(lines)
     (out / "rapport.txt").write_text(report + "\n", encoding="utf-8")
     print(report)
     return 0
+
+
+def _etalon(quand: str) -> str:
+    """How fast the host is now: the same pure-Python loop, median of 5 (CPU time).
+
+    A shared machine's speed varies by 2× from one hour to the next (0.11 to 0.21 s here on
+    2026-12-01, for the same code): absolute figures of two reports compare only at the same étalon,
+    ratios measured in alternation compare always."""
+    mesures = []
+    for _ in range(5):
+        debut = time.process_time()
+        sum(i * i for i in range(3_000_000))
+        mesures.append(time.process_time() - debut)
+    return f"étalon {quand} (boucle Python pure, médiane de 5) : {sorted(mesures)[2]:.3f} s (≈ 0,11 s sur un hôte calme)"
 
 
 def _cores() -> int:
