@@ -170,8 +170,11 @@ def read_answers_text(path: str | os.PathLike[str]) -> str:
             raise EntreeInvalide(
                 source, f"c'est {quoi}, pas un fichier de réponses ordinaire : il n'est pas lu."
             )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(TAILLE_MAX_OCTETS + 1)
+        morceaux, reste = [], TAILLE_MAX_OCTETS + 1  # os.read: no buffered reader's fstat, seek and isatty
+        while reste > 0 and (morceau := os.read(fd, reste)):
+            morceaux.append(morceau)
+            reste -= len(morceau)
+        raw = b"".join(morceaux)
     except OSError as exc:
         raise EntreeInvalide(source, f"fichier illisible ({os_message(exc)}).") from None
     finally:

@@ -84,14 +84,18 @@ def _majuscule(texte: str) -> str:
     return texte[:1].upper() + texte[1:]
 
 
-def _relatif(chemin: str | None, dossier: Path) -> str:
-    """A path of a row as seen from the output folder (where the CSV is); kept as is across drives."""
+def _relatif(chemin: str | None, dossier: tuple[str, str]) -> str:
+    """A path of a row as seen from the output folder (where the CSV is); kept as is across drives.
+
+    ``dossier`` is (the current folder, the output folder made absolute), found once: ``relpath``
+    would ask the system for the current folder twice per row."""
     if not chemin:
         return ""
     if not os.path.isabs(chemin) and chemin.startswith((AVIS + "/", RAPPORTS + "/")):
         return chemin  # already relative to the output folder
+    courant, sortie = dossier
     try:
-        relatif = os.path.relpath(chemin, dossier)  # relpath makes both absolute itself
+        relatif = os.path.relpath(chemin if os.path.isabs(chemin) else os.path.join(courant, chemin), sortie)
     except ValueError:  # another drive
         return chemin
     return relatif if os.sep == "/" else Path(relatif).as_posix()
@@ -110,7 +114,7 @@ def _decimal(valeur: float | None) -> str:
     return texte.replace(".", ",")
 
 
-def _cellules(ligne: dict[str, Any], dossier: Path, mots: Mots) -> list[str]:
+def _cellules(ligne: dict[str, Any], dossier: tuple[str, str], mots: Mots) -> list[str]:
     def entier(valeur: int | None) -> str:
         return "" if valeur is None else str(valeur)
 
@@ -147,6 +151,7 @@ class Synthese:
 
     def __init__(self, dossier: Path, bilan: Bilan, knowledge: Any, progression: Avancement) -> None:
         self.dossier = dossier
+        self._depuis = (os.getcwd(), os.path.abspath(dossier))  # what _relatif measures from
         self.bilan = bilan
         self.knowledge = knowledge
         self.mots = mots_du_lot(knowledge.libelles)
@@ -166,7 +171,7 @@ class Synthese:
         debut = self.prochain
         while self.prochain in self.attente:
             ligne = self.attente.pop(self.prochain)
-            self._writer.writerow(_cellules(ligne, self.dossier, self.mots))
+            self._writer.writerow(_cellules(ligne, self._depuis, self.mots))
             self.vigilances.update(set(ligne["codes_vigilance"]))
             self._lignes.file.write(json.dumps(ligne, ensure_ascii=False) + "\n")
             self.bilan.compter(ligne)
