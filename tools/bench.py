@@ -49,17 +49,29 @@ def main(argv: list[str]) -> int:
 
 
 def _etalon(quand: str) -> str:
-    """How fast the host is now: the same pure-Python loop, median of 5 (CPU time).
+    """How fast the host is now: the same pure-Python loop (CPU time, median of 5), alone and then in two
+    processes at once (whether both cores are really free: a busy sibling core slows each of them).
 
-    A shared machine's speed varies by 2× from one hour to the next (0.11 to 0.21 s here on
+    A shared machine's speed varies by 2× from one hour to the next (0.10 to 0.21 s here on
     2026-12-01, for the same code): absolute figures of two reports compare only at the same étalon,
     ratios measured in alternation compare always."""
-    mesures = []
-    for _ in range(5):
-        debut = time.process_time()
-        sum(i * i for i in range(3_000_000))
-        mesures.append(time.process_time() - debut)
-    return f"étalon {quand} (boucle Python pure, médiane de 5) : {sorted(mesures)[2]:.3f} s (≈ 0,11 s sur un hôte calme)"
+    import subprocess
+
+    boucle = (
+        "import time\nm=[]\nfor _ in range(5):\n t=time.process_time(); sum(i*i for i in range(3_000_000))"
+        "\n m.append(time.process_time()-t)\nprint(sorted(m)[2])"
+    )
+
+    def lancer() -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-c", boucle], stdout=subprocess.PIPE, text=True)
+
+    seul = float(lancer().communicate()[0])
+    deux = [lancer(), lancer()]
+    a, b = (float(p.communicate()[0]) for p in deux)
+    return (
+        f"étalon {quand} (boucle Python pure, médiane de 5) : {seul:.3f} s seule, {a:.3f} et {b:.3f} s "
+        "à deux processus en même temps (≈ 0,10 s partout sur un hôte calme)"
+    )
 
 
 def _cores() -> int:
