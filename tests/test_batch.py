@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
-import importlib.util
 import io
 import json
 import multiprocessing
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from outils import outil
 
 from entadvisor.answer_files import load_answers
 from entadvisor.batch import outputs as batch_outputs
@@ -42,11 +42,7 @@ fork_seulement = pytest.mark.skipif(
 
 
 def _generateur() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return outil("generate_answers")
 
 
 @pytest.fixture

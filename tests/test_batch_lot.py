@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import importlib.util
 import io
 import os
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from outils import outil
 
 from entadvisor import _files
 from entadvisor.answer_files import load_answers
@@ -28,11 +28,7 @@ GENERES = 300
 
 
 def _generateur() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return outil("generate_answers")
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ modify), and a base using EXISTS shows the fallback to Rete.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from outils import outil
 
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import Answers, validate_answers
@@ -104,11 +104,7 @@ def test_a_sample_of_the_complete_sweep(knowledge, monkeypatch):
 
 
 def test_generated_answer_files(knowledge, monkeypatch, tmp_path):
-    spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
-    paths = generator.generer(GENERATED, tmp_path / "reponses", graine=15)
+    paths = outil("generate_answers").generer(GENERATED, tmp_path / "reponses", graine=15)
     assert len(paths) == GENERATED
     cases = [(path.name, load_answers(path), dt.date(2026, 12, 1)) for path in paths]
     assert any(

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from outils import outil
 
 from entadvisor import evaluate
 from entadvisor.answers import validate_answers
 from entadvisor.engine.knowledge import load_knowledge
 from entadvisor.verify.invariants import plan_problems
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from generate_answers import reponses
+reponses = outil("generate_answers").reponses
 
 MAXIMUM = load_knowledge().parameters.value("mise_en_service_maximum_mois", dt.date(2026, 12, 1)).valeur
 

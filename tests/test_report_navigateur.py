@@ -13,12 +13,12 @@ import datetime as dt
 import importlib.util
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from outils import outil
 from test_report_fixture import advice_ville
 
 from entadvisor.report.render import find_chromium, render_report, write_pdf, write_report
@@ -31,12 +31,7 @@ CHECKED = [p.stem for p in EXAMPLES] + ["ville-12-ecoles-sensibilite"]
 
 
 def _check_report_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_report", ROOT / "tools" / "check_report.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_report", module)
-    spec.loader.exec_module(module)
-    return module
+    return outil("check_report")
 
 
 check_report = _check_report_module()

@@ -15,11 +15,11 @@ from its start to its end.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
+from outils import outil
 
 from entadvisor.answer_files import load_answers
 from entadvisor.answers import Answers, validate_answers
@@ -126,10 +126,7 @@ def test_a_sample_of_the_complete_sweep(knowledge, monkeypatch):
 
 
 def test_generated_answer_files(knowledge, monkeypatch, tmp_path):
-    spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = outil("generate_answers")
     paths = generator.generer(300, tmp_path / "reponses", graine=21)
     as_of = dt.date(2026, 3, 1)
     cases = [(path.name, load_answers(path, date_analyse=as_of), as_of) for path in paths]
@@ -140,10 +137,7 @@ def test_generated_answer_files(knowledge, monkeypatch, tmp_path):
 def test_the_advice_json_is_the_same_byte_for_byte(knowledge, tmp_path):
     """The advice alone (not both ways): ``conseil --json`` with and without resumption."""
     engine = knowledge.engine()
-    spec = importlib.util.spec_from_file_location("generate_answers", ROOT / "tools" / "generate_answers.py")
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = outil("generate_answers")
     as_of = dt.date(2026, 3, 1)
     paths = generator.generer(200, tmp_path / "reponses", graine=22)
     answers = [load_answers(path, date_analyse=as_of) for path in paths]
