@@ -4,8 +4,9 @@ Measures, against the targets of the project (one ``evaluate()`` ≤ 1 ms with a
 ``entadvisor --help`` ≤ 0.15 s, ``entadvisor conseil FICHIER`` ≤ 0.5 s as whole processes):
 
 - for each example answer file, the median and p90 of one ``evaluate()`` with the process's engine
-  already built (``ROUNDS`` rounds of ``RUNS`` runs after a warm-up; the figure is the median of the
-  round medians), the breakdown of one evaluation (engine ``reset()`` / input facts declared /
+  already built (``ROUNDS`` rounds of ``RUNS`` runs after a warm-up, each round in a fresh process
+  that builds only its matcher's engine; the figure is the median of the round medians), the time
+  the garbage collector took during them, the breakdown of one evaluation (engine ``reset()`` / input facts declared /
   rules run / assembling the :class:`Advice` / JSON), and the rules fired and facts present;
 - ``entadvisor conseil FICHIER`` and ``entadvisor --help`` as whole processes (median of
   ``PROCESS_RUNS`` runs of the venv's ``entadvisor``, after two warm-up runs);
@@ -34,7 +35,7 @@ EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
 AS_OF = dt.date(2026, 11, 29)
 
 WARMUP = 30
-ROUNDS = 3
+ROUNDS = 4  # rounds alternate the matchers: compile, rete, rete, compile, …
 RUNS = int(os.environ.get("BENCH_MOTEUR_RUNS", "120"))  # per round: 3 × 120 = 360 runs per example
 PROCESS_RUNS = int(os.environ.get("BENCH_MOTEUR_PROCESS_RUNS", "15"))
 
@@ -88,102 +89,137 @@ class _Chrono:
 
 
 MATCHERS = ("compile", "rete")
-"""Both matchers, measured interleaved (round by round) so that the machine's noise hits both alike."""
+"""Both matchers, measured in alternation (round by round) so that the machine's noise hits both alike."""
+
+_ETAPES = ("reset", "declare", "run", "advice", "json", "total")
 
 
-def _evaluations(knowledge: Any) -> tuple[list[str], dict[str, Any]]:
+def _mesurer(matcher: str) -> dict[str, Any]:
+    """One round of one matcher, in this process (a child of :func:`_evaluations`): each example's
+    ``evaluate()`` times (wall and CPU), the time the garbage collector took during them, then the
+    steps of one evaluation timed one by one. The process builds only this matcher's engine, as a
+    process in use does: the other engine's memory would make every collection of this one longer."""
+    import gc
+
     from entadvisor import evaluate, load_answers
+    from entadvisor.engine.knowledge import load_knowledge
     from entadvisor.engine.synthesis import build_advice
 
+    os.environ["ENTADVISOR_MATCHER"] = matcher
+    knowledge = load_knowledge()
+    engine = knowledge.engine(matcher)
+    en_gc = [0.0, 0.0]  # time in collections, start of the current one
+
+    def chrono_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            en_gc[1] = time.perf_counter()
+        else:
+            en_gc[0] += time.perf_counter() - en_gc[1]
+
+    result: dict[str, Any] = {"exemples": {}, "etapes": {k: [] for k in _ETAPES}}
+    for path in EXAMPLES:
+        answers = load_answers(path)
+        for _ in range(WARMUP):
+            evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+        times, cpu = [], []
+        gc.callbacks.append(chrono_gc)
+        en_gc[0] = 0.0
+        for _ in range(RUNS):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            evaluate(answers, as_of=AS_OF, knowledge=knowledge)
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        gc.callbacks.remove(chrono_gc)
+        result["exemples"][path.stem] = {
+            "temps": times,
+            "cpu": cpu,
+            "gc_par_evaluation": en_gc[0] / RUNS,
+            "regles": len(engine.trace),
+            "faits": len(engine.facts),
+            "notes": len(engine.notes),
+        }
+    steps = result["etapes"]
+    for path in EXAMPLES:
+        answers = load_answers(path)
+        for _ in range(max(RUNS // 4, 10)):
+            with _Chrono(engine) as chrono:
+                t0 = time.perf_counter()
+                engine.run_case(answers, AS_OF, AS_OF)
+                t1 = time.perf_counter()
+            advice = build_advice(engine, answers, AS_OF, AS_OF)
+            t2 = time.perf_counter()
+            advice.to_json()
+            t3 = time.perf_counter()
+            steps["reset"].append(chrono.reset)
+            steps["run"].append(chrono.run)
+            steps["declare"].append((t1 - t0) - chrono.reset - chrono.run)
+            steps["advice"].append(t2 - t1)
+            steps["json"].append(t3 - t2)
+            steps["total"].append(t3 - t0)
+    return result
+
+
+def _un_tour(matcher: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--mesurer", matcher],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def _evaluations() -> tuple[list[str], dict[str, Any]]:
     lines = [
         f"evaluate() avec le moteur déjà construit : médiane des médianes de {ROUNDS} tours de {RUNS} "
-        f"exécutions (après {WARMUP} d'échauffement), filtrage compilé et Rete d'experta en alternance ; "
-        f"cible ≤ {CIBLE_EVALUATE_MS:g} ms",
-        "  (temps CPU du processus à côté : une machine partagée chargée gonfle le temps réel, moins le CPU)",
+        f"exécutions (après {WARMUP} d'échauffement) ; chaque tour dans un processus neuf qui ne construit "
+        f"que son moteur, filtrage compilé et Rete d'experta en alternance ; cible ≤ {CIBLE_EVALUATE_MS:g} ms",
+        "  (temps CPU du processus à côté : une machine partagée chargée gonfle le temps réel, moins le CPU ;"
+        " « dont GC » : le ramasse-miettes de Python, réglé par défaut, pendant ces évaluations)",
         f"  {'exemple':<34} {'compilé':>8} {'Rete':>8} {'ratio':>6} {'p90 c.':>8} {'CPU c.':>8} "
-        f"{'× cible':>8} {'règles':>7} {'faits':>6}",
+        f"{'dont GC':>8} {'× cible':>8} {'règles':>7} {'faits':>6}",
     ]
+    tours: dict[str, list[dict[str, Any]]] = {m: [] for m in MATCHERS}
+    for index in range(ROUNDS):  # ABBA…: neither matcher always runs first
+        for name in MATCHERS if index % 2 == 0 else MATCHERS[::-1]:
+            tours[name].append(_un_tour(name))
     raw: dict[str, Any] = {}
     medians: dict[str, list[float]] = {m: [] for m in MATCHERS}
-    previous = os.environ.get("ENTADVISOR_MATCHER")
-    try:
-        for path in EXAMPLES:
-            answers = load_answers(path)
-            round_medians: dict[str, list[float]] = {m: [] for m in MATCHERS}
-            every: dict[str, list[float]] = {m: [] for m in MATCHERS}
-            cpu: dict[str, list[float]] = {m: [] for m in MATCHERS}
-            for name in MATCHERS:
-                os.environ["ENTADVISOR_MATCHER"] = name
-                for _ in range(WARMUP):
-                    evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-            for _ in range(ROUNDS):
-                for name in MATCHERS:
-                    os.environ["ENTADVISOR_MATCHER"] = name
-                    times = []
-                    for _ in range(RUNS):
-                        start, start_cpu = time.perf_counter(), time.process_time()
-                        evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-                        times.append(time.perf_counter() - start)
-                        cpu[name].append(time.process_time() - start_cpu)
-                    round_medians[name].append(statistics.median(times))
-                    every[name] += times
-            engine = knowledge.engine("compile")
-            evaluate(answers, as_of=AS_OF, knowledge=knowledge)
-            figures = {}
-            for name in MATCHERS:
-                median = statistics.median(round_medians[name]) * 1000
-                medians[name].append(median)
-                figures[name] = {
-                    "mediane_ms": median,
-                    "p90_ms": _p90(every[name]) * 1000,
-                    "medianes_tours_ms": [m * 1000 for m in round_medians[name]],
-                    "cpu_mediane_ms": statistics.median(cpu[name]) * 1000,
-                }
-            fired, facts = len(engine.trace), len(engine.facts)
-            raw[path.stem] = {**figures, "regles": fired, "faits": facts, "notes": len(engine.notes)}
-            c, r = figures["compile"], figures["rete"]
-            lines.append(
-                f"  {path.stem:<34} {c['mediane_ms']:5.2f} ms {r['mediane_ms']:5.2f} ms "
-                f"{c['mediane_ms'] / r['mediane_ms']:5.2f}× {c['p90_ms']:5.2f} ms {c['cpu_mediane_ms']:5.2f} ms "
-                f"{c['mediane_ms'] / CIBLE_EVALUATE_MS:7.2f}× {fired:7d} {facts:6d}"
-            )
-    finally:
-        if previous is None:
-            os.environ.pop("ENTADVISOR_MATCHER", None)
-        else:
-            os.environ["ENTADVISOR_MATCHER"] = previous
+    for path in EXAMPLES:
+        figures = {}
+        for name in MATCHERS:
+            rounds = [tour["exemples"][path.stem] for tour in tours[name]]
+            every = [t for r in rounds for t in r["temps"]]
+            median = statistics.median(statistics.median(r["temps"]) for r in rounds) * 1000
+            medians[name].append(median)
+            figures[name] = {
+                "mediane_ms": median,
+                "p90_ms": _p90(every) * 1000,
+                "medianes_tours_ms": [statistics.median(r["temps"]) * 1000 for r in rounds],
+                "cpu_mediane_ms": statistics.median(t for r in rounds for t in r["cpu"]) * 1000,
+                "gc_ms": statistics.median(r["gc_par_evaluation"] for r in rounds) * 1000,
+            }
+        counts = tours["compile"][0]["exemples"][path.stem]
+        fired, facts = counts["regles"], counts["faits"]
+        raw[path.stem] = {**figures, "regles": fired, "faits": facts, "notes": counts["notes"]}
+        c, r = figures["compile"], figures["rete"]
+        lines.append(
+            f"  {path.stem:<34} {c['mediane_ms']:5.2f} ms {r['mediane_ms']:5.2f} ms "
+            f"{c['mediane_ms'] / r['mediane_ms']:5.2f}× {c['p90_ms']:5.2f} ms {c['cpu_mediane_ms']:5.2f} ms "
+            f"{c['gc_ms']:5.2f} ms {c['mediane_ms'] / CIBLE_EVALUATE_MS:7.2f}× {fired:7d} {facts:6d}"
+        )
     c_all, r_all = statistics.median(medians["compile"]), statistics.median(medians["rete"])
     lines.append(
         f"  {'tous (médiane des exemples)':<34} {c_all:5.2f} ms {r_all:5.2f} ms {c_all / r_all:5.2f}×"
-        f" {'':>8} {'':>8} {c_all / CIBLE_EVALUATE_MS:7.2f}×"
+        f" {'':>8} {'':>8} {'':>8} {c_all / CIBLE_EVALUATE_MS:7.2f}×"
     )
     raw["tous"] = {"compile_ms": c_all, "rete_ms": r_all, "ratio": c_all / r_all}
 
     # breakdown: the steps of evaluate(), timed one by one on the same cases, for both matchers
-    steps: dict[str, dict[str, list[float]]] = {
-        m: {k: [] for k in ("reset", "declare", "run", "advice", "json", "total")} for m in MATCHERS
-    }
-    for _ in range(ROUNDS):
-        for path in EXAMPLES:
-            answers = load_answers(path)
-            for name in MATCHERS:
-                engine = knowledge.engine(name)
-                for _ in range(max(RUNS // 4, 10)):
-                    with _Chrono(engine) as chrono:
-                        t0 = time.perf_counter()
-                        engine.run_case(answers, AS_OF, AS_OF)
-                        t1 = time.perf_counter()
-                    advice = build_advice(engine, answers, AS_OF, AS_OF)
-                    t2 = time.perf_counter()
-                    advice.to_json()
-                    t3 = time.perf_counter()
-                    part = steps[name]
-                    part["reset"].append(chrono.reset)
-                    part["run"].append(chrono.run)
-                    part["declare"].append((t1 - t0) - chrono.reset - chrono.run)
-                    part["advice"].append(t2 - t1)
-                    part["json"].append(t3 - t2)
-                    part["total"].append(t3 - t0)
+    steps = {m: {k: [t for tour in tours[m] for t in tour["etapes"][k]] for k in _ETAPES} for m in MATCHERS}
     labels = {
         "reset": "reset() du moteur (mémoires, agenda)",
         "declare": "déclaration des faits d'entrée (+ paramètres)",
@@ -394,7 +430,7 @@ def run(out: Path) -> list[str]:
         f"{len(knowledge.parameters.names())} paramètres ; construction du moteur (une fois par processus) : "
         f"règles compilées {builds['compile'] * 1000:.0f} ms, réseau Rete {builds['rete'] * 1000:.0f} ms"
     ]
-    evaluation_lines, evaluation_raw = _evaluations(knowledge)
+    evaluation_lines, evaluation_raw = _evaluations()
     process_lines, process_raw = _processes()
     cold_lines, cold_raw = _cold()
     import_lines, import_raw = _imports()
@@ -411,5 +447,9 @@ def run(out: Path) -> list[str]:
 
 
 if __name__ == "__main__":
-    for line in run(ROOT / "bench-out"):
-        print(line)
+    if sys.argv[1:2] == ["--mesurer"]:  # one round of one matcher, for _evaluations
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(_mesurer(sys.argv[2])))
+    else:
+        for line in run(ROOT / "bench-out"):
+            print(line)
