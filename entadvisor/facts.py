@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any
 
 from entadvisor.advice import CODES_VIGILANCE
-from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, W
+from entadvisor.engine._experta import AND, AS, MATCH, NOT, OR, TEST, ConditionalElement, L, P, W, freeze
 from entadvisor.engine._experta import Fact as _ExpertaFact
 from entadvisor.references import Ref
 from entadvisor.regle import Regle, Strate, regle
@@ -75,9 +75,12 @@ class Fact(_ExpertaFact):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or self.__fields__ or any(type(v) not in _SCALAIRES for v in kwargs.values()):
+        if args or self.__fields__:
             super().__init__(*args, **kwargs)
             return
+        for key, value in kwargs.items():  # experta's __setitem__ freezes each value: only these need it
+            if type(value) not in _SCALAIRES:
+                kwargs[key] = freeze(value)
         dict.update(self, kwargs)
         self._Fact__defaults: dict[Any, Any] = {}
 

@@ -67,7 +67,7 @@ from experta.matchers.rete.nodes import ConflictSetNode  # noqa: E402
 from experta.matchers.rete.token import Token  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
-from experta.utils import unfreeze  # noqa: E402
+from experta.utils import freeze, unfreeze  # noqa: E402
 
 __all__ = [
     "AND",
@@ -97,6 +97,7 @@ __all__ = [
     "Rule",
     "W",
     "clear_matcher_caches",
+    "freeze",
     "prepare_rule",
     "unfreeze",
 ]

@@ -22,7 +22,11 @@ class StableDepthStrategy(DepthStrategy):
     """The rule-name part of the key, computed once per rule name."""
 
     def get_key(self, act: Any) -> tuple[Any, ...]:
-        facts = sorted((f["__factid__"] for f in act.facts), reverse=True)
+        if len(act.facts) == 1:  # most activations: no generator, no sort
+            (fact,) = act.facts
+            facts = [fact["__factid__"]]
+        else:
+            facts = sorted((f["__factid__"] for f in act.facts), reverse=True)
         rule_name = act.rule.__name__
         name = self._name_keys.get(rule_name)
         if name is None:

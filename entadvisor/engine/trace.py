@@ -68,6 +68,10 @@ def _facts_used(fields: dict[str, tuple[str, ...]], facts: Any) -> dict[str, dic
         keys = fields.get(name) or [k for k in fact if isinstance(k, str) and not k.startswith("__")]
         chosen = used.setdefault(name, {})
         for key in keys:
-            if key in fact:
-                chosen[key] = plain_value(fact[key])
+            value = dict.get(fact, key, _ABSENT)  # what is in the fact, not a declared field's default
+            if value is not _ABSENT:
+                chosen[key] = value if type(value) in _SCALARS else plain_value(value)
     return used
+
+
+_ABSENT = object()
