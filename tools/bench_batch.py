@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import os
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -295,6 +296,74 @@ def _profil(dossier: Path, n: int) -> list[str]:
     return lignes
 
 
+# --- instructions, which the host's load does not change ---------------------------------------------
+
+_INSTRUCTIONS = """
+import datetime as dt, gc, sys
+from pathlib import Path
+import entadvisor
+from entadvisor import evaluate
+from entadvisor.answer_files import load_answers
+from entadvisor.engine.knowledge import load_knowledge
+from entadvisor._pool import SEUILS_GC
+knowledge = load_knowledge()
+knowledge.engine()
+gc.set_threshold(*SEUILS_GC)
+files = sys.argv[2:]
+as_of = dt.date.fromisoformat(sys.argv[1])
+for path in files:  # the warm-up and, once more for the second run, the measured files
+    evaluate(load_answers(path, date_analyse=as_of), as_of=as_of, knowledge=knowledge).to_json_bytes()
+"""
+
+
+def _instructions(reponses: Path) -> list[str]:
+    """Instructions per file counted by valgrind's callgrind: read, evaluate and serialise, as a worker
+    does (no writes). Unlike seconds, the count does not depend on what else the host runs (the same
+    total twice, the other core loaded or not), so two reports compare across hours and sessions.
+    Counted as the difference of two runs, the files once and twice, which removes the start-up."""
+    if shutil.which("valgrind") is None:
+        return ["instructions par fichier : valgrind absent (paquet Debian valgrind), non mesurées"]
+    n = int(os.environ.get("BENCH_BATCH_INSTRUCTIONS_N", "100"))
+    fichiers = sorted(str(p) for p in reponses.rglob("*") if p.is_file() and not p.name.startswith("."))[:n]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONHASHSEED"] = "0"
+
+    def compter(filtrage: str, liste: list[str]) -> int:
+        env["ENTADVISOR_MATCHER"] = filtrage
+        fait = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                "-c",
+                _INSTRUCTIONS,
+                DATE,
+                *liste,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        trouve = re.search(r"Collected : (\d+)", fait.stderr)
+        if trouve is None:
+            raise RuntimeError(f"valgrind n'a pas donné de total :\n{fait.stderr[-1000:]}")
+        return int(trouve.group(1))
+
+    par_fichier = {}
+    for filtrage, combien in (("compile", n), ("rete", max(n // 4, 10))):
+        liste = fichiers[:combien]
+        par_fichier[filtrage] = (compter(filtrage, liste + liste) - compter(filtrage, liste)) / len(liste)
+    return [
+        f"instructions par fichier (valgrind callgrind, lecture + évaluation + JSON, sans écriture ; {n} fichiers, "
+        f"{max(n // 4, 10)} pour Rete ; indépendant de la charge de l'hôte) : compilé "
+        f"{par_fichier['compile'] / 1e6:.2f} M, Rete {par_fichier['rete'] / 1e6:.2f} M "
+        f"(rapport {par_fichier['compile'] / par_fichier['rete']:.2f})"
+    ]
+
+
 # --- the part ----------------------------------------------------------------------------------------
 
 
@@ -381,6 +450,7 @@ def run(out: Path) -> list[str]:
         f"sorties pour {n} fichiers : avis/ {taille / 2**20:.0f} Mio, synthese.json {json_taille / 2**20:.0f} Mio"
     )
     lignes += _profil(reponses, min(2000, n))
+    lignes += _instructions(reponses)
     lignes += _filtrages(reponses, out)
     _effacer_essais(out)
     return lignes
