@@ -49,8 +49,16 @@ def main(argv: list[str]) -> int:
 
 
 def _etalon(quand: str) -> str:
-    """How fast the host is now: the same pure-Python loop (CPU time, median of 5), alone and then in two
-    processes at once (whether both cores are really free: a busy sibling core slows each of them).
+    seul, a, b = mesurer_etalon()
+    return (
+        f"étalon {quand} (boucle Python pure, médiane de 5) : {seul:.3f} s seule, {a:.3f} et {b:.3f} s "
+        "à deux processus en même temps (≈ 0,10 s partout sur un hôte calme)"
+    )
+
+
+def mesurer_etalon() -> tuple[float, float, float]:
+    """How fast the host is now: the CPU time of the same pure-Python loop (median of 5), alone and then
+    in two processes at once (whether both cores are really free: a busy sibling core slows each of them).
 
     A shared machine's speed varies by 2× from one hour to the next (0.10 to 0.21 s here on
     2026-12-01, for the same code): absolute figures of two reports compare only at the same étalon,
@@ -68,10 +76,7 @@ def _etalon(quand: str) -> str:
     seul = float(lancer().communicate()[0])
     deux = [lancer(), lancer()]
     a, b = (float(p.communicate()[0]) for p in deux)
-    return (
-        f"étalon {quand} (boucle Python pure, médiane de 5) : {seul:.3f} s seule, {a:.3f} et {b:.3f} s "
-        "à deux processus en même temps (≈ 0,10 s partout sur un hôte calme)"
-    )
+    return seul, a, b
 
 
 def _cores() -> int:

@@ -180,6 +180,9 @@ def _executer(
         env = {**(env or os.environ), "PYTHONPATH": str(arbre)}
     pics = {"rss": 0, "pss": 0, "principal": 0, "enfant": 0, "processus": 0}
     os.sync()  # the previous run's gigabyte of advice is written out now, not by the kernel during this run
+    from bench import mesurer_etalon
+
+    etalon = mesurer_etalon()  # the host's speed just before the run: its figures mean something beside it
     debut = time.perf_counter()
     avant = os.times()
     processus = subprocess.Popen(  # in the checkout itself: ``python -m`` puts the current folder first
@@ -214,6 +217,7 @@ def _executer(
         "systeme": apres.children_system - avant.children_system,
         "code": processus.returncode,
         "resume": erreurs.strip().splitlines()[0] if erreurs.strip() else "",
+        "etalon": etalon,
         **pics,
     }
 
@@ -413,7 +417,8 @@ def _ligne(titre: str, mesure: dict[str, Any], n: int) -> str:
         f"{mesure['utilisateur'] / n * 1000:.2f} ms, système {mesure['systeme'] / n * 1000:.2f} ms)  "
         f"pics : arbre RSS {mesure['rss'] / 1024:4.0f} Mio, PSS {mesure['pss'] / 1024:4.0f} Mio "
         f"({mesure['processus']} processus) ; principal {mesure['principal'] / 1024:3.0f} Mio, "
-        f"processus d'évaluation {mesure['enfant'] / 1024:3.0f} Mio"
+        f"processus d'évaluation {mesure['enfant'] / 1024:3.0f} Mio ; étalon juste avant "
+        f"{mesure['etalon'][0]:.3f} s seule, {mesure['etalon'][1]:.3f} et {mesure['etalon'][2]:.3f} s à deux"
     )
 
 
