@@ -173,9 +173,8 @@ def _filtrages(knowledge: object, n_complet: int) -> list[str]:
         f"{_fr(n_complet)} ({tours} tour(s) alterné(s)) : compilé {_fr(debit['compile'])} cas/s, "
         f"Rete {_fr(debit['rete'])} cas/s (rapport des durées {_fr(debit['rete'] / debit['compile'], 2)}) ; "
         f"extrapolé à --complet : compilé {_fr(n_complet / debit['compile'])} s, Rete {_fr(n_complet / debit['rete'])} s "
-        f"(objectif < {CIBLE_SECONDES} s : "
-        + ("atteint" if n_complet / debit["compile"] < CIBLE_SECONDES else "non atteint")
-        + ", extrapolation d'un échantillon dont le démarrage et le tirage du plan complet pèsent lourd)"
+        "(un échantillon, dont le démarrage et le tirage du plan complet pèsent lourd : il compare les deux "
+        f"filtrages ; l'objectif < {CIBLE_SECONDES} s se juge sur `verifier --complet` mesuré en entier plus haut)"
     ]
     chemin = next(p for p in sorted(examples_folder().glob("*.yaml")) if p.stem == "ville-12-ecoles")
     answers = load_answers(chemin)
