@@ -70,7 +70,7 @@ def _sous_ensemble(source: Path, n: int, out: Path) -> Path:
     if marque.is_file() and marque.read_text() == f"{source}:{n}":
         return dossier
     shutil.rmtree(dossier, ignore_errors=True)
-    fichiers = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))[:n]
+    fichiers = _fichiers(source)[:n]
     for fichier in fichiers:
         cible = dossier / fichier.relative_to(source)
         cible.parent.mkdir(parents=True, exist_ok=True)
@@ -343,7 +343,7 @@ def _instructions(reponses: Path) -> list[str]:
     if shutil.which("valgrind") is None:
         return ["instructions par fichier : valgrind absent (paquet Debian valgrind), non mesurées"]
     n = int(os.environ.get("BENCH_BATCH_INSTRUCTIONS_N", "100"))
-    fichiers = sorted(str(p) for p in reponses.rglob("*") if p.is_file() and not p.name.startswith("."))[:n]
+    fichiers = [str(p) for p in _fichiers(reponses)[:n]]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONHASHSEED"] = "0"
 
@@ -406,8 +406,13 @@ def _filtrages(reponses: Path, out: Path) -> list[str]:
     ]
 
 
+def _fichiers(dossier: Path) -> list[Path]:
+    """The answer files of a folder of generated answers, in order (its marker files start with a dot)."""
+    return sorted(p for p in dossier.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
 def _compter(dossier: Path) -> int:
-    return sum(1 for p in dossier.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return len(_fichiers(dossier))
 
 
 def _ligne(titre: str, mesure: dict[str, Any], n: int) -> str:
